@@ -1,0 +1,326 @@
+/**
+ * `Task<T>`: an async function scheduled on the loop, with asyncio's cancellation.
+ *
+ * A task runs its function inside its own context, so `currentTask()` finds it across
+ * every `await`. When the task awaits a concur future (`sleep`, a lock, a queue, another
+ * task, `gather`…), that future becomes its waiter; `cancel()` cancels the waiter, which
+ * throws `CancelledError` at the `await`. When the task is not waiting on a concur future
+ * (it is running, or awaiting a foreign promise), the cancel is remembered and delivered
+ * at its next concur `await`, and `task.signal` is aborted so foreign work can stop.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+import { CancelledError, InvalidStateError } from '../errors.js';
+import { Future } from '../futures/Future.js';
+import { callSoon, taskContext } from '../internal/loop.js';
+import { argTypeError, checkFunction, show } from '../internal/validate.js';
+
+/** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
+export type TaskFunction<T> = (task: Task<T>) => T | PromiseLike<T>;
+
+/** Options of `createTask`. */
+export interface TaskOptions {
+  /** The task's name (default `Task-<n>`). */
+  name?: string;
+  /**
+   * Start the function synchronously inside `createTask`, up to its first `await`, instead
+   * of on the next scheduler turn. Python: `eager_start=True` (3.14). Default `false`.
+   */
+  eagerStart?: boolean;
+}
+
+/** @internal Tasks started by one `run()` call, so it can cancel the leftovers. */
+export interface RunScope {
+  readonly id: number;
+}
+
+const tasks = new Set<Task<any>>();
+let nextTaskId = 1;
+
+/**
+ * A scheduled async function: a {@link Future} whose result is the function's result.
+ *
+ * Python equivalent: `asyncio.Task`. Create one with `createTask(fn)` (or `new Task(fn)`);
+ * `fn` receives the task. Tasks are lazy by default — the first step runs on the next
+ * scheduler turn — and eager with `{ eagerStart: true }`. The loop keeps a strong
+ * reference to every pending task (unlike asyncio's weak set), so a fire-and-forget task
+ * is never lost.
+ *
+ * Cancellation: `cancel(msg)` is a request, as in asyncio. It cancels the concur future
+ * the task is waiting on (so `CancelledError` is thrown at that `await`), or, if the
+ * task is not waiting on one, is delivered at its next concur `await`. It also aborts
+ * `task.signal` with the `CancelledError` as reason, for foreign awaits such as
+ * `fetch(url, { signal: task.signal })`; an `AbortError` from such an operation ends the
+ * task as cancelled. The function may catch `CancelledError` and go on; the task is then
+ * not `cancelled()`. `cancelling()` counts pending requests and `uncancel()` takes one
+ * back (resetting `signal` to a fresh, unaborted one when none are left).
+ *
+ * Difference: an `await` of a foreign promise is not a cancellation point — JavaScript
+ * cannot throw into it. Pass `task.signal` on, or wrap the promise with `ensureFuture`.
+ *
+ * @example
+ * ```ts
+ * const task = createTask(async () => {
+ *   await sleep(1000);
+ *   return 'slept';
+ * }, { name: 'sleeper' });
+ * task.cancel('no time');
+ * try { await task; } catch (e) { console.log(e instanceof CancelledError, task.cancelled()); }
+ * ```
+ */
+export class Task<T = unknown> extends Future<T> {
+  /** @internal Typed loosely so that `Task<T>` stays covariant in `T`. */
+  _fn: TaskFunction<any> | null;
+  /** @internal */ readonly _id: number;
+  /** @internal */ _name: string | undefined;
+  /** @internal */ _mustCancel = false;
+  /** @internal */ _numCancelsRequested = 0;
+  /** @internal */ _futWaiter: Future<unknown> | null = null;
+  /** @internal */ _controller: AbortController | null = null;
+  /** @internal */ _run: RunScope | null;
+
+  constructor(fn: TaskFunction<T>, options?: TaskOptions) {
+    super();
+    checkFunction('the task function', fn);
+    let eager = false;
+    if (options !== undefined) {
+      if (options.name !== undefined) {
+        if (typeof options.name !== 'string') {
+          throw argTypeError(`the task name must be a string, got ${show(options.name)}`);
+        }
+        this._name = options.name;
+      }
+      if (options.eagerStart !== undefined) {
+        if (typeof options.eagerStart !== 'boolean') {
+          throw argTypeError(`eagerStart must be a boolean, got ${show(options.eagerStart)}`);
+        }
+        eager = options.eagerStart;
+      }
+    }
+    this._fn = fn;
+    this._id = nextTaskId++;
+    const parent = taskContext.getStore() as Task<unknown> | undefined;
+    this._run = parent === undefined ? null : parent._run;
+    tasks.add(this);
+    if (eager) this._start();
+    else callSoon(startTask, this as Task<unknown>);
+  }
+
+  /** The task's name, `Task-<n>` unless given. Settable. */
+  get name(): string {
+    return this._name ?? `Task-${this._id}`;
+  }
+
+  set name(value: string) {
+    if (typeof value !== 'string') {
+      throw argTypeError(`the task name must be a string, got ${show(value)}`);
+    }
+    this._name = value;
+  }
+
+  /**
+   * An `AbortSignal` aborted when the task is cancelled (reason: the `CancelledError`),
+   * for foreign awaits: `fetch(url, { signal: task.signal })`. After `uncancel()` brings
+   * `cancelling()` back to 0, a fresh signal is handed out.
+   */
+  get signal(): AbortSignal {
+    let controller = this._controller;
+    if (controller === null) {
+      controller = new AbortController();
+      this._controller = controller;
+      if (this._numCancelsRequested > 0 || this.cancelled()) {
+        controller.abort(new CancelledError(this._cancelMessage ?? ''));
+      }
+    }
+    return controller.signal;
+  }
+
+  /**
+   * Requests cancellation; see the class docs. Returns `false` if the task is already
+   * done, `true` otherwise (also for repeated requests, which are counted).
+   */
+  override cancel(msg?: string): boolean {
+    if (this.done()) return false;
+    this._numCancelsRequested++;
+    this._cancelMessage = msg;
+    const controller = this._controller;
+    if (controller !== null && !controller.signal.aborted) {
+      controller.abort(new CancelledError(msg ?? ''));
+    }
+    const waiter = this._futWaiter;
+    if (waiter !== null && waiter.cancel(msg)) return true;
+    // Not waiting on a concur future (or it is already done): throw at the next await.
+    this._mustCancel = true;
+    return true;
+  }
+
+  /** The number of cancellation requests not yet taken back by `uncancel()`. */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Takes back one cancellation request and returns how many remain. At 0, a pending
+   * cancel that was not yet delivered is dropped and `signal` is renewed. No effect on a
+   * finished task. Used by `timeout()` and `TaskGroup` to absorb their own cancels.
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) {
+        this._mustCancel = false;
+        if (this._controller?.signal.aborted === true && !this.done()) this._controller = null;
+      }
+    }
+    return this._numCancelsRequested;
+  }
+
+  /** @internal Called by `Future.then` when this task starts awaiting `future`. */
+  _awaiting(future: Future<unknown>): void {
+    this._futWaiter = future;
+    if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+  }
+
+  /**
+   * @internal Called when `future` settles and this task is about to resume: returns the
+   * `CancelledError` to throw instead if a cancel arrived in between.
+   */
+  _resumeCancellation(future: object): CancelledError | null {
+    if (this._futWaiter !== future) return null;
+    this._futWaiter = null;
+    if (!this._mustCancel) return null;
+    this._mustCancel = false;
+    return new CancelledError(this._cancelMessage ?? '');
+  }
+
+  /** @internal Runs the first step. */
+  _start(): void {
+    const fn = this._fn;
+    if (fn === null) return;
+    this._fn = null;
+    if (this._mustCancel) {
+      // Cancelled before it started: the function never runs, as a coroutine that gets
+      // CancelledError thrown in before its first line.
+      this._mustCancel = false;
+      this._complete(false, new CancelledError(this._cancelMessage ?? ''));
+      return;
+    }
+    this._state = 1; // running
+    let returned: T | PromiseLike<T>;
+    try {
+      returned = taskContext.run(this, fn, this);
+    } catch (error) {
+      this._complete(false, error);
+      return;
+    }
+    if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
+      (returned as PromiseLike<T>).then(
+        (value) => this._complete(true, value),
+        (error) => this._complete(false, error),
+      );
+    } else {
+      this._complete(true, returned);
+    }
+  }
+
+  /** @internal The function returned or threw. */
+  _complete(ok: boolean, value: unknown): void {
+    if (this.done()) return;
+    this._futWaiter = null;
+    tasks.delete(this);
+    const cancellation = ok ? null : this._asCancellation(value);
+    if (cancellation !== null) {
+      this._setCancelled(cancellation.message, cancellation);
+    } else if (this._mustCancel) {
+      // Returned (or failed with a non-cancel error) while a cancel was pending. asyncio
+      // ends such a task cancelled when it returned; an error it raised wins.
+      this._mustCancel = false;
+      if (ok) this._setCancelled(this._cancelMessage);
+      else this._finishWith(false, value);
+    } else {
+      this._finishWith(ok, value);
+    }
+  }
+
+  /** The `CancelledError` that `error` stands for, or `null` if it is a real error. */
+  private _asCancellation(error: unknown): CancelledError | null {
+    if (error instanceof CancelledError) return error;
+    const signal = this._controller?.signal;
+    if (signal?.aborted === true && signal.reason instanceof CancelledError) {
+      const reason = signal.reason;
+      if (
+        error === reason ||
+        (error as { cause?: unknown } | null)?.cause === reason ||
+        (error as { name?: unknown } | null)?.name === 'AbortError'
+      ) {
+        return reason;
+      }
+    }
+    return null;
+  }
+
+  /** @internal */
+  override _reprInfo(options?: unknown): string[] {
+    const info = super._reprInfo(options);
+    info[0] = 'Task';
+    info.splice(2, 0, `name=${inspect(this.name)}`);
+    if (!this.done() && this._numCancelsRequested > 0)
+      info.push(`cancelling=${this._numCancelsRequested}`);
+    return info;
+  }
+
+  override get [Symbol.toStringTag](): string {
+    return 'Task';
+  }
+}
+
+function startTask(task: Task<unknown>): void {
+  task._start();
+}
+
+/**
+ * Schedules `fn` as a task and returns it. `fn` receives the task.
+ *
+ * Python equivalent: `asyncio.create_task(coro, name=…, eager_start=…)`. Lazy by default:
+ * the function starts on the next scheduler turn, so code after `createTask` runs first.
+ *
+ * @throws TypeError if `fn` is not a function or an option has the wrong type.
+ * @example
+ * ```ts
+ * const task = createTask(async () => { await sleep(10); return 1; }, { name: 'one' });
+ * console.log(await task); // 1
+ * ```
+ */
+export function createTask<T>(fn: TaskFunction<T>, options?: TaskOptions): Task<Awaited<T>> {
+  return new Task(fn as TaskFunction<Awaited<T>>, options);
+}
+
+/**
+ * The task whose code is running now, or `null` outside any task.
+ * Python equivalent: `asyncio.current_task()`.
+ */
+export function currentTask(): Task<unknown> | null {
+  const task = taskContext.getStore();
+  return task instanceof Task && !task.done() ? task : null;
+}
+
+/**
+ * Every task not yet done (a snapshot). Python equivalent: `asyncio.all_tasks()`.
+ */
+export function allTasks(): Set<Task<unknown>> {
+  return new Set(tasks);
+}
+
+/** @internal The live set (no copy), for `run()` and the leak check. */
+export function liveTasks(): ReadonlySet<Task<unknown>> {
+  return tasks;
+}
+
+/** @internal The task running now; `InvalidStateError` naming `what` outside a task. */
+export function requireCurrentTask(what: string): Task<unknown> {
+  const task = currentTask();
+  if (task === null) throw new InvalidStateError(`${what} must be called from inside a task`);
+  return task;
+}

@@ -1,0 +1,56 @@
+/**
+ * `concur/asyncio`: single-thread tasks with asyncio's semantics.
+ *
+ * Python equivalent: `asyncio`. Names are Python's in camelCase; durations are in
+ * milliseconds. See the README's Python → concur table for every difference.
+ *
+ * @module
+ */
+export { run } from './run.js';
+export {
+  Task,
+  createTask,
+  currentTask,
+  allTasks,
+  type TaskFunction,
+  type TaskOptions,
+} from './Task.js';
+export { sleep } from './sleep.js';
+export { gather, type GatherOptions, type GatherResults, type GatherSettled } from './gather.js';
+export { waitFor, type WaitForTarget } from './waitFor.js';
+export { timeout, timeoutAt, Timeout } from './timeout.js';
+export { shield } from './shield.js';
+export { TaskGroup } from './TaskGroup.js';
+export {
+  getRunningLoop,
+  type Loop,
+  type Handle,
+  type ExceptionContext,
+  type ExceptionHandler,
+} from './loop.js';
+export { Future, isFuture } from '../futures/Future.js';
+export { ensureFuture } from '../futures/ensureFuture.js';
+export {
+  wait,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  type ReturnWhen,
+  type WaitOptions,
+  type WaitResult,
+} from '../futures/wait.js';
+export {
+  asCompleted,
+  AsCompletedIterator,
+  type AsCompletedOptions,
+} from '../futures/asCompleted.js';
+export {
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  ExceptionGroup,
+  BrokenBarrierError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+} from '../errors.js';

@@ -1,0 +1,324 @@
+/**
+ * Every error class concur throws, each with a stable `name` and `code`.
+ *
+ * Misuse (a wrong argument, a call in the wrong state) throws synchronously at the call.
+ * Operational failure (a cancelled wait, a timeout, a dead worker) rejects the future or
+ * promise of the call that caused it. Python's `ValueError` maps to the built-in
+ * `RangeError` (a value out of range) or `TypeError` (a value of the wrong kind), each
+ * with a Node-style `code`; Python's `RuntimeError` for state misuse maps to
+ * {@link InvalidStateError}.
+ *
+ * @module
+ */
+
+/**
+ * The base of every error concur defines. `code` is stable across releases; match on it
+ * (or `instanceof`) rather than on the message.
+ */
+export class ConcurError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_CONCUR_CANCELLED`. */
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+function named<T extends new (...args: any[]) => Error>(cls: T, name: string): void {
+  Object.defineProperty(cls.prototype, 'name', {
+    value: name,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+/**
+ * The operation was cancelled: a task was cancelled while it waited, or a future was
+ * cancelled before it produced a result.
+ *
+ * Python equivalent: `asyncio.CancelledError` / `concurrent.futures.CancelledError`.
+ * Difference: JavaScript has no `BaseException`, so a bare `catch {}` swallows a
+ * cancellation. Re-throw it (`if (e instanceof CancelledError) throw e`) unless you mean
+ * to suppress the cancel, and call `task.uncancel()` when you do.
+ *
+ * `message` is the text given to `cancel(msg)` (empty when none was given), as Python's
+ * `CancelledError.args`.
+ */
+export class CancelledError extends ConcurError {
+  constructor(message = '', options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_CANCELLED', options);
+  }
+}
+named(CancelledError, 'CancelledError');
+
+/**
+ * A deadline passed: `timeout()`, `waitFor()`, `asCompleted({timeout})`, or a pool's
+ * `taskTimeout`.
+ *
+ * Python equivalent: the built-in `TimeoutError` (which `asyncio.TimeoutError` aliases).
+ * When a timeout cancelled the work, `cause` is the {@link CancelledError} it caught, as
+ * Python's `raise TimeoutError from exc`.
+ */
+export class TimeoutError extends ConcurError {
+  constructor(message = 'the operation timed out', options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_TIMEOUT', options);
+  }
+}
+named(TimeoutError, 'TimeoutError');
+
+/**
+ * A call was made in a state that does not allow it: the result of a pending future, a
+ * result set twice, releasing a lock that is not held, re-entering a `TaskGroup`.
+ *
+ * Python equivalent: `asyncio.InvalidStateError` and, for state misuse of primitives and
+ * task groups, `RuntimeError`.
+ */
+export class InvalidStateError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_INVALID_STATE', options);
+  }
+}
+named(InvalidStateError, 'InvalidStateError');
+
+/**
+ * An executor can no longer run work because its `initializer` failed; every pending
+ * future fails with it and `submit` throws it.
+ *
+ * Python equivalent: `concurrent.futures.BrokenExecutor` (`BrokenThreadPool`,
+ * `BrokenProcessPool`). Unlike CPython, a crashed worker never breaks the executor — see
+ * {@link WorkerCrashedError}.
+ */
+export class BrokenExecutor extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_BROKEN_EXECUTOR', options);
+  }
+}
+named(BrokenExecutor, 'BrokenExecutor');
+
+/** Details of how a worker thread or process ended. */
+export interface WorkerExit {
+  /** The exit code, or `null` when the worker was ended by a signal. */
+  readonly exitCode: number | null;
+  /** The signal that ended a process worker (e.g. `'SIGKILL'`), or `null`. */
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * The worker running a task crashed, exited or ran out of memory before the task
+ * finished. Only the task(s) that worker held fail; the pool replaces the worker.
+ *
+ * Python equivalent: none — CPython breaks the whole `ProcessPoolExecutor`
+ * (`BrokenProcessPool`) when one worker dies.
+ */
+export class WorkerCrashedError extends ConcurError implements WorkerExit {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+
+  constructor(message: string, exit: WorkerExit, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_WORKER_CRASHED', options);
+    this.exitCode = exit.exitCode;
+    this.signal = exit.signal;
+  }
+}
+named(WorkerCrashedError, 'WorkerCrashedError');
+
+/**
+ * A distributed task's worker disappeared more times than the task may be retried.
+ *
+ * Python equivalent: none (Celery's `WorkerLostError` is the nearest).
+ */
+export class WorkerLostError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_WORKER_LOST', options);
+  }
+}
+named(WorkerLostError, 'WorkerLostError');
+
+/** The shape in which an error crosses a thread, process or machine boundary. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string | undefined;
+  readonly code?: unknown;
+  readonly cause?: SerializedError | undefined;
+  /** Own enumerable properties of the original error (structured-clone- or JSON-safe). */
+  readonly props?: Record<string, unknown> | undefined;
+}
+
+/**
+ * An error thrown by a task in another thread, process or machine, rebuilt on this side.
+ *
+ * `remoteName` and `remoteStack` keep the original class name and stack; `cause` is the
+ * remote cause (itself a `RemoteError`); the original's own enumerable properties are
+ * copied onto this object. Error classes are never rebuilt by name from remote data.
+ *
+ * Python equivalent: the `_RemoteTraceback` that `concurrent.futures.process` chains as
+ * `__cause__`.
+ */
+export class RemoteError extends ConcurError {
+  /** The `name` of the error on the remote side, e.g. `'TypeError'`. */
+  readonly remoteName: string;
+  /** The stack trace captured on the remote side. */
+  readonly remoteStack: string | undefined;
+
+  constructor(remote: SerializedError) {
+    const cause = remote.cause === undefined ? undefined : new RemoteError(remote.cause);
+    super(remote.message, 'ERR_CONCUR_REMOTE', cause === undefined ? undefined : { cause });
+    this.remoteName = remote.name;
+    this.remoteStack = remote.stack;
+    if (remote.props !== undefined) {
+      for (const [key, value] of Object.entries(remote.props)) {
+        if (!(key in this)) (this as Record<string, unknown>)[key] = value;
+      }
+    }
+    if (typeof remote.code === 'string' || typeof remote.code === 'number') {
+      (this as { remoteCode?: unknown }).remoteCode = remote.code;
+    }
+    if (remote.stack !== undefined) {
+      this.stack = `${this.name}: [remote ${remote.name}] ${remote.message}\n${remote.stack
+        .split('\n')
+        .slice(1)
+        .join('\n')}`;
+    }
+  }
+}
+named(RemoteError, 'RemoteError');
+
+/**
+ * `getNowait()` on an empty queue.
+ *
+ * Python equivalent: `asyncio.QueueEmpty` / `queue.Empty`.
+ */
+export class QueueEmpty extends ConcurError {
+  constructor(message = 'the queue is empty') {
+    super(message, 'ERR_CONCUR_QUEUE_EMPTY');
+  }
+}
+named(QueueEmpty, 'QueueEmpty');
+
+/**
+ * `putNowait()` on a full queue.
+ *
+ * Python equivalent: `asyncio.QueueFull` / `queue.Full`.
+ */
+export class QueueFull extends ConcurError {
+  constructor(message = 'the queue is full') {
+    super(message, 'ERR_CONCUR_QUEUE_FULL');
+  }
+}
+named(QueueFull, 'QueueFull');
+
+/**
+ * A `put` or `get` on a queue that was shut down (for `get`: and is now empty).
+ *
+ * Python equivalent: `asyncio.QueueShutDown` / `queue.ShutDown` (3.13).
+ */
+export class QueueShutDown extends ConcurError {
+  constructor(message = 'the queue has been shut down') {
+    super(message, 'ERR_CONCUR_QUEUE_SHUT_DOWN');
+  }
+}
+named(QueueShutDown, 'QueueShutDown');
+
+/**
+ * A barrier was reset or aborted (or, for thread barriers, a wait timed out or the
+ * action threw) while tasks waited on it.
+ *
+ * Python equivalent: `asyncio.BrokenBarrierError` / `threading.BrokenBarrierError`.
+ */
+export class BrokenBarrierError extends ConcurError {
+  constructor(message = 'the barrier is broken') {
+    super(message, 'ERR_CONCUR_BROKEN_BARRIER');
+  }
+}
+named(BrokenBarrierError, 'BrokenBarrierError');
+
+/**
+ * A shared resource can no longer be used because its owner died while holding it (a
+ * lock held by a thread that exited).
+ *
+ * Python equivalent: none; Trio's `BrokenResourceError`.
+ */
+export class BrokenResourceError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_BROKEN_RESOURCE', options);
+  }
+}
+named(BrokenResourceError, 'BrokenResourceError');
+
+/**
+ * Several errors raised together, e.g. by the children of a `TaskGroup`.
+ *
+ * Python equivalent: `ExceptionGroup` / `BaseExceptionGroup` (PEP 654). It extends the
+ * built-in `AggregateError`, so `errors` holds the members; `exceptions` is Python's name
+ * for the same list. `split` and `subgroup` work as in Python, keeping nesting.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await TaskGroup.run(async (tg) => { tg.createTask(failsWithTypeError); });
+ * } catch (e) {
+ *   if (e instanceof ExceptionGroup) {
+ *     const [typeErrors, rest] = e.split((x) => x instanceof TypeError);
+ *   }
+ * }
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  readonly code = 'ERR_CONCUR_EXCEPTION_GROUP';
+
+  constructor(message: string, errors: Iterable<unknown>, options?: ErrorOptions) {
+    const list = [...errors];
+    if (list.length === 0) {
+      throw new TypeError('an ExceptionGroup needs at least one error');
+    }
+    super(
+      list,
+      `${message} (${list.length} sub-exception${list.length === 1 ? '' : 's'})`,
+      options,
+    );
+  }
+
+  /** The member errors (Python's name for `errors`). */
+  get exceptions(): readonly unknown[] {
+    return this.errors as unknown[];
+  }
+
+  /** A group of the same kind with other members; `split`/`subgroup` use it. */
+  derive(errors: Iterable<unknown>): ExceptionGroup {
+    return new ExceptionGroup(this.message.replace(/ \(\d+ sub-exceptions?\)$/, ''), errors);
+  }
+
+  /**
+   * The part of this group whose leaves match `predicate` (nesting kept), or `null`.
+   * A group that itself matches is returned whole.
+   */
+  subgroup(predicate: (error: unknown) => boolean): ExceptionGroup | null {
+    return this.split(predicate)[0];
+  }
+
+  /** `[matching, rest]`, each a group with the nesting kept, or `null` when empty. */
+  split(predicate: (error: unknown) => boolean): [ExceptionGroup | null, ExceptionGroup | null] {
+    if (predicate(this)) return [this, null];
+    const match: unknown[] = [];
+    const rest: unknown[] = [];
+    for (const error of this.errors as unknown[]) {
+      if (error instanceof ExceptionGroup) {
+        const [m, r] = error.split(predicate);
+        if (m !== null) match.push(m);
+        if (r !== null) rest.push(r);
+      } else if (predicate(error)) {
+        match.push(error);
+      } else {
+        rest.push(error);
+      }
+    }
+    return [
+      match.length === 0 ? null : this.derive(match),
+      rest.length === 0 ? null : this.derive(rest),
+    ];
+  }
+}
+named(ExceptionGroup, 'ExceptionGroup');

@@ -1,0 +1,46 @@
+/**
+ * `concur`: Python's concurrency toolkit for TypeScript on Node.js.
+ *
+ * The root re-exports the most used names; each model has its own subpath named after
+ * Python's module: `concur/asyncio`, `concur/futures`, `concur/testing`.
+ *
+ * @module
+ */
+export {
+  run,
+  createTask,
+  Task,
+  currentTask,
+  sleep,
+  gather,
+  waitFor,
+  timeout,
+  shield,
+  TaskGroup,
+} from './asyncio/index.js';
+export {
+  Future,
+  wait,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+} from './futures/index.js';
+export {
+  ConcurError,
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  BrokenExecutor,
+  WorkerCrashedError,
+  WorkerLostError,
+  RemoteError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  BrokenBarrierError,
+  BrokenResourceError,
+  ExceptionGroup,
+  type SerializedError,
+  type WorkerExit,
+} from './errors.js';

@@ -1,0 +1,259 @@
+/**
+ * `VirtualClock`: deterministic time for tests.
+ *
+ * While installed, every timer concur makes (`sleep`, `timeout`, `waitFor`, `wait` and
+ * `asCompleted` timeouts, `callLater`) runs on virtual time. With autojump, whenever no
+ * task can make progress (the ready queue is empty and no `sleep(0)` is pending after a
+ * turn of Node's loop), time jumps straight to the next timer, so a test that sleeps for
+ * an hour finishes at once and always in the same order.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+import { InvalidStateError } from '../errors.js';
+import {
+  getClock,
+  pendingCallbacks,
+  pendingTurns,
+  realClock,
+  setClock,
+  type Clock,
+  type TimerHandle,
+} from '../internal/loop.js';
+import { checkDuration } from '../internal/validate.js';
+
+class VirtualTimer implements TimerHandle {
+  isCancelled = false;
+  constructor(
+    readonly when: number,
+    readonly seq: number,
+    readonly callback: () => void,
+    private readonly owner: VirtualClock,
+  ) {}
+
+  cancel(): void {
+    if (this.isCancelled) return;
+    this.isCancelled = true;
+    this.owner._forget(this);
+  }
+
+  cancelled(): boolean {
+    return this.isCancelled;
+  }
+}
+
+/** Options of `VirtualClock.install`. */
+export interface VirtualClockOptions {
+  /**
+   * Jump to the next timer whenever every task is blocked. Default `true`. Turn it off to
+   * move time only with `advance()`.
+   */
+  autojump?: boolean;
+  /**
+   * Real milliseconds the program must stay idle before an autojump, for tests that also
+   * wait on real I/O (a worker, a socket) that the clock cannot see. Default 0.
+   */
+  autojumpThreshold?: number;
+  /** The virtual time to start at, in ms. Default 0. */
+  start?: number;
+}
+
+/**
+ * A clock that moves only when told to, or (autojump) when nothing else can happen.
+ *
+ * Python equivalent: the test loop of CPython's asyncio tests (`advance_time`) and Trio's
+ * `MockClock(autojump_threshold=0)`.
+ *
+ * @example
+ * ```ts
+ * using clock = VirtualClock.install();
+ * await sleep(60_000); // returns at once
+ * assert.equal(clock.now(), 60_000);
+ * ```
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private readonly heap: VirtualTimer[] = [];
+  private live = 0;
+  private installed = false;
+  private previous: Clock | null = null;
+  private idleCheck: NodeJS.Immediate | NodeJS.Timeout | null = null;
+  private readonly autojump: boolean;
+  private readonly threshold: number;
+
+  /** Makes a clock without installing it; prefer `VirtualClock.install()`. */
+  constructor(options: VirtualClockOptions = {}) {
+    this.current = checkDuration('start', options.start ?? 0, true);
+    this.autojump = options.autojump ?? true;
+    this.threshold = checkDuration('autojumpThreshold', options.autojumpThreshold ?? 0);
+  }
+
+  /** Makes a clock and installs it as the loop's clock. */
+  static install(options?: VirtualClockOptions): VirtualClock {
+    const clock = new VirtualClock(options);
+    clock.install();
+    return clock;
+  }
+
+  /** The installed clock, or `null` when the loop runs on real time. */
+  static current(): VirtualClock | null {
+    const clock = getClock();
+    return clock instanceof VirtualClock ? clock : null;
+  }
+
+  /** Installs this clock as the loop's clock. */
+  install(): void {
+    if (this.installed) throw new InvalidStateError('this VirtualClock is already installed');
+    if (getClock() !== realClock) {
+      throw new InvalidStateError('another VirtualClock is installed; uninstall it first');
+    }
+    this.previous = getClock();
+    setClock(this);
+    this.installed = true;
+    this.scheduleIdleCheck();
+  }
+
+  /**
+   * Restores the real clock. Timers still pending on this clock are dropped (a test that
+   * leaves them is reported by the leak check before this runs).
+   */
+  uninstall(): void {
+    if (!this.installed) return;
+    this.installed = false;
+    setClock(this.previous ?? realClock);
+    this.previous = null;
+    this.cancelIdleCheck();
+    for (const timer of this.heap) timer.isCancelled = true;
+    this.heap.length = 0;
+    this.live = 0;
+  }
+
+  [Symbol.dispose](): void {
+    this.uninstall();
+  }
+
+  /** The virtual time in ms. */
+  now(): number {
+    return this.current;
+  }
+
+  /** Number of timers scheduled and not yet fired or cancelled. */
+  pendingTimers(): number {
+    return this.live;
+  }
+
+  /** The time of the next timer, or `null` when none is scheduled. */
+  nextDeadline(): number | null {
+    this.dropCancelled();
+    return this.heap[0]?.when ?? null;
+  }
+
+  /** @internal Clock interface. */
+  schedule(when: number, callback: () => void, _keepAlive: boolean): TimerHandle {
+    const timer = new VirtualTimer(when, this.seq++, callback, this);
+    if (when !== Infinity) {
+      this.push(timer);
+      this.live++;
+      this.scheduleIdleCheck();
+    }
+    return timer;
+  }
+
+  /** @internal */
+  _forget(timer: VirtualTimer): void {
+    if (timer.when !== Infinity) this.live--;
+  }
+
+  /**
+   * Moves time forward by `ms`, running every timer that falls due, in order. Their
+   * effects (woken tasks) run after the current code yields.
+   */
+  advance(ms: number): void {
+    checkDuration('advance(ms)', ms);
+    this.runUntil(this.current + ms);
+  }
+
+  private runUntil(target: number): void {
+    for (;;) {
+      this.dropCancelled();
+      const next = this.heap[0];
+      if (next === undefined || next.when > target) break;
+      this.pop();
+      next.isCancelled = true;
+      this.live--;
+      if (next.when > this.current) this.current = next.when;
+      next.callback();
+    }
+    if (target > this.current) this.current = target;
+  }
+
+  private scheduleIdleCheck(): void {
+    if (!this.autojump || !this.installed || this.idleCheck !== null || this.live === 0) return;
+    const check = (): void => {
+      this.idleCheck = null;
+      this.onIdleCheck();
+    };
+    this.idleCheck = this.threshold > 0 ? setTimeout(check, this.threshold) : setImmediate(check);
+  }
+
+  private cancelIdleCheck(): void {
+    const handle = this.idleCheck;
+    if (handle === null) return;
+    this.idleCheck = null;
+    clearTimeout(handle as NodeJS.Timeout);
+    clearImmediate(handle as NodeJS.Immediate);
+  }
+
+  private onIdleCheck(): void {
+    if (!this.installed) return;
+    if (pendingCallbacks() === 0 && pendingTurns() === 0) {
+      const next = this.nextDeadline();
+      if (next !== null) this.runUntil(next);
+    }
+    this.scheduleIdleCheck();
+  }
+
+  private dropCancelled(): void {
+    while (this.heap.length > 0 && this.heap[0]!.isCancelled) this.pop();
+  }
+
+  private push(timer: VirtualTimer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
+      if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
+      if (smallest === i) break;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+
+  [inspect.custom](): string {
+    return `<VirtualClock now=${this.current} timers=${this.live}${this.installed ? '' : ' uninstalled'}>`;
+  }
+}
+
+function before(a: VirtualTimer, b: VirtualTimer): boolean {
+  return a.when < b.when || (a.when === b.when && a.seq < b.seq);
+}
