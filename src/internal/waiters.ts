@@ -1,0 +1,68 @@
+/**
+ * A first-in first-out queue of waiter futures: the engine under every asyncio primitive
+ * (Lock, Semaphore, Condition, Event, Barrier, Queue).
+ *
+ * A `Set` keeps insertion order and deletes in O(1), so a cancelled waiter leaves the
+ * queue at once (no cancelled waiter is retained) and waking "the first waiter that is
+ * not done" skips only futures already woken.
+ */
+import { Future } from '../futures/Future.js';
+
+export class Waiters<T = void> {
+  private readonly set = new Set<Future<T>>();
+
+  /** Number of waiters (including ones woken but not yet resumed). */
+  get size(): number {
+    return this.set.size;
+  }
+
+  /** Appends a new waiter and returns its future. */
+  add(): Future<T> {
+    const future = new Future<T>();
+    this.set.add(future);
+    return future;
+  }
+
+  /** Removes `future` (a waiter that resumed or was cancelled). */
+  delete(future: Future<T>): void {
+    this.set.delete(future);
+  }
+
+  /** Wakes the first waiter that is not already done with `value`; false if none. */
+  wakeFirst(value: T): boolean {
+    for (const future of this.set) {
+      if (!future.done()) {
+        future.setResult(value);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Wakes every waiter not already done with `value`; returns how many. */
+  wakeAll(value: T): number {
+    let woken = 0;
+    for (const future of this.set) {
+      if (!future.done()) {
+        future.setResult(value);
+        woken++;
+      }
+    }
+    return woken;
+  }
+
+  /** Fails every waiter not already done with `error`. */
+  failAll(error: () => unknown): void {
+    for (const future of this.set) if (!future.done()) future.setException(error());
+  }
+
+  /** True if some waiter is not cancelled (waiting, or woken and about to resume). */
+  hasLiveWaiter(): boolean {
+    for (const future of this.set) if (!future.cancelled()) return true;
+    return false;
+  }
+
+  [Symbol.iterator](): IterableIterator<Future<T>> {
+    return this.set.values();
+  }
+}
