@@ -36,8 +36,31 @@ export interface RunScope {
   readonly id: number;
 }
 
-const tasks = new Set<Task<any>>();
+// Pending tasks form an intrusive doubly linked list (`_prev`/`_next`) rather than a Set:
+// adding and removing a million tasks then allocates nothing, where a Set's rehashing was
+// a tenth of the createTask + gather benchmark.
+const head: { _next: Task<any> | null } = { _next: null };
+let liveCount = 0;
 let nextTaskId = 1;
+
+function link(task: Task<any>): void {
+  const first = head._next;
+  task._next = first;
+  if (first !== null) first._prev = task;
+  head._next = task;
+  liveCount++;
+}
+
+function unlink(task: Task<any>): void {
+  const prev = task._prev;
+  const next = task._next;
+  if (prev === null) head._next = next;
+  else prev._next = next;
+  if (next !== null) next._prev = prev;
+  task._prev = null;
+  task._next = null;
+  liveCount--;
+}
 
 /**
  * A scheduled async function: a {@link Future} whose result is the function's result.
@@ -80,6 +103,9 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _futWaiter: Future<unknown> | null = null;
   /** @internal */ _controller: AbortController | null = null;
   /** @internal */ _run: RunScope | null;
+  /** @internal Links of the list of pending tasks. */
+  _prev: Task<any> | null = null;
+  /** @internal */ _next: Task<any> | null = null;
 
   constructor(fn: TaskFunction<T>, options?: TaskOptions) {
     super();
@@ -103,7 +129,7 @@ export class Task<T = unknown> extends Future<T> {
     this._id = nextTaskId++;
     const parent = taskContext.getStore() as Task<unknown> | undefined;
     this._run = parent === undefined ? null : parent._run;
-    tasks.add(this);
+    link(this);
     if (eager) this._start();
     else callSoon(startTask, this as Task<unknown>);
   }
@@ -229,7 +255,7 @@ export class Task<T = unknown> extends Future<T> {
   _complete(ok: boolean, value: unknown): void {
     if (this.done()) return;
     this._futWaiter = null;
-    tasks.delete(this);
+    unlink(this);
     const cancellation = ok ? null : this._asCancellation(value);
     if (cancellation !== null) {
       this._setCancelled(cancellation.message, cancellation);
@@ -310,12 +336,14 @@ export function currentTask(): Task<unknown> | null {
  * Every task not yet done (a snapshot). Python equivalent: `asyncio.all_tasks()`.
  */
 export function allTasks(): Set<Task<unknown>> {
-  return new Set(tasks);
+  const all = new Set<Task<unknown>>();
+  for (let t = head._next; t !== null; t = t._next) all.add(t);
+  return all;
 }
 
-/** @internal The live set (no copy), for `run()` and the leak check. */
-export function liveTasks(): ReadonlySet<Task<unknown>> {
-  return tasks;
+/** @internal The number of pending tasks, for the leak check. */
+export function liveTaskCount(): number {
+  return liveCount;
 }
 
 /** @internal The task running now; `InvalidStateError` naming `what` outside a task. */

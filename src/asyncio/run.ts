@@ -6,7 +6,7 @@
 import { InvalidStateError } from '../errors.js';
 import { callExceptionHandler } from '../internal/loop.js';
 import { checkFunction } from '../internal/validate.js';
-import { currentTask, liveTasks, Task, type RunScope, type TaskFunction } from './Task.js';
+import { allTasks, currentTask, Task, type RunScope, type TaskFunction } from './Task.js';
 
 let nextRunId = 1;
 
@@ -46,7 +46,7 @@ export async function run<T>(main: TaskFunction<T>): Promise<Awaited<T>> {
 }
 
 async function cancelLeftovers(scope: RunScope): Promise<void> {
-  const leftovers = [...liveTasks()].filter((t) => t._run === scope);
+  const leftovers = [...allTasks()].filter((t) => t._run === scope);
   if (leftovers.length === 0) return;
   for (const t of leftovers) t.cancel();
   await Promise.all(leftovers.map((t) => t.then(undefined, () => undefined)));

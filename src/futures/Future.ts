@@ -69,8 +69,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ _hasException = false;
   /** @internal */ _cancelMessage: string | undefined = undefined;
   /** @internal */ _cancelledError: CancelledError | null = null;
-  /** @internal Typed loosely so that `Future<T>` stays covariant in `T`. */
-  _callbacks: DoneCallback<any>[] | null = null;
+  /**
+   * @internal One callback, or an array of them: most futures get exactly one (their
+   * awaiter's or gather's), and skipping the array saves an allocation per future. Typed
+   * loosely so that `Future<T>` stays covariant in `T`.
+   */
+  _callbacks: DoneCallback<any> | DoneCallback<any>[] | null = null;
   /** @internal A native promise that settles with this future, made on first `then`. */
   _promise: Promise<T> | null = null;
   /** @internal */ _settle: ((ok: boolean, value: unknown) => void) | null = null;
@@ -140,16 +144,23 @@ export class Future<T = unknown> implements PromiseLike<T> {
       callSoon(fn, this);
       return;
     }
-    if (this._callbacks === null) this._callbacks = [fn];
-    else this._callbacks.push(fn);
+    const callbacks = this._callbacks;
+    if (callbacks === null) this._callbacks = fn;
+    else if (typeof callbacks === 'function') this._callbacks = [callbacks, fn];
+    else callbacks.push(fn);
   }
 
   /** Removes every registration of `fn`; returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T>): number {
     const callbacks = this._callbacks;
     if (callbacks === null) return 0;
+    if (typeof callbacks === 'function') {
+      if (callbacks !== fn) return 0;
+      this._callbacks = null;
+      return 1;
+    }
     const kept = callbacks.filter((cb) => cb !== fn);
-    this._callbacks = kept;
+    this._callbacks = kept.length === 0 ? null : kept;
     return callbacks.length - kept.length;
   }
 
@@ -335,7 +346,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     const callbacks = this._callbacks;
     if (callbacks !== null) {
       this._callbacks = null;
-      if (callbacks.length === 1) callSoon(callbacks[0]!, this);
+      if (typeof callbacks === 'function') callSoon(callbacks, this);
       else callSoon(runCallbacks, { future: this, callbacks });
     }
     if (!ok && this._state === FINISHED && !this._observed) {

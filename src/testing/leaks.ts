@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { liveTasks } from '../asyncio/Task.js';
+import { liveTaskCount } from '../asyncio/Task.js';
 import {
   getClock,
   liveRealTimers,
@@ -34,7 +34,7 @@ export function leakReport(): LeakReport {
   const clock = getClock();
   const virtual = clock !== realClock;
   return {
-    tasks: liveTasks().size,
+    tasks: liveTaskCount(),
     timers: liveRealTimers(),
     virtualTimers: virtual ? (clock as VirtualClock).pendingTimers() : 0,
     virtualClockInstalled: virtual,
