@@ -1,0 +1,149 @@
+/**
+ * Pins the public surface: the exact names each subpath exports. A change here is a
+ * change of the public contract and must be deliberate.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+const surface: Record<string, string[]> = {
+  concur: [
+    'ALL_COMPLETED',
+    'BrokenBarrierError',
+    'BrokenExecutor',
+    'BrokenResourceError',
+    'CancelledError',
+    'ConcurError',
+    'ExceptionGroup',
+    'FIRST_COMPLETED',
+    'FIRST_EXCEPTION',
+    'Future',
+    'InvalidStateError',
+    'QueueEmpty',
+    'QueueFull',
+    'QueueShutDown',
+    'RemoteError',
+    'Task',
+    'TaskGroup',
+    'TimeoutError',
+    'WorkerCrashedError',
+    'WorkerLostError',
+    'asCompleted',
+    'createTask',
+    'currentTask',
+    'gather',
+    'run',
+    'shield',
+    'sleep',
+    'timeout',
+    'wait',
+    'waitFor',
+  ],
+  'concur/asyncio': [
+    'ALL_COMPLETED',
+    'AsCompletedIterator',
+    'BrokenBarrierError',
+    'CancelledError',
+    'ExceptionGroup',
+    'FIRST_COMPLETED',
+    'FIRST_EXCEPTION',
+    'Future',
+    'InvalidStateError',
+    'QueueEmpty',
+    'QueueFull',
+    'QueueShutDown',
+    'Task',
+    'TaskGroup',
+    'Timeout',
+    'TimeoutError',
+    'allTasks',
+    'asCompleted',
+    'createTask',
+    'currentTask',
+    'ensureFuture',
+    'gather',
+    'getRunningLoop',
+    'isFuture',
+    'run',
+    'shield',
+    'sleep',
+    'timeout',
+    'timeoutAt',
+    'wait',
+    'waitFor',
+  ],
+  'concur/futures': [
+    'ALL_COMPLETED',
+    'AsCompletedIterator',
+    'BrokenExecutor',
+    'CancelledError',
+    'FIRST_COMPLETED',
+    'FIRST_EXCEPTION',
+    'Future',
+    'InvalidStateError',
+    'RemoteError',
+    'TimeoutError',
+    'WorkerCrashedError',
+    'asCompleted',
+    'ensureFuture',
+    'isAwaitable',
+    'isFuture',
+    'wait',
+  ],
+  'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
+};
+
+describe('the public surface', () => {
+  for (const [specifier, names] of Object.entries(surface)) {
+    test(`${specifier} exports exactly the pinned names`, async () => {
+      const mod = (await import(specifier)) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(mod).sort(), [...names].sort());
+    });
+  }
+
+  test('the same class is exported by every subpath that exports it', async () => {
+    const root = (await import('concur')) as Record<string, unknown>;
+    const asyncio = (await import('concur/asyncio')) as Record<string, unknown>;
+    const futures = (await import('concur/futures')) as Record<string, unknown>;
+    assert.equal(root.Future, asyncio.Future);
+    assert.equal(asyncio.Future, futures.Future);
+    assert.equal(root.CancelledError, futures.CancelledError);
+  });
+
+  test('internal modules cannot be imported through the package exports', async () => {
+    // Specifiers held in a variable: TypeScript would (rightly) refuse to resolve them.
+    for (const specifier of ['concur/internal/loop.js', 'concur/dist/internal/loop.js']) {
+      await assert.rejects(import(specifier), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+    }
+  });
+
+  test('every error class has a stable name and code', async () => {
+    const errors = (await import('concur')) as unknown as Record<
+      string,
+      new (...args: any[]) => Error
+    >;
+    const expected: Record<string, string> = {
+      CancelledError: 'ERR_CONCUR_CANCELLED',
+      TimeoutError: 'ERR_CONCUR_TIMEOUT',
+      InvalidStateError: 'ERR_CONCUR_INVALID_STATE',
+      BrokenExecutor: 'ERR_CONCUR_BROKEN_EXECUTOR',
+      WorkerLostError: 'ERR_CONCUR_WORKER_LOST',
+      QueueEmpty: 'ERR_CONCUR_QUEUE_EMPTY',
+      QueueFull: 'ERR_CONCUR_QUEUE_FULL',
+      QueueShutDown: 'ERR_CONCUR_QUEUE_SHUT_DOWN',
+      BrokenBarrierError: 'ERR_CONCUR_BROKEN_BARRIER',
+      BrokenResourceError: 'ERR_CONCUR_BROKEN_RESOURCE',
+    };
+    for (const [name, code] of Object.entries(expected)) {
+      const error = new errors[name]!('message');
+      assert.equal(error.name, name);
+      assert.equal((error as Error & { code: string }).code, code);
+      assert.ok(error instanceof errors.ConcurError!);
+    }
+    const crashed = new errors.WorkerCrashedError!('died', { exitCode: 1, signal: null });
+    assert.equal(crashed.name, 'WorkerCrashedError');
+    assert.equal((crashed as Error & { code: string }).code, 'ERR_CONCUR_WORKER_CRASHED');
+    const group = new errors.ExceptionGroup!('many', [new Error('a')]);
+    assert.equal(group.name, 'ExceptionGroup');
+    assert.ok(group instanceof AggregateError);
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import {
+  createTask,
+  getRunningLoop,
+  InvalidStateError,
+  run,
+  sleep,
+  timeout,
+  TimeoutError,
+} from 'concur/asyncio';
+import { leakReport, VirtualClock } from 'concur/testing';
+
+describe('VirtualClock', () => {
+  test('with autojump, an hour of sleeping finishes at once at exactly an hour of virtual time', async () => {
+    using clock = VirtualClock.install();
+    await run(async () => {
+      await sleep(3_600_000);
+    });
+    assert.equal(clock.now(), 3_600_000);
+    assert.equal(getRunningLoop().time(), 3_600_000);
+  });
+
+  test('timers fire in deadline order, ties in the order they were scheduled', async () => {
+    using _clock = VirtualClock.install();
+    const order: string[] = [];
+    await run(async () => {
+      const tasks = [
+        createTask(async () => (await sleep(30), order.push('c'))),
+        createTask(async () => (await sleep(10), order.push('a'))),
+        createTask(async () => (await sleep(20), order.push('b1'))),
+        createTask(async () => (await sleep(20), order.push('b2'))),
+      ];
+      for (const t of tasks) await t;
+    });
+    assert.deepEqual(order, ['a', 'b1', 'b2', 'c']);
+  });
+
+  test('without autojump, time moves only with advance()', async () => {
+    using clock = VirtualClock.install({ autojump: false });
+    let woke = false;
+    const task = createTask(async () => {
+      await sleep(100);
+      woke = true;
+    });
+    await sleep(0);
+    clock.advance(99);
+    await sleep(0);
+    assert.equal(woke, false);
+    clock.advance(1);
+    await task;
+    assert.equal(woke, true);
+    assert.equal(clock.now(), 100);
+  });
+
+  test('a timeout on virtual time raises TimeoutError at its deadline', async () => {
+    using clock = VirtualClock.install();
+    await assert.rejects(
+      timeout(500, async () => {
+        await sleep(10_000);
+      }),
+      TimeoutError,
+    );
+    assert.equal(clock.now(), 500);
+    assert.equal(clock.pendingTimers(), 0, 'the cancelled sleep left no timer behind');
+  });
+
+  test('a second clock cannot be installed over the first', () => {
+    using _clock = VirtualClock.install();
+    assert.throws(() => VirtualClock.install(), InvalidStateError);
+  });
+
+  test('uninstall restores real time and the leak report sees the clock while installed', () => {
+    const clock = VirtualClock.install();
+    assert.equal(leakReport().virtualClockInstalled, true);
+    assert.equal(VirtualClock.current(), clock);
+    clock.uninstall();
+    assert.equal(leakReport().virtualClockInstalled, false);
+    assert.equal(VirtualClock.current(), null);
+  });
+});
