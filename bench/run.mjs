@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark side by side with its anchors, each mode in a fresh
+// process (so that one library's process-wide costs — e.g. AsyncLocalStorage — cannot
+// touch another's), alternating modes round by round, reporting medians and the ratio of
+// concur to each anchor. Ratios, not absolute times, are what this noisy 2-core machine
+// can compare.
+//
+//   node bench/run.mjs [--rounds 5] [--quick] [filter…]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : quick ? 1 : 5;
+const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
+const scale = quick ? 0.1 : 1;
+const N = (n) => String(Math.max(1000, Math.round(n * scale)));
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+const node = process.execPath;
+
+/** Each benchmark: modes to run (the first is concur), the metric, and what it targets. */
+const benchmarks = [
+  {
+    id: 'P6 gather 1M',
+    target: 'concur ≥ 0.5× raw Promise.all, ≥ 5× Python asyncio',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      { name: 'concur createTask+gather', cmd: [node, 'bench/gather.mjs', 'concur', N(1_000_000)] },
+      { name: 'raw Promise.all', cmd: [node, 'bench/gather.mjs', 'raw', N(1_000_000)] },
+      hasPython && { name: 'Python asyncio (100k)', cmd: ['python3', 'bench/python/gather.py', N(100_000)] },
+    ],
+  },
+  {
+    id: 'P9 memory per pending task',
+    target: '≤ 1 KB per pending task',
+    metric: 'bytesPerTask',
+    unit: 'bytes',
+    lowerIsBetter: true,
+    modes: [
+      { name: 'blocked on a future', cmd: [node, '--expose-gc', 'bench/memory.mjs', 'blocked', N(1_000_000)] },
+      { name: 'scheduled, not started', cmd: [node, '--expose-gc', 'bench/memory.mjs', 'scheduled', N(1_000_000)] },
+    ],
+    noRatios: true,
+  },
+  {
+    id: 'Lock uncontended',
+    metric: 'perSec',
+    unit: 'acquire+release/s',
+    modes: [
+      { name: 'concur Lock', cmd: [node, 'bench/lock.mjs', 'concur', 'uncontended', N(1_000_000)] },
+      { name: 'async-mutex', cmd: [node, 'bench/lock.mjs', 'async-mutex', 'uncontended', N(1_000_000)] },
+    ],
+  },
+  {
+    id: 'Lock contended (4 tasks)',
+    metric: 'perSec',
+    unit: 'acquire+release/s',
+    modes: [
+      { name: 'concur Lock', cmd: [node, 'bench/lock.mjs', 'concur', 'contended', N(400_000)] },
+      { name: 'async-mutex', cmd: [node, 'bench/lock.mjs', 'async-mutex', 'contended', N(400_000)] },
+    ],
+  },
+  {
+    id: 'Queue: tiny jobs, concurrency 4',
+    metric: 'perSec',
+    unit: 'jobs/s',
+    modes: [
+      { name: 'concur Queue + 4 tasks', cmd: [node, 'bench/queue.mjs', 'concur', 'jobs', N(200_000)] },
+      { name: 'p-queue', cmd: [node, 'bench/queue.mjs', 'p-queue', 'jobs', N(200_000)] },
+    ],
+  },
+  {
+    id: 'Queue: producer → consumer handoff',
+    metric: 'perSec',
+    unit: 'items/s',
+    modes: [
+      { name: 'concur Queue(1024)', cmd: [node, 'bench/queue.mjs', 'concur', 'handoff', N(500_000)] },
+      { name: 'raw array + promise', cmd: [node, 'bench/queue.mjs', 'array', 'handoff', N(500_000)] },
+    ],
+  },
+];
+
+function runOnce(cmd) {
+  const result = spawnSync(cmd[0], cmd.slice(1), { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (result.status !== 0) {
+    return { error: (result.stderr || result.stdout || `exit ${result.status}`).trim().split('\n').slice(-3).join(' | ') };
+  }
+  const line = result.stdout.trim().split('\n').pop();
+  return JSON.parse(line);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
+};
+const fmt = (x) =>
+  !Number.isFinite(x) ? 'n/a' : x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
+
+const report = { node: process.version, rounds, quick, results: [] };
+console.log(`concur benchmarks — Node ${process.version}, ${rounds} round(s)${quick ? ', quick sizes' : ''}\n`);
+for (const bench of benchmarks) {
+  if (filters.length > 0 && !filters.some((f) => bench.id.toLowerCase().includes(f.toLowerCase()))) continue;
+  const modes = bench.modes.filter(Boolean);
+  const samples = modes.map(() => []);
+  const errors = modes.map(() => null);
+  for (let r = 0; r < rounds; r++) {
+    modes.forEach((mode, i) => {
+      const out = runOnce(mode.cmd);
+      if (out.error) errors[i] = out.error;
+      else samples[i].push(out[bench.metric]);
+    });
+  }
+  const medians = samples.map(median);
+  console.log(`${bench.id}${bench.target ? `   (target: ${bench.target})` : ''}`);
+  modes.forEach((mode, i) => {
+    const ratio =
+      i === 0 || bench.noRatios ? '' : `   concur/this = ${(bench.lowerIsBetter ? medians[i] / medians[0] : medians[0] / medians[i]).toFixed(2)}×`;
+    const shown = errors[i] ? `failed: ${errors[i]}` : `${fmt(medians[i])} ${bench.unit}`;
+    console.log(`  ${mode.name.padEnd(28)} ${shown}${ratio}`);
+  });
+  console.log('');
+  report.results.push({ id: bench.id, unit: bench.unit, modes: modes.map((m, i) => ({ name: m.name, median: medians[i], samples: samples[i], error: errors[i] })) });
+}
+mkdirSync(`${root}/.bench-results`, { recursive: true });
+writeFileSync(`${root}/.bench-results/latest.json`, JSON.stringify(report, null, 2));
