@@ -17,6 +17,9 @@ export {
   timeout,
   shield,
   TaskGroup,
+  Lock,
+  Event,
+  Semaphore,
 } from './asyncio/index.js';
 export {
   Future,

@@ -21,6 +21,12 @@ export { waitFor, type WaitForTarget } from './waitFor.js';
 export { timeout, timeoutAt, Timeout } from './timeout.js';
 export { shield } from './shield.js';
 export { TaskGroup } from './TaskGroup.js';
+export { Lock, type LockStatistics } from './Lock.js';
+export { Event, type EventStatistics } from './Event.js';
+export { Condition, type ConditionStatistics } from './Condition.js';
+export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
+export { BoundedSemaphore, type BoundedSemaphoreStatistics } from './BoundedSemaphore.js';
+export { Barrier, type BarrierState, type BarrierStatistics } from './Barrier.js';
 export {
   getRunningLoop,
   type Loop,

@@ -23,6 +23,24 @@ export class Waiters<T = void> {
     return future;
   }
 
+  /** The oldest waiter (done or not), or `undefined` when there is none. */
+  first(): Future<T> | undefined {
+    if (this.set.size === 0) return undefined;
+    return this.set.values().next().value;
+  }
+
+  /**
+   * Wakes the oldest waiter with `value` if it is not already done; true if it did.
+   * Unlike `wakeFirst` it never skips ahead: asyncio's Lock relies on a cancelled head
+   * handing the wake-up on itself when it resumes (`Lock._wake_up_first`).
+   */
+  wakeHead(value: T): boolean {
+    const head = this.first();
+    if (head === undefined || head.done()) return false;
+    head.setResult(value);
+    return true;
+  }
+
   /** Removes `future` (a waiter that resumed or was cancelled). */
   delete(future: Future<T>): void {
     this.set.delete(future);
