@@ -216,10 +216,11 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
-      (returned as PromiseLike<T>).then(
-        (value) => this._complete(true, value),
-        (error) => this._complete(false, error),
-      );
+      // Subscribe inside the task's context: when `fn` returned a concur future itself
+      // (`createTask(() => sleep(1000))`, as asyncio's `create_task(asyncio.sleep(1))`),
+      // that future becomes the task's waiter, so cancel() reaches it at once instead of
+      // being held until the future settles on its own.
+      taskContext.run(this, subscribeToResult, this, returned as PromiseLike<T>);
     } else {
       this._complete(true, returned);
     }
@@ -278,6 +279,13 @@ export class Task<T = unknown> extends Future<T> {
 
 function startTask(task: Task<unknown>): void {
   task._start();
+}
+
+function subscribeToResult<T>(task: Task<T>, returned: PromiseLike<T>): void {
+  returned.then(
+    (value) => task._complete(true, value),
+    (error) => task._complete(false, error),
+  );
 }
 
 /**
