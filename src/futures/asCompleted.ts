@@ -30,8 +30,8 @@ type ResultOf<A> = A extends PromiseLike<infer T> ? T : never;
  * Breaking out of a loop does not close it: iterating again resumes where it stopped.
  *
  * Typing caveat: TypeScript types every `for await` element as the *awaited* type (`T`),
- * although at run time the loop receives the future itself. Write `await f` (typed `T`,
- * correct at run time) or use `it.next()`, whose `value` is typed `Future<T>`.
+ * although at run time the loop receives the (done) future itself. Cast the element to
+ * `Future<T>`, or call `it.next()`, whose `value` is typed `Future<T>`.
  */
 export class AsCompletedIterator<T>
   implements AsyncIterableIterator<Future<T>>, Iterable<Future<T>>
@@ -209,8 +209,12 @@ class CompletionSlot<T> extends Future<T> {
  * timeout passes first.
  * @example
  * ```ts
- * for await (const f of asCompleted([t1, t2, t3], { timeout: 5000 })) {
- *   console.log(f.result());
+ * for (const next of asCompleted([t1, t2, t3], { timeout: 5000 })) {
+ *   console.log(await next); // results in completion order
+ * }
+ * const it = asCompleted([t1, t2, t3]);
+ * for (let r = await it.next(); !r.done; r = await it.next()) {
+ *   console.log(r.value.result()); // r.value is the original task
  * }
  * ```
  */
