@@ -59,6 +59,10 @@ let nextTaskId = 1;
  *
  * Difference: an `await` of a foreign promise is not a cancellation point — JavaScript
  * cannot throw into it. Pass `task.signal` on, or wrap the promise with `ensureFuture`.
+ * And async functions the task calls run inside the task (they are not child tasks as
+ * coroutines given to asyncio's `gather` are): when several run at once
+ * (`gather([a(), b()])`, `Promise.all`), `cancel()` cancels the concur future each of
+ * them is waiting on.
  *
  * @example
  * ```ts
@@ -77,7 +81,15 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _name: string | undefined;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
-  /** @internal */ _futWaiter: Future<unknown> | null = null;
+  /** @internal The concur future the task awaits (asyncio's `_fut_waiter`). */
+  _futWaiter: Future<unknown> | null = null;
+  /**
+   * @internal Other futures awaited at the same time by concurrent branches of the task:
+   * async functions it called without awaiting them one by one (`gather([a(), b()])`,
+   * `Promise.all`). They run in the task's context, so their awaits register here too;
+   * `cancel()` must reach all of them, not only the last one registered.
+   */
+  _otherWaiters: Set<Future<unknown>> | null = null;
   /** @internal */ _controller: AbortController | null = null;
   /** @internal */ _run: RunScope | null;
 
@@ -149,10 +161,12 @@ export class Task<T = unknown> extends Future<T> {
     if (controller !== null && !controller.signal.aborted) {
       controller.abort(new CancelledError(msg ?? ''));
     }
-    const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    let reached = this._futWaiter?.cancel(msg) === true;
+    if (this._otherWaiters !== null) {
+      for (const other of [...this._otherWaiters]) if (other.cancel(msg)) reached = true;
+    }
     // Not waiting on a concur future (or it is already done): throw at the next await.
-    this._mustCancel = true;
+    if (!reached) this._mustCancel = true;
     return true;
   }
 
@@ -179,6 +193,11 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal Called by `Future.then` when this task starts awaiting `future`. */
   _awaiting(future: Future<unknown>): void {
+    const current = this._futWaiter;
+    if (current !== null && current !== future) {
+      // Still registered, so not resumed yet: another branch of this task waits on it.
+      (this._otherWaiters ??= new Set()).add(current);
+    }
     this._futWaiter = future;
     if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
   }
@@ -187,9 +206,9 @@ export class Task<T = unknown> extends Future<T> {
    * @internal Called when `future` settles and this task is about to resume: returns the
    * `CancelledError` to throw instead if a cancel arrived in between.
    */
-  _resumeCancellation(future: object): CancelledError | null {
-    if (this._futWaiter !== future) return null;
-    this._futWaiter = null;
+  _resumeCancellation(future: Future<unknown>): CancelledError | null {
+    if (this._futWaiter === future) this._futWaiter = null;
+    else if (this._otherWaiters?.delete(future) !== true) return null;
     if (!this._mustCancel) return null;
     this._mustCancel = false;
     return new CancelledError(this._cancelMessage ?? '');
@@ -230,6 +249,7 @@ export class Task<T = unknown> extends Future<T> {
   _complete(ok: boolean, value: unknown): void {
     if (this.done()) return;
     this._futWaiter = null;
+    this._otherWaiters = null;
     tasks.delete(this);
     const cancellation = ok ? null : this._asCancellation(value);
     if (cancellation !== null) {
