@@ -82,6 +82,10 @@ function unlink(task: Task<any>): void {
  *
  * Difference: an `await` of a foreign promise is not a cancellation point — JavaScript
  * cannot throw into it. Pass `task.signal` on, or wrap the promise with `ensureFuture`.
+ * And async functions the task calls run inside the task (they are not child tasks as
+ * coroutines given to asyncio's `gather` are): when several run at once
+ * (`gather([a(), b()])`, `Promise.all`), `cancel()` cancels the concur future each of
+ * them is waiting on.
  *
  * @example
  * ```ts
@@ -100,7 +104,15 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _name: string | undefined;
   /** @internal */ _mustCancel = false;
   /** @internal */ _numCancelsRequested = 0;
-  /** @internal */ _futWaiter: Future<unknown> | null = null;
+  /** @internal The concur future the task awaits (asyncio's `_fut_waiter`). */
+  _futWaiter: Future<unknown> | null = null;
+  /**
+   * @internal Other futures awaited at the same time by concurrent branches of the task:
+   * async functions it called without awaiting them one by one (`gather([a(), b()])`,
+   * `Promise.all`). They run in the task's context, so their awaits register here too;
+   * `cancel()` must reach all of them, not only the last one registered.
+   */
+  _otherWaiters: Set<Future<unknown>> | null = null;
   /** @internal */ _controller: AbortController | null = null;
   /** @internal */ _run: RunScope | null;
   /** @internal Links of the list of pending tasks. */
@@ -175,10 +187,12 @@ export class Task<T = unknown> extends Future<T> {
     if (controller !== null && !controller.signal.aborted) {
       controller.abort(new CancelledError(msg ?? ''));
     }
-    const waiter = this._futWaiter;
-    if (waiter !== null && waiter.cancel(msg)) return true;
+    let reached = this._futWaiter?.cancel(msg) === true;
+    if (this._otherWaiters !== null) {
+      for (const other of [...this._otherWaiters]) if (other.cancel(msg)) reached = true;
+    }
     // Not waiting on a concur future (or it is already done): throw at the next await.
-    this._mustCancel = true;
+    if (!reached) this._mustCancel = true;
     return true;
   }
 
@@ -205,6 +219,11 @@ export class Task<T = unknown> extends Future<T> {
 
   /** @internal Called by `Future.then` when this task starts awaiting `future`. */
   _awaiting(future: Future<unknown>): void {
+    const current = this._futWaiter;
+    if (current !== null && current !== future) {
+      // Still registered, so not resumed yet: another branch of this task waits on it.
+      (this._otherWaiters ??= new Set()).add(current);
+    }
     this._futWaiter = future;
     if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
   }
@@ -213,9 +232,9 @@ export class Task<T = unknown> extends Future<T> {
    * @internal Called when `future` settles and this task is about to resume: returns the
    * `CancelledError` to throw instead if a cancel arrived in between.
    */
-  _resumeCancellation(future: object): CancelledError | null {
-    if (this._futWaiter !== future) return null;
-    this._futWaiter = null;
+  _resumeCancellation(future: Future<unknown>): CancelledError | null {
+    if (this._futWaiter === future) this._futWaiter = null;
+    else if (this._otherWaiters?.delete(future) !== true) return null;
     if (!this._mustCancel) return null;
     this._mustCancel = false;
     return new CancelledError(this._cancelMessage ?? '');
@@ -242,10 +261,16 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
-      (returned as PromiseLike<T>).then(
-        (value) => this._complete(true, value),
-        (error) => this._complete(false, error),
-      );
+      if (returned instanceof Future) {
+        // Subscribe inside the task's context: when `fn` returned a concur future itself
+        // (`createTask(() => sleep(1000))`, as asyncio's `create_task(asyncio.sleep(1))`),
+        // that future becomes the task's waiter, so cancel() reaches it at once instead
+        // of being held until the future settles on its own. (Only then: entering the
+        // context costs, and a native promise has no waiter to register.)
+        taskContext.run(this, subscribeToResult, this, returned as PromiseLike<T>);
+      } else {
+        subscribeToResult(this, returned as PromiseLike<T>);
+      }
     } else {
       this._complete(true, returned);
     }
@@ -255,6 +280,7 @@ export class Task<T = unknown> extends Future<T> {
   _complete(ok: boolean, value: unknown): void {
     if (this.done()) return;
     this._futWaiter = null;
+    this._otherWaiters = null;
     unlink(this);
     const cancellation = ok ? null : this._asCancellation(value);
     if (cancellation !== null) {
@@ -304,6 +330,13 @@ export class Task<T = unknown> extends Future<T> {
 
 function startTask(task: Task<unknown>): void {
   task._start();
+}
+
+function subscribeToResult<T>(task: Task<T>, returned: PromiseLike<T>): void {
+  returned.then(
+    (value) => task._complete(true, value),
+    (error) => task._complete(false, error),
+  );
 }
 
 /**

@@ -124,10 +124,11 @@ export function gather(aws: Iterable<unknown>, options: GatherOptions = {}): Fut
 
   const onChildDone = (child: Future<unknown>): void => {
     finished++;
-    if (outer.done()) {
-      if (!child.cancelled()) child.exception(); // mark retrieved: nobody else will look
-      return;
-    }
+    // Mark the child's error retrieved now: the gather owns it (it fails with it, puts it
+    // in the results, or drops it once done). Waiting until every child is done would let
+    // the loop report it as "never retrieved" in the meantime.
+    if (!child.cancelled()) child.exception();
+    if (outer.done()) return;
     if (!returnExceptions) {
       if (child.cancelled()) {
         outer.setException(child._makeCancelledError());

@@ -19,7 +19,8 @@ let nextRunId = 1;
  * Errors of the leftover tasks while they are cancelled go to the loop's exception
  * handler.
  *
- * @throws InvalidStateError when called from inside a task (await the function instead).
+ * @throws InvalidStateError when called from inside a task (await the function instead);
+ * TypeError if `main` is not a function. Both are thrown at the call.
  * @example
  * ```ts
  * await run(async () => {
@@ -28,13 +29,18 @@ let nextRunId = 1;
  * });
  * ```
  */
-export async function run<T>(main: TaskFunction<T>): Promise<Awaited<T>> {
+export function run<T>(main: TaskFunction<T>): Promise<Awaited<T>> {
+  // Not `async`: misuse must throw here, at the call, not come back as a rejection.
   checkFunction('run(main)', main);
   if (currentTask() !== null) {
     throw new InvalidStateError(
       'run() cannot be called from inside a task; await the function directly or use createTask()',
     );
   }
+  return runMain(main);
+}
+
+async function runMain<T>(main: TaskFunction<T>): Promise<Awaited<T>> {
   const scope: RunScope = { id: nextRunId++ };
   const task = new Task<Awaited<T>>(main as TaskFunction<Awaited<T>>);
   task._run = scope; // lazy: it has not started, so every task it makes inherits the scope

@@ -28,10 +28,10 @@ export function shield<T>(aw: Future<T> | PromiseLike<T>): Future<T> {
   const outer = new Future<T>();
 
   const onInnerDone = (f: Future<T>): void => {
-    if (outer.cancelled()) {
-      if (!f.cancelled()) f.exception(); // retrieved: the outer waiter is gone
-      return;
-    }
+    // The shield was cancelled: nobody waits for the inner outcome through it any more.
+    // Leave an error unretrieved so the loop reports it (once, from the inner future),
+    // as asyncio does; a result is simply dropped.
+    if (outer.cancelled()) return;
     if (f.cancelled()) {
       outer.cancel();
       return;

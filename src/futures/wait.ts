@@ -65,16 +65,17 @@ export function futureSet<F extends Future<unknown>>(what: string, fs: Iterable<
  *
  * @throws TypeError for anything that is not a future (wrap promises with
  * `ensureFuture`); RangeError for an empty collection, a negative or NaN timeout, or an
- * unknown `returnWhen`.
+ * unknown `returnWhen`. Both are thrown at the call, not as a rejection.
  * @example
  * ```ts
  * const { done, notDone } = await wait([t1, t2], { returnWhen: FIRST_COMPLETED });
  * ```
  */
-export async function wait<F extends Future<unknown>>(
+export function wait<F extends Future<unknown>>(
   fs: Iterable<F>,
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
+  // Not `async`: bad arguments must throw here, at the call, not come back as a rejection.
   const set = futureSet('wait()', fs);
   if (set.size === 0) throw argRangeError('wait() needs at least one future; the set is empty');
   const returnWhen = options.returnWhen ?? ALL_COMPLETED;
@@ -89,7 +90,14 @@ export async function wait<F extends Future<unknown>>(
   }
   const timeout = options.timeout ?? null;
   if (timeout !== null) checkDuration('the wait() timeout', timeout);
+  return waitUntil(set, returnWhen, timeout);
+}
 
+async function waitUntil<F extends Future<unknown>>(
+  set: Set<F>,
+  returnWhen: ReturnWhen,
+  timeout: number | null,
+): Promise<WaitResult<F>> {
   if (!conditionMet(set, returnWhen)) {
     const waiter = new Future<void>();
     let timer: TimerHandle | null = null;
