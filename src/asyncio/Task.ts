@@ -216,9 +216,14 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
-      (returned as PromiseLike<T>).then(
-        (value) => this._complete(true, value),
-        (error) => this._complete(false, error),
+      // Follow the returned future from this task's own context, so that it becomes this
+      // task's waiter (as `return await fut` would): cancel() then reaches it. Outside
+      // that context it would be nobody's waiter (lazy start) or the creator's (eager).
+      taskContext.run(
+        this,
+        followReturned,
+        this as Task<unknown>,
+        returned as PromiseLike<unknown>,
       );
     } else {
       this._complete(true, returned);
@@ -278,6 +283,13 @@ export class Task<T = unknown> extends Future<T> {
 
 function startTask(task: Task<unknown>): void {
   task._start();
+}
+
+function followReturned(task: Task<unknown>, returned: PromiseLike<unknown>): void {
+  returned.then(
+    (value) => task._complete(true, value),
+    (error) => task._complete(false, error),
+  );
 }
 
 /**
