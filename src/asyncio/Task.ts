@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { AsyncResource } from 'node:async_hooks';
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
@@ -80,6 +81,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal */ _futWaiter: Future<unknown> | null = null;
   /** @internal */ _controller: AbortController | null = null;
   /** @internal */ _run: RunScope | null;
+  /** @internal The creator's async context, kept until a lazy task's first step. */
+  _context: AsyncResource | null = null;
 
   constructor(fn: TaskFunction<T>, options?: TaskOptions) {
     super();
@@ -104,8 +107,15 @@ export class Task<T = unknown> extends Future<T> {
     const parent = taskContext.getStore() as Task<unknown> | undefined;
     this._run = parent === undefined ? null : parent._run;
     tasks.add(this);
-    if (eager) this._start();
-    else callSoon(startTask, this as Task<unknown>);
+    if (eager) {
+      this._start();
+    } else {
+      // The ready queue runs its callbacks in the async context of whatever scheduled the
+      // drain, so keep the creator's (its AsyncLocalStorage values) to start in, as
+      // asyncio copies the contextvars when a task is created.
+      this._context = new AsyncResource('concur.Task', { requireManualDestroy: true });
+      callSoon(startTask, this as Task<unknown>);
+    }
   }
 
   /** The task's name, `Task-<n>` unless given. Settable. */
@@ -282,6 +292,17 @@ export class Task<T = unknown> extends Future<T> {
 }
 
 function startTask(task: Task<unknown>): void {
+  const context = task._context;
+  if (context === null) {
+    task._start();
+    return;
+  }
+  task._context = null;
+  context.runInAsyncScope(startNow, null, task);
+  context.emitDestroy();
+}
+
+function startNow(task: Task<unknown>): void {
   task._start();
 }
 
