@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { AsyncResource } from 'node:async_hooks';
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
@@ -118,6 +119,8 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Links of the list of pending tasks. */
   _prev: Task<any> | null = null;
   /** @internal */ _next: Task<any> | null = null;
+  /** @internal The creator's async context, kept until a lazy task's first step. */
+  _context: AsyncResource | null = null;
 
   constructor(fn: TaskFunction<T>, options?: TaskOptions) {
     super();
@@ -142,8 +145,15 @@ export class Task<T = unknown> extends Future<T> {
     const parent = taskContext.getStore() as Task<unknown> | undefined;
     this._run = parent === undefined ? null : parent._run;
     link(this);
-    if (eager) this._start();
-    else callSoon(startTask, this as Task<unknown>);
+    if (eager) {
+      this._start();
+    } else {
+      // The ready queue runs its callbacks in the async context of whatever scheduled the
+      // drain, so keep the creator's (its AsyncLocalStorage values) to start in, as
+      // asyncio copies the contextvars when a task is created.
+      this._context = new AsyncResource('concur.Task', { requireManualDestroy: true });
+      callSoon(startTask, this as Task<unknown>);
+    }
   }
 
   /** The task's name, `Task-<n>` unless given. Settable. */
@@ -262,14 +272,19 @@ export class Task<T = unknown> extends Future<T> {
     }
     if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
       if (returned instanceof Future) {
-        // Subscribe inside the task's context: when `fn` returned a concur future itself
-        // (`createTask(() => sleep(1000))`, as asyncio's `create_task(asyncio.sleep(1))`),
-        // that future becomes the task's waiter, so cancel() reaches it at once instead
-        // of being held until the future settles on its own. (Only then: entering the
-        // context costs, and a native promise has no waiter to register.)
-        taskContext.run(this, subscribeToResult, this, returned as PromiseLike<T>);
+        // Follow the returned future from this task's own context, so that it becomes
+        // this task's waiter (as `return await fut` would): cancel() then reaches it at
+        // once. Outside that context it would be nobody's waiter (lazy start) or the
+        // creator's (eager). Only for concur futures: entering the context costs, and a
+        // native promise has no waiter to register.
+        taskContext.run(
+          this,
+          followReturned,
+          this as Task<unknown>,
+          returned as PromiseLike<unknown>,
+        );
       } else {
-        subscribeToResult(this, returned as PromiseLike<T>);
+        followReturned(this as Task<unknown>, returned as PromiseLike<unknown>);
       }
     } else {
       this._complete(true, returned);
@@ -329,10 +344,21 @@ export class Task<T = unknown> extends Future<T> {
 }
 
 function startTask(task: Task<unknown>): void {
+  const context = task._context;
+  if (context === null) {
+    task._start();
+    return;
+  }
+  task._context = null;
+  context.runInAsyncScope(startNow, null, task);
+  context.emitDestroy();
+}
+
+function startNow(task: Task<unknown>): void {
   task._start();
 }
 
-function subscribeToResult<T>(task: Task<T>, returned: PromiseLike<T>): void {
+function followReturned(task: Task<unknown>, returned: PromiseLike<unknown>): void {
   returned.then(
     (value) => task._complete(true, value),
     (error) => task._complete(false, error),

@@ -29,6 +29,10 @@ import { currentTask, Task, type TaskFunction, type TaskOptions } from './Task.j
  *   `CancelledError` — unless a child failed, when the `ExceptionGroup` wins (and the
  *   task stays cancelled).
  * - A child cancelled on its own does not affect the group.
+ * - When a cancellation stopped the group (a deadline, an outside cancel, or the group's
+ *   own after a child failed), it is the `cause` of the `ExceptionGroup`; an enclosing
+ *   `timeout()` that expired replaces it with a `TimeoutError` caused by it. (Python
+ *   keeps it as the group's implicit `__context__`.)
  *
  * Differences: a callback instead of `async with`, because `Symbol.asyncDispose` cannot
  * see the body's error. Called outside a task, `run` starts a task of its own to be the
@@ -129,6 +133,10 @@ export class TaskGroup {
     const parent = this.parent!;
     let propagateCancellation: CancelledError | null =
       failed && error instanceof CancelledError ? error : null;
+    // The cancellation that stopped the group, if any: it becomes the `cause` of the
+    // ExceptionGroup, where Python has it as the group's implicit `__context__`. That
+    // is what lets an enclosing `timeout()` mark the group with a TimeoutError.
+    let interruptedBy = propagateCancellation;
     if (failed && !this.aborting) {
       // The body failed or the parent was cancelled: cancel the children.
       this.abort();
@@ -141,6 +149,7 @@ export class TaskGroup {
         await this.onCompleted;
       } catch (caught) {
         if (!(caught instanceof CancelledError)) throw caught;
+        interruptedBy ??= caught;
         if (!this.aborting) {
           // The parent was cancelled from outside while the children still ran.
           propagateCancellation = caught;
@@ -166,7 +175,11 @@ export class TaskGroup {
         parent.cancel();
       }
       const errors = this.errors.splice(0);
-      throw new ExceptionGroup('unhandled errors in a TaskGroup', errors);
+      throw new ExceptionGroup(
+        'unhandled errors in a TaskGroup',
+        errors,
+        interruptedBy === null ? undefined : { cause: interruptedBy },
+      );
     }
   }
 

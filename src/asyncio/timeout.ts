@@ -55,8 +55,12 @@ export class Timeout {
    */
   reschedule(when: number | null): void {
     if (this.state !== 'active') {
-      if (this.state === 'created') throw new InvalidStateError('the Timeout has not been entered');
-      throw new InvalidStateError(`cannot change the deadline of a ${this.state} Timeout`);
+      if (this.state === 'created') {
+        throw new InvalidStateError('the Timeout has not been entered; call run(fn) first');
+      }
+      throw new InvalidStateError(
+        `cannot reschedule this Timeout: it is ${this.state} (only an active one, whose block runs and has not expired, can be)`,
+      );
     }
     this.deadline = checkWhen(when);
     this.handle?.cancel();

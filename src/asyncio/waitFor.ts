@@ -35,33 +35,41 @@ export type WaitForTarget<T> = Future<T> | PromiseLike<T> | (() => T | PromiseLi
  * const page = await waitFor(() => fetchPage(url), 5000);
  * ```
  */
-export async function waitFor<T>(aw: WaitForTarget<T>, ms: number | null): Promise<T> {
+export function waitFor<T>(aw: WaitForTarget<T>, ms: number | null): Promise<T> {
+  // Not an `async function`: misuse must throw here, at the call, not reject later.
   if (typeof aw !== 'function' && !isAwaitable(aw)) {
     throw argTypeError(`waitFor() takes a future, a promise or a function, got ${show(aw)}`);
   }
   if (ms !== null) checkDuration('the waitFor() timeout', ms, true);
+  return ms !== null && ms <= 0 ? waitNoTime(aw) : waitWithTimeout(aw, ms);
+}
 
-  if (ms !== null && ms <= 0) {
-    // Never start a function; give a finished future its result; cancel anything else
-    // and wait for it to finish.
-    const future = typeof aw === 'function' ? new Task<T>(aw) : ensureFuture(aw);
-    if (future.done()) return future.result();
-    await cancelAndWait(future);
-    try {
-      return future.result();
-    } catch (error) {
-      if (error instanceof CancelledError)
-        throw new TimeoutError('the timeout expired', { cause: error });
-      throw error;
-    }
+/**
+ * A timeout of 0 or less: never start a function, give a finished future its result,
+ * cancel anything else and wait for it to finish.
+ */
+async function waitNoTime<T>(aw: WaitForTarget<T>): Promise<T> {
+  // A lazy task that is cancelled before its first step never calls its function.
+  const future = typeof aw === 'function' ? new Task<T>(aw) : ensureFuture(aw);
+  if (future.done()) return future.result();
+  await cancelAndWait(future);
+  try {
+    return future.result();
+  } catch (error) {
+    if (error instanceof CancelledError)
+      throw new TimeoutError('the timeout expired', { cause: error });
+    throw error;
   }
+}
+
+function waitWithTimeout<T>(aw: WaitForTarget<T>, ms: number | null): Promise<T> {
   return timeout(ms, async () => {
     if (typeof aw === 'function') return await aw();
     return await (isFuture(aw) ? aw : ensureFuture(aw));
   });
 }
 
-/** Cancels `future` and waits until it is done, without being cancellable by it. */
+/** Cancels `future` and waits until it is done (the caller's own cancel still interrupts). */
 async function cancelAndWait(future: Future<unknown>): Promise<void> {
   const waiter = new Future<void>();
   const release = (): void => {
