@@ -32,7 +32,10 @@ const benchmarks = [
     modes: [
       { name: 'concur createTask+gather', cmd: [node, 'bench/gather.mjs', 'concur', N(1_000_000)] },
       { name: 'raw Promise.all', cmd: [node, 'bench/gather.mjs', 'raw', N(1_000_000)] },
-      hasPython && { name: 'Python asyncio (100k)', cmd: ['python3', 'bench/python/gather.py', N(100_000)] },
+      hasPython && {
+        name: 'Python asyncio (100k)',
+        cmd: ['python3', 'bench/python/gather.py', N(100_000)],
+      },
     ],
   },
   {
@@ -42,8 +45,14 @@ const benchmarks = [
     unit: 'bytes',
     lowerIsBetter: true,
     modes: [
-      { name: 'blocked on a future', cmd: [node, '--expose-gc', 'bench/memory.mjs', 'blocked', N(1_000_000)] },
-      { name: 'scheduled, not started', cmd: [node, '--expose-gc', 'bench/memory.mjs', 'scheduled', N(1_000_000)] },
+      {
+        name: 'blocked on a future',
+        cmd: [node, '--expose-gc', 'bench/memory.mjs', 'blocked', N(1_000_000)],
+      },
+      {
+        name: 'scheduled, not started',
+        cmd: [node, '--expose-gc', 'bench/memory.mjs', 'scheduled', N(1_000_000)],
+      },
     ],
     noRatios: true,
   },
@@ -53,7 +62,10 @@ const benchmarks = [
     unit: 'acquire+release/s',
     modes: [
       { name: 'concur Lock', cmd: [node, 'bench/lock.mjs', 'concur', 'uncontended', N(1_000_000)] },
-      { name: 'async-mutex', cmd: [node, 'bench/lock.mjs', 'async-mutex', 'uncontended', N(1_000_000)] },
+      {
+        name: 'async-mutex',
+        cmd: [node, 'bench/lock.mjs', 'async-mutex', 'uncontended', N(1_000_000)],
+      },
     ],
   },
   {
@@ -62,7 +74,10 @@ const benchmarks = [
     unit: 'acquire+release/s',
     modes: [
       { name: 'concur Lock', cmd: [node, 'bench/lock.mjs', 'concur', 'contended', N(400_000)] },
-      { name: 'async-mutex', cmd: [node, 'bench/lock.mjs', 'async-mutex', 'contended', N(400_000)] },
+      {
+        name: 'async-mutex',
+        cmd: [node, 'bench/lock.mjs', 'async-mutex', 'contended', N(400_000)],
+      },
     ],
   },
   {
@@ -70,7 +85,10 @@ const benchmarks = [
     metric: 'perSec',
     unit: 'jobs/s',
     modes: [
-      { name: 'concur Queue + 4 tasks', cmd: [node, 'bench/queue.mjs', 'concur', 'jobs', N(200_000)] },
+      {
+        name: 'concur Queue + 4 tasks',
+        cmd: [node, 'bench/queue.mjs', 'concur', 'jobs', N(200_000)],
+      },
       { name: 'p-queue', cmd: [node, 'bench/queue.mjs', 'p-queue', 'jobs', N(200_000)] },
     ],
   },
@@ -79,8 +97,14 @@ const benchmarks = [
     metric: 'perSec',
     unit: 'items/s',
     modes: [
-      { name: 'concur Queue(1024)', cmd: [node, 'bench/queue.mjs', 'concur', 'handoff', N(500_000)] },
-      { name: 'raw array + promise', cmd: [node, 'bench/queue.mjs', 'array', 'handoff', N(500_000)] },
+      {
+        name: 'concur Queue(1024)',
+        cmd: [node, 'bench/queue.mjs', 'concur', 'handoff', N(500_000)],
+      },
+      {
+        name: 'raw array + promise',
+        cmd: [node, 'bench/queue.mjs', 'array', 'handoff', N(500_000)],
+      },
     ],
   },
 ];
@@ -88,7 +112,13 @@ const benchmarks = [
 function runOnce(cmd) {
   const result = spawnSync(cmd[0], cmd.slice(1), { cwd: root, encoding: 'utf8', timeout: 300_000 });
   if (result.status !== 0) {
-    return { error: (result.stderr || result.stdout || `exit ${result.status}`).trim().split('\n').slice(-3).join(' | ') };
+    return {
+      error: (result.stderr || result.stdout || `exit ${result.status}`)
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | '),
+    };
   }
   const line = result.stdout.trim().split('\n').pop();
   return JSON.parse(line);
@@ -99,12 +129,21 @@ const median = (xs) => {
   return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
 };
 const fmt = (x) =>
-  !Number.isFinite(x) ? 'n/a' : x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
+  !Number.isFinite(x)
+    ? 'n/a'
+    : x >= 1e6
+      ? `${(x / 1e6).toFixed(2)}M`
+      : x >= 1e3
+        ? `${(x / 1e3).toFixed(1)}k`
+        : x.toFixed(0);
 
 const report = { node: process.version, rounds, quick, results: [] };
-console.log(`concur benchmarks — Node ${process.version}, ${rounds} round(s)${quick ? ', quick sizes' : ''}\n`);
+console.log(
+  `concur benchmarks — Node ${process.version}, ${rounds} round(s)${quick ? ', quick sizes' : ''}\n`,
+);
 for (const bench of benchmarks) {
-  if (filters.length > 0 && !filters.some((f) => bench.id.toLowerCase().includes(f.toLowerCase()))) continue;
+  if (filters.length > 0 && !filters.some((f) => bench.id.toLowerCase().includes(f.toLowerCase())))
+    continue;
   const modes = bench.modes.filter(Boolean);
   const samples = modes.map(() => []);
   const errors = modes.map(() => null);
@@ -119,12 +158,23 @@ for (const bench of benchmarks) {
   console.log(`${bench.id}${bench.target ? `   (target: ${bench.target})` : ''}`);
   modes.forEach((mode, i) => {
     const ratio =
-      i === 0 || bench.noRatios ? '' : `   concur/this = ${(bench.lowerIsBetter ? medians[i] / medians[0] : medians[0] / medians[i]).toFixed(2)}×`;
+      i === 0 || bench.noRatios
+        ? ''
+        : `   concur/this = ${(bench.lowerIsBetter ? medians[i] / medians[0] : medians[0] / medians[i]).toFixed(2)}×`;
     const shown = errors[i] ? `failed: ${errors[i]}` : `${fmt(medians[i])} ${bench.unit}`;
     console.log(`  ${mode.name.padEnd(28)} ${shown}${ratio}`);
   });
   console.log('');
-  report.results.push({ id: bench.id, unit: bench.unit, modes: modes.map((m, i) => ({ name: m.name, median: medians[i], samples: samples[i], error: errors[i] })) });
+  report.results.push({
+    id: bench.id,
+    unit: bench.unit,
+    modes: modes.map((m, i) => ({
+      name: m.name,
+      median: medians[i],
+      samples: samples[i],
+      error: errors[i],
+    })),
+  });
 }
 mkdirSync(`${root}/.bench-results`, { recursive: true });
 writeFileSync(`${root}/.bench-results/latest.json`, JSON.stringify(report, null, 2));

@@ -284,7 +284,7 @@ export class Task<T = unknown> extends Future<T> {
           returned as PromiseLike<unknown>,
         );
       } else {
-        followReturned(this as Task<unknown>, returned as PromiseLike<unknown>);
+        followReturned(this, returned as PromiseLike<unknown>);
       }
     } else {
       this._complete(true, returned);

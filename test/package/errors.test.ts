@@ -50,7 +50,7 @@ describe('RemoteError', () => {
     assert.equal(remote.message, 'bad thing');
     assert.match(remote.stack ?? '', /at work \(worker\.js:1:1\)/);
     assert.ok(remote.cause instanceof RemoteError);
-    assert.equal((remote.cause as RemoteError).message, 'root cause');
+    assert.equal(remote.cause.message, 'root cause');
     assert.equal((remote as unknown as { detail: number }).detail, 42);
     assert.equal(remote.code, 'ERR_CONCUR_REMOTE');
   });
