@@ -17,6 +17,7 @@ export {
   timeout,
   shield,
   TaskGroup,
+  Queue,
 } from './asyncio/index.js';
 export {
   Future,

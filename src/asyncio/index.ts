@@ -21,6 +21,9 @@ export { waitFor, type WaitForTarget } from './waitFor.js';
 export { timeout, timeoutAt, Timeout } from './timeout.js';
 export { shield } from './shield.js';
 export { TaskGroup } from './TaskGroup.js';
+export { Queue, type QueueOptions, type QueueStatistics } from './Queue.js';
+export { PriorityQueue, type PriorityQueueOptions } from './PriorityQueue.js';
+export { LifoQueue } from './LifoQueue.js';
 export {
   getRunningLoop,
   type Loop,
