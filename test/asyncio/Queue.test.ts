@@ -422,7 +422,7 @@ describe('Queue.put', () => {
     });
   });
 
-  test('a put that does not need to wait completes before its task is resumed', async () => {
+  test('a put into a queue with room completes at once and its item reaches a waiting get', async () => {
     await run(async () => {
       const q = new Queue<number>();
       const putter = createTask(async () => {
