@@ -20,7 +20,7 @@
  * — and the storage is a ring buffer (`Array.prototype.shift` is O(n)). Measured on
  * Node 20, outside a task: `await q.put(i); await q.get()` ~80 ns a pair, against
  * ~130 ns for an array behind two async functions; `putNowait` + `getNowait` ~8–12 ns
- * at any depth, where `push` + `shift` on an array holding 100 000 items takes ~18 µs.
+ * at any depth, where `push` + `shift` on an array holding 100 000 items takes 8–18 µs.
  *
  * @module
  */

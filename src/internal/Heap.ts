@@ -1,8 +1,10 @@
 /**
  * `Heap<T>`: a binary min-heap ordered by a comparator, stable among equal items.
  *
- * The storage under every priority queue in concur (asyncio `PriorityQueue`, and the
- * thread and process ones). `push` and `pop` are O(log n); `peek` and `size` are O(1).
+ * The storage under concur's priority queues (asyncio `PriorityQueue` now; the thread and
+ * process ones can reuse it). `push` and `pop` are O(log n), `size` and `clear` O(1).
+ * Only the operations the queues use are here; add others (`peek`, …) together with the
+ * code and tests that need them.
  *
  * **Stable.** Items the comparator calls equal come out first-in first-out. Every item
  * gets an insertion number, kept in an array parallel to the items (no wrapper object
@@ -132,34 +134,10 @@ export class Heap<T> {
     return top;
   }
 
-  /** The smallest item without removing it, or `undefined` when empty. */
-  peek(): T | undefined {
-    return this.items[0];
-  }
-
   /** Removes every item (no comparisons). */
   clear(): void {
     this.items.length = 0;
     this.seqs.length = 0;
     this.nextSeq = 0;
-  }
-
-  /** The items in heap (array) order — not sorted — as a new array. */
-  toArray(): T[] {
-    return this.items.slice();
-  }
-
-  /** The items sorted smallest first (ties in insertion order), as a new array. */
-  toSortedArray(): T[] {
-    const order = this.items.map((_, i) => i);
-    order.sort(
-      (i, j) => this.compare(this.items[i]!, this.items[j]!) || this.seqs[i]! - this.seqs[j]!,
-    );
-    return order.map((i) => this.items[i]!);
-  }
-
-  /** Iterates in heap (array) order, not sorted. Do not push or pop while iterating. */
-  [Symbol.iterator](): IterableIterator<T> {
-    return this.items.values();
   }
 }

@@ -141,6 +141,18 @@ describe('Queue basics', () => {
     assert.equal(new Queue({}).maxsize, 0);
   });
 
+  test('undefined and null are items like any other', async () => {
+    for (const Cls of [Queue, LifoQueue]) {
+      const q = new Cls<undefined | null>(2);
+      q.putNowait(undefined);
+      q.putNowait(null);
+      assert.equal(q.full(), true);
+      const items = [await q.get(), await q.get()];
+      assert.deepEqual(items.sort(), [null, undefined].sort());
+      assert.equal(q.empty(), true);
+    }
+  });
+
   test('FIFO order holds while the ring buffer grows, wraps around and shrinks', () => {
     const q = new Queue<number>();
     const model: number[] = [];
