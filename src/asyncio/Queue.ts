@@ -93,8 +93,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * Cancellation: `put()` and `get()` are cancellation points only when they wait (as in
  * Python, a call that need not wait does not yield to the loop's cancellation). A
  * cancelled `get` takes no item; a cancelled `put` puts nothing; a waiter woken and then
- * cancelled passes its wake-up on. Run them in a task (or use `waitFor(() => queue.get(),
- * ms)`) so a cancel can reach them; a bare promise cannot be cancelled.
+ * cancelled passes its wake-up on. A cancel reaches them through the task that awaits
+ * them, so pass a function to `waitFor`: Python's `wait_for(queue.get(), 1)` is
+ * `waitFor(() => queue.get(), 1000)`. `waitFor(queue.get(), 1000)` — a promise — cannot
+ * cancel the get: it stays registered after the timeout and takes a later item that
+ * nobody receives.
  *
  * Subclassing: as in Python, a subclass changes the storage by overriding the hooks
  * `_init`, `_qsize`, `_put`, `_get` (and `_clear`, for speed) — see `PriorityQueue` and
@@ -237,6 +240,7 @@ export class Queue<T = unknown> {
    * @throws (rejects) QueueShutDown if the queue is shut down, now or while waiting.
    */
   put(item: T): Promise<void> {
+    if (this.isShutdown) return Promise.reject(this.shutDownError('put()'));
     if (!this.full()) {
       try {
         this.putNowait(item);
@@ -296,7 +300,9 @@ export class Queue<T = unknown> {
    * Removes and returns the next item, waiting while the queue is empty.
    *
    * Python equivalent: `await queue.get()`. An item that is itself a promise or a concur
-   * `Future` is adopted by the returned promise (box it, or use `getNowait()`).
+   * `Future` is adopted by the returned promise (box it, or use `getNowait()`). With a
+   * timeout: `await waitFor(() => queue.get(), ms)` — a function, so that the timeout
+   * can cancel the get (see the class docs).
    *
    * Cancellation: a cancellation point only while it waits. If cancelled, no item is
    * taken; an item it was woken for stays in the queue for the next `get`.

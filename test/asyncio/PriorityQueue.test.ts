@@ -86,7 +86,10 @@ describe('PriorityQueue', () => {
     q.putNowait([1, shared]);
     q.putNowait([1, shared]); // the same object: equal, no need to order it
     q.putNowait([0, { other: true }]); // decided by the priority
-    assert.throws(() => q.putNowait([0, { another: true }]), isUnorderable);
+    assert.throws(
+      () => q.putNowait([0, { another: true }]),
+      (e: unknown) => isUnorderable(e) && /their elements \{ another: true \} and/.test(String(e)),
+    );
     assert.equal(q.qsize(), 3);
   });
 

@@ -618,7 +618,12 @@ for (const [name, QueueClass] of queueClasses) {
         await sleep(0);
         assert.equal(getTask.done(), true);
         await assert.rejects(getTask, isShutDown);
-        await assert.rejects(q.put('data'), isShutDown);
+        await assert.rejects(
+          q.put('data'),
+          (e: unknown) =>
+            isShutDown(e) &&
+            /^put\(\) on a \w+ that was shut down$/.test(String((e as Error).message)),
+        );
         assert.throws(() => q.putNowait('data'), isShutDown);
         await assert.rejects(q.get(), isShutDown);
         assert.throws(() => q.getNowait(), isShutDown);
