@@ -237,7 +237,9 @@ export class Queue<T = unknown> {
    * Cancellation: a cancellation point only while it waits. If cancelled, the item is
    * not put; a slot it was woken for passes to the next waiting `put`.
    *
-   * @throws (rejects) QueueShutDown if the queue is shut down, now or while waiting.
+   * @throws (rejects) QueueShutDown if the queue is shut down, now or while waiting;
+   * (rejects) what storing the item throws — a `PriorityQueue`'s `TypeError` for an item
+   * it cannot order.
    */
   put(item: T): Promise<void> {
     if (this.isShutdown) return Promise.reject(this.shutDownError('put()'));
@@ -270,6 +272,7 @@ export class Queue<T = unknown> {
         throw error;
       }
     }
+    if (this.isShutdown) throw this.shutDownError('put()'); // woken by shutdown(true)
     this.putNowait(item);
   }
 
@@ -278,7 +281,9 @@ export class Queue<T = unknown> {
    *
    * Python equivalent: `queue.put_nowait(item)`.
    *
-   * @throws QueueShutDown if the queue is shut down; QueueFull if it is full.
+   * @throws QueueShutDown if the queue is shut down; QueueFull if it is full; what
+   * storing the item throws — a `PriorityQueue`'s `TypeError` for an item it cannot
+   * order (nothing is then added).
    */
   putNowait(item: T): void {
     if (this.isShutdown) throw this.shutDownError('putNowait()');
@@ -308,7 +313,8 @@ export class Queue<T = unknown> {
    * taken; an item it was woken for stays in the queue for the next `get`.
    *
    * @throws (rejects) QueueShutDown if the queue is shut down and empty (now, or once
-   * the items left are taken).
+   * the items left are taken); (rejects) what taking the item throws — a
+   * `PriorityQueue` comparator that fails (nothing is then removed).
    */
   get(): Promise<T> {
     if (this._qsize() !== 0) {
@@ -350,7 +356,8 @@ export class Queue<T = unknown> {
    * Python equivalent: `queue.get_nowait()`.
    *
    * @throws QueueShutDown if the queue is shut down and empty; QueueEmpty if it is
-   * empty.
+   * empty; what taking the item throws — a `PriorityQueue` comparator that fails
+   * (nothing is then removed).
    */
   getNowait(): T {
     if (this._qsize() === 0) {

@@ -732,7 +732,10 @@ for (const [name, QueueClass] of queueClasses) {
         const putter = createTask(() => q.put(1));
         await sleep(0);
         q.shutdown(true);
-        await assert.rejects(putter, isShutDown);
+        await assert.rejects(
+          putter,
+          (e: unknown) => isShutDown(e) && (e as Error).message.startsWith('put()'),
+        );
         assert.equal(q.qsize(), 0);
         assert.equal(q.statistics().unfinishedTasks, 0);
       });
