@@ -20,6 +20,7 @@ export {
   Lock,
   Event,
   Semaphore,
+  Queue,
 } from './asyncio/index.js';
 export {
   Future,

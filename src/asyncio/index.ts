@@ -27,6 +27,9 @@ export { Condition, type ConditionStatistics } from './Condition.js';
 export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
 export { BoundedSemaphore, type BoundedSemaphoreStatistics } from './BoundedSemaphore.js';
 export { Barrier, type BarrierState, type BarrierStatistics } from './Barrier.js';
+export { Queue, type QueueOptions, type QueueStatistics } from './Queue.js';
+export { PriorityQueue, type PriorityQueueOptions } from './PriorityQueue.js';
+export { LifoQueue } from './LifoQueue.js';
 export {
   getRunningLoop,
   type Loop,
