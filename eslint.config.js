@@ -20,7 +20,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './tsconfig.test.json'],
+        project: ['./tsconfig.json', './tsconfig.examples.json', './tsconfig.test.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

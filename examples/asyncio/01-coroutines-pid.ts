@@ -16,7 +16,7 @@
  * Calling a JavaScript async function starts it at once, so the twin of Python's
  * not-yet-started coroutine object is a function handed to `createTask`.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/01-coroutines-pid.js
+ * Run: npm run build && node dist/examples/asyncio/01-coroutines-pid.js
  */
 import { pathToFileURL } from 'node:url';
 

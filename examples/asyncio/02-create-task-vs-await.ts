@@ -17,7 +17,7 @@
  * in both versions main has 100 ms of work of its own. With a direct `await` it can only start
  * once the awaited call is over (≈ 300 ms in all); with a task it overlaps (≈ 200 ms).
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/02-create-task-vs-await.js
+ * Run: npm run build && node dist/examples/asyncio/02-create-task-vs-await.js
  */
 import { pathToFileURL } from 'node:url';
 

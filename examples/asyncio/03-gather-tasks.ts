@@ -15,11 +15,13 @@
  *
  * Scaled down: 1–3 s → 100–300 ms. Pass `seed` to get the same "random" durations each run.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/03-gather-tasks.js
+ * Run: npm run build && node dist/examples/asyncio/03-gather-tasks.js
  */
 import { pathToFileURL } from 'node:url';
 
 import { createTask, gather, getRunningLoop, run, sleep, type Task } from 'concur/asyncio';
+
+import { makeRandint } from './random.js';
 
 export interface Options {
   /** Collect the lines without printing them. */
@@ -75,21 +77,6 @@ export async function main(options: Options = {}): Promise<Result> {
   const elapsedMs = getRunningLoop().time() - start;
   print(`total time: ${elapsedMs.toFixed(0)} ms`);
   return { lines, results, durationsMs, elapsedMs };
-}
-
-/** `random.randint(low, high)`, reproducible when seeded (mulberry32). */
-function makeRandint(seed?: number): (low: number, high: number) => number {
-  let random = Math.random;
-  if (seed !== undefined) {
-    let state = seed | 0;
-    random = () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-  }
-  return (low, high) => low + Math.floor(random() * (high - low + 1));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -17,7 +17,7 @@
  * concur) raise InvalidStateError then, as this program shows. JavaScript has no None:
  * `exception()` returns `null`. Durations: 100 ms, 50 ms, and a 10 s download cut short.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/04-task-methods.js
+ * Run: npm run build && node dist/examples/asyncio/04-task-methods.js
  */
 import { pathToFileURL } from 'node:url';
 

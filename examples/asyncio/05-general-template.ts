@@ -20,11 +20,13 @@
  * calling a JavaScript async function starts it at once: the twin of a coroutine object is
  * a function not yet called, and `createTask` schedules it, as `gather` does in Python.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/05-general-template.js
+ * Run: npm run build && node dist/examples/asyncio/05-general-template.js
  */
 import { pathToFileURL } from 'node:url';
 
 import { createTask, gather, getRunningLoop, run, sleep } from 'concur/asyncio';
+
+import { makeRandint } from './random.js';
 
 export interface Options {
   /** Collect the lines without printing them. */
@@ -89,21 +91,6 @@ export async function main(options: Options = {}): Promise<Result> {
   const outcome = await run(mainAsyncOrchestrator);
   print('Program has fully exited.');
   return { lines, ...outcome };
-}
-
-/** `random.randint(low, high)`, reproducible when seeded (mulberry32). */
-function makeRandint(seed?: number): (low: number, high: number) => number {
-  let random = Math.random;
-  if (seed !== undefined) {
-    let state = seed | 0;
-    random = () => {
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), state | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-    };
-  }
-  return (low, high) => low + Math.floor(random() * (high - low + 1));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -20,7 +20,7 @@
  * serves a copy of each page after 100–200 ms, and closes it at the end. Node's `fetch`
  * needs no session: it shares one connection pool, which plays aiohttp's ClientSession.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/06-fetch-pages.js
+ * Run: npm run build && node dist/examples/asyncio/06-fetch-pages.js
  */
 import { pathToFileURL } from 'node:url';
 

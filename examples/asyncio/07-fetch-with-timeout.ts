@@ -28,11 +28,19 @@
  * does not catch `CancelledError`; a JavaScript `catch` catches everything, so it re-throws
  * `CancelledError` to keep the task cancellable.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/07-fetch-with-timeout.js
+ * Run: npm run build && node dist/examples/asyncio/07-fetch-with-timeout.js
  */
 import { pathToFileURL } from 'node:url';
 
-import { CancelledError, createTask, currentTask, gather, run, timeout } from 'concur/asyncio';
+import {
+  CancelledError,
+  createTask,
+  currentTask,
+  gather,
+  getRunningLoop,
+  run,
+  timeout,
+} from 'concur/asyncio';
 
 import { startPageServer } from './page-server.js';
 
@@ -49,6 +57,9 @@ export interface Result {
   errors: unknown[];
   /** The most requests the server held at the same time (4: all at once). */
   maxInFlight: number;
+  /** Each fetch's time limit, in ms. */
+  timeoutMs: number;
+  elapsedMs: number;
 }
 
 const TIMEOUT_MS = 500;
@@ -88,13 +99,22 @@ export async function main(options: Options = {}): Promise<Result> {
   const server = await startPageServer(PAGES);
   try {
     const urls = PAGES.map((page) => server.url(page.path));
+    const start = getRunningLoop().time();
     const results = await run(async () => {
       // gather runs the fetches concurrently; each is a task, as gather makes in Python.
       const tasks = urls.map((url, i) => createTask(() => fetchUrl(url, i)));
       return await gather(tasks);
     });
+    const elapsedMs = getRunningLoop().time() - start;
     print(`Total lengths: [${results.join(', ')}]`);
-    return { lines, results, errors, maxInFlight: server.maxInFlight() };
+    return {
+      lines,
+      results,
+      errors,
+      maxInFlight: server.maxInFlight(),
+      timeoutMs: TIMEOUT_MS,
+      elapsedMs,
+    };
   } finally {
     await server.close();
   }

@@ -20,7 +20,7 @@
  * The `no-floating-promises` lint rule catches both mistakes; `void` marks them on purpose
  * here. Scaled down: 1 s → 100 ms.
  *
- * Run: npx tsc -p tsconfig.test.json && node build/examples/asyncio/08-missing-await-and-run.js
+ * Run: npm run build && node dist/examples/asyncio/08-missing-await-and-run.js
  */
 import { pathToFileURL } from 'node:url';
 

@@ -10,14 +10,36 @@ import { describe, test } from 'node:test';
 import { TimeoutError } from 'concur/asyncio';
 import { VirtualClock } from 'concur/testing';
 
-import * as coroutinesPid from '../../examples/asyncio/01-coroutines-pid.js';
-import * as createTaskVsAwait from '../../examples/asyncio/02-create-task-vs-await.js';
-import * as gatherTasks from '../../examples/asyncio/03-gather-tasks.js';
-import * as taskMethods from '../../examples/asyncio/04-task-methods.js';
-import * as generalTemplate from '../../examples/asyncio/05-general-template.js';
-import * as fetchPages from '../../examples/asyncio/06-fetch-pages.js';
-import * as fetchWithTimeout from '../../examples/asyncio/07-fetch-with-timeout.js';
-import * as missingAwaitAndRun from '../../examples/asyncio/08-missing-await-and-run.js';
+/**
+ * The examples as the package ships them, built into `dist/examples/asyncio/` by
+ * `npm run build`. The runtime path is relative to this file's build output
+ * (`build/test/examples/`), the type path to its source (`test/examples/`): the same file.
+ */
+type Examples = {
+  '01-coroutines-pid': typeof import('../../dist/examples/asyncio/01-coroutines-pid.js');
+  '02-create-task-vs-await': typeof import('../../dist/examples/asyncio/02-create-task-vs-await.js');
+  '03-gather-tasks': typeof import('../../dist/examples/asyncio/03-gather-tasks.js');
+  '04-task-methods': typeof import('../../dist/examples/asyncio/04-task-methods.js');
+  '05-general-template': typeof import('../../dist/examples/asyncio/05-general-template.js');
+  '06-fetch-pages': typeof import('../../dist/examples/asyncio/06-fetch-pages.js');
+  '07-fetch-with-timeout': typeof import('../../dist/examples/asyncio/07-fetch-with-timeout.js');
+  '08-missing-await-and-run': typeof import('../../dist/examples/asyncio/08-missing-await-and-run.js');
+};
+
+const EXAMPLES = new URL('../../../dist/examples/asyncio/', import.meta.url);
+
+async function example<Name extends keyof Examples>(name: Name): Promise<Examples[Name]> {
+  return (await import(new URL(`${name}.js`, EXAMPLES).href)) as Examples[Name];
+}
+
+const coroutinesPid = await example('01-coroutines-pid');
+const createTaskVsAwait = await example('02-create-task-vs-await');
+const gatherTasks = await example('03-gather-tasks');
+const taskMethods = await example('04-task-methods');
+const generalTemplate = await example('05-general-template');
+const fetchPages = await example('06-fetch-pages');
+const fetchWithTimeout = await example('07-fetch-with-timeout');
+const missingAwaitAndRun = await example('08-missing-await-and-run');
 
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
