@@ -117,11 +117,11 @@ export class Event implements Shareable {
    */
   waitSync(timeout?: number | null, options?: SyncOptions): boolean {
     const ms = checkTimeout('Event.waitSync() timeout', timeout);
+    if (ms > 0) assertMayBlock('Event.waitSync()', options);
     const words = this._words;
     const generation = Atomics.load(words, GENERATION);
     if (this.isSet()) return true;
     if (ms === 0) return false;
-    assertMayBlock('Event.waitSync()', options);
     const deadline = deadlineAfter(ms);
     Atomics.add(words, WAITERS, 1);
     try {

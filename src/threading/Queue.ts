@@ -204,9 +204,9 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    */
   putSync(item: T, options?: QueueSyncOptions): void {
     const timeout = checkAcquireOptions(`${this._name()}.putSync()`, options);
+    if (timeout > 0) assertMayBlock(`${this._name()}.putSync()`, options);
     const bytes = this._serialize(item, 'putSync');
     const key = this._key(item);
-    if (timeout > 0) assertMayBlock(`${this._name()}.putSync()`, options);
     const outcome = this._monitor.untilSync(this._notFull, deadlineAfter(timeout), () =>
       this._tryPut(bytes, key),
     );
@@ -305,7 +305,6 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * would block.
    */
   joinSync(options?: SyncOptions): void {
-    if (Atomics.load(this._words, UNFINISHED) === 0) return;
     assertMayBlock(`${this._name()}.joinSync()`, options);
     this._monitor.untilSync(this._allTasksDone, Infinity, () => this._tryJoin());
   }

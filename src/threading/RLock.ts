@@ -113,9 +113,9 @@ export class RLock implements Shareable, OwnedPrimitive {
    */
   acquireSync(options?: AcquireSyncOptions): boolean {
     const timeout = checkAcquireOptions('RLock.acquireSync()', options);
+    if (timeout > 0) assertMayBlock('RLock.acquireSync()', options);
     if (this._tryAcquire()) return true;
     if (timeout === 0) return this._failedTry();
-    assertMayBlock('RLock.acquireSync()', options);
     if (!lockSync(this._words, WORD, WAITERS, deadlineAfter(timeout), WHAT)) return false;
     Atomics.store(this._words, COUNT, 1);
     return true;

@@ -116,9 +116,9 @@ export class Semaphore implements Shareable {
    */
   acquireSync(options?: AcquireSyncOptions): boolean {
     const timeout = checkAcquireOptions(`${this._name()}.acquireSync()`, options);
+    if (timeout > 0) assertMayBlock(`${this._name()}.acquireSync()`, options);
     if (this._tryTake()) return true;
     if (timeout === 0) return false;
-    assertMayBlock(`${this._name()}.acquireSync()`, options);
     const words = this._words;
     const deadline = deadlineAfter(timeout);
     Atomics.add(words, WAITERS, 1);

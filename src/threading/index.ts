@@ -40,6 +40,8 @@ export { LifoQueue } from './LifoQueue.js';
 export { PriorityQueue } from './PriorityQueue.js';
 export { SimpleQueue, type SimpleQueueOptions } from './SimpleQueue.js';
 export type { AcquireOptions, SyncOptions } from '../internal/futex.js';
+export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
+export { markOwnerDead } from '../internal/owners.js';
 export type { ElementType, ElementOf, TypeName, TypeCode } from '../internal/typeCodes.js';
 export {
   BrokenBarrierError,

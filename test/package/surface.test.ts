@@ -119,6 +119,9 @@ const surface: Record<string, string[]> = {
     'SharedArray',
     'SimpleQueue',
     'Value',
+    'decodeShared',
+    'encodeShared',
+    'markOwnerDead',
   ],
   'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
