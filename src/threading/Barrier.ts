@@ -306,7 +306,8 @@ export class Barrier implements Shareable, OwnedPrimitive {
     }
     Atomics.store(words, STATE, ACTION_PENDING);
     Atomics.add(words, ACTION_REQUESTS, 1);
-    Atomics.notify(words, ACTION_REQUESTS);
+    Atomics.notify(words, ACTION_REQUESTS); // the home thread's event loop…
+    this._list.wake(Infinity); // …or its party blocked in waitSync
     return { index, runAction: false, released: false };
   }
 
