@@ -183,16 +183,24 @@ export interface AcquireOptions {
  *
  * @throws RangeError for a timeout with `blocking: false` (Python's `ValueError`).
  */
-export function checkAcquireOptions(what: string, options: AcquireOptions | undefined): number {
+export function checkAcquireOptions(
+  what: string,
+  options: AcquireOptions | undefined,
+  blockingKey: 'blocking' | 'block' = 'blocking',
+): number {
   if (options === undefined) return Infinity;
   if (typeof options !== 'object' || options === null) {
     throw argTypeError(`${what} options must be an object, got ${show(options)}`);
   }
   const timeout = checkTimeout(`${what} timeout`, options.timeout);
-  if (options.blocking === false) {
+  const blocking = (options as Record<string, unknown>)[blockingKey];
+  if (blocking !== undefined && typeof blocking !== 'boolean') {
+    throw argTypeError(`${what} ${blockingKey} must be a boolean, got ${show(blocking)}`);
+  }
+  if (blocking === false) {
     if (timeout !== Infinity) {
       throw argRangeError(
-        `${what} cannot take a timeout with blocking: false (got timeout ${show(options.timeout)}); ` +
+        `${what} cannot take a timeout with ${blockingKey}: false (got timeout ${show(options.timeout)}); ` +
           'drop one of the two',
       );
     }

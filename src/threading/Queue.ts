@@ -190,7 +190,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * when `block` is false or the timeout passes while full.
    */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
-    const timeout = checkAcquireOptions(`${this._name()}.put()`, options);
+    const timeout = checkAcquireOptions(`${this._name()}.put()`, options, 'block');
     const bytes = this._serialize(item, 'put');
     const key = this._key(item);
     return this._putAsync(bytes, key, timeout);
@@ -203,7 +203,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * block, unless `allowMainThread`.
    */
   putSync(item: T, options?: QueueSyncOptions): void {
-    const timeout = checkAcquireOptions(`${this._name()}.putSync()`, options);
+    const timeout = checkAcquireOptions(`${this._name()}.putSync()`, options, 'block');
     if (timeout > 0) assertMayBlock(`${this._name()}.putSync()`, options);
     const bytes = this._serialize(item, 'putSync');
     const key = this._key(item);
@@ -237,7 +237,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * down and empty, QueueEmpty when `block` is false or the timeout passes while empty.
    */
   get(options?: QueueWaitOptions): Promise<T> {
-    const timeout = checkAcquireOptions(`${this._name()}.get()`, options);
+    const timeout = checkAcquireOptions(`${this._name()}.get()`, options, 'block');
     return this._getAsync(timeout);
   }
 
@@ -248,7 +248,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * it would block, unless `allowMainThread`.
    */
   getSync(options?: QueueSyncOptions): T {
-    const timeout = checkAcquireOptions(`${this._name()}.getSync()`, options);
+    const timeout = checkAcquireOptions(`${this._name()}.getSync()`, options, 'block');
     if (timeout > 0) assertMayBlock(`${this._name()}.getSync()`, options);
     const outcome = this._monitor.untilSync(this._notEmpty, deadlineAfter(timeout), () =>
       this._tryGet(),
