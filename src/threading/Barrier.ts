@@ -111,7 +111,8 @@ const RELEASED = Symbol('released');
  * - `action` runs in the thread that constructed the barrier (it cannot travel to
  *   another thread). If the last party to arrive is elsewhere, the release waits until
  *   that thread runs it — from its event loop, or from its own `waitSync`. Keep that
- *   thread responsive (and the barrier referenced there) while parties use the barrier.
+ *   thread responsive while parties use the barrier. A barrier with an action stays in
+ *   memory for as long as its home thread lives (its watcher holds it).
  *   When the last party is the home thread, the action runs in it, as Python, and its
  *   error propagates there; an error thrown on the event loop goes to the loop's
  *   exception handler.
@@ -400,29 +401,24 @@ export class Barrier implements Shareable, OwnedPrimitive {
   /**
    * The home thread's watcher: sleeps on ACTION_REQUESTS (without keeping the event loop
    * alive: a request comes from a thread that itself keeps the process running) and
-   * serves each request. It holds the barrier weakly; when the barrier is collected, the
-   * finalizer drops the action for good so no round waits for it.
+   * serves each request. It holds the barrier strongly on purpose: the parties in other
+   * threads need the action even when this thread dropped its last reference.
    */
   private _watchActionRequests(): void {
     const words = this._words;
-    const ref = new WeakRef(this);
     const serve = (): void => {
-      const barrier = ref.deref();
-      if (barrier === undefined) return;
-      barrier._serveActionRequest();
-      watch();
+      // Read the request counter before looking at the state: a request published after
+      // this read changes the counter, so the wait below returns at once for it.
+      const seen = Atomics.load(words, ACTION_REQUESTS);
+      this._serveActionRequest();
+      watch(seen);
     };
-    const watch = (): void => {
-      const pending = Atomics.waitAsync(
-        words,
-        ACTION_REQUESTS,
-        Atomics.load(words, ACTION_REQUESTS),
-      );
+    const watch = (seen: number): void => {
+      const pending = Atomics.waitAsync(words, ACTION_REQUESTS, seen);
       if (pending.async) void pending.value.then(serve);
       else queueMicrotask(serve);
     };
-    watch();
-    homeFinalizer.register(this, { words, list: this._list });
+    serve();
   }
 
   private _serveActionRequest(): void {
@@ -461,18 +457,3 @@ export class Barrier implements Shareable, OwnedPrimitive {
     });
   }
 }
-
-/** When a home handle is collected, later rounds run without its action. */
-const homeFinalizer = new FinalizationRegistry<{ words: Int32Array; list: WaitList }>(
-  ({ words, list }) => {
-    new Monitor(words, GUARD, "the Barrier's internal guard").run(() => {
-      Atomics.store(words, HAS_ACTION, 0);
-      if (Atomics.load(words, STATE) === ACTION_PENDING) {
-        Atomics.store(words, STATE, DRAINING);
-        list.wake(Infinity);
-      }
-    });
-    Atomics.add(words, ACTION_REQUESTS, 1);
-    Atomics.notify(words, ACTION_REQUESTS); // ends the watcher
-  },
-);
