@@ -102,6 +102,31 @@ const surface: Record<string, string[]> = {
     'isFuture',
     'wait',
   ],
+  'concur/threading': [
+    'Array',
+    'Barrier',
+    'BoundedSemaphore',
+    'BrokenBarrierError',
+    'BrokenResourceError',
+    'Condition',
+    'Event',
+    'InvalidStateError',
+    'LifoQueue',
+    'Lock',
+    'PriorityQueue',
+    'Queue',
+    'QueueEmpty',
+    'QueueFull',
+    'QueueShutDown',
+    'RLock',
+    'Semaphore',
+    'SharedArray',
+    'SimpleQueue',
+    'Value',
+    'decodeShared',
+    'encodeShared',
+    'markOwnerDead',
+  ],
   'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
 
@@ -120,6 +145,10 @@ describe('the public surface', () => {
     assert.equal(root.Future, asyncio.Future);
     assert.equal(asyncio.Future, futures.Future);
     assert.equal(root.CancelledError, futures.CancelledError);
+    const threading = (await import('concur/threading')) as Record<string, unknown>;
+    assert.equal(threading.BrokenResourceError, root.BrokenResourceError);
+    assert.equal(threading.QueueShutDown, asyncio.QueueShutDown);
+    assert.equal(threading.Array, threading.SharedArray);
   });
 
   test('internal modules cannot be imported through the package exports', async () => {

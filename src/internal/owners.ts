@@ -1,0 +1,62 @@
+/**
+ * Dead-owner detection: a registry of the shared primitives this thread knows, and
+ * `markOwnerDead(threadId)`, which breaks the ones a dead thread still held.
+ *
+ *   worker exits ──'exit' event──► (thread that owns the Worker) markOwnerDead(threadId)
+ *        └─ for each live primitive known here: [kOwnerDied](threadId)
+ *              └─ a lock word still owned by threadId + 1 becomes BROKEN (one CAS)
+ *                 and every waiter is woken; they throw BrokenResourceError.
+ *
+ * Every primitive handle created or decoded in this thread registers itself (a WeakRef,
+ * so the registry never keeps one alive). A primitive that never reached the thread
+ * calling `markOwnerDead` (made in one worker and sent only to another) is not covered;
+ * primitives are normally made on the main thread, which owns the workers.
+ *
+ * @module
+ */
+
+/** The hook a primitive implements to break itself when an owner thread died. */
+export const kOwnerDied = Symbol('concur.ownerDied');
+
+/** A primitive that holds owner-tagged lock words. */
+export interface OwnedPrimitive {
+  /** Breaks every lock word still owned by `threadId`; true if one was broken. */
+  [kOwnerDied](threadId: number): boolean;
+}
+
+const live = new Set<WeakRef<OwnedPrimitive>>();
+const cleanup = new FinalizationRegistry<WeakRef<OwnedPrimitive>>((ref) => live.delete(ref));
+
+/** Registers a primitive handle so that `markOwnerDead` reaches it. */
+export function trackOwned(primitive: OwnedPrimitive): void {
+  const ref = new WeakRef(primitive);
+  live.add(ref);
+  cleanup.register(primitive, ref);
+}
+
+/**
+ * Marks as broken every shared lock that the thread `threadId` still held, so that its
+ * waiters get `BrokenResourceError` instead of waiting forever. Call it when a thread
+ * exits (the worker's `'exit'` event); returns how many primitive handles it broke.
+ *
+ * Memory ordering: each lock word is broken with one compare-and-swap that succeeds only
+ * if the word still names `threadId` as its owner, so a lock released (and perhaps
+ * re-taken by another thread) in the meantime is left alone.
+ */
+export function markOwnerDead(threadId: number): number {
+  let broken = 0;
+  for (const ref of live) {
+    const primitive = ref.deref();
+    if (primitive === undefined) {
+      live.delete(ref);
+      continue;
+    }
+    if (primitive[kOwnerDied](threadId)) broken++;
+  }
+  return broken;
+}
+
+/** How many primitive handles the registry holds (for tests). */
+export function trackedCount(): number {
+  return live.size;
+}

@@ -1,0 +1,151 @@
+/**
+ * The "shareable" protocol: how concur's shared-memory primitives cross a thread
+ * boundary and arrive as the same primitive.
+ *
+ *   thread A                                   thread B
+ *   lock ──encodeShared──► { __concur: 'Lock', state: { sab } } ──postMessage──►
+ *                                              decodeShared ──► revive(state) ──► lock'
+ *   (lock and lock' are two handles on the same SharedArrayBuffer words)
+ *
+ * - A shareable class implements `[kShare]()`, returning a structured-cloneable plain
+ *   object `{ __concur: '<TypeName>', state: {...SharedArrayBuffers and numbers...} }`.
+ * - It registers `registerShareable('<TypeName>', revive)` when its module loads; the
+ *   codec rebuilds a primitive only through that registry — only concur's own types
+ *   are registered, and nothing is ever evaluated. A thread must have loaded the
+ *   classes (import `concur/threading`, which the worker runtime does) before decoding.
+ * - `encodeShared(value)` / `decodeShared(value)` walk a value — top level, then plain
+ *   arrays and plain objects down to `MAX_DEPTH` levels — replacing shareables by their
+ *   state and back. Primitives (numbers, strings, …) return at once without inspection,
+ *   and a container with nothing to replace is returned as is (no copy).
+ *
+ * Dead-owner handling (`markOwnerDead`) lives in owners.ts and is re-exported here.
+ *
+ * @module
+ */
+import { InvalidStateError } from '../errors.js';
+import { argTypeError, show } from './validate.js';
+
+export { markOwnerDead } from './owners.js';
+
+/** The method a shareable primitive implements to describe itself for another thread. */
+export const kShare = Symbol('concur.share');
+
+/** What a shareable becomes on the wire: its registered type name and its state. */
+export interface SharedState {
+  readonly __concur: string;
+  readonly state: Record<string, unknown>;
+}
+
+/** A value that can cross threads as itself. */
+export interface Shareable {
+  [kShare](): SharedState;
+}
+
+/** How deep `encodeShared`/`decodeShared` look into nested arrays and plain objects. */
+export const MAX_DEPTH = 8;
+
+const revivers = new Map<string, (state: any) => unknown>();
+
+/**
+ * Registers how to rebuild the shareable type `typeName` from its state. Called once by
+ * each shareable class when its module loads.
+ *
+ * @throws InvalidStateError if another reviver is already registered under that name.
+ */
+export function registerShareable(typeName: string, revive: (state: any) => unknown): void {
+  const existing = revivers.get(typeName);
+  if (existing !== undefined && existing !== revive) {
+    throw new InvalidStateError(`a shareable type named ${show(typeName)} is already registered`);
+  }
+  revivers.set(typeName, revive);
+}
+
+/** True for a value implementing the shareable protocol. */
+export function isShareable(value: unknown): value is Shareable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Shareable>)[kShare] === 'function'
+  );
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isSharedState(value: object): value is SharedState {
+  const candidate = value as Partial<SharedState>;
+  return (
+    typeof candidate.__concur === 'string' &&
+    typeof candidate.state === 'object' &&
+    candidate.state !== null &&
+    Object.keys(value).length === 2
+  );
+}
+
+/** Applies `fn` to every element or property; returns `value` itself if none changed. */
+function mapContainer(value: object, fn: (item: unknown) => unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const mapped = fn(item);
+      if (mapped !== item && copy === null) copy = value.slice(0, i);
+      if (copy !== null) copy.push(mapped);
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | null = null;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    const mapped = fn(item);
+    if (mapped !== item && copy === null) copy = { ...record };
+    if (copy !== null) copy[key] = mapped;
+  }
+  return copy ?? value;
+}
+
+function encodeAt(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isShareable(value)) return value[kShare]();
+  if (depth >= MAX_DEPTH || !(Array.isArray(value) || isPlainObject(value))) return value;
+  return mapContainer(value, (item) => encodeAt(item, depth + 1));
+}
+
+function decodeAt(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (!Array.isArray(value) && isPlainObject(value) && isSharedState(value)) {
+    const revive = revivers.get(value.__concur);
+    if (revive === undefined) {
+      throw argTypeError(
+        `cannot rebuild a shared ${show(value.__concur)} in this thread: its class is not ` +
+          "loaded here; import 'concur/threading' in this thread before receiving it",
+      );
+    }
+    return revive(value.state);
+  }
+  if (depth >= MAX_DEPTH || !(Array.isArray(value) || isPlainObject(value))) return value;
+  return mapContainer(value, (item) => decodeAt(item, depth + 1));
+}
+
+/**
+ * Replaces every shareable primitive in `value` (top level, and inside plain arrays and
+ * objects up to {@link MAX_DEPTH} levels) by its {@link SharedState}, ready for
+ * `postMessage`/`workerData`. Values with nothing to replace come back unchanged (the
+ * same object).
+ */
+export function encodeShared(value: unknown): unknown {
+  return encodeAt(value, 0);
+}
+
+/**
+ * The inverse of {@link encodeShared}: rebuilds each `SharedState` as a handle on the
+ * same shared memory.
+ *
+ * @throws TypeError for a state whose type is not registered in this thread.
+ */
+export function decodeShared(value: unknown): unknown {
+  return decodeAt(value, 0);
+}

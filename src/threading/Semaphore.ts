@@ -1,0 +1,263 @@
+/**
+ * `Semaphore`: a counter of permits shared by threads, in a `SharedArrayBuffer`.
+ *
+ *   SAB (12 bytes)  VALUE: free permits · WAITERS: sleepers · BOUND: max value (or -1)
+ *
+ * Lock-free: `acquire` decrements VALUE with a compare-and-swap while it is > 0, and
+ * otherwise sleeps on VALUE == 0; `release(n)` adds n and, if anyone may sleep, wakes n
+ * sleepers. A waiter registers in WAITERS *before* its last look at VALUE and a releaser
+ * reads WAITERS *after* adding, so (all accesses being sequentially consistent) either
+ * the waiter sees the permit or the releaser sees the waiter — no lost wake-up.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+import {
+  assertMayBlock,
+  checkAcquireOptions,
+  deadlineAfter,
+  remaining,
+  waitAsync,
+  waitSync,
+  type AcquireOptions,
+  type SyncOptions,
+} from '../internal/futex.js';
+import { ACQUIRED, runHolding } from '../internal/holding.js';
+import {
+  kShare,
+  registerShareable,
+  type Shareable,
+  type SharedState,
+} from '../internal/shareable.js';
+import { argRangeError, checkFunction, checkInteger } from '../internal/validate.js';
+import type { AcquireSyncOptions } from './Lock.js';
+
+const VALUE = 0;
+const WAITERS = 1;
+const BOUND = 2;
+const MAX_VALUE = 2 ** 31 - 1;
+
+/** A snapshot of a threading {@link Semaphore}, from `statistics()`. */
+export interface SemaphoreStatistics {
+  /** Free permits now. */
+  readonly value: number;
+  /** Threads and tasks sleeping in `acquire`. */
+  readonly waiters: number;
+}
+
+/**
+ * A semaphore shared by threads: `acquire` takes one of `value` permits, waiting while
+ * there are none; `release(n)` gives n back.
+ *
+ * Python equivalent: `threading.Semaphore(value=1)` — `acquire({ blocking, timeout })`
+ * resolves to `true`/`false` as Python's `acquire(blocking, timeout)`; `acquireSync` is
+ * the blocking twin for worker threads; `release(n = 1)` wakes up to n waiters; `use(fn)`
+ * is `with sem:`. As in Python, the order in which waiters get permits is not specified
+ * (not first-in first-out), and releasing more than was acquired is allowed (use
+ * {@link BoundedSemaphore} to forbid it).
+ *
+ * Differences: `acquireSync` on the main thread throws unless allowed (see `Lock`). A
+ * semaphore has no owner, so a thread that dies holding permits does not break it.
+ *
+ * Cancellation: a task cancelled while awaiting `acquire()` rejects with
+ * `CancelledError` and takes no permit.
+ *
+ * Memory ordering: a `release()` happens-before the `acquire()` that takes its permit.
+ *
+ * @example
+ * ```ts
+ * const downloads = new Semaphore(4); // at most 4 at once, across every worker
+ * await downloads.use(() => fetchOne(url));
+ * ```
+ */
+export class Semaphore implements Shareable {
+  /** @internal */
+  protected _words!: Int32Array;
+
+  /**
+   * @param value The initial number of permits, an integer >= 0 (default 1).
+   * @throws RangeError if `value` is negative, not an integer or above 2^31 - 1;
+   * TypeError if it is not a number (Python: `ValueError`).
+   */
+  constructor(value = 1) {
+    checkInteger('the Semaphore value', value, 0);
+    if (value > MAX_VALUE) {
+      throw argRangeError(`the Semaphore value must be <= ${MAX_VALUE}, got ${value}`);
+    }
+    const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    words[VALUE] = value;
+    words[BOUND] = -1;
+    this._words = words;
+  }
+
+  /**
+   * Takes a permit, waiting while there is none; resolves to `true`, or to `false` if
+   * `blocking` is false or `timeout` ms pass first.
+   *
+   * Python equivalent: `sem.acquire(blocking=True, timeout=None)`.
+   *
+   * Cancellation: rejects with `CancelledError`; no permit is taken.
+   *
+   * @throws RangeError for `{ blocking: false, timeout }` (Python: `ValueError`) or a
+   * negative timeout other than -1; TypeError for a non-number timeout.
+   */
+  acquire(options?: AcquireOptions): Promise<boolean> {
+    const timeout = checkAcquireOptions(`${this._name()}.acquire()`, options);
+    if (this._tryTake()) return ACQUIRED;
+    return this._acquireSlow(timeout);
+  }
+
+  /**
+   * The blocking twin of `acquire`, for worker threads.
+   *
+   * @throws InvalidStateError on the main thread (unless `allowMainThread`) when it
+   * would block; RangeError/TypeError for bad options.
+   */
+  acquireSync(options?: AcquireSyncOptions): boolean {
+    const timeout = checkAcquireOptions(`${this._name()}.acquireSync()`, options);
+    if (timeout > 0) assertMayBlock(`${this._name()}.acquireSync()`, options);
+    if (this._tryTake()) return true;
+    if (timeout === 0) return false;
+    const words = this._words;
+    const deadline = deadlineAfter(timeout);
+    Atomics.add(words, WAITERS, 1);
+    try {
+      for (;;) {
+        if (this._tryTake()) return true;
+        const left = remaining(deadline);
+        if (left === 0) return false;
+        waitSync(words, VALUE, 0, left);
+      }
+    } finally {
+      Atomics.sub(words, WAITERS, 1);
+    }
+  }
+
+  /**
+   * Gives back `n` permits and wakes up to `n` waiters.
+   *
+   * Python equivalent: `sem.release(n=1)`.
+   *
+   * @throws RangeError/TypeError if `n` is not an integer >= 1 (Python: `ValueError`),
+   * or if the value would pass 2^31 - 1.
+   */
+  release(n = 1): void {
+    checkInteger(`the number of permits to release`, n, 1);
+    const words = this._words;
+    for (;;) {
+      const value = Atomics.load(words, VALUE);
+      this._checkRelease(value, n);
+      if (Atomics.compareExchange(words, VALUE, value, value + n) === value) break;
+    }
+    if (Atomics.load(words, WAITERS) > 0) Atomics.notify(words, VALUE, n);
+  }
+
+  /**
+   * Runs `fn` holding a permit and gives it back afterwards; `with sem:`.
+   *
+   * @throws TypeError if `fn` is not a function.
+   */
+  use<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    checkFunction(`the function passed to ${this._name()}.use()`, fn);
+    return runHolding(this, this._tryTake() ? undefined : this._acquireSlow(Infinity), fn);
+  }
+
+  /**
+   * Runs the synchronous `fn` holding a permit (taken with `acquireSync`).
+   *
+   * @throws as `acquireSync`; TypeError if `fn` is not a function.
+   */
+  useSync<T>(fn: () => T, options?: SyncOptions): T {
+    checkFunction(`the function passed to ${this._name()}.useSync()`, fn);
+    this.acquireSync(options);
+    try {
+      return fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Free permits now (a snapshot). Python: `sem._value`. */
+  get value(): number {
+    return Atomics.load(this._words, VALUE);
+  }
+
+  /** A snapshot: `{ value, waiters }`. */
+  statistics(): SemaphoreStatistics {
+    return { value: this.value, waiters: Atomics.load(this._words, WAITERS) };
+  }
+
+  /** `<Semaphore value=2 waiters=1>`. */
+  [inspect.custom](): string {
+    const { value, waiters } = this.statistics();
+    return `<${this._name()} value=${value}${this._boundText()}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
+  }
+
+  /** @internal The shareable protocol. */
+  [kShare](): SharedState {
+    return { __concur: this._name(), state: { words: this._words.buffer } };
+  }
+
+  /** @internal */
+  protected _name(): string {
+    return 'Semaphore';
+  }
+
+  /** @internal */
+  protected _boundText(): string {
+    return '';
+  }
+
+  /** @internal Throws if releasing `n` onto `value` is not allowed. */
+  protected _checkRelease(value: number, n: number): void {
+    if (value + n > MAX_VALUE) {
+      throw argRangeError(
+        `${this._name()}.release(${n}) would take the value past ${MAX_VALUE} (it is ${value})`,
+      );
+    }
+  }
+
+  /** @internal */
+  _attach(words: Int32Array): this {
+    this._words = words;
+    return this;
+  }
+
+  private _tryTake(): boolean {
+    const words = this._words;
+    let value = Atomics.load(words, VALUE);
+    while (value > 0) {
+      const seen = Atomics.compareExchange(words, VALUE, value, value - 1);
+      if (seen === value) return true;
+      value = seen;
+    }
+    return false;
+  }
+
+  private async _acquireSlow(timeout: number): Promise<boolean> {
+    if (timeout === 0) return false;
+    const words = this._words;
+    const deadline = deadlineAfter(timeout);
+    Atomics.add(words, WAITERS, 1);
+    try {
+      for (;;) {
+        if (this._tryTake()) return true;
+        const left = remaining(deadline);
+        if (left === 0) return false;
+        await waitAsync(words, VALUE, 0, left);
+      }
+    } finally {
+      Atomics.sub(words, WAITERS, 1);
+    }
+  }
+
+  static {
+    registerShareable('Semaphore', (state: { words: SharedArrayBuffer }) =>
+      (Object.create(Semaphore.prototype) as Semaphore)._attach(new Int32Array(state.words)),
+    );
+  }
+}
+
+/** Index of the bound word, for BoundedSemaphore. @internal */
+export const SEMAPHORE_BOUND = BOUND;

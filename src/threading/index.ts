@@ -1,0 +1,53 @@
+/**
+ * `concur/threading`: Python's `threading` and `queue` primitives for worker threads.
+ * They live in `SharedArrayBuffer`s and really block across threads: pass one to a
+ * worker (a task argument, or `workerData` / `postMessage`) and both sides use the same
+ * lock, event or queue.
+ *
+ * Every blocking call is async (`acquire()`, `wait()`, `get()`, `put()`, `join()`) and
+ * has a blocking `…Sync` twin for worker threads, which refuses to run on the main
+ * thread unless given `{ allowMainThread: true }`. Durations are milliseconds; `-1` or
+ * `undefined` means no limit.
+ *
+ * Python equivalent: `threading` (Lock, RLock, Condition, Semaphore, BoundedSemaphore,
+ * Event, Barrier), `queue` (Queue, LifoQueue, PriorityQueue, SimpleQueue) and
+ * `multiprocessing.Value`/`Array`. See the README's Python → concur table.
+ *
+ * @module
+ */
+export { Lock, type LockStatistics, type AcquireSyncOptions } from './Lock.js';
+export { RLock, type RLockStatistics } from './RLock.js';
+export { Condition, type ConditionStatistics } from './Condition.js';
+export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
+export { BoundedSemaphore } from './BoundedSemaphore.js';
+export { Event, type EventStatistics } from './Event.js';
+export {
+  Barrier,
+  type BarrierOptions,
+  type BarrierState,
+  type BarrierStatistics,
+} from './Barrier.js';
+export { Value, type SharedCellOptions } from './Value.js';
+export { SharedArray, SharedArray as Array } from './Array.js';
+export {
+  Queue,
+  type QueueOptions,
+  type QueueWaitOptions,
+  type QueueSyncOptions,
+  type QueueStatistics,
+} from './Queue.js';
+export { LifoQueue } from './LifoQueue.js';
+export { PriorityQueue } from './PriorityQueue.js';
+export { SimpleQueue, type SimpleQueueOptions } from './SimpleQueue.js';
+export type { AcquireOptions, SyncOptions } from '../internal/futex.js';
+export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
+export { markOwnerDead } from '../internal/owners.js';
+export type { ElementType, ElementOf, TypeName, TypeCode } from '../internal/typeCodes.js';
+export {
+  BrokenBarrierError,
+  BrokenResourceError,
+  InvalidStateError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+} from '../errors.js';

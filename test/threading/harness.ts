@@ -1,0 +1,120 @@
+/**
+ * Starts real worker threads running the scripts of fixtures/worker.ts, and cleans them
+ * up: every worker is awaited (or terminated) before the test ends, and when one exits
+ * the harness calls `markOwnerDead(threadId)`, as concur's pools and `Thread` do.
+ */
+import { Worker } from 'node:worker_threads';
+
+import { encodeShared, markOwnerDead } from 'concur/threading';
+
+const FIXTURE = new URL('./fixtures/worker.js', import.meta.url);
+
+/** An error thrown by a script, rebuilt on this side with its name and code. */
+export class ScriptError extends Error {
+  code: unknown;
+  constructor(error: { name: string; message: string; code?: unknown }) {
+    super(error.message);
+    this.name = error.name;
+    this.code = error.code;
+  }
+}
+
+/** One running script. */
+export interface Running<R = unknown> {
+  readonly worker: Worker;
+  readonly threadId: number;
+  /** What the script returned; rejects with a ScriptError if it threw. */
+  readonly result: Promise<R>;
+  /** Resolves with the exit code once the thread is gone (and marked dead). */
+  readonly exited: Promise<number>;
+}
+
+/** A group of workers started by one test; `close()` ends them all. */
+export class Workers {
+  private readonly running: Running[] = [];
+
+  /** Starts `script` in a new worker with `args` (shared primitives allowed). */
+  start<R = unknown>(script: string, args: Record<string, unknown> = {}): Running<R> {
+    const worker = new Worker(FIXTURE, {
+      workerData: { script, args: encodeShared(args) },
+      execArgv: [],
+    });
+    const threadId = worker.threadId;
+    let settled = false;
+    const result = new Promise<R>((resolve, reject) => {
+      worker.once('message', (message: { ok: boolean; value?: R; error?: ScriptError }) => {
+        settled = true;
+        if (message.ok) resolve(message.value as R);
+        else reject(new ScriptError(message.error as ScriptError));
+      });
+      worker.once('error', (error) => {
+        settled = true;
+        reject(error);
+      });
+      worker.once('exit', (code) => {
+        if (!settled)
+          reject(new Error(`worker ${threadId} (${script}) exited with ${code} without a result`));
+      });
+    });
+    // Tests that only care about the exit must not trip an unhandled rejection.
+    result.catch(() => undefined);
+    const exited = new Promise<number>((resolve) => {
+      worker.once('exit', (code) => {
+        markOwnerDead(threadId);
+        resolve(code);
+      });
+    });
+    const running: Running<R> = { worker, threadId, result, exited };
+    this.running.push(running);
+    return running;
+  }
+
+  /** Starts `count` workers running the same script. */
+  startMany<R = unknown>(
+    count: number,
+    script: string,
+    args: Record<string, unknown> = {},
+  ): Running<R>[] {
+    return Array.from({ length: count }, () => this.start<R>(script, args));
+  }
+
+  /** Terminates every worker still running and waits until all have exited. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.running.map(async (r) => {
+        await r.worker.terminate();
+        await r.exited;
+      }),
+    );
+  }
+}
+
+/**
+ * Runs `body` with a fresh group of workers, closing them all afterwards (also when the
+ * body throws).
+ */
+export async function withWorkers(body: (workers: Workers) => Promise<void>): Promise<void> {
+  const workers = new Workers();
+  try {
+    await body(workers);
+  } finally {
+    await workers.close();
+  }
+}
+
+/**
+ * Waits until `predicate()` holds, polling the shared state it reads. A handshake, not a
+ * timing window: the bound only turns a hang into a failure.
+ */
+export async function until(predicate: () => boolean, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** Every result of `running`. */
+export function results<R>(running: Running<R>[]): Promise<R[]> {
+  return Promise.all(running.map((r) => r.result));
+}
