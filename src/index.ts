@@ -28,6 +28,10 @@ export {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   ALL_COMPLETED,
+  ThreadPoolExecutor,
+  defineTask,
+  taskSignal,
+  transfer,
 } from './futures/index.js';
 export {
   ConcurError,
@@ -38,6 +42,7 @@ export {
   WorkerCrashedError,
   WorkerLostError,
   RemoteError,
+  SerializationError,
   QueueEmpty,
   QueueFull,
   QueueShutDown,
