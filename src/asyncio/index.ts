@@ -27,6 +27,7 @@ export { Condition, type ConditionStatistics } from './Condition.js';
 export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
 export { BoundedSemaphore, type BoundedSemaphoreStatistics } from './BoundedSemaphore.js';
 export { Barrier, type BarrierState, type BarrierStatistics } from './Barrier.js';
+export { toThread, shutdownDefaultExecutor } from './toThread.js';
 export {
   getRunningLoop,
   type Loop,
