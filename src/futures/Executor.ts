@@ -196,10 +196,10 @@ export abstract class Executor {
           input.done = true;
           break;
         }
-        futures.push(this.submit(task, ...item.value));
+        futures.push(observed(this.submit(task, ...item.value)));
       }
     } else if (buffersize === null) {
-      pump = new Pump(input, futures, (args) => this.submit(task, ...args));
+      pump = new Pump(input, futures, (args) => observed(this.submit(task, ...args)));
     }
     return this.results(task, input, futures, pump, buffersize, deadline);
   }
@@ -239,8 +239,18 @@ export abstract class Executor {
   private async pull(task: TaskFn, input: ZippedInput, futures: Deque<Future<unknown>>): Promise<void> {
     const item = await input.next();
     if (item.done === true) input.done = true;
-    else futures.push(this.submit(task, ...item.value));
+    else futures.push(observed(this.submit(task, ...item.value)));
   }
+}
+
+/**
+ * Marks a future whose error the map iterator will report (or drop, once the caller
+ * stopped reading) as observed: its failure must not also reach the loop's handler for
+ * "exception never retrieved" while it waits its turn.
+ */
+function observed<T>(future: Future<T>): Future<T> {
+  future._observed = true;
+  return future;
 }
 
 /** Waits for `future` until `deadline` (loop time) and returns its result; cancels it on timeout. */

@@ -134,6 +134,8 @@ class PoolWorker {
   lastResults = 0;
   /** Task numbers this worker has been told about. */
   readonly known: boolean[] = [];
+  /** Tasks sent before the worker was ready, whose taskTimeout starts when it is. */
+  readonly unclocked: PoolFuture<unknown>[] = [];
   channel!: WorkerChannel;
 
   constructor(readonly index: number) {}
@@ -257,12 +259,27 @@ export class Pool implements PoolFutureOwner {
 
   private dispatchAll(): void {
     while (this.queued > 0) {
+      // A worker may hold its window of tasks, but not more than its share of all the work:
+      // five long tasks on three workers go 2-2-1 (spawning the others on demand, as
+      // Python starts a thread per submit while none is idle), not 5-0-0 because tiny tasks
+      // ran before and the window is large.
+      // And while the pool may still grow, a busy worker gets no second task: a new worker
+      // is started instead (a second task could wait behind a long first one).
+      const share = Math.ceil((this.queued + this.running) / this.config.maxWorkers);
+      const growing = this.liveWorkers() < this.config.maxWorkers;
       let best: PoolWorker | null = null;
       let bestRoom = 0;
       for (const worker of this.workers) {
         if (worker.stopping) continue;
-        const room = (worker.ready ? this.window : 1) - worker.inFlight;
-        if (room > bestRoom || (room === bestRoom && room > 0 && worker.ready && !best!.ready)) {
+        const window = worker.ready && !growing ? this.window : 1;
+        const room = (window < share ? window : share) - worker.inFlight;
+        if (room <= 0) continue;
+        // The least busy worker first (an idle one before a busy one), a ready one on a tie.
+        if (
+          best === null ||
+          worker.inFlight < best.inFlight ||
+          (worker.inFlight === best.inFlight && worker.ready && !best.ready)
+        ) {
           best = worker;
           bestRoom = room;
         }
@@ -370,15 +387,23 @@ export class Pool implements PoolFutureOwner {
     }
     worker.inFlight += batch.length;
     this.running += batch.length;
-    const timeout = this.config.taskTimeout;
-    if (timeout !== Infinity) {
-      for (const future of batch) {
-        future._deadline = now + timeout;
-        this.deadlines.push(future);
-        this.deadlineTimes.push(future._deadline);
-      }
-      this.armDeadlines();
+    if (this.config.taskTimeout !== Infinity) {
+      // A worker still starting does not eat into the tasks' time: their clocks start
+      // when it is ready.
+      if (worker.ready) this.startDeadlines(batch, now);
+      else for (const future of batch) worker.unclocked.push(future);
     }
+  }
+
+  private startDeadlines(futures: PoolFuture<unknown>[], now: number): void {
+    const timeout = this.config.taskTimeout;
+    for (const future of futures) {
+      if (future._state !== RUNNING) continue;
+      future._deadline = now + timeout;
+      this.deadlines.push(future);
+      this.deadlineTimes.push(future._deadline);
+    }
+    this.armDeadlines();
   }
 
   private allocSlot(future: PoolFuture<unknown>): number {
@@ -405,6 +430,10 @@ export class Pool implements PoolFutureOwner {
       this.onResults(worker, message);
     } else if (kind === READY) {
       worker.ready = true;
+      if (worker.unclocked.length > 0) {
+        this.startDeadlines(worker.unclocked, performance.now());
+        worker.unclocked.length = 0;
+      }
       if (this.queued > 0) this.dispatchAll();
     } else if (kind === INIT_FAILED) {
       this.breakPool(

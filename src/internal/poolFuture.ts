@@ -9,6 +9,7 @@ import type { Transferable } from '../futures/transfer.js';
 
 const PENDING = 0;
 const RUNNING = 1;
+const CANCELLED = 3;
 
 /** What a pool future asks of its pool when it is cancelled. */
 export interface PoolFutureOwner {
@@ -62,8 +63,14 @@ export class PoolFuture<T> extends Future<T> {
     this._transfer = transfer;
   }
 
+  /**
+   * Cancels the task: `true` if it is (now or already) cancelled, `false` once it finished.
+   * Python: `concurrent.futures.Future.cancel()` (which returns `True` when already
+   * cancelled), extended to running tasks as described above.
+   */
   override cancel(msg?: string): boolean {
     const state = this._state;
+    if (state === CANCELLED) return true;
     if (state === PENDING) {
       this._setCancelled(msg);
       this._owner._cancelledQueued(this);

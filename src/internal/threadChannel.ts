@@ -18,6 +18,27 @@ import type { Transferable } from '../futures/transfer.js';
 
 const workerMain = new URL('./workerMain.js', import.meta.url);
 
+/**
+ * The main thread's `execArgv` minus what only makes sense for the entry point: a worker
+ * inheriting `--input-type` or `--eval` fails to load any file.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
+      i++; // and its value
+      continue;
+    }
+    if (arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=')) {
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Starts a worker thread running the concur worker runtime. */
 export function openThreadChannel(init: ChannelInit, events: ChannelEvents): WorkerChannel {
   const { port1, port2 } = new MessageChannel();
@@ -33,6 +54,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     },
   };
   const worker = new Worker(workerMain, {
+    execArgv: workerExecArgv(),
     workerData: data,
     transferList: [port2],
     ...(init.resourceLimits === undefined ? {} : { resourceLimits: init.resourceLimits }),
