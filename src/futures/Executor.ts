@@ -175,7 +175,7 @@ export abstract class Executor {
     let options: MapOptions = {};
     const last = rest.at(-1);
     if (rest.length > 0 && !isIterable(last) && typeof last === 'object' && last !== null) {
-      options = last as MapOptions;
+      options = last;
       rest = rest.slice(0, -1);
     }
     const { buffersize, deadline } = checkMapOptions(options);
@@ -236,7 +236,11 @@ export abstract class Executor {
     }
   }
 
-  private async pull(task: TaskFn, input: ZippedInput, futures: Deque<Future<unknown>>): Promise<void> {
+  private async pull(
+    task: TaskFn,
+    input: ZippedInput,
+    futures: Deque<Future<unknown>>,
+  ): Promise<void> {
     const item = await input.next();
     if (item.done === true) input.done = true;
     else futures.push(observed(this.submit(task, ...item.value)));
@@ -266,7 +270,10 @@ async function resultBy(future: Future<unknown>, deadline: number | null): Promi
   return await future;
 }
 
-function checkMapOptions(options: MapOptions): { buffersize: number | null; deadline: number | null } {
+function checkMapOptions(options: MapOptions): {
+  buffersize: number | null;
+  deadline: number | null;
+} {
   const { chunksize = 1, timeout = null, buffersize = null } = options;
   if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) {
     throw argTypeError(`chunksize must be an integer, got ${show(chunksize)}`);
@@ -301,7 +308,9 @@ interface ZippedInput {
 
 /** One argument list per step, from one item of each iterable; ends with the shortest. */
 function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): ZippedInput {
-  const sync = iterables.every((it) => typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function');
+  const sync = iterables.every(
+    (it) => typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function',
+  );
   const iterators = iterables.map((it) =>
     typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function'
       ? (it as Iterable<unknown>)[Symbol.iterator]()

@@ -134,7 +134,10 @@ export class ThreadPoolExecutor extends Executor {
         : checkDuration('taskTimeout', options.taskTimeout);
     const cancelGraceMs = checkDuration('cancelGraceMs', options.cancelGraceMs ?? 1000);
     const resourceLimits = options.resourceLimits;
-    if (resourceLimits !== undefined && (typeof resourceLimits !== 'object' || resourceLimits === null)) {
+    if (
+      resourceLimits !== undefined &&
+      (typeof resourceLimits !== 'object' || resourceLimits === null)
+    ) {
       throw argTypeError(`resourceLimits must be an object, got ${show(resourceLimits)}`);
     }
     const prefix = options.threadNamePrefix ?? `ThreadPoolExecutor-${poolCount++}`;
@@ -172,7 +175,11 @@ export class ThreadPoolExecutor extends Executor {
     if (transfer !== null && !Array.isArray(transfer)) {
       throw argTypeError(`transfer must be an array of transferables, got ${show(transfer)}`);
     }
-    return this._pool.submit(task, args, transfer === null || transfer.length === 0 ? null : transfer);
+    return this._pool.submit(
+      task,
+      args,
+      transfer === null || transfer.length === 0 ? null : transfer,
+    );
   }
 
   override shutdown(options: ShutdownOptions = {}): Promise<void> {

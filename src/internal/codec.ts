@@ -96,7 +96,7 @@ export function checkCloneable(value: unknown, what: string): SerializationError
       return true;
     }
     if (types.isMap(obj)) {
-      for (const [key, item] of obj as Map<unknown, unknown>) {
+      for (const [key, item] of obj) {
         path.push(`get(${inspect(key, { depth: 0 })})`);
         if (!walk(key) || !walk(item)) return false;
         path.pop();
@@ -104,7 +104,7 @@ export function checkCloneable(value: unknown, what: string): SerializationError
       return true;
     }
     if (types.isSet(obj)) {
-      for (const item of obj as Set<unknown>) if (!walk(item)) return false;
+      for (const item of obj) if (!walk(item)) return false;
       return true;
     }
     if (isCloneableBuiltin(obj)) return true;

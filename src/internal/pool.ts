@@ -28,7 +28,6 @@ import { inspect } from 'node:util';
 
 import {
   BrokenExecutor,
-  CancelledError,
   InvalidStateError,
   SerializationError,
   TimeoutError,
@@ -206,7 +205,10 @@ export class Pool implements PoolFutureOwner {
     let ctl = num << CTL_SHIFT;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
-      if (arg !== null && (typeof arg === 'object' || typeof arg === 'function' || typeof arg === 'symbol')) {
+      if (
+        arg !== null &&
+        (typeof arg === 'object' || typeof arg === 'function' || typeof arg === 'symbol')
+      ) {
         // Not plain primitives: check the whole list once (primitives are never walked).
         const problem = checkCloneable(args, `the arguments of ${this.label(num)}`);
         if (problem !== null) {
@@ -225,7 +227,7 @@ export class Pool implements PoolFutureOwner {
       }
     }
     future._ctl = ctl;
-    this.queue.push(future as PoolFuture<unknown>);
+    this.queue.push(future);
     this.queued++;
     if (!this.flushQueued) {
       this.flushQueued = true;
@@ -347,7 +349,8 @@ export class Pool implements PoolFutureOwner {
     } catch {
       // Something in the batch would not clone: send the tasks one by one so that only
       // the culprit fails (what checkCloneable let through: a value past its budget).
-      if (defs !== null) for (let i = 0; i < defs.length; i += 2) worker.known[defs[i] as number] = false;
+      if (defs !== null)
+        for (let i = 0; i < defs.length; i += 2) worker.known[defs[i] as number] = false;
       this.postEach(worker, batch);
       return;
     }
@@ -521,7 +524,7 @@ export class Pool implements PoolFutureOwner {
         } else {
           error = argTypeError(text);
           Object.assign(error, { code: 'ERR_CONCUR_UNKNOWN_TASK' });
-          if (options !== undefined) (error as Error).cause = options.cause;
+          if (options !== undefined) error.cause = options.cause;
         }
         future._finishWith(false, error);
         return;

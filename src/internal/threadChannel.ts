@@ -27,11 +27,21 @@ function workerExecArgv(): string[] {
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
+    if (
+      arg === '-e' ||
+      arg === '--eval' ||
+      arg === '-p' ||
+      arg === '--print' ||
+      arg === '--input-type'
+    ) {
       i++; // and its value
       continue;
     }
-    if (arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=')) {
+    if (
+      arg.startsWith('--input-type=') ||
+      arg.startsWith('--eval=') ||
+      arg.startsWith('--print=')
+    ) {
       continue;
     }
     out.push(arg);

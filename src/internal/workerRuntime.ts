@@ -39,7 +39,13 @@ import {
   ST_THROWN,
 } from './protocol.js';
 import { decodeShared, encodeShared } from './shareable.js';
-import { compileSource, DEF_SOURCE, lookupTask, type TaskDef, type TaskFunction } from './taskRef.js';
+import {
+  compileSource,
+  DEF_SOURCE,
+  lookupTask,
+  type TaskDef,
+  type TaskFunction,
+} from './taskRef.js';
 import type { Transferable } from '../futures/transfer.js';
 
 /** What the runtime needs from its transport. */

@@ -109,7 +109,10 @@ export class Thread<F extends TaskFn = TaskFn> {
 
   constructor(options: ThreadOptions<F>);
   /** @internal */
-  constructor(options: ThreadOptions<F>, external: { name: string; ident: number; daemon: boolean });
+  constructor(
+    options: ThreadOptions<F>,
+    external: { name: string; ident: number; daemon: boolean },
+  );
   constructor(
     options: ThreadOptions<F>,
     external?: { name: string; ident: number; daemon: boolean },
@@ -164,7 +167,8 @@ export class Thread<F extends TaskFn = TaskFn> {
 
   set daemon(value: boolean) {
     if (this.started) throw new InvalidStateError('cannot set daemon status of active thread');
-    if (typeof value !== 'boolean') throw argTypeError(`daemon must be a boolean, got ${show(value)}`);
+    if (typeof value !== 'boolean')
+      throw argTypeError(`daemon must be a boolean, got ${show(value)}`);
     this.isDaemon = value;
   }
 
@@ -212,7 +216,8 @@ export class Thread<F extends TaskFn = TaskFn> {
         this.id === threadId ? 'cannot join current thread' : `cannot join ${this.name} from here`,
       );
     }
-    const ms = timeout === undefined || timeout === null ? Infinity : checkDuration('timeout', timeout);
+    const ms =
+      timeout === undefined || timeout === null ? Infinity : checkDuration('timeout', timeout);
     if (!this.alive) return Promise.resolve(true);
     if (ms === 0) return Promise.resolve(false);
     this.joiners++;
@@ -259,7 +264,9 @@ export class Thread<F extends TaskFn = TaskFn> {
         excValue = new RemoteError({ name: 'Error', message: text, cause });
       } else excValue = value;
       const excType =
-        excValue instanceof RemoteError ? excValue.remoteName : (excValue as Error)?.name ?? typeof excValue;
+        excValue instanceof RemoteError
+          ? excValue.remoteName
+          : ((excValue as Error)?.name ?? typeof excValue);
       reportThreadError({ excType, excValue, thread: this });
     }
     // The target is done: the thread ends now, as a Python thread ends with its run().

@@ -110,10 +110,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
         assert.match((error.cause as Error).message, /stray error/);
         return true;
       });
-      assert.deepEqual(
-        await Promise.all([1, 2, 3].map((x) => pool.submit(add1, x))),
-        [2, 3, 4],
-      );
+      assert.deepEqual(await Promise.all([1, 2, 3].map((x) => pool.submit(add1, x))), [2, 3, 4]);
     }));
 
   test('a result whose serialisation throws fails that future with SerializationError carrying the cause', () =>
@@ -179,7 +176,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
       assert.equal(await pool.submit((a: number, b: number) => a * b, 6, 7), 42);
       assert.equal(await pool.submit(async (s: string) => s.toUpperCase(), 'ok'), 'OK');
       const methods = {
-        triple(x: number): number {
+        triple(this: void, x: number): number {
           return x * 3;
         },
       };
@@ -189,14 +186,20 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
   test('a by-source function that uses an outer variable fails with an error saying it must be self-contained', () =>
     withPool({ maxWorkers: 1 }, async (pool) => {
       const factor = 3;
-      await assert.rejects(pool.submit((x: number) => x * factor, 2), (error: unknown) => {
-        assert.ok(error instanceof ReferenceError);
-        assert.equal((error as ReferenceError & { code?: string }).code, 'ERR_CONCUR_NOT_SELF_CONTAINED');
-        assert.match(error.message, /self-contained/);
-        assert.match(error.message, /factor is not defined/);
-        assert.match(error.message, /Pass the value as an argument/);
-        return true;
-      });
+      await assert.rejects(
+        pool.submit((x: number) => x * factor, 2),
+        (error: unknown) => {
+          assert.ok(error instanceof ReferenceError);
+          assert.equal(
+            (error as ReferenceError & { code?: string }).code,
+            'ERR_CONCUR_NOT_SELF_CONTAINED',
+          );
+          assert.match(error.message, /self-contained/);
+          assert.match(error.message, /factor is not defined/);
+          assert.match(error.message, /Pass the value as an argument/);
+          return true;
+        },
+      );
     }));
 
   test('built-in and bound functions cannot be sent by source: TypeError at the call', () =>
@@ -230,7 +233,17 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('defineTask refuses an anonymous function, a missing URL and a name used twice in a module', () => {
-    assert.throws(() => defineTask(import.meta.url, (() => () => 1)()), /named task/);
+    assert.throws(
+      () =>
+        defineTask(
+          import.meta.url,
+          (
+            () => () =>
+              1
+          )(),
+        ),
+      /named task/,
+    );
     assert.throws(
       () => defineTask(undefined as unknown as string, function x() {}),
       /import\.meta\.url/,
@@ -241,7 +254,10 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
 
   test('a thrown non-error value arrives as itself', () =>
     withPool({ maxWorkers: 1 }, async (pool) => {
-      await assert.rejects(pool.submit(throwValue, 'plain string'), (e: unknown) => e === 'plain string');
+      await assert.rejects(
+        pool.submit(throwValue, 'plain string'),
+        (e: unknown) => e === 'plain string',
+      );
       await assert.rejects(pool.submit(throwValue, { code: 7 }), (e: unknown) => {
         assert.deepEqual(e, { code: 7 });
         return true;
@@ -291,7 +307,10 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
 describe('ThreadPoolExecutor: options and introspection', () => {
   test('bad options throw at the constructor with the offending value', () => {
     assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 1.5 }), /got 1\.5/);
-    assert.throws(() => new ThreadPoolExecutor({ maxWorkers: '2' as unknown as number }), TypeError);
+    assert.throws(
+      () => new ThreadPoolExecutor({ maxWorkers: '2' as unknown as number }),
+      TypeError,
+    );
     assert.throws(() => new ThreadPoolExecutor({ idleTimeout: -1 }), RangeError);
     assert.throws(() => new ThreadPoolExecutor({ taskTimeout: -5 }), RangeError);
     assert.throws(() => new ThreadPoolExecutor({ cancelGraceMs: Number.NaN }), RangeError);
@@ -386,4 +405,3 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     assert.equal(stdout.trim(), 'TYPED!');
   });
 });
-

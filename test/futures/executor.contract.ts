@@ -153,31 +153,31 @@ export function executorContract(contract: ExecutorContract): void {
       using({ maxWorkers: 2 }, async (executor) => {
         const seen: number[] = [];
         const iterator = executor.map(failOn, [1, 2, 3, 4], [3, 3, 3, 3]);
-        await assert.rejects(async () => {
-          for await (const value of iterator) seen.push(value);
-        }, (error: unknown) => error instanceof RemoteError && error.remoteName === 'RangeError');
+        await assert.rejects(
+          async () => {
+            for await (const value of iterator) seen.push(value);
+          },
+          (error: unknown) => error instanceof RemoteError && error.remoteName === 'RangeError',
+        );
         assert.deepEqual(seen, [1, 2]);
         assert.deepEqual(await iterator.next(), { done: true, value: undefined });
       }));
 
     test('map’s timeout runs from the call: finished results come first, then TimeoutError, and the rest is cancelled (A.3 #4, test_map_timeout)', async () => {
       const cells = makeCells();
-      await using(
-        { maxWorkers: 2 },
-        async (executor) => {
-          using clock = VirtualClock.install({ autojump: false });
-          const iterator = executor.map(valueOrWait, [1, 2, -1, 4], [cells, cells, cells, cells], {
-            timeout: 1000,
-          });
-          assert.deepEqual(await iterator.next(), { done: false, value: 1 });
-          assert.deepEqual(await iterator.next(), { done: false, value: 2 });
-          const third = iterator.next();
-          await until(cells, 0); // the third task runs and will not finish by itself
-          clock.advance(1000);
-          await assert.rejects(third, TimeoutError);
-          assert.deepEqual(await iterator.next(), { done: true, value: undefined });
-        },
-      );
+      await using({ maxWorkers: 2 }, async (executor) => {
+        using clock = VirtualClock.install({ autojump: false });
+        const iterator = executor.map(valueOrWait, [1, 2, -1, 4], [cells, cells, cells, cells], {
+          timeout: 1000,
+        });
+        assert.deepEqual(await iterator.next(), { done: false, value: 1 });
+        assert.deepEqual(await iterator.next(), { done: false, value: 2 });
+        const third = iterator.next();
+        await until(cells, 0); // the third task runs and will not finish by itself
+        clock.advance(1000);
+        await assert.rejects(third, TimeoutError);
+        assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+      });
     });
 
     test('map rejects a buffersize below 1 (A.3 #5, test_map_buffersize_value_validation)', () =>
@@ -212,7 +212,7 @@ export function executorContract(contract: ExecutorContract): void {
       using({ maxWorkers: 2 }, async (executor) => {
         async function* numbers(): AsyncGenerator<number> {
           for (let i = 0; i < 20; i++) {
-            await null;
+            await Promise.resolve();
             yield i;
           }
         }
@@ -413,7 +413,10 @@ export function executorContract(contract: ExecutorContract): void {
       const executor = contract.make({ maxWorkers: 2 });
       const futures = Array.from({ length: 20 }, (_, i) => executor.submit(later, i));
       await executor.shutdown({ wait: false });
-      assert.deepEqual(await Promise.all(futures), futures.map((_, i) => i));
+      assert.deepEqual(
+        await Promise.all(futures),
+        futures.map((_, i) => i),
+      );
       await executor.shutdown({ wait: true });
     });
 
@@ -534,7 +537,10 @@ export function executorContract(contract: ExecutorContract): void {
           assert.equal(future.running(), true);
           assert.equal(future.cancel('enough'), true);
           assert.equal(future.cancelled(), true);
-          await assert.rejects(future, (e: unknown) => e instanceof CancelledError && e.message === 'enough');
+          await assert.rejects(
+            future,
+            (e: unknown) => e instanceof CancelledError && e.message === 'enough',
+          );
           // The worker saw the abort, answered, and is free again.
           assert.equal(await executor.submit(add1, 1), 2);
           const cooperative = executor.submit(awaitAbort, cells, 1);
