@@ -116,10 +116,10 @@ describe('Thread', () => {
   test('the default excepthook prints "Exception in thread <name>:" and the stack to stderr', async () => {
     const written: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => {
+    process.stderr.write = (chunk: string) => {
       written.push(String(chunk));
       return true;
-    }) as typeof process.stderr.write;
+    };
     try {
       const thread = new Thread({ target: fail, args: ['printed'], name: 'printer' });
       thread.start();
