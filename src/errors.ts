@@ -136,6 +136,25 @@ export class WorkerLostError extends ConcurError {
 }
 named(WorkerLostError, 'WorkerLostError');
 
+/**
+ * A task's arguments or result cannot cross to or from the worker: a function, a symbol,
+ * a class instance (whose class and private fields structured clone would silently drop),
+ * or a value whose serialisation threw. Only the future of that task fails; the pool and
+ * every other task carry on.
+ *
+ * `cause` is the error the serialiser raised (usually a `DataCloneError`), when there is
+ * one.
+ *
+ * Python equivalent: the `PicklingError` (arguments) or `MaybeEncodingError` (results)
+ * that `concurrent.futures` / `multiprocessing` set on the future.
+ */
+export class SerializationError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_SERIALIZATION', options);
+  }
+}
+named(SerializationError, 'SerializationError');
+
 /** The shape in which an error crosses a thread, process or machine boundary. */
 export interface SerializedError {
   readonly name: string;
@@ -145,6 +164,8 @@ export interface SerializedError {
   readonly cause?: SerializedError | undefined;
   /** Own enumerable properties of the original error (structured-clone- or JSON-safe). */
   readonly props?: Record<string, unknown> | undefined;
+  /** The members of an `AggregateError` (or `ExceptionGroup`). */
+  readonly errors?: readonly SerializedError[] | undefined;
 }
 
 /**
@@ -152,7 +173,8 @@ export interface SerializedError {
  *
  * `remoteName` and `remoteStack` keep the original class name and stack; `cause` is the
  * remote cause (itself a `RemoteError`); the original's own enumerable properties are
- * copied onto this object. Error classes are never rebuilt by name from remote data.
+ * copied onto this object; the members of a remote `AggregateError` are in `errors`, each
+ * a `RemoteError`. Error classes are never rebuilt by name from remote data.
  *
  * Python equivalent: the `_RemoteTraceback` that `concurrent.futures.process` chains as
  * `__cause__`.
@@ -162,12 +184,15 @@ export class RemoteError extends ConcurError {
   readonly remoteName: string;
   /** The stack trace captured on the remote side. */
   readonly remoteStack: string | undefined;
+  /** The members, when the remote error was an `AggregateError`; otherwise `undefined`. */
+  readonly errors: RemoteError[] | undefined;
 
   constructor(remote: SerializedError) {
     const cause = remote.cause === undefined ? undefined : new RemoteError(remote.cause);
     super(remote.message, 'ERR_CONCUR_REMOTE', cause === undefined ? undefined : { cause });
     this.remoteName = remote.name;
     this.remoteStack = remote.stack;
+    this.errors = remote.errors?.map((member) => new RemoteError(member));
     if (remote.props !== undefined) {
       for (const [key, value] of Object.entries(remote.props)) {
         if (!(key in this)) (this as Record<string, unknown>)[key] = value;

@@ -29,6 +29,10 @@ export {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   ALL_COMPLETED,
+  ThreadPoolExecutor,
+  defineTask,
+  taskSignal,
+  transfer,
 } from './futures/index.js';
 export {
   ConcurError,
@@ -39,6 +43,7 @@ export {
   WorkerCrashedError,
   WorkerLostError,
   RemoteError,
+  SerializationError,
   QueueEmpty,
   QueueFull,
   QueueShutDown,

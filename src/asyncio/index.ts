@@ -30,6 +30,7 @@ export { Barrier, type BarrierState, type BarrierStatistics } from './Barrier.js
 export { Queue, type QueueOptions, type QueueStatistics } from './Queue.js';
 export { PriorityQueue, type PriorityQueueOptions } from './PriorityQueue.js';
 export { LifoQueue } from './LifoQueue.js';
+export { toThread, shutdownDefaultExecutor } from './toThread.js';
 export {
   getRunningLoop,
   type Loop,

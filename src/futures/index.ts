@@ -1,9 +1,8 @@
 /**
  * `concur/futures`: one `Future` for every backend, and the functions that wait on them.
  *
- * Python equivalent: `concurrent.futures` (and the future half of `asyncio`). The thread
- * and process pools (`ThreadPoolExecutor`, `ProcessPoolExecutor`) join this module with
- * their issues.
+ * Python equivalent: `concurrent.futures` (and the future half of `asyncio`), with
+ * `ThreadPoolExecutor` on worker threads. Tasks are defined with `defineTask`.
  *
  * @module
  */
@@ -20,10 +19,25 @@ export {
 } from './wait.js';
 export { asCompleted, AsCompletedIterator, type AsCompletedOptions } from './asCompleted.js';
 export {
+  Executor,
+  type ExecutorStatistics,
+  type MapIterables,
+  type MapOptions,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type TaskFn,
+  type TaskResult,
+} from './Executor.js';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './ThreadPoolExecutor.js';
+export { transfer, Transfer, type Transferable, type Untransfer } from './transfer.js';
+export { taskSignal } from './taskSignal.js';
+export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
+export {
   CancelledError,
   TimeoutError,
   InvalidStateError,
   BrokenExecutor,
   WorkerCrashedError,
   RemoteError,
+  SerializationError,
 } from '../errors.js';

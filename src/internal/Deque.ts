@@ -17,9 +17,9 @@
  * copies the elements once, in order: amortised O(1). A shifted slot is cleared so the
  * buffer never keeps a removed element alive.
  *
- * Python equivalent: `collections.deque` as `queue.Queue` uses it (`append`/`popleft`).
- * Only the operations the queues use are here; add others (`unshift`, `pop`, …) together
- * with the code and tests that need them.
+ * Python equivalent: `collections.deque` as `queue.Queue` uses it (`append`/`popleft`),
+ * plus `appendleft` (`unshift`, for the pool putting back a task it could not send) and a
+ * front `peek`. Add other operations together with the code and tests that need them.
  *
  * @module
  */
@@ -67,6 +67,26 @@ export class Deque<T> {
     // there are elements, so a queue hovering at a boundary never copies back and forth.
     if (capacity > MIN_CAPACITY && this.count <= capacity >>> 2) this.resize(capacity >>> 1);
     return item;
+  }
+
+  /** Puts `item` at the front. Python: `deque.appendleft`. */
+  unshift(item: T): void {
+    if (this.count === this.buffer.length) this.resize(this.buffer.length * 2);
+    this.head = (this.head - 1) & this.mask;
+    this.buffer[this.head] = item;
+    this.count++;
+  }
+
+  /** The front element without removing it, or `undefined` when empty. */
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.buffer[this.head];
+  }
+
+  /** The elements from front to back, as a new array (a snapshot). */
+  toArray(): T[] {
+    const out = new Array<T>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.buffer[(this.head + i) & this.mask] as T;
+    return out;
   }
 
   /** Copies the elements, in order, into a new buffer of `capacity` slots. */

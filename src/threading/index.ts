@@ -51,3 +51,6 @@ export {
   QueueFull,
   QueueShutDown,
 } from '../errors.js';
+export { Thread, type ThreadOptions } from './Thread.js';
+export { currentThread, mainThread, enumerate, activeCount } from './currentThread.js';
+export { setExcepthook, type ExceptHook, type ExceptHookArgs } from './excepthook.js';

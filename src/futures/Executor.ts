@@ -1,0 +1,414 @@
+/**
+ * `Executor`: the contract every pool implements — threads, processes, machines.
+ *
+ * @module
+ */
+import { TimeoutError } from '../errors.js';
+import { Deque } from '../internal/Deque.js';
+import { time } from '../internal/loop.js';
+import { argRangeError, argTypeError, checkDuration, show } from '../internal/validate.js';
+import type { Future } from './Future.js';
+import type { Untransfer } from './transfer.js';
+import { wait } from './wait.js';
+import type { Transferable } from './transfer.js';
+
+/** Any function that can be a task. */
+export type TaskFn = (...args: any[]) => unknown;
+
+/**
+ * The value a task's future resolves to: what the task returns, awaited, with a
+ * `transfer(value, list)` marker unwrapped.
+ */
+export type TaskResult<F extends TaskFn> = Untransfer<Awaited<ReturnType<F>>>;
+
+/** Options of {@link Executor.submitWith}. */
+export interface SubmitOptions {
+  /**
+   * `ArrayBuffer`s (or `MessagePort`s) among the arguments to *move* to the worker instead
+   * of copying; they are detached here once the task is sent.
+   */
+  transfer?: readonly Transferable[];
+}
+
+/** Options of {@link Executor.shutdown}. */
+export interface ShutdownOptions {
+  /** Resolve only once every queued and running task finished and the workers exited (default `true`). */
+  wait?: boolean;
+  /** Cancel the tasks still waiting in the queue (default `false`); running ones finish. */
+  cancelFutures?: boolean;
+}
+
+/** Options of {@link Executor.map}. */
+export interface MapOptions {
+  /**
+   * Items per task for executors that benefit from chunking (process pools). A thread pool
+   * batches on its own and, like Python's `ThreadPoolExecutor`, ignores it. Default 1.
+   */
+  chunksize?: number;
+  /**
+   * Milliseconds, measured from the `map()` call, within which each result must be ready;
+   * the first that is not fails the iteration with `TimeoutError` and cancels the rest.
+   */
+  timeout?: number | null;
+  /**
+   * At most this many tasks submitted and not yet read: the input is consumed lazily, so
+   * it may be infinite (Python 3.14). Default: no bound — every input is submitted at
+   * once (a synchronous iterable during the call, an async one as it yields).
+   */
+  buffersize?: number | null;
+}
+
+/** Counters and gauges of an executor. */
+export interface ExecutorStatistics {
+  /** Live workers (starting, idle or busy). */
+  workers: number;
+  /** Workers with at least one task in flight. */
+  busy: number;
+  /** Workers with nothing to do. */
+  idle: number;
+  /** Tasks waiting for a worker. */
+  queued: number;
+  /** Tasks handed to a worker and not yet answered. */
+  running: number;
+  /** Tasks that finished with a result. */
+  completed: number;
+  /** Tasks that failed (an error, a crash, a timeout, a serialisation failure). */
+  failed: number;
+  /** Tasks cancelled, queued or running. */
+  cancelled: number;
+}
+
+/** One iterable per task parameter, for {@link Executor.map}. */
+export type MapIterables<A extends unknown[]> = {
+  [K in keyof A]: Iterable<A[K]> | AsyncIterable<A[K]>;
+};
+
+type Input = () => IteratorResult<unknown[]> | Promise<IteratorResult<unknown[]>>;
+
+/**
+ * Runs tasks elsewhere and hands back a {@link Future} for each: the base of
+ * `ThreadPoolExecutor` (and of the process and distributed executors).
+ *
+ * Python equivalent: `concurrent.futures.Executor`. Differences: `shutdown` returns a
+ * promise (await it to wait); `map` returns an async iterator and stops at the first
+ * failing item (as Python 3.13/3.14); `[Symbol.asyncDispose]` drains gracefully, so
+ * `await using pool = new ThreadPoolExecutor()` is Python's `with` block.
+ *
+ * @example
+ * ```ts
+ * await using pool = new ThreadPoolExecutor({ maxWorkers: 2 });
+ * const f = pool.submit(sumSquares, 1_000_000);
+ * for await (const total of pool.map(sumSquares, [10, 20, 30])) console.log(total);
+ * console.log(await f);
+ * ```
+ */
+export abstract class Executor {
+  /**
+   * Schedules `task(...args)` and returns its future. `task` is a function made by
+   * `defineTask` (or, for local pools, a self-contained function, sent by source); the
+   * arguments and result cross by structured clone.
+   *
+   * Cancellation: see the executor's future (`cancel()` also reaches a running task in
+   * concur's pools).
+   *
+   * @throws {InvalidStateError} after `shutdown()` ("cannot schedule new futures after
+   *   shutdown").
+   * @throws {BrokenExecutor} once a worker initializer failed.
+   * @throws {TypeError} `task` is not a task.
+   */
+  abstract submit<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>>;
+
+  /** `submit` with options, e.g. `submitWith({ transfer: [buffer] }, task, buffer)`. */
+  abstract submitWith<F extends TaskFn>(
+    options: SubmitOptions,
+    task: F,
+    ...args: Parameters<F>
+  ): Future<TaskResult<F>>;
+
+  /**
+   * Stops accepting tasks. With `wait` (default) the promise resolves once every queued
+   * and running task is done and the workers have exited; with `cancelFutures`, queued
+   * tasks are cancelled first. Calling it again is harmless.
+   */
+  abstract shutdown(options?: ShutdownOptions): Promise<void>;
+
+  /** The executor's counters. */
+  abstract statistics(): ExecutorStatistics;
+
+  /** `await using pool = …`: a graceful `shutdown({ wait: true })`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  /**
+   * Runs `task` over the items of `iterables` (zipped, one item of each per call) and
+   * yields the results **in input order**.
+   *
+   * Python equivalent: `Executor.map(fn, *iterables, timeout, chunksize, buffersize)`.
+   * Like Python 3.13/3.14, iteration stops at the first failing item and throws its error
+   * when that item is reached (earlier results are yielded first). `timeout` runs from
+   * this call. Inputs may also be async iterables; without `buffersize` every input is
+   * submitted as soon as it is available.
+   *
+   * Cancellation: leaving the loop early (`break`, an error, a timeout) cancels every task
+   * not yet read.
+   *
+   * @throws {RangeError} `buffersize` or `chunksize` below 1.
+   * @throws {TypeError} an argument is not an iterable.
+   *
+   * @example
+   * ```ts
+   * for await (const square of pool.map(squareTask, [1, 2, 3], { buffersize: 2 })) {
+   *   console.log(square);
+   * }
+   * ```
+   */
+  map<F extends TaskFn>(
+    task: F,
+    ...iterables: MapIterables<Parameters<F>>
+  ): AsyncGenerator<TaskResult<F>, void, undefined>;
+  map<F extends TaskFn>(
+    task: F,
+    ...iterablesAndOptions: [...MapIterables<Parameters<F>>, MapOptions]
+  ): AsyncGenerator<TaskResult<F>, void, undefined>;
+  map(task: TaskFn, ...rest: unknown[]): AsyncGenerator<unknown, void, undefined> {
+    let options: MapOptions = {};
+    const last = rest.at(-1);
+    if (rest.length > 0 && !isIterable(last) && typeof last === 'object' && last !== null) {
+      options = last;
+      rest = rest.slice(0, -1);
+    }
+    const { buffersize, deadline } = checkMapOptions(options);
+    if (rest.length === 0) throw argTypeError('map needs at least one iterable of arguments');
+    rest.forEach((iterable, i) => {
+      if (!isIterable(iterable)) {
+        throw argTypeError(`argument ${i + 2} of map must be an iterable, got ${show(iterable)}`);
+      }
+    });
+    const futures = new Deque<Future<unknown>>();
+    const input = zip(rest as (Iterable<unknown> | AsyncIterable<unknown>)[]);
+    let pump: Pump | null = null;
+    if (input.sync) {
+      // Python submits eagerly: everything (or the first `buffersize` inputs) now.
+      for (let n = 0; buffersize === null || n < buffersize; n++) {
+        const item = input.next() as IteratorResult<unknown[]>;
+        if (item.done === true) {
+          input.done = true;
+          break;
+        }
+        futures.push(observed(this.submit(task, ...item.value)));
+      }
+    } else if (buffersize === null) {
+      pump = new Pump(input, futures, (args) => observed(this.submit(task, ...args)));
+    }
+    return this.results(task, input, futures, pump, buffersize, deadline);
+  }
+
+  private async *results(
+    task: TaskFn,
+    input: ZippedInput,
+    futures: Deque<Future<unknown>>,
+    pump: Pump | null,
+    buffersize: number | null,
+    deadline: number | null,
+  ): AsyncGenerator<unknown, void, undefined> {
+    try {
+      if (buffersize !== null && !input.sync) {
+        for (let n = futures.length; n < buffersize && !input.done; n++) {
+          await this.pull(task, input, futures);
+        }
+      }
+      for (;;) {
+        if (buffersize !== null && !input.done) await this.pull(task, input, futures);
+        if (futures.length === 0) {
+          if (pump === null || !(await pump.more())) return;
+        }
+        const future = futures.shift()!;
+        yield await resultBy(future, deadline);
+      }
+    } finally {
+      pump?.stop();
+      for (let f = futures.shift(); f !== undefined; f = futures.shift()) {
+        if (!f.done()) f.cancel();
+        else if (!f.cancelled()) f.exception(); // observed: nobody will read it now
+      }
+      if (!input.done) input.close();
+    }
+  }
+
+  private async pull(
+    task: TaskFn,
+    input: ZippedInput,
+    futures: Deque<Future<unknown>>,
+  ): Promise<void> {
+    const item = await input.next();
+    if (item.done === true) input.done = true;
+    else futures.push(observed(this.submit(task, ...item.value)));
+  }
+}
+
+/**
+ * Marks a future whose error the map iterator will report (or drop, once the caller
+ * stopped reading) as observed: its failure must not also reach the loop's handler for
+ * "exception never retrieved" while it waits its turn.
+ */
+function observed<T>(future: Future<T>): Future<T> {
+  future._observed = true;
+  return future;
+}
+
+/** Waits for `future` until `deadline` (loop time) and returns its result; cancels it on timeout. */
+async function resultBy(future: Future<unknown>, deadline: number | null): Promise<unknown> {
+  if (deadline !== null && !future.done()) {
+    const left = deadline - time();
+    if (left > 0) await wait([future], { timeout: left });
+    if (!future.done()) {
+      future.cancel();
+      throw new TimeoutError('map: a result was not ready within the timeout');
+    }
+  }
+  return await future;
+}
+
+function checkMapOptions(options: MapOptions): {
+  buffersize: number | null;
+  deadline: number | null;
+} {
+  const { chunksize = 1, timeout = null, buffersize = null } = options;
+  if (typeof chunksize !== 'number' || !Number.isInteger(chunksize)) {
+    throw argTypeError(`chunksize must be an integer, got ${show(chunksize)}`);
+  }
+  if (chunksize < 1) throw argRangeError(`chunksize must be >= 1, got ${chunksize}`);
+  if (buffersize !== null) {
+    if (typeof buffersize !== 'number' || !Number.isInteger(buffersize)) {
+      throw argTypeError(`buffersize must be an integer or null, got ${show(buffersize)}`);
+    }
+    if (buffersize < 1) throw argRangeError(`buffersize must be null or > 0, got ${buffersize}`);
+  }
+  const deadline = timeout === null ? null : time() + checkDuration('timeout', timeout);
+  return { buffersize, deadline };
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    value !== null &&
+    value !== undefined &&
+    (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' ||
+      typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+  );
+}
+
+interface ZippedInput {
+  /** True when every iterable is synchronous (then `next()` never returns a promise). */
+  readonly sync: boolean;
+  done: boolean;
+  next: Input;
+  close(): void;
+}
+
+/** One argument list per step, from one item of each iterable; ends with the shortest. */
+function zip(iterables: (Iterable<unknown> | AsyncIterable<unknown>)[]): ZippedInput {
+  const sync = iterables.every(
+    (it) => typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function',
+  );
+  const iterators = iterables.map((it) =>
+    typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function'
+      ? (it as Iterable<unknown>)[Symbol.iterator]()
+      : (it as AsyncIterable<unknown>)[Symbol.asyncIterator](),
+  );
+  const close = (): void => {
+    for (const it of iterators) {
+      const returned = it.return?.();
+      if (returned instanceof Promise) returned.catch(() => undefined);
+    }
+  };
+  if (sync) {
+    const its = iterators as Iterator<unknown>[];
+    return {
+      sync,
+      done: false,
+      close,
+      next(): IteratorResult<unknown[]> {
+        const args: unknown[] = [];
+        for (const it of its) {
+          const item = it.next();
+          if (item.done === true) return { done: true, value: undefined };
+          args.push(item.value);
+        }
+        return { done: false, value: args };
+      },
+    };
+  }
+  return {
+    sync,
+    done: false,
+    close,
+    async next(): Promise<IteratorResult<unknown[]>> {
+      const args: unknown[] = [];
+      for (const it of iterators) {
+        const item = await it.next();
+        if (item.done === true) return { done: true, value: undefined };
+        args.push(item.value);
+      }
+      return { done: false, value: args };
+    },
+  };
+}
+
+/** Submits every item of an async input as it arrives (map without buffersize). */
+class Pump {
+  private stopped = false;
+  private finished = false;
+  private error: { value: unknown } | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly input: ZippedInput,
+    private readonly futures: Deque<Future<unknown>>,
+    submit: (args: unknown[]) => Future<unknown>,
+  ) {
+    void this.run(submit);
+  }
+
+  private async run(submit: (args: unknown[]) => Future<unknown>): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const item = await this.input.next();
+        if (item.done === true || this.stopped) {
+          if (item.done === true) this.input.done = true;
+          break;
+        }
+        this.futures.push(submit(item.value));
+        this.signal();
+      }
+    } catch (error) {
+      this.error = { value: error };
+    }
+    this.finished = true;
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Waits until a future is queued (true) or the input ended (false; throws its error). */
+  async more(): Promise<boolean> {
+    while (this.futures.length === 0) {
+      if (this.finished) {
+        if (this.error !== null) throw this.error.value;
+        return false;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+    return true;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}

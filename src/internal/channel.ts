@@ -1,0 +1,51 @@
+/**
+ * The transport between a pool (or `Thread`) and one worker, as the main side sees it.
+ * Threads implement it over a `MessageChannel` (threadChannel.ts); process and distributed
+ * workers implement the same interface, so the pool engine does not know which it drives.
+ *
+ * @module
+ */
+import type { TaskDef } from './taskRef.js';
+import type { Transferable } from '../futures/transfer.js';
+
+/** What a channel reports to its owner. */
+export interface ChannelEvents {
+  /** A protocol message from the worker (see protocol.ts). */
+  message(message: unknown[]): void;
+  /**
+   * The worker is gone. `error` is what killed it (an uncaught error, running out of
+   * memory), or `undefined` for a plain exit. Called exactly once.
+   */
+  exit(exitCode: number, error: unknown): void;
+}
+
+/** How to start a worker. */
+export interface ChannelInit {
+  /** The worker's name (`currentThread().name` inside it). */
+  name: string;
+  /** A daemon never keeps the process alive. */
+  daemon: boolean;
+  /** The initializer to run before any task: task number, definition, arguments. */
+  initializer: [num: number, def: TaskDef, args: unknown[]] | null;
+  /** Heap limits for a thread worker. */
+  resourceLimits?: import('node:worker_threads').ResourceLimits | undefined;
+}
+
+/** One worker, as its pool drives it. */
+export interface WorkerChannel {
+  /** The worker's id (`threadId` for threads). */
+  readonly threadId: number;
+  /** Sends a protocol message; throws synchronously if it cannot be serialised. */
+  post(message: unknown[], transfer: readonly Transferable[] | undefined): void;
+  /** How many tasks the worker has started, in the order they were sent. */
+  started(): number;
+  /** Keep the process alive for this worker (work is in flight). */
+  ref(): void;
+  /** Let the process exit even though this worker is alive (it is idle). */
+  unref(): void;
+  /** Stops the worker; `exit` follows. */
+  terminate(): void;
+}
+
+/** Starts a worker. */
+export type OpenChannel = (init: ChannelInit, events: ChannelEvents) => WorkerChannel;

@@ -1,0 +1,112 @@
+/**
+ * `WorkerChannel` over `worker_threads`: a dedicated `MessageChannel` for tasks and
+ * results, plus two shared Int32 cells — WAKE, which the main side bumps and notifies after
+ * each post (the idle worker's fast path, see workerMain.ts), and STARTED, the count of
+ * tasks the worker has begun (read after a crash).
+ *
+ * The worker and its port are ref'd only while the owner says work is in flight, so an
+ * idle worker never keeps the process alive. Workers inherit `process.execArgv`, so a
+ * program run under a TypeScript loader or type stripping gets it in its workers too.
+ *
+ * @module
+ */
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+
+import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
+import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
+import type { Transferable } from '../futures/transfer.js';
+
+const workerMain = new URL('./workerMain.js', import.meta.url);
+
+/**
+ * The main thread's `execArgv` minus what only makes sense for the entry point: a worker
+ * inheriting `--input-type` or `--eval` fails to load any file.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (
+      arg === '-e' ||
+      arg === '--eval' ||
+      arg === '-p' ||
+      arg === '--print' ||
+      arg === '--input-type'
+    ) {
+      i++; // and its value
+      continue;
+    }
+    if (
+      arg.startsWith('--input-type=') ||
+      arg.startsWith('--eval=') ||
+      arg.startsWith('--print=')
+    ) {
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
+}
+
+/** Starts a worker thread running the concur worker runtime. */
+export function openThreadChannel(init: ChannelInit, events: ChannelEvents): WorkerChannel {
+  const { port1, port2 } = new MessageChannel();
+  const buffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
+  const cells = new Int32Array(buffer);
+  const data: ThreadWorkerData = {
+    concur: {
+      port: port2,
+      cells: buffer,
+      name: init.name,
+      daemon: init.daemon,
+      initializer: init.initializer,
+    },
+  };
+  const worker = new Worker(workerMain, {
+    execArgv: workerExecArgv(),
+    workerData: data,
+    transferList: [port2],
+    ...(init.resourceLimits === undefined ? {} : { resourceLimits: init.resourceLimits }),
+  });
+  let fatal: unknown = undefined;
+  let exited = false;
+  port1.on('message', (message: unknown[]) => events.message(message));
+  worker.on('error', (error) => {
+    fatal ??= error;
+  });
+  worker.on('exit', (exitCode) => {
+    exited = true;
+    // Messages the worker posted just before it ended (its exit hook flushes finished
+    // results) may still be queued on our side of the port: deliver them first.
+    for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
+      events.message(m.message as unknown[]);
+    }
+    port1.close();
+    events.exit(exitCode, fatal);
+  });
+  worker.unref();
+  port1.unref();
+
+  return {
+    threadId: worker.threadId,
+    post(message, transfer) {
+      port1.postMessage(message, transfer as Transferable[] | undefined);
+      Atomics.add(cells, CELL_WAKE, 1);
+      Atomics.notify(cells, CELL_WAKE, 1);
+    },
+    started: () => Atomics.load(cells, CELL_STARTED),
+    ref() {
+      if (exited) return;
+      worker.ref();
+      port1.ref();
+    },
+    unref() {
+      worker.unref();
+      port1.unref();
+    },
+    terminate() {
+      void worker.terminate();
+    },
+  };
+}

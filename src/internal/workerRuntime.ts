@@ -1,0 +1,406 @@
+/**
+ * The worker side of the runtime, independent of the transport (threads today; processes
+ * and distributed workers reuse it through `WorkerEndpoint`).
+ *
+ *   endpoint ──receive([RUN …])──► backlog ──(imports the task modules it needs)──► execute
+ *                                                                                     │
+ *   endpoint ◄──post([RESULTS …])── out (one message per batch, or per setImmediate ◄─┘
+ *                                        turn for tasks that returned a promise)
+ *
+ * Tasks of a batch start in arrival order, synchronously, one after another: a task that
+ * returns a promise keeps running while the next starts (the pool's window decides how
+ * many run at once). Results of the tasks that finished synchronously go out in one
+ * message at the end of the batch; results of promises are gathered until the next
+ * `setImmediate` turn, so that tasks finishing together share a message.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+import { TimeoutError, CancelledError, type SerializedError } from '../errors.js';
+import { isTransfer } from '../futures/transfer.js';
+import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './codec.js';
+import {
+  ABORT,
+  ABORT_TIMEOUT,
+  CTL_DISCARD,
+  CTL_SHARED,
+  CTL_SHIFT,
+  LOCAL_NOT_SELF_CONTAINED,
+  LOCAL_SERIALIZATION,
+  LOCAL_UNKNOWN_TASK,
+  RESULTS,
+  RUN,
+  ST_ERROR,
+  ST_LOCAL,
+  ST_OK,
+  ST_OK_SHARED,
+  ST_SKIPPED,
+  ST_THROWN,
+} from './protocol.js';
+import { decodeShared, encodeShared } from './shareable.js';
+import {
+  compileSource,
+  DEF_SOURCE,
+  lookupTask,
+  type TaskDef,
+  type TaskFunction,
+} from './taskRef.js';
+import type { Transferable } from '../futures/transfer.js';
+
+/** What the runtime needs from its transport. */
+export interface WorkerEndpoint {
+  /** Sends `message`; throws synchronously (e.g. `DataCloneError`) if it cannot be sent. */
+  post(message: unknown[], transfer: Transferable[] | undefined): void;
+  /** Records that one more task (in arrival order) has started. */
+  started(): void;
+  /** Nothing is running: the endpoint may wait for the next message its fastest way. */
+  idle(): void;
+}
+
+/** The local error for a task the runtime itself could not run or answer. */
+type LocalFailure = [kind: number, message: string, cause: SerializedError | undefined];
+
+// The task running right now (synchronously) in this thread, for `taskSignal()`.
+let current: WorkerRuntime | null = null;
+let currentId = -1;
+
+/**
+ * The `AbortSignal` of the pool task whose synchronous part is running now, or `null`
+ * outside one.
+ */
+export function runningTaskSignal(): AbortSignal | null {
+  return current === null ? null : current._signalFor(currentId);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function abortReason(reason: number): Error {
+  return reason === ABORT_TIMEOUT
+    ? new TimeoutError('the task exceeded the pool’s taskTimeout')
+    : new CancelledError('the task was cancelled');
+}
+
+/** Runs the tasks a pool or `Thread` sends to this worker. */
+export class WorkerRuntime {
+  private readonly fns: (TaskFunction | undefined)[] = [];
+  private readonly names: string[] = [];
+  private readonly bySource: boolean[] = [];
+  private readonly failures: (LocalFailure | undefined)[] = [];
+  private readonly loads = new Map<number, Promise<void>>();
+  /** RUN messages not yet executed (the head may wait for a module import). */
+  private readonly backlog: unknown[][] = [];
+  private loading = false;
+  private out: unknown[] = [RESULTS];
+  private outTransfer: Transferable[] | undefined = undefined;
+  /** Transfer list per task id, kept only while a batch with transfers is unsent. */
+  private transferOf: Map<number, readonly Transferable[]> | null = null;
+  private flushQueued = false;
+  /** Tasks whose promise has not settled yet. */
+  private readonly pending = new Set<number>();
+  private signals: Map<number, AbortController> | null = null;
+  /** Tasks aborted before they started: they are skipped. */
+  private skip: Set<number> | null = null;
+
+  constructor(private readonly endpoint: WorkerEndpoint) {}
+
+  /** True while a task runs, waits for its module or has a result unsent. */
+  busy(): boolean {
+    return this.pending.size > 0 || this.backlog.length > 0 || this.out.length > 1;
+  }
+
+  /** Handles one message from the main side. */
+  receive(message: unknown[]): void {
+    if (message[0] === RUN) {
+      this.backlog.push(message);
+      if (!this.loading) this.drain();
+    } else if (message[0] === ABORT) {
+      this.abort(message[1] as number, message[2] as number);
+    }
+  }
+
+  /**
+   * Runs the pool's `initializer` (task `def` with `args`) before any task. Rejects with
+   * what it threw, or with the reason its module could not be loaded.
+   */
+  async initialize(num: number, def: TaskDef, args: unknown[]): Promise<void> {
+    const load = this.define(num, def);
+    if (load !== null) await load;
+    const fn = this.fns[num];
+    if (fn === undefined) {
+      const failure = this.failures[num]!;
+      throw Object.assign(new Error(failure[1]), { cause: failure[2] });
+    }
+    await fn(...(decodeShared(args) as unknown[]));
+  }
+
+  /** Sends every result gathered so far (also called from the worker's exit hook). */
+  flush(): void {
+    if (this.out.length === 1) return;
+    const out = this.out;
+    const transfer = this.outTransfer;
+    const transferOf = this.transferOf;
+    this.out = [RESULTS];
+    this.outTransfer = undefined;
+    this.transferOf = null;
+    try {
+      this.endpoint.post(out, transfer);
+    } catch {
+      // One result refused to clone (checkCloneable cannot see everything, e.g. a value
+      // beyond its budget): send them one by one so that only that one fails.
+      this.postEach(out, transferOf);
+    }
+  }
+
+  /** @internal The signal of task `id`, made on first request. */
+  _signalFor(id: number): AbortSignal {
+    const signals = (this.signals ??= new Map());
+    let controller = signals.get(id);
+    if (controller === undefined) {
+      controller = new AbortController();
+      signals.set(id, controller);
+    }
+    return controller.signal;
+  }
+
+  private postEach(out: unknown[], transferOf: Map<number, readonly Transferable[]> | null): void {
+    for (let i = 1; i < out.length; i += 3) {
+      const id = out[i] as number;
+      const list = transferOf?.get(id);
+      try {
+        this.endpoint.post([RESULTS, id, out[i + 1], out[i + 2]], list ? [...list] : undefined);
+      } catch (error) {
+        const failure: LocalFailure = [
+          LOCAL_SERIALIZATION,
+          cloneFailure('the result', error).message,
+          serializeError(error),
+        ];
+        this.endpoint.post([RESULTS, id, ST_LOCAL, failure], undefined);
+      }
+    }
+  }
+
+  private drain(): void {
+    const backlog = this.backlog;
+    while (backlog.length > 0) {
+      const message = backlog[0]!;
+      const defs = message[1] as unknown[] | null;
+      if (defs !== null) {
+        let loads: Promise<void>[] | null = null;
+        for (let i = 0; i < defs.length; i += 2) {
+          const load = this.define(defs[i] as number, defs[i + 1] as TaskDef);
+          if (load !== null) (loads ??= []).push(load);
+        }
+        if (loads !== null) {
+          this.loading = true;
+          void Promise.all(loads).then(() => {
+            this.loading = false;
+            this.drain();
+          });
+          return;
+        }
+      }
+      backlog.shift();
+      this.execute(message);
+    }
+    this.flush();
+    if (this.pending.size === 0) this.endpoint.idle();
+  }
+
+  /**
+   * Learns what task number `num` means. Returns a promise while its module is being
+   * imported (the task is registered, or marked failed, when it settles), else `null`.
+   */
+  private define(num: number, def: TaskDef): Promise<void> | null {
+    if (this.fns[num] !== undefined || this.failures[num] !== undefined) return null;
+    const loading = this.loads.get(num);
+    if (loading !== undefined) return loading;
+    if (def[0] === DEF_SOURCE) {
+      this.names[num] = 'a function sent by source';
+      this.bySource[num] = true;
+      try {
+        this.fns[num] = compileSource(def[1]);
+      } catch (error) {
+        this.failures[num] = [
+          LOCAL_UNKNOWN_TASK,
+          `the function sent by source could not be compiled in the worker: ${String(error)}`,
+          serializeError(error),
+        ];
+      }
+      return null;
+    }
+    const [, module, name] = def;
+    this.names[num] = name;
+    const known = lookupTask(module, name);
+    if (known !== undefined) {
+      this.fns[num] = known;
+      return null;
+    }
+    const load = import(module).then(
+      () => {
+        this.loads.delete(num);
+        const fn = lookupTask(module, name);
+        if (fn !== undefined) this.fns[num] = fn;
+        else {
+          this.failures[num] = [
+            LOCAL_UNKNOWN_TASK,
+            `task ${JSON.stringify(name)} is not defined in ${module}: importing that module in the worker did not register it. Call defineTask(import.meta.url, fn) at the top level of that module (not inside a function or a condition), under the same name`,
+            undefined,
+          ];
+        }
+      },
+      (error: unknown) => {
+        this.loads.delete(num);
+        this.failures[num] = [
+          LOCAL_UNKNOWN_TASK,
+          `the module of task ${JSON.stringify(name)} (${module}) failed to load in the worker: ${error instanceof Error ? error.message : inspect(error)}. Workers import it afresh: check that it exists and loads on its own (for a .ts module, run under a TypeScript loader or Node's type stripping; workers inherit process.execArgv)`,
+          serializeError(error),
+        ];
+      },
+    );
+    this.loads.set(num, load);
+    return load;
+  }
+
+  private execute(message: unknown[]): void {
+    const endpoint = this.endpoint;
+    const length = message.length;
+    let i = 2;
+    while (i < length) {
+      const id = message[i] as number;
+      const ctl = message[i + 1] as number;
+      const argc = message[i + 2] as number;
+      const at = i + 3;
+      i = at + argc;
+      endpoint.started();
+      if (this.skip !== null && this.skip.delete(id)) {
+        this.out.push(id, ST_SKIPPED, undefined);
+        continue;
+      }
+      const num = ctl >>> CTL_SHIFT;
+      const fn = this.fns[num];
+      if (fn === undefined) {
+        this.out.push(id, ST_LOCAL, this.failures[num]);
+        continue;
+      }
+      let result: unknown;
+      current = this;
+      currentId = id;
+      try {
+        if ((ctl & CTL_SHARED) !== 0) {
+          result = fn(...(decodeShared(message.slice(at, i)) as unknown[]));
+        } else if (argc === 1) {
+          result = fn(message[at]);
+        } else if (argc === 0) {
+          result = fn();
+        } else if (argc === 2) {
+          result = fn(message[at], message[at + 1]);
+        } else {
+          result = fn(...message.slice(at, i));
+        }
+      } catch (error) {
+        current = null;
+        this.fail(id, num, error);
+        continue;
+      }
+      current = null;
+      if (isThenable(result)) this.track(id, ctl, result);
+      else this.settle(id, ctl, result);
+    }
+  }
+
+  private track(id: number, ctl: number, promise: PromiseLike<unknown>): void {
+    this.pending.add(id);
+    try {
+      promise.then(
+        (value) => this.settleLater(id, ctl, true, value),
+        (error) => this.settleLater(id, ctl, false, error),
+      );
+    } catch (error) {
+      this.settleLater(id, ctl, false, error);
+    }
+  }
+
+  private settleLater(id: number, ctl: number, ok: boolean, value: unknown): void {
+    if (!this.pending.delete(id)) return; // a thenable that settled twice
+    if (ok) this.settle(id, ctl, value);
+    else this.fail(id, ctl >>> CTL_SHIFT, value);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushLater);
+    }
+  }
+
+  private readonly flushLater = (): void => {
+    this.flushQueued = false;
+    this.flush();
+    if (this.pending.size === 0 && this.backlog.length === 0) this.endpoint.idle();
+  };
+
+  private settle(id: number, ctl: number, value: unknown): void {
+    if (this.signals !== null) this.signals.delete(id);
+    if ((ctl & CTL_DISCARD) !== 0) {
+      this.out.push(id, ST_OK, undefined);
+      return;
+    }
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+      if (typeof value !== 'symbol') {
+        this.out.push(id, ST_OK, value);
+        return;
+      }
+    }
+    if (isTransfer(value)) {
+      const list = value.transferList;
+      value = value.value;
+      (this.outTransfer ??= []).push(...list);
+      (this.transferOf ??= new Map()).set(id, list);
+    }
+    const problem = checkCloneable(value, 'the result');
+    if (problem !== null) {
+      const cause = problem.cause === undefined ? undefined : serializeError(problem.cause);
+      this.out.push(id, ST_LOCAL, [LOCAL_SERIALIZATION, problem.message, cause]);
+      return;
+    }
+    const encoded = encodeShared(value);
+    this.out.push(id, encoded === value ? ST_OK : ST_OK_SHARED, encoded);
+  }
+
+  private fail(id: number, num: number, error: unknown): void {
+    if (this.signals !== null) this.signals.delete(id);
+    if (this.bySource[num] === true && error instanceof ReferenceError) {
+      const failure: LocalFailure = [
+        LOCAL_NOT_SELF_CONTAINED,
+        `a function sent by source must be self-contained, but it uses a name the worker does not have (${error.message}). Pass the value as an argument, or define the function with defineTask(import.meta.url, fn) in a module the worker imports`,
+        serializeError(error),
+      ];
+      this.out.push(id, ST_LOCAL, failure);
+    } else if (throwsAsValue(error)) {
+      this.out.push(id, ST_THROWN, error);
+    } else {
+      this.out.push(id, ST_ERROR, serializeError(error));
+    }
+  }
+
+  private abort(id: number, reason: number): void {
+    if (this.pending.has(id)) {
+      this.signals?.get(id)?.abort(abortReason(reason));
+      return;
+    }
+    // Not started yet (waiting behind a module import): skip it when its turn comes. A
+    // task that already finished is not in the backlog, and its id is left alone.
+    for (const message of this.backlog) {
+      for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
+        if (message[i] === id) {
+          (this.skip ??= new Set()).add(id);
+          return;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * `Thread`: one function run in a new worker thread.
+ *
+ *   main                                   worker thread (workerMain.ts)
+ *   start() ── new Worker ── [RUN target] ──► target(...args)
+ *   excepthook ◄── [RESULTS id ERROR …] ◄──── (the result itself is discarded)
+ *   join() ◄──── 'exit' ◄── terminate() once the target settled
+ *
+ * @module
+ */
+import { isMainThread, threadId } from 'node:worker_threads';
+import { inspect } from 'node:util';
+
+import { InvalidStateError, RemoteError, type SerializedError } from '../errors.js';
+import type { TaskFn } from '../futures/Executor.js';
+import type { WorkerChannel } from '../internal/channel.js';
+import { checkCloneable, deserializeError } from '../internal/codec.js';
+import { callLater } from '../internal/loop.js';
+import { markOwnerDead } from '../internal/owners.js';
+import {
+  CTL_DISCARD,
+  CTL_SHARED,
+  CTL_SHIFT,
+  RESULTS,
+  RUN,
+  ST_ERROR,
+  ST_LOCAL,
+  ST_THROWN,
+} from '../internal/protocol.js';
+import { encodeShared } from '../internal/shareable.js';
+import { taskDef, taskNumber } from '../internal/taskRef.js';
+import { openThreadChannel } from '../internal/threadChannel.js';
+import { argTypeError, checkDuration, show } from '../internal/validate.js';
+import { reportThreadError } from './excepthook.js';
+
+/** Options of {@link Thread}. */
+export interface ThreadOptions<F extends TaskFn> {
+  /**
+   * What the thread runs: a function made by `defineTask`, or a self-contained function
+   * (sent by source). Its return value is ignored, as in Python.
+   */
+  target: F;
+  /** Arguments of `target` (structured-cloned; concur's threading primitives arrive shared). */
+  args?: Parameters<F>;
+  /** The thread's name (default `Thread-N (targetName)`). */
+  name?: string;
+  /**
+   * A daemon thread never keeps the process alive; a non-daemon thread does until it ends
+   * (default: the daemon flag of the thread creating it — `false` on the main thread).
+   */
+  daemon?: boolean;
+}
+
+let threadCount = 0;
+/** Threads started from this thread and still alive. */
+const live = new Set<Thread>();
+
+/** @internal The threads started here that are alive (for `enumerate`). */
+export function liveThreads(): Thread[] {
+  return [...live];
+}
+
+/** @internal The daemon flag new threads inherit (set by currentThread.ts in workers). */
+export const inherited = { daemon: false };
+
+/**
+ * A function running in its own worker thread.
+ *
+ * Python equivalent: `threading.Thread(target, args, name, daemon)`. Differences:
+ * - the target runs in a `worker_threads` thread with its own heap: it is a task
+ *   reference (`defineTask`) or a self-contained function, and its arguments are
+ *   structured-cloned — share state through concur's threading primitives, which
+ *   arrive as the same primitive;
+ * - `join(ms)` is async and resolves to whether the thread has ended (`true`), which is
+ *   Python's `not t.is_alive()` after `t.join(timeout)`;
+ * - the target's return value is discarded, as in Python, but an error it throws goes to
+ *   `setExcepthook`'s handler and never crashes the thread that started it;
+ * - `ident` is the worker's `threadId` (the main thread is 0).
+ *
+ * Cancellation: a thread cannot be interrupted (as in Python); signal it through a shared
+ * `Event` or flag it checks.
+ *
+ * @throws {TypeError} a missing or non-function `target`, non-array `args`.
+ * @throws {SerializationError} `args` that cannot cross to a thread.
+ *
+ * @example
+ * ```ts
+ * const t = new Thread({ target: threadTask, args: ['Thread A', 200] });
+ * t.start();
+ * await t.join();
+ * ```
+ */
+export class Thread<F extends TaskFn = TaskFn> {
+  /** The thread's name; settable. */
+  name: string;
+  private isDaemon: boolean;
+  private readonly num: number;
+  private readonly args: unknown[];
+  private readonly shared: boolean;
+  private channel: WorkerChannel | null = null;
+  private id: number | null = null;
+  private started = false;
+  private alive = false;
+  private joiners = 0;
+  private readonly exited: Promise<void>;
+  private resolveExited!: () => void;
+  /** @internal A thread this thread did not start (main, itself in a worker). */
+  readonly _external: boolean;
+
+  constructor(options: ThreadOptions<F>);
+  /** @internal */
+  constructor(
+    options: ThreadOptions<F>,
+    external: { name: string; ident: number; daemon: boolean },
+  );
+  constructor(
+    options: ThreadOptions<F>,
+    external?: { name: string; ident: number; daemon: boolean },
+  ) {
+    this.exited = new Promise<void>((resolve) => {
+      this.resolveExited = resolve;
+    });
+    if (external !== undefined) {
+      this._external = true;
+      this.name = external.name;
+      this.isDaemon = external.daemon;
+      this.id = external.ident;
+      this.started = true;
+      this.alive = true;
+      this.num = -1;
+      this.args = [];
+      this.shared = false;
+      return;
+    }
+    this._external = false;
+    if (typeof options !== 'object' || options === null) {
+      throw argTypeError(`Thread needs an options object ({ target, args }), got ${show(options)}`);
+    }
+    const { target, args = [] as unknown as Parameters<F>, name, daemon } = options;
+    if (typeof target !== 'function') {
+      throw argTypeError(
+        `Thread needs a target: a function made by defineTask or a self-contained function, got ${show(target)}`,
+      );
+    }
+    if (!Array.isArray(args)) throw argTypeError(`Thread args must be an array, got ${show(args)}`);
+    if (name !== undefined && typeof name !== 'string') {
+      throw argTypeError(`Thread name must be a string, got ${show(name)}`);
+    }
+    if (daemon !== undefined && typeof daemon !== 'boolean') {
+      throw argTypeError(`Thread daemon must be a boolean, got ${show(daemon)}`);
+    }
+    this.num = taskNumber(target, true);
+    const problem = checkCloneable(args, 'the Thread args');
+    if (problem !== null) throw problem;
+    const encoded = encodeShared(args) as unknown[];
+    this.args = encoded;
+    this.shared = encoded !== args;
+    threadCount++;
+    this.name = name ?? `Thread-${threadCount}${target.name ? ` (${target.name})` : ''}`;
+    this.isDaemon = daemon ?? inherited.daemon;
+  }
+
+  /** Whether the thread is a daemon. Settable only before `start()`. */
+  get daemon(): boolean {
+    return this.isDaemon;
+  }
+
+  set daemon(value: boolean) {
+    if (this.started) throw new InvalidStateError('cannot set daemon status of active thread');
+    if (typeof value !== 'boolean')
+      throw argTypeError(`daemon must be a boolean, got ${show(value)}`);
+    this.isDaemon = value;
+  }
+
+  /** The thread's id (the worker's `threadId`), or `null` before `start()`. */
+  get ident(): number | null {
+    return this.id;
+  }
+
+  /**
+   * Starts the thread. Python: `Thread.start()`.
+   * @throws {InvalidStateError} when called twice ("threads can only be started once").
+   */
+  start(): void {
+    if (this.started) throw new InvalidStateError('threads can only be started once');
+    this.started = true;
+    this.alive = true;
+    const channel = openThreadChannel(
+      { name: this.name, daemon: this.isDaemon, initializer: null },
+      {
+        message: (message) => this.onMessage(message),
+        exit: (_code, error) => this.onExit(error),
+      },
+    );
+    this.channel = channel;
+    this.id = channel.threadId;
+    const num = this.num;
+    const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
+    channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
+    if (!this.isDaemon) channel.ref();
+    live.add(this);
+  }
+
+  /**
+   * Waits for the thread to end, or at most `timeout` ms; resolves `true` if it has
+   * ended, `false` if the timeout came first (Python: `join(timeout)` followed by
+   * `not is_alive()`). A pending `join` keeps the process alive, even for a daemon.
+   *
+   * @throws {InvalidStateError} before `start()`, or when joining the current thread.
+   * @throws {RangeError} a negative `timeout`.
+   */
+  join(timeout?: number | null): Promise<boolean> {
+    if (!this.started) throw new InvalidStateError('cannot join thread before it is started');
+    if (this._external) {
+      throw new InvalidStateError(
+        this.id === threadId ? 'cannot join current thread' : `cannot join ${this.name} from here`,
+      );
+    }
+    const ms =
+      timeout === undefined || timeout === null ? Infinity : checkDuration('timeout', timeout);
+    if (!this.alive) return Promise.resolve(true);
+    if (ms === 0) return Promise.resolve(false);
+    this.joiners++;
+    this.channel!.ref();
+    const finish = (): boolean => {
+      if (--this.joiners === 0 && this.isDaemon && this.alive) this.channel!.unref();
+      return !this.alive;
+    };
+    if (ms === Infinity) return this.exited.then(finish);
+    return new Promise<boolean>((resolve) => {
+      const timer = callLater(ms, () => resolve(finish()), null);
+      void this.exited.then(() => {
+        if (timer.cancelled()) return;
+        timer.cancel();
+        resolve(finish());
+      });
+    });
+  }
+
+  /** True from `start()` until the thread has ended. Python: `is_alive()`. */
+  isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** `<Thread(Thread-1 (work), started 3)>`, as Python's repr. */
+  [inspect.custom](): string {
+    const state = !this.started
+      ? 'initial'
+      : this.alive
+        ? `started${this.isDaemon ? ' daemon' : ''} ${this.id}`
+        : 'stopped';
+    return `<Thread(${this.name}, ${state})>`;
+  }
+
+  private onMessage(message: unknown[]): void {
+    if (message[0] !== RESULTS) return;
+    const status = message[2] as number;
+    if (status === ST_ERROR || status === ST_LOCAL || status === ST_THROWN) {
+      const value = message[3];
+      let excValue: unknown;
+      if (status === ST_ERROR) excValue = deserializeError(value as SerializedError);
+      else if (status === ST_LOCAL) {
+        const [, text, cause] = value as [number, string, SerializedError | undefined];
+        excValue = new RemoteError({ name: 'Error', message: text, cause });
+      } else excValue = value;
+      const excType =
+        excValue instanceof RemoteError
+          ? excValue.remoteName
+          : ((excValue as Error)?.name ?? typeof excValue);
+      reportThreadError({ excType, excValue, thread: this });
+    }
+    // The target is done: the thread ends now, as a Python thread ends with its run().
+    this.channel!.terminate();
+  }
+
+  private onExit(error: unknown): void {
+    this.alive = false;
+    live.delete(this);
+    markOwnerDead(this.id!);
+    if (error !== undefined) {
+      const excType = error instanceof Error ? error.name : typeof error;
+      reportThreadError({ excType, excValue: error, thread: this });
+    }
+    this.resolveExited();
+  }
+}
+
+/** @internal Makes the `Thread` object of a thread this thread did not start. */
+export function externalThread(name: string, ident: number, daemon: boolean): Thread {
+  return new Thread({ target: () => undefined }, { name, ident, daemon });
+}
+
+/** @internal True in the main thread. */
+export const onMainThread = isMainThread;

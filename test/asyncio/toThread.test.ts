@@ -1,0 +1,57 @@
+/**
+ * asyncio.toThread: a task on the default thread pool, awaited from asyncio code.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { CancelledError, createTask, run, shutdownDefaultExecutor, toThread } from 'concur/asyncio';
+
+import { awaitAbort, mul, whoAmI } from '../fixtures/tasks.js';
+import { makeCells, until } from '../fixtures/sync.js';
+
+const exec = promisify(execFile);
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+describe('toThread', () => {
+  after(() => shutdownDefaultExecutor());
+
+  test('toThread runs a task on a worker thread and resolves to its result (test_to_thread)', () =>
+    run(async () => {
+      assert.equal(await toThread(mul, 6, 7), 42);
+      const { name } = await toThread(whoAmI);
+      assert.match(name, /^asyncio_\d+$/);
+    }));
+
+  test('cancelling the task that awaits toThread aborts the work in the worker (test_to_thread_once_cancelled)', () =>
+    run(async () => {
+      const cells = makeCells();
+      const task = createTask(() => toThread(awaitAbort, cells, 0));
+      await until(cells, 0);
+      task.cancel();
+      await assert.rejects(task, CancelledError);
+    }));
+
+  test('shutdownDefaultExecutor stops the default pool; the next toThread starts a new one', () =>
+    run(async () => {
+      await toThread(mul, 1, 1);
+      await shutdownDefaultExecutor();
+      assert.equal(await toThread(mul, 2, 3), 6);
+    }));
+
+  test('the default executor never keeps the process alive', async () => {
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { run, toThread } from 'concur/asyncio';
+         console.log(await run(() => toThread((a, b) => a + b, 2, 3)));`,
+      ],
+      { cwd: root, timeout: 30_000 },
+    );
+    assert.equal(stdout.trim(), '5');
+  });
+});

@@ -1,0 +1,407 @@
+/**
+ * ThreadPoolExecutor: the Executor contract, then what only a pool of worker threads
+ * does — fault injection, cancellation of running tasks, timeouts, transfer, task
+ * references and by-source functions, lifetime of the process.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { inspect, promisify } from 'node:util';
+
+import { defineTask } from 'concur';
+import {
+  CancelledError,
+  RemoteError,
+  SerializationError,
+  ThreadPoolExecutor,
+  TimeoutError,
+  WorkerCrashedError,
+  type ThreadPoolExecutorOptions,
+} from 'concur/futures';
+
+import { executorContract } from './executor.contract.js';
+import {
+  add1,
+  awaitAbort,
+  byteLength,
+  echo,
+  exceedMemory,
+  exitMidTask,
+  ignoreAbort,
+  makeBytes,
+  returnsClassInstance,
+  returnsThrowingGetter,
+  signalAfterAwait,
+  strayThrow,
+  sumSquares,
+  throwValue,
+  whoAmI,
+} from '../fixtures/tasks.js';
+import { makeCells, until } from '../fixtures/sync.js';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+executorContract({
+  name: 'ThreadPoolExecutor',
+  make: (options) => new ThreadPoolExecutor(options),
+  workersCanCrash: true,
+  cancelsRunningTasks: true,
+});
+
+/** Runs `body` with a fresh pool and always shuts it down. */
+async function withPool<T>(
+  options: ThreadPoolExecutorOptions,
+  body: (pool: ThreadPoolExecutor) => Promise<T>,
+): Promise<T> {
+  const pool = new ThreadPoolExecutor(options);
+  try {
+    return await body(pool);
+  } finally {
+    await pool.shutdown({ wait: true, cancelFutures: true });
+  }
+}
+
+/** Runs an ES module script in a child `node` (cwd: the package root) and returns its output. */
+async function runScript(
+  source: string,
+  execArgv: string[] = [],
+): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [...execArgv, '--input-type=module', '-e', source], {
+    cwd: root,
+    timeout: 60_000,
+  });
+}
+
+describe('ThreadPoolExecutor: faults stay with their task', () => {
+  test('process.exit() in a task fails it with WorkerCrashedError carrying the exit code; the pool replaces the worker', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const first = (await pool.submit(whoAmI)).threadId;
+      await assert.rejects(pool.submit(exitMidTask, 9), (error: unknown) => {
+        assert.ok(error instanceof WorkerCrashedError);
+        assert.equal(error.code, 'ERR_CONCUR_WORKER_CRASHED');
+        assert.equal(error.exitCode, 9);
+        assert.match(error.message, /task "exitMidTask" did not finish/);
+        return true;
+      });
+      const second = (await pool.submit(whoAmI)).threadId;
+      assert.notEqual(second, first);
+    }));
+
+  test('a task that exceeds resourceLimits fails with WorkerCrashedError (out of memory) and the pool stays usable', () =>
+    withPool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 24 } }, async (pool) => {
+      await assert.rejects(pool.submit(exceedMemory), (error: unknown) => {
+        assert.ok(error instanceof WorkerCrashedError);
+        assert.match(error.message, /ran out of memory/);
+        assert.equal((error.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
+        return true;
+      });
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('an uncaught error thrown from a task’s stray callback fails the tasks running on that worker only', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const cells = makeCells();
+      const doomed = pool.submit(strayThrow, cells, 0);
+      await assert.rejects(doomed, (error: unknown) => {
+        assert.ok(error instanceof WorkerCrashedError);
+        assert.match(error.message, /uncaught error/);
+        assert.match((error.cause as Error).message, /stray error/);
+        return true;
+      });
+      assert.deepEqual(await Promise.all([1, 2, 3].map((x) => pool.submit(add1, x))), [2, 3, 4]);
+    }));
+
+  test('a result whose serialisation throws fails that future with SerializationError carrying the cause', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      await assert.rejects(pool.submit(returnsThrowingGetter), (error: unknown) => {
+        assert.ok(error instanceof SerializationError);
+        assert.match(error.message, /getter exploded/);
+        assert.ok(error.cause instanceof RemoteError);
+        return true;
+      });
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('a class instance with private state, as argument or result, is refused with SerializationError instead of arriving damaged', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      class Counter {
+        #count = 0;
+        increment(): number {
+          return ++this.#count;
+        }
+      }
+      const argument = pool.submit(echo, new Counter());
+      assert.ok(argument.exception() instanceof SerializationError);
+      assert.match((argument.exception() as Error).message, /instance of Counter/);
+      await assert.rejects(pool.submit(returnsClassInstance), /instance of Point/);
+    }));
+
+  test('a task that ignores its abort past cancelGraceMs has its worker terminated and replaced; queued tasks still run', () =>
+    withPool({ maxWorkers: 1, cancelGraceMs: 50 }, async (pool) => {
+      const cells = makeCells();
+      const stuck = pool.submit(ignoreAbort, cells, 0);
+      const queued = pool.submit(add1, 41);
+      await until(cells, 0);
+      const before = pool.statistics();
+      assert.equal(stuck.cancel(), true);
+      await assert.rejects(stuck, CancelledError);
+      assert.equal(await queued, 42, 'the task behind it ran on the replacement worker');
+      assert.equal(before.workers, 1);
+    }));
+
+  test('taskTimeout fails a task that runs too long with TimeoutError and aborts its signal', () =>
+    withPool({ maxWorkers: 1, taskTimeout: 50 }, async (pool) => {
+      const cooperative = pool.submit(awaitAbort);
+      await assert.rejects(cooperative, (error: unknown) => {
+        assert.ok(error instanceof TimeoutError);
+        assert.match(error.message, /taskTimeout of 50 ms/);
+        return true;
+      });
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('taskTimeout terminates and replaces the worker of a task that ignores the abort', () =>
+    withPool({ maxWorkers: 1, taskTimeout: 30, cancelGraceMs: 30 }, async (pool) => {
+      const cells = makeCells();
+      await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+});
+
+describe('ThreadPoolExecutor: tasks and their values', () => {
+  test('a self-contained function is sent by source', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      assert.equal(await pool.submit((a: number, b: number) => a * b, 6, 7), 42);
+      assert.equal(await pool.submit(async (s: string) => s.toUpperCase(), 'ok'), 'OK');
+      const methods = {
+        triple(this: void, x: number): number {
+          return x * 3;
+        },
+      };
+      assert.equal(await pool.submit(methods.triple, 5), 15);
+    }));
+
+  test('a by-source function that uses an outer variable fails with an error saying it must be self-contained', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const factor = 3;
+      await assert.rejects(
+        pool.submit((x: number) => x * factor, 2),
+        (error: unknown) => {
+          assert.ok(error instanceof ReferenceError);
+          assert.equal(
+            (error as ReferenceError & { code?: string }).code,
+            'ERR_CONCUR_NOT_SELF_CONTAINED',
+          );
+          assert.match(error.message, /self-contained/);
+          assert.match(error.message, /factor is not defined/);
+          assert.match(error.message, /Pass the value as an argument/);
+          return true;
+        },
+      );
+    }));
+
+  test('built-in and bound functions cannot be sent by source: TypeError at the call', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      assert.throws(() => pool.submit(Math.max, 1, 2), TypeError);
+      assert.throws(() => pool.submit(add1.bind(null), 1), TypeError);
+    }));
+
+  test('a task defined in a module that does not register it fails with an error naming the module and the task', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const phantom = defineTask('file:///nonexistent/tasks.js', function phantom() {
+        return 1;
+      });
+      await assert.rejects(pool.submit(phantom), (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.equal((error as TypeError & { code?: string }).code, 'ERR_CONCUR_UNKNOWN_TASK');
+        assert.match(error.message, /file:\/\/\/nonexistent\/tasks\.js/);
+        assert.match(error.message, /"phantom"/);
+        assert.match(error.message, /failed to load/);
+        return true;
+      });
+      const unregistered = defineTask(import.meta.url, function notAtTopLevel() {
+        return 1;
+      });
+      await assert.rejects(pool.submit(unregistered), (error: unknown) => {
+        assert.ok(error instanceof TypeError);
+        assert.match(error.message, /"notAtTopLevel" is not defined in/);
+        assert.match(error.message, /top level/);
+        return true;
+      });
+    }));
+
+  test('defineTask refuses an anonymous function, a missing URL and a name used twice in a module', () => {
+    assert.throws(
+      () =>
+        defineTask(
+          import.meta.url,
+          (
+            () => () =>
+              1
+          )(),
+        ),
+      /named task/,
+    );
+    assert.throws(
+      () => defineTask(undefined as unknown as string, function x() {}),
+      /import\.meta\.url/,
+    );
+    defineTask(import.meta.url, function twice() {});
+    assert.throws(() => defineTask(import.meta.url, function twice() {}), /already defined/);
+  });
+
+  test('a thrown non-error value arrives as itself', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      await assert.rejects(
+        pool.submit(throwValue, 'plain string'),
+        (e: unknown) => e === 'plain string',
+      );
+      await assert.rejects(pool.submit(throwValue, { code: 7 }), (e: unknown) => {
+        assert.deepEqual(e, { code: 7 });
+        return true;
+      });
+    }));
+
+  test('submitWith({ transfer }) moves an ArrayBuffer to the worker instead of copying it', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const buffer = new ArrayBuffer(1024);
+      assert.equal(await pool.submitWith({ transfer: [buffer] }, byteLength, buffer), 1024);
+      assert.equal(buffer.byteLength, 0, 'detached here');
+    }));
+
+  test('a task returning transfer(value, list) moves its buffer back', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const bytes = await pool.submit(makeBytes, 16);
+      assert.ok(bytes instanceof Uint8Array);
+      assert.deepEqual([...bytes], new Array(16).fill(7));
+    }));
+
+  test('taskSignal() after the task’s first await fails with InvalidStateError', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      await assert.rejects(pool.submit(signalAfterAwait), (error: unknown) => {
+        assert.ok(error instanceof RemoteError);
+        assert.equal(error.remoteName, 'InvalidStateError');
+        assert.match(error.message, /before its first await/);
+        return true;
+      });
+    }));
+
+  test('a burst of 20 000 tiny tasks all complete, in any number of workers', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const futures = Array.from({ length: 20_000 }, (_, i) => pool.submit(add1, i));
+      const results = await Promise.all(futures);
+      assert.ok(results.every((r, i) => r === i + 1));
+      assert.equal(pool.statistics().completed, 20_000);
+    }));
+
+  test('long tasks spread over every worker rather than queueing behind one', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const futures = Array.from({ length: 4 }, () => pool.submit(sumSquares, 5_000_000));
+      await Promise.all(futures);
+      assert.equal(pool.statistics().workers, 2);
+    }));
+});
+
+describe('ThreadPoolExecutor: options and introspection', () => {
+  test('bad options throw at the constructor with the offending value', () => {
+    assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 1.5 }), /got 1\.5/);
+    assert.throws(
+      () => new ThreadPoolExecutor({ maxWorkers: '2' as unknown as number }),
+      TypeError,
+    );
+    assert.throws(() => new ThreadPoolExecutor({ idleTimeout: -1 }), RangeError);
+    assert.throws(() => new ThreadPoolExecutor({ taskTimeout: -5 }), RangeError);
+    assert.throws(() => new ThreadPoolExecutor({ cancelGraceMs: Number.NaN }), RangeError);
+    assert.throws(
+      () => new ThreadPoolExecutor({ initializer: 'x' as unknown as () => void }),
+      TypeError,
+    );
+    assert.throws(
+      () => new ThreadPoolExecutor({ initializer: add1, initargs: [() => 1] as never }),
+      SerializationError,
+    );
+  });
+
+  test('the pool shows its state when inspected', () =>
+    withPool({ maxWorkers: 3 }, async (pool) => {
+      await pool.submit(add1, 1);
+      assert.equal(
+        inspect(pool),
+        '<ThreadPoolExecutor maxWorkers=3 workers=1 busy=0 queued=0 completed=1>',
+      );
+    }));
+
+  test('idle workers exit after idleTimeout', () =>
+    withPool({ maxWorkers: 1, idleTimeout: 10 }, async (pool) => {
+      await pool.submit(add1, 1);
+      const deadline = Date.now() + 10_000; // hang guard
+      while (pool.statistics().workers > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(pool.statistics().workers, 0);
+      assert.equal(await pool.submit(add1, 2), 3, 'a new worker starts on demand');
+    }));
+
+  test('workers have Python-style names, shown by currentThread() inside them', () =>
+    withPool({ maxWorkers: 1, threadNamePrefix: 'crawler' }, async (pool) => {
+      assert.equal((await pool.submit(whoAmI)).name, 'crawler_0');
+    }));
+
+  test('submitWith rejects options that are not an object', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      assert.throws(() => pool.submitWith(null as never, add1, 1), TypeError);
+      assert.throws(() => pool.submitWith({ transfer: 'x' as never }, add1, 1), TypeError);
+    }));
+});
+
+describe('ThreadPoolExecutor: the process lifetime', () => {
+  test('an idle pool never keeps the process alive', async () => {
+    const { stdout } = await runScript(`
+      import { ThreadPoolExecutor } from 'concur/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
+      console.log(await pool.submit((x) => x + 1, 1));
+    `);
+    assert.equal(stdout.trim(), '2');
+  });
+
+  test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
+    const { stdout, stderr } = await runScript(`
+      import { ThreadPoolExecutor } from 'concur/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });
+    `);
+    assert.equal(stdout.trim(), 'apple');
+    assert.equal(stderr, '');
+  });
+
+  test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
+    const { stdout } = await runScript(`
+      import { ThreadPoolExecutor } from 'concur/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      process.on('exit', () => {
+        try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
+      });
+    `);
+    assert.equal(
+      stdout.trim(),
+      'InvalidStateError: cannot schedule new futures after interpreter shutdown',
+    );
+  });
+
+  test('a task module written in TypeScript runs when the program runs under a TypeScript loader (workers inherit execArgv)', async () => {
+    const loader = new URL('../../../test/fixtures/ts/register.mjs', import.meta.url).href;
+    const { stdout } = await runScript(
+      `
+      import { ThreadPoolExecutor } from 'concur/futures';
+      import { shout } from './test/fixtures/ts/shout.ts';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      console.log(await pool.submit(shout, 'typed'));
+      await pool.shutdown();
+    `,
+      ['--import', loader],
+    );
+    assert.equal(stdout.trim(), 'TYPED!');
+  });
+});
