@@ -61,22 +61,26 @@ export function checkNotBroken(view: Int32Array, index: number, what: string): v
 }
 
 /**
- * One attempt of the waiting loop: takes a free word (as CONTENDED), or marks a held one
- * CONTENDED. Returns `true` when taken, or the word value to sleep on.
+ * One turn of the waiting loop: takes a free word (as CONTENDED, since others may sleep),
+ * or makes sure a held word is marked CONTENDED. Returns `true` when taken, or the
+ * CONTENDED word value to sleep on — never a LOCKED or free value: sleeping on a word the
+ * releaser will not notify (it notifies only CONTENDED words) would lose the wake-up.
  */
 function step(view: Int32Array, index: number, what: string): true | number {
-  const word = Atomics.load(view, index);
-  if (word === UNLOCKED) {
-    return Atomics.compareExchange(view, index, UNLOCKED, SELF | CONTENDED) === UNLOCKED
-      ? true
-      : Atomics.load(view, index);
+  for (;;) {
+    const word = Atomics.load(view, index);
+    if (word === UNLOCKED) {
+      if (Atomics.compareExchange(view, index, UNLOCKED, SELF | CONTENDED) === UNLOCKED) {
+        return true;
+      }
+      continue;
+    }
+    const state = word & 3;
+    if (state === BROKEN) throw brokenError(what, word);
+    if (state === CONTENDED) return word;
+    const contended = (word & ~3) | CONTENDED;
+    if (Atomics.compareExchange(view, index, word, contended) === word) return contended;
   }
-  const state = word & 3;
-  if (state === BROKEN) throw brokenError(what, word);
-  if (state === CONTENDED) return word;
-  const contended = (word & ~3) | CONTENDED;
-  const seen = Atomics.compareExchange(view, index, word, contended);
-  return seen === word ? contended : seen;
 }
 
 /**
