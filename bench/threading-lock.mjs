@@ -34,7 +34,8 @@ if (isMainThread) {
   const { Lock, encodeShared } = await import('../dist/threading/index.js');
   const control = new Int32Array(new SharedArrayBuffer(16)); // [round, counter]
   const times = new Float64Array(new SharedArrayBuffer(8 * 2 * THREADS));
-  const lock = lib === 'concur' ? encodeShared(new Lock()) : new Int32Array(new SharedArrayBuffer(4));
+  const lock =
+    lib === 'concur' ? encodeShared(new Lock()) : new Int32Array(new SharedArrayBuffer(4));
   if (lib !== 'concur' && lib !== 'raw') throw new Error(`unknown lock ${lib}`);
   const workers = Array.from(
     { length: THREADS },
@@ -43,10 +44,13 @@ if (isMainThread) {
         workerData: { lib, lock, control, times, id, n: n / THREADS },
       }),
   );
-  const done = workers.map((w) => new Promise((resolve, reject) => {
-    w.once('exit', resolve);
-    w.once('error', reject);
-  }));
+  const done = workers.map(
+    (w) =>
+      new Promise((resolve, reject) => {
+        w.once('exit', resolve);
+        w.once('error', reject);
+      }),
+  );
   await Promise.all(done);
   const starts = [];
   const ends = [];
@@ -55,7 +59,8 @@ if (isMainThread) {
     ends.push(times[2 * i + 1]);
   }
   const seconds = (Math.max(...ends) - Math.min(...starts)) / 1000;
-  if (Atomics.load(control, 1) !== 2 * n) throw new Error(`lost updates: ${control[1]} != ${2 * n}`);
+  if (Atomics.load(control, 1) !== 2 * n)
+    throw new Error(`lost updates: ${control[1]} != ${2 * n}`);
   console.log(JSON.stringify({ lib, n, perSec: n / seconds }));
 } else {
   const { lib, control, times, id, n } = workerData;

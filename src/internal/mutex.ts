@@ -102,16 +102,15 @@ export function lockSync(
     if (word === UNLOCKED && tryLock(view, index)) return true;
     if ((word & 3) === BROKEN) throw brokenError(what, word);
   }
-  Atomics.add(view, waiters, 1);
-  try {
-    for (;;) {
-      const next = step(view, index, what);
-      if (next === true) return true;
-      const left = remaining(deadline);
-      if (left === 0) return false;
-      waitSync(view, index, next, left);
-    }
-  } finally {
+  for (;;) {
+    const next = step(view, index, what);
+    if (next === true) return true;
+    const left = remaining(deadline);
+    if (left === 0) return false;
+    // Counted only while asleep: a counter touched on every contended acquire would add
+    // two read-modify-writes to the lock's cache line.
+    Atomics.add(view, waiters, 1);
+    waitSync(view, index, next, left);
     Atomics.sub(view, waiters, 1);
   }
 }
@@ -162,19 +161,20 @@ export const WAS_BROKEN = 2;
  * RELEASED, NOT_LOCKED, or WAS_BROKEN; the caller turns the last two into errors.
  */
 export function unlock(view: Int32Array, index: number): number {
-  // The common case: this thread took it and nobody waits.
-  if (Atomics.compareExchange(view, index, SELF | LOCKED, UNLOCKED) === (SELF | LOCKED)) {
-    return RELEASED;
-  }
+  // The common case first: this thread took it and nobody waits. A failed CAS returns
+  // the word it found, which the loop then tries to free as it is.
+  let word = Atomics.compareExchange(view, index, SELF | LOCKED, UNLOCKED);
+  if (word === (SELF | LOCKED)) return RELEASED;
   for (;;) {
-    const word = Atomics.load(view, index);
     const state = word & 3;
     if (state === UNLOCKED) return NOT_LOCKED;
     if (state === BROKEN) return WAS_BROKEN;
-    if (Atomics.compareExchange(view, index, word, UNLOCKED) === word) {
+    const seen = Atomics.compareExchange(view, index, word, UNLOCKED);
+    if (seen === word) {
       if (state === CONTENDED) Atomics.notify(view, index, 1);
       return RELEASED;
     }
+    word = seen;
   }
 }
 

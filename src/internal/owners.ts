@@ -16,7 +16,7 @@
  */
 
 /** The hook a primitive implements to break itself when an owner thread died. */
-export const kOwnerDied = Symbol('concur.ownerDied');
+export const kOwnerDied: unique symbol = Symbol.for('concur.ownerDied') as typeof kOwnerDied;
 
 /** A primitive that holds owner-tagged lock words. */
 export interface OwnedPrimitive {
@@ -24,7 +24,10 @@ export interface OwnedPrimitive {
   [kOwnerDied](threadId: number): boolean;
 }
 
-const live = new Set<WeakRef<OwnedPrimitive>>();
+// On a registered global symbol so that two copies of concur in one thread share it.
+const LIVE = Symbol.for('concur.owners.live');
+const live: Set<WeakRef<OwnedPrimitive>> = ((globalThis as Record<symbol, unknown>)[LIVE] ??=
+  new Set()) as Set<WeakRef<OwnedPrimitive>>;
 const cleanup = new FinalizationRegistry<WeakRef<OwnedPrimitive>>((ref) => live.delete(ref));
 
 /** Registers a primitive handle so that `markOwnerDead` reaches it. */

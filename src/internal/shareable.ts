@@ -22,13 +22,16 @@
  *
  * @module
  */
-import { InvalidStateError } from '../errors.js';
 import { argTypeError, show } from './validate.js';
 
 export { markOwnerDead } from './owners.js';
 
-/** The method a shareable primitive implements to describe itself for another thread. */
-export const kShare = Symbol('concur.share');
+/**
+ * The method a shareable primitive implements to describe itself for another thread.
+ * A registered symbol (`Symbol.for`), like the reviver registry below, so that two
+ * copies of concur loaded in one thread still understand each other's primitives.
+ */
+export const kShare: unique symbol = Symbol.for('concur.share') as typeof kShare;
 
 /** What a shareable becomes on the wire: its registered type name and its state. */
 export interface SharedState {
@@ -44,20 +47,20 @@ export interface Shareable {
 /** How deep `encodeShared`/`decodeShared` look into nested arrays and plain objects. */
 export const MAX_DEPTH = 8;
 
-const revivers = new Map<string, (state: any) => unknown>();
+const REVIVERS = Symbol.for('concur.shareable.revivers');
+const revivers: Map<string, (state: any) => unknown> = ((globalThis as Record<symbol, unknown>)[
+  REVIVERS
+] ??= new Map()) as Map<string, (state: any) => unknown>;
 
 /**
  * Registers how to rebuild the shareable type `typeName` from its state. Called once by
  * each shareable class when its module loads.
  *
- * @throws InvalidStateError if another reviver is already registered under that name.
  */
 export function registerShareable(typeName: string, revive: (state: any) => unknown): void {
-  const existing = revivers.get(typeName);
-  if (existing !== undefined && existing !== revive) {
-    throw new InvalidStateError(`a shareable type named ${show(typeName)} is already registered`);
-  }
-  revivers.set(typeName, revive);
+  // A second copy of concur registers its own classes under the same names; the first
+  // registration wins (both rebuild the same shared memory).
+  if (!revivers.has(typeName)) revivers.set(typeName, revive);
 }
 
 /** True for a value implementing the shareable protocol. */
