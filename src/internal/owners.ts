@@ -42,6 +42,19 @@ export function trackOwned(primitive: OwnedPrimitive): void {
  * waiters get `BrokenResourceError` instead of waiting forever. Call it when a thread
  * exits (the worker's `'exit'` event); returns how many primitive handles it broke.
  *
+ * concur's `Thread` and pools call it for their workers; call it yourself for workers you
+ * start with raw `worker_threads`. It reaches the primitives this thread created or
+ * received.
+ *
+ * Python equivalent: none (a Python thread that dies holding a lock leaves it held);
+ * Trio's "owner exited without releasing" `BrokenResourceError`.
+ *
+ * @example
+ * ```ts
+ * const worker = new Worker(url, { workerData: encodeShared({ lock }) });
+ * worker.once('exit', () => markOwnerDead(worker.threadId));
+ * ```
+ *
  * Memory ordering: each lock word is broken with one compare-and-swap that succeeds only
  * if the word still names `threadId` as its owner, so a lock released (and perhaps
  * re-taken by another thread) in the meantime is left alone.

@@ -134,10 +134,23 @@ function decodeAt(value: unknown, depth: number): unknown {
 }
 
 /**
- * Replaces every shareable primitive in `value` (top level, and inside plain arrays and
- * objects up to {@link MAX_DEPTH} levels) by its {@link SharedState}, ready for
- * `postMessage`/`workerData`. Values with nothing to replace come back unchanged (the
- * same object).
+ * Prepares a value holding concur shared primitives (locks, events, queues, `Value`, …)
+ * for `postMessage` or `workerData`: each primitive — at the top level, or inside plain
+ * arrays and objects up to {@link MAX_DEPTH} levels — becomes its {@link SharedState}.
+ * Values with nothing to replace come back unchanged (the same object).
+ *
+ * Only needed with raw `worker_threads`: concur's `Thread` and `ThreadPoolExecutor` do
+ * this for task arguments and results.
+ *
+ * Python equivalent: none needed — Python threads share objects, and `multiprocessing`
+ * pickles its synchronisation objects for child processes.
+ *
+ * @example
+ * ```ts
+ * const lock = new Lock();
+ * const worker = new Worker(url, { workerData: encodeShared({ lock, n: 10 }) });
+ * // in the worker: const { lock, n } = decodeShared(workerData) as { lock: Lock; n: number };
+ * ```
  */
 export function encodeShared(value: unknown): unknown {
   return encodeAt(value, 0);
@@ -145,9 +158,19 @@ export function encodeShared(value: unknown): unknown {
 
 /**
  * The inverse of {@link encodeShared}: rebuilds each `SharedState` as a handle on the
- * same shared memory.
+ * same shared memory, so the receiving thread uses the very same lock, event or queue.
+ * The classes are rebuilt from concur's own registry only; nothing received is ever
+ * evaluated.
  *
- * @throws TypeError for a state whose type is not registered in this thread.
+ * Python equivalent: none needed (see `encodeShared`).
+ *
+ * @throws TypeError for a state whose type is not loaded in this thread (import
+ * `concur/threading` first).
+ * @example
+ * ```ts
+ * const { lock } = decodeShared(workerData) as { lock: Lock };
+ * lock.useSync(() => { … });
+ * ```
  */
 export function decodeShared(value: unknown): unknown {
   return decodeAt(value, 0);
