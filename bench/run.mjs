@@ -87,6 +87,22 @@ const benchmarks = [
     ],
   },
   {
+    id: 'P8 threading Lock, contended by 2 threads',
+    target: 'concur within 2× of a raw Atomics lock (≥ 0.5×)',
+    metric: 'perSec',
+    unit: 'acquire+release/s',
+    modes: [
+      {
+        name: 'concur threading Lock',
+        cmd: [node, 'bench/threading-lock.mjs', 'concur', N(2_000_000)],
+      },
+      {
+        name: 'raw Atomics spin/wait lock',
+        cmd: [node, 'bench/threading-lock.mjs', 'raw', N(2_000_000)],
+      },
+    ],
+  },
+  {
     id: 'Queue: tiny jobs, concurrency 4',
     metric: 'perSec',
     unit: 'jobs/s',

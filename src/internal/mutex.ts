@@ -61,22 +61,26 @@ export function checkNotBroken(view: Int32Array, index: number, what: string): v
 }
 
 /**
- * One attempt of the waiting loop: takes a free word (as CONTENDED), or marks a held one
- * CONTENDED. Returns `true` when taken, or the word value to sleep on.
+ * One turn of the waiting loop: takes a free word (as CONTENDED, since others may sleep),
+ * or makes sure a held word is marked CONTENDED. Returns `true` when taken, or the
+ * CONTENDED word value to sleep on — never a LOCKED or free value: sleeping on a word the
+ * releaser will not notify (it notifies only CONTENDED words) would lose the wake-up.
  */
 function step(view: Int32Array, index: number, what: string): true | number {
-  const word = Atomics.load(view, index);
-  if (word === UNLOCKED) {
-    return Atomics.compareExchange(view, index, UNLOCKED, SELF | CONTENDED) === UNLOCKED
-      ? true
-      : Atomics.load(view, index);
+  for (;;) {
+    const word = Atomics.load(view, index);
+    if (word === UNLOCKED) {
+      if (Atomics.compareExchange(view, index, UNLOCKED, SELF | CONTENDED) === UNLOCKED) {
+        return true;
+      }
+      continue;
+    }
+    const state = word & 3;
+    if (state === BROKEN) throw brokenError(what, word);
+    if (state === CONTENDED) return word;
+    const contended = (word & ~3) | CONTENDED;
+    if (Atomics.compareExchange(view, index, word, contended) === word) return contended;
   }
-  const state = word & 3;
-  if (state === BROKEN) throw brokenError(what, word);
-  if (state === CONTENDED) return word;
-  const contended = (word & ~3) | CONTENDED;
-  const seen = Atomics.compareExchange(view, index, word, contended);
-  return seen === word ? contended : seen;
 }
 
 /**
@@ -98,16 +102,15 @@ export function lockSync(
     if (word === UNLOCKED && tryLock(view, index)) return true;
     if ((word & 3) === BROKEN) throw brokenError(what, word);
   }
-  Atomics.add(view, waiters, 1);
-  try {
-    for (;;) {
-      const next = step(view, index, what);
-      if (next === true) return true;
-      const left = remaining(deadline);
-      if (left === 0) return false;
-      waitSync(view, index, next, left);
-    }
-  } finally {
+  for (;;) {
+    const next = step(view, index, what);
+    if (next === true) return true;
+    const left = remaining(deadline);
+    if (left === 0) return false;
+    // Counted only while asleep: a counter touched on every contended acquire would add
+    // two read-modify-writes to the lock's cache line.
+    Atomics.add(view, waiters, 1);
+    waitSync(view, index, next, left);
     Atomics.sub(view, waiters, 1);
   }
 }
@@ -158,19 +161,20 @@ export const WAS_BROKEN = 2;
  * RELEASED, NOT_LOCKED, or WAS_BROKEN; the caller turns the last two into errors.
  */
 export function unlock(view: Int32Array, index: number): number {
-  // The common case: this thread took it and nobody waits.
-  if (Atomics.compareExchange(view, index, SELF | LOCKED, UNLOCKED) === (SELF | LOCKED)) {
-    return RELEASED;
-  }
+  // The common case first: this thread took it and nobody waits. A failed CAS returns
+  // the word it found, which the loop then tries to free as it is.
+  let word = Atomics.compareExchange(view, index, SELF | LOCKED, UNLOCKED);
+  if (word === (SELF | LOCKED)) return RELEASED;
   for (;;) {
-    const word = Atomics.load(view, index);
     const state = word & 3;
     if (state === UNLOCKED) return NOT_LOCKED;
     if (state === BROKEN) return WAS_BROKEN;
-    if (Atomics.compareExchange(view, index, word, UNLOCKED) === word) {
+    const seen = Atomics.compareExchange(view, index, word, UNLOCKED);
+    if (seen === word) {
       if (state === CONTENDED) Atomics.notify(view, index, 1);
       return RELEASED;
     }
+    word = seen;
   }
 }
 

@@ -16,7 +16,7 @@
  */
 
 /** The hook a primitive implements to break itself when an owner thread died. */
-export const kOwnerDied = Symbol('concur.ownerDied');
+export const kOwnerDied: unique symbol = Symbol.for('concur.ownerDied') as typeof kOwnerDied;
 
 /** A primitive that holds owner-tagged lock words. */
 export interface OwnedPrimitive {
@@ -24,7 +24,10 @@ export interface OwnedPrimitive {
   [kOwnerDied](threadId: number): boolean;
 }
 
-const live = new Set<WeakRef<OwnedPrimitive>>();
+// On a registered global symbol so that two copies of concur in one thread share it.
+const LIVE = Symbol.for('concur.owners.live');
+const live: Set<WeakRef<OwnedPrimitive>> = ((globalThis as Record<symbol, unknown>)[LIVE] ??=
+  new Set()) as Set<WeakRef<OwnedPrimitive>>;
 const cleanup = new FinalizationRegistry<WeakRef<OwnedPrimitive>>((ref) => live.delete(ref));
 
 /** Registers a primitive handle so that `markOwnerDead` reaches it. */
@@ -38,6 +41,19 @@ export function trackOwned(primitive: OwnedPrimitive): void {
  * Marks as broken every shared lock that the thread `threadId` still held, so that its
  * waiters get `BrokenResourceError` instead of waiting forever. Call it when a thread
  * exits (the worker's `'exit'` event); returns how many primitive handles it broke.
+ *
+ * concur's `Thread` and pools call it for their workers; call it yourself for workers you
+ * start with raw `worker_threads`. It reaches the primitives this thread created or
+ * received.
+ *
+ * Python equivalent: none (a Python thread that dies holding a lock leaves it held);
+ * Trio's "owner exited without releasing" `BrokenResourceError`.
+ *
+ * @example
+ * ```ts
+ * const worker = new Worker(url, { workerData: encodeShared({ lock }) });
+ * worker.once('exit', () => markOwnerDead(worker.threadId));
+ * ```
  *
  * Memory ordering: each lock word is broken with one compare-and-swap that succeeds only
  * if the word still names `threadId` as its owner, so a lock released (and perhaps

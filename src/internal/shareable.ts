@@ -22,13 +22,16 @@
  *
  * @module
  */
-import { InvalidStateError } from '../errors.js';
 import { argTypeError, show } from './validate.js';
 
 export { markOwnerDead } from './owners.js';
 
-/** The method a shareable primitive implements to describe itself for another thread. */
-export const kShare = Symbol('concur.share');
+/**
+ * The method a shareable primitive implements to describe itself for another thread.
+ * A registered symbol (`Symbol.for`), like the reviver registry below, so that two
+ * copies of concur loaded in one thread still understand each other's primitives.
+ */
+export const kShare: unique symbol = Symbol.for('concur.share') as typeof kShare;
 
 /** What a shareable becomes on the wire: its registered type name and its state. */
 export interface SharedState {
@@ -44,20 +47,20 @@ export interface Shareable {
 /** How deep `encodeShared`/`decodeShared` look into nested arrays and plain objects. */
 export const MAX_DEPTH = 8;
 
-const revivers = new Map<string, (state: any) => unknown>();
+const REVIVERS = Symbol.for('concur.shareable.revivers');
+const revivers: Map<string, (state: any) => unknown> = ((globalThis as Record<symbol, unknown>)[
+  REVIVERS
+] ??= new Map()) as Map<string, (state: any) => unknown>;
 
 /**
  * Registers how to rebuild the shareable type `typeName` from its state. Called once by
  * each shareable class when its module loads.
  *
- * @throws InvalidStateError if another reviver is already registered under that name.
  */
 export function registerShareable(typeName: string, revive: (state: any) => unknown): void {
-  const existing = revivers.get(typeName);
-  if (existing !== undefined && existing !== revive) {
-    throw new InvalidStateError(`a shareable type named ${show(typeName)} is already registered`);
-  }
-  revivers.set(typeName, revive);
+  // A second copy of concur registers its own classes under the same names; the first
+  // registration wins (both rebuild the same shared memory).
+  if (!revivers.has(typeName)) revivers.set(typeName, revive);
 }
 
 /** True for a value implementing the shareable protocol. */
@@ -131,10 +134,23 @@ function decodeAt(value: unknown, depth: number): unknown {
 }
 
 /**
- * Replaces every shareable primitive in `value` (top level, and inside plain arrays and
- * objects up to {@link MAX_DEPTH} levels) by its {@link SharedState}, ready for
- * `postMessage`/`workerData`. Values with nothing to replace come back unchanged (the
- * same object).
+ * Prepares a value holding concur shared primitives (locks, events, queues, `Value`, …)
+ * for `postMessage` or `workerData`: each primitive — at the top level, or inside plain
+ * arrays and objects up to {@link MAX_DEPTH} levels — becomes its {@link SharedState}.
+ * Values with nothing to replace come back unchanged (the same object).
+ *
+ * Only needed with raw `worker_threads`: concur's `Thread` and `ThreadPoolExecutor` do
+ * this for task arguments and results.
+ *
+ * Python equivalent: none needed — Python threads share objects, and `multiprocessing`
+ * pickles its synchronisation objects for child processes.
+ *
+ * @example
+ * ```ts
+ * const lock = new Lock();
+ * const worker = new Worker(url, { workerData: encodeShared({ lock, n: 10 }) });
+ * // in the worker: const { lock, n } = decodeShared(workerData) as { lock: Lock; n: number };
+ * ```
  */
 export function encodeShared(value: unknown): unknown {
   return encodeAt(value, 0);
@@ -142,9 +158,19 @@ export function encodeShared(value: unknown): unknown {
 
 /**
  * The inverse of {@link encodeShared}: rebuilds each `SharedState` as a handle on the
- * same shared memory.
+ * same shared memory, so the receiving thread uses the very same lock, event or queue.
+ * The classes are rebuilt from concur's own registry only; nothing received is ever
+ * evaluated.
  *
- * @throws TypeError for a state whose type is not registered in this thread.
+ * Python equivalent: none needed (see `encodeShared`).
+ *
+ * @throws TypeError for a state whose type is not loaded in this thread (import
+ * `concur/threading` first).
+ * @example
+ * ```ts
+ * const { lock } = decodeShared(workerData) as { lock: Lock };
+ * lock.useSync(() => { … });
+ * ```
  */
 export function decodeShared(value: unknown): unknown {
   return decodeAt(value, 0);

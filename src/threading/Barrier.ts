@@ -41,7 +41,13 @@ import {
   type Shareable,
   type SharedState,
 } from '../internal/shareable.js';
-import { argTypeError, checkFunction, checkInteger, show } from '../internal/validate.js';
+import {
+  argRangeError,
+  argTypeError,
+  checkFunction,
+  checkInteger,
+  show,
+} from '../internal/validate.js';
 import { WaitList, type WaitListState } from '../internal/waitList.js';
 
 const GUARD = 0;
@@ -142,6 +148,11 @@ export class Barrier implements Shareable, OwnedPrimitive {
    */
   constructor(parties: number, options: BarrierOptions = {}) {
     checkInteger('the number of Barrier parties', parties, 1);
+    if (parties > 2 ** 31 - 1) {
+      throw argRangeError(
+        `the number of Barrier parties must be <= ${2 ** 31 - 1}, got ${parties}`,
+      );
+    }
     if (typeof options !== 'object' || options === null) {
       throw argTypeError(`Barrier options must be an object, got ${show(options)}`);
     }
@@ -161,7 +172,8 @@ export class Barrier implements Shareable, OwnedPrimitive {
 
   /**
    * Waits until `parties` threads wait, then releases them all; resolves to this
-   * party's index in the round (0 to parties - 1).
+   * party's index in the round (0 to parties - 1). `timeout` in ms: `undefined`/`null`
+   * use the barrier's default (Python's `None`), `-1` means no limit.
    *
    * Python equivalent: `barrier.wait(timeout=None)`, without blocking the thread.
    *
@@ -173,7 +185,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
    */
   wait(timeout?: number | null): Promise<number> {
     const ms =
-      timeout === undefined
+      timeout === undefined || timeout === null
         ? this._defaultTimeout()
         : checkTimeout('Barrier.wait() timeout', timeout);
     return this._wait(deadlineAfter(ms));
@@ -187,7 +199,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
    */
   waitSync(timeout?: number | null, options?: SyncOptions): number {
     const ms =
-      timeout === undefined
+      timeout === undefined || timeout === null
         ? this._defaultTimeout()
         : checkTimeout('Barrier.waitSync() timeout', timeout);
     assertMayBlock('Barrier.waitSync()', options);

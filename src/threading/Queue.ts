@@ -341,6 +341,20 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
     return Atomics.load(this._words, MAXSIZE);
   }
 
+  /**
+   * Changes the bound for every thread (Python allows assigning `q.maxsize`); a larger
+   * bound lets waiting puts proceed. Items already queued stay.
+   *
+   * @throws TypeError/RangeError as the constructor's `maxsize`.
+   */
+  set maxsize(maxsize: number) {
+    const bound = readOptions(this._name(), { maxsize }).maxsize;
+    this._monitor.run(() => {
+      Atomics.store(this._words, MAXSIZE, bound);
+      this._notFull.wake(Infinity);
+    });
+  }
+
   /** Items in the queue now (a snapshot). Python: `q.qsize()`. */
   qsize(): number {
     return Atomics.load(this._words, COUNT);

@@ -119,6 +119,24 @@ describe('threading Queue', () => {
     assert.throws(() => q.put(1, { block: false, timeout: 5 }), RangeError);
   });
 
+  test('maxsize can be changed while items wait, shrinking or growing the bound (test_shrinking_queue)', () =>
+    run(async () => {
+      const q = new Queue<number>(3);
+      for (const n of [1, 2, 3]) q.putNowait(n);
+      assert.throws(() => q.putNowait(4), QueueFull);
+      q.maxsize = 2;
+      assert.throws(() => q.putNowait(4), QueueFull);
+      assert.equal(q.qsize(), 3);
+      const putting = createTask(() => q.put(4));
+      await until(() => q.statistics().putters === 1, 'the blocked put');
+      q.maxsize = 0; // unbounded: the waiting put goes through
+      await putting;
+      assert.equal(q.qsize(), 4);
+      assert.throws(() => {
+        q.maxsize = -1;
+      }, RangeError);
+    }));
+
   test('LifoQueue returns the newest item first; PriorityQueue the smallest, ties in put order', () => {
     const lifo = new LifoQueue<number>();
     for (const n of [1, 2, 3]) lifo.putNowait(n);

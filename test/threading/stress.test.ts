@@ -18,15 +18,17 @@ import {
 import { results, withWorkers } from './harness.js';
 
 describe('threading under stress', () => {
-  test('N increments of a shared Value under a Lock from 2 threads end exactly at 2N', () =>
-    withWorkers(async (workers) => {
-      const lock = new Lock();
-      const value = new Value('int32', 0);
-      const n = 50_000;
-      await results(workers.startMany(2, 'increment', { lock, value, n }));
-      assert.equal(value.value, 2 * n);
-      assert.equal(lock.locked(), false);
-    }));
+  for (const threads of [2, 3]) {
+    test(`N increments of a shared Value under a Lock from ${threads} threads end exactly at ${threads}N`, () =>
+      withWorkers(async (workers) => {
+        const lock = new Lock();
+        const value = new Value('int32', 0);
+        const n = 200_000;
+        await results(workers.startMany(threads, 'increment', { lock, value, n }));
+        assert.equal(value.value, threads * n);
+        assert.equal(lock.locked(), false);
+      }));
+  }
 
   test('the main thread’s async increments interleave with 2 threads’ blocking ones without loss', () =>
     withWorkers(async (workers) => {
