@@ -352,9 +352,11 @@ export class Pool implements PoolFutureOwner {
       if (defs !== null)
         for (let i = 0; i < defs.length; i += 2) worker.known[defs[i] as number] = false;
       this.postEach(worker, batch);
+      worker.channel.wake();
       return;
     }
     this.sent(worker, batch);
+    worker.channel.wake();
   }
 
   private postEach(worker: PoolWorker, batch: PoolFuture<unknown>[]): void {
@@ -566,6 +568,7 @@ export class Pool implements PoolFutureOwner {
     const worker = future._worker as PoolWorker | null;
     if (worker === null) return;
     worker.channel.post([ABORT, future._slot, reason], undefined);
+    worker.channel.wake();
     const grace = setTimeout(this.onGraceExpired, this.config.cancelGraceMs, future);
     grace.unref();
     future._grace = grace;

@@ -198,6 +198,7 @@ export class Thread<F extends TaskFn = TaskFn> {
     const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
     channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
     if (!this.isDaemon) channel.ref();
+    channel.wake();
     live.add(this);
   }
 
