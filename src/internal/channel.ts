@@ -52,7 +52,13 @@ export interface WorkerChannel {
   ref(): void;
   /** Let the process exit even though this worker is alive (it is idle). */
   unref(): void;
-  /** Stops the worker; `exit` follows. */
+  /**
+   * Asks an idle worker to exit once its output is flushed (a worker's console output
+   * travels to this thread asynchronously; terminating it could cut the last lines).
+   * Falls back to `terminate()` if it has not exited after a grace period. `exit` follows.
+   */
+  stop(): void;
+  /** Ends the worker at once, whatever it runs; `exit` follows. */
   terminate(): void;
 }
 

@@ -742,10 +742,12 @@ export class Pool implements PoolFutureOwner {
     this.armReaper();
   };
 
-  private stop(worker: PoolWorker): void {
+  /** Ends a worker: gracefully (flushing its output) when idle, else at once. */
+  private stop(worker: PoolWorker, hard = false): void {
     if (worker.stopping) return;
     worker.stopping = true;
-    worker.channel.terminate();
+    if (hard || worker.inFlight > 0) worker.channel.terminate();
+    else worker.channel.stop();
   }
 
   // -------------------------------------------------------------------------------------
@@ -769,7 +771,7 @@ export class Pool implements PoolFutureOwner {
   /** Cancels queued futures and terminates every worker: running tasks end cancelled. */
   terminateWorkers(): Promise<void> {
     const closed = this.shutdown(false, true);
-    for (const worker of this.workers) this.stop(worker);
+    for (const worker of this.workers) this.stop(worker, true);
     void closed;
     return this.closed!;
   }

@@ -18,10 +18,14 @@ import {
 } from 'node:worker_threads';
 
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
+import { STOP } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../futures/transfer.js';
 
 const workerMain = new URL('./workerMain.js', import.meta.url);
+
+/** How long a stopped worker may take to flush and exit before it is terminated. */
+const STOP_GRACE_MS = 2000;
 
 /**
  * The `execArgv` to give workers: `undefined` (Node copies the main thread's options, V8
@@ -136,6 +140,15 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     unref() {
       worker.unref();
       port1.unref();
+    },
+    stop() {
+      if (exited) return;
+      port1.postMessage([STOP]);
+      Atomics.add(cells, CELL_WAKE, 1);
+      Atomics.notify(cells, CELL_WAKE, 1);
+      setTimeout(() => {
+        if (!exited) void worker.terminate();
+      }, STOP_GRACE_MS).unref();
     },
     terminate() {
       void worker.terminate();

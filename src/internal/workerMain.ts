@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   let started = 0;
   let waitQueued = false;
   let waiting = false;
+  let stopping = false;
   let seen = Atomics.load(cells, CELL_WAKE);
 
   const endpoint = {
@@ -50,8 +51,19 @@ async function main(): Promise<void> {
     idle(): void {
       // Called when the last task settled. Inside the wait loop: it goes on by itself.
       // From the event loop (a 'message' event, a promise settling): start waiting now.
-      if (waiting || waitQueued) return;
+      if (waiting || waitQueued || stopping) return;
       waitForWork();
+    },
+    stop(): void {
+      stopping = true;
+      // Console output from this thread reaches the main thread asynchronously: let it
+      // drain, then end the thread.
+      let pending = 2;
+      const done = (): void => {
+        if (--pending === 0) process.exit(0);
+      };
+      process.stdout.write('', done);
+      process.stderr.write('', done);
     },
   };
   const runtime = new WorkerRuntime(endpoint);
@@ -67,7 +79,14 @@ async function main(): Promise<void> {
     waiting = true;
     const budgetEnd = performance.now() + LOOP_BUDGET_MS;
     try {
-      while (!runtime.busy()) {
+      while (!runtime.busy() && !stopping) {
+        // Console output still in flight needs this thread's event loop to leave: block
+        // only once it is out (a blocked thread would hold it back, even lose it).
+        if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
+          waitQueued = true;
+          setImmediate(waitForWork);
+          return;
+        }
         // `seen` was read before the port was last drained: a message posted since has
         // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
         // straight away (no look at the port first) matters when both threads share a

@@ -366,6 +366,19 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     assert.equal(stdout.trim(), '2');
   });
 
+  test('workers start under V8 flags and --input-type, which they cannot take themselves', async () => {
+    const { stdout } = await runScript(
+      `
+      import { ThreadPoolExecutor } from 'concur/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      console.log(await pool.submit((x) => x * 2, 21));
+      await pool.shutdown();
+    `,
+      ['--max-old-space-size=256', '--stack-size=900'],
+    );
+    assert.equal(stdout.trim(), '42');
+  });
+
   test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
     const { stdout, stderr } = await runScript(`
       import { ThreadPoolExecutor } from 'concur/futures';
