@@ -143,6 +143,9 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     },
     stop() {
       if (exited) return;
+      // Held until it exits, so that `await shutdown()` (or `join()`) keeps the process up.
+      worker.ref();
+      port1.ref();
       port1.postMessage([STOP]);
       Atomics.add(cells, CELL_WAKE, 1);
       Atomics.notify(cells, CELL_WAKE, 1);
