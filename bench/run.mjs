@@ -29,7 +29,54 @@ const node = nodeAt >= 0 ? args[nodeAt + 1] : process.execPath;
 const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 /** Each benchmark: modes to run (the first is concur), the metric, and what it targets. */
+const pool = (lib, bench, n) => [node, 'bench/pool.mjs', lib, bench, ...(n ? [n] : [])];
+const py = (bench, n) => ['python3', 'bench/python/pool.py', bench, ...(n ? [n] : [])];
+
 const benchmarks = [
+  {
+    id: 'P1 thread pool: 100k tiny tasks at once',
+    target: 'concur ≥ 10× piscina default and ≥ 10× Python threads (≥ ~0.5M tasks/s)',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      { name: 'concur (futures.wait)', cmd: pool('concur', 'p1', N(100_000)) },
+      { name: 'concur (Promise.all)', cmd: pool('concur-promise-all', 'p1', N(100_000)) },
+      { name: 'piscina', cmd: pool('piscina', 'p1', N(100_000)) },
+      { name: 'tinypool', cmd: pool('tinypool', 'p1', N(100_000)) },
+      { name: 'workerpool', cmd: pool('workerpool', 'p1', N(100_000)) },
+      hasPython && { name: 'Python ThreadPoolExecutor', cmd: py('p1', N(100_000)) },
+    ],
+  },
+  {
+    id: 'P2 thread pool: idle round trip, one task at a time',
+    target: 'concur p50 ≤ piscina’s',
+    metric: 'p50us',
+    unit: 'µs p50',
+    lowerIsBetter: true,
+    modes: [
+      { name: 'concur', cmd: pool('concur', 'p2', N(5000)) },
+      { name: 'piscina', cmd: pool('piscina', 'p2', N(5000)) },
+      { name: 'tinypool', cmd: pool('tinypool', 'p2', N(5000)) },
+      { name: 'workerpool', cmd: pool('workerpool', 'p2', N(5000)) },
+      hasPython && { name: 'Python ThreadPoolExecutor', cmd: py('p2', N(5000)) },
+    ],
+  },
+  {
+    id: 'P3 thread pool: 8 × sum of squares, 2 workers',
+    target: 'speed-up ≥ 1.9× sequential and ≥ every anchor',
+    metric: 'speedup',
+    unit: '× sequential',
+    modes: [
+      { name: 'concur', cmd: pool('concur', 'p3', String(quick ? 20_000_000 : 200_000_000)) },
+      { name: 'piscina', cmd: pool('piscina', 'p3', String(quick ? 20_000_000 : 200_000_000)) },
+      { name: 'tinypool', cmd: pool('tinypool', 'p3', String(quick ? 20_000_000 : 200_000_000)) },
+      {
+        name: 'workerpool',
+        cmd: pool('workerpool', 'p3', String(quick ? 20_000_000 : 200_000_000)),
+      },
+      hasPython && { name: 'Python threads (GIL; n=2·10⁶)', cmd: py('p3', '2000000') },
+    ],
+  },
   {
     id: 'P6 gather 1M',
     target: 'concur ≥ 0.5× raw Promise.all, ≥ 5× Python asyncio',
@@ -157,7 +204,9 @@ const fmt = (x) =>
       ? `${(x / 1e6).toFixed(2)}M`
       : x >= 1e3
         ? `${(x / 1e3).toFixed(1)}k`
-        : x.toFixed(0);
+        : x >= 10
+          ? x.toFixed(0)
+          : x.toFixed(2);
 
 const report = { node: nodeVersion, rounds, quick, results: [] };
 console.log(

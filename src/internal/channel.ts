@@ -35,15 +35,30 @@ export interface ChannelInit {
 export interface WorkerChannel {
   /** The worker's id (`threadId` for threads). */
   readonly threadId: number;
-  /** Sends a protocol message; throws synchronously if it cannot be serialised. */
+  /**
+   * Queues a protocol message; throws synchronously if it cannot be serialised. The worker
+   * may not look before `wake()`.
+   */
   post(message: unknown[], transfer: readonly Transferable[] | undefined): void;
+  /**
+   * Tells an idle worker that messages are waiting. Called last, after the bookkeeping of
+   * a dispatch: on a machine where both threads share a core, the worker runs only once
+   * this thread goes idle, so every instruction after the wake-up delays it.
+   */
+  wake(): void;
   /** How many tasks the worker has started, in the order they were sent. */
   started(): number;
   /** Keep the process alive for this worker (work is in flight). */
   ref(): void;
   /** Let the process exit even though this worker is alive (it is idle). */
   unref(): void;
-  /** Stops the worker; `exit` follows. */
+  /**
+   * Asks an idle worker to exit once its output is flushed (a worker's console output
+   * travels to this thread asynchronously; terminating it could cut the last lines).
+   * Falls back to `terminate()` if it has not exited after a grace period. `exit` follows.
+   */
+  stop(): void;
+  /** Ends the worker at once, whatever it runs; `exit` follows. */
   terminate(): void;
 }
 

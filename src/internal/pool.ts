@@ -39,7 +39,7 @@ import type { ChannelInit, OpenChannel, WorkerChannel } from './channel.js';
 import { checkCloneable, cloneFailure, deserializeError } from './codec.js';
 import { Deque } from './Deque.js';
 import { markOwnerDead } from './owners.js';
-import { PoolFuture, type PoolFutureOwner } from './poolFuture.js';
+import { extraOf, PoolFuture, type PoolFutureOwner } from './poolFuture.js';
 import {
   ABORT,
   ABORT_CANCEL,
@@ -147,6 +147,14 @@ class PoolWorker {
 let processExiting = false;
 let exitHookInstalled = false;
 
+function clearGrace(future: PoolFuture<unknown>): void {
+  const extra = future._extra;
+  if (extra !== null && extra.grace !== null) {
+    clearTimeout(extra.grace);
+    extra.grace = null;
+  }
+}
+
 /** The engine of a worker pool. */
 export class Pool implements PoolFutureOwner {
   private state = OPEN;
@@ -201,8 +209,9 @@ export class Pool implements PoolFutureOwner {
   submit<T>(task: unknown, args: unknown[], transfer: readonly Transferable[] | null): Future<T> {
     if (this.state !== OPEN || processExiting) throw this.closedError();
     const num = taskNumber(task, this.config.allowSource);
-    const future = new PoolFuture<T>(this, num, args, transfer);
-    let ctl = num << CTL_SHIFT;
+    const future = new PoolFuture<T>(this, num, args);
+    if (transfer !== null) extraOf(future).transfer = transfer;
+    let ctl = future._ctl;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
       if (
@@ -213,7 +222,7 @@ export class Pool implements PoolFutureOwner {
         const problem = checkCloneable(args, `the arguments of ${this.label(num)}`);
         if (problem !== null) {
           future._args = null;
-          future._transfer = null;
+          future._extra = null;
           this.failed++;
           future._finishWith(false, problem);
           return future;
@@ -339,7 +348,8 @@ export class Pool implements PoolFutureOwner {
       const args = future._args!;
       message.push(this.allocSlot(future), future._ctl, args.length);
       for (let i = 0; i < args.length; i++) message.push(args[i]);
-      if (future._transfer !== null) (transfer ??= []).push(...future._transfer);
+      const extra = future._extra;
+      if (extra !== null && extra.transfer !== null) (transfer ??= []).push(...extra.transfer);
       batch.push(future);
     }
     if (batch.length === 0) return;
@@ -352,9 +362,11 @@ export class Pool implements PoolFutureOwner {
       if (defs !== null)
         for (let i = 0; i < defs.length; i += 2) worker.known[defs[i] as number] = false;
       this.postEach(worker, batch);
+      worker.channel.wake();
       return;
     }
     this.sent(worker, batch);
+    worker.channel.wake();
   }
 
   private postEach(worker: PoolWorker, batch: PoolFuture<unknown>[]): void {
@@ -365,7 +377,7 @@ export class Pool implements PoolFutureOwner {
       try {
         worker.channel.post(
           [RUN, defs, future._slot, future._ctl, args.length, ...args],
-          future._transfer ?? undefined,
+          future._extra?.transfer ?? undefined,
         );
       } catch (error) {
         this.freeSlot(future);
@@ -402,9 +414,10 @@ export class Pool implements PoolFutureOwner {
     const timeout = this.config.taskTimeout;
     for (const future of futures) {
       if (future._state !== RUNNING) continue;
-      future._deadline = now + timeout;
+      const deadline = now + timeout;
+      extraOf(future).deadline = deadline;
       this.deadlines.push(future);
-      this.deadlineTimes.push(future._deadline);
+      this.deadlineTimes.push(deadline);
     }
     this.armDeadlines();
   }
@@ -461,15 +474,12 @@ export class Pool implements PoolFutureOwner {
       future._slot = -1;
       future._worker = null;
       future._args = null;
-      future._transfer = null;
-      if (future._state !== RUNNING) {
+      if (future._extra !== null) {
         // Cancelled or timed out while it ran: the answer comes too late for anyone.
-        if (future._grace !== null) {
-          clearTimeout(future._grace);
-          future._grace = null;
-        }
-        continue;
+        clearGrace(future);
+        future._extra = null;
       }
+      if (future._state !== RUNNING) continue;
       const status = message[i + 1];
       if (status === ST_OK) {
         this.completed++;
@@ -566,13 +576,14 @@ export class Pool implements PoolFutureOwner {
     const worker = future._worker as PoolWorker | null;
     if (worker === null) return;
     worker.channel.post([ABORT, future._slot, reason], undefined);
+    worker.channel.wake();
     const grace = setTimeout(this.onGraceExpired, this.config.cancelGraceMs, future);
     grace.unref();
-    future._grace = grace;
+    extraOf(future).grace = grace;
   }
 
   private readonly onGraceExpired = (future: PoolFuture<unknown>): void => {
-    future._grace = null;
+    extraOf(future).grace = null;
     const worker = future._worker as PoolWorker | null;
     if (worker === null || worker.stopping) return;
     worker.stopping = true;
@@ -587,7 +598,7 @@ export class Pool implements PoolFutureOwner {
     while (futures.length > 0) {
       const future = futures.peek()!;
       const deadline = times.peek()!;
-      if (future._state === RUNNING && future._deadline === deadline) {
+      if (future._state === RUNNING && future._extra?.deadline === deadline) {
         const delay = Math.max(0, deadline - performance.now());
         this.deadlineTimer = setTimeout(this.onDeadline, Math.ceil(delay));
         this.deadlineTimer.unref();
@@ -606,7 +617,7 @@ export class Pool implements PoolFutureOwner {
     while (futures.length > 0) {
       const future = futures.peek()!;
       const deadline = times.peek()!;
-      if (future._state === RUNNING && future._deadline === deadline) {
+      if (future._state === RUNNING && future._extra?.deadline === deadline) {
         if (deadline > now) break;
         this.failed++;
         future._finishWith(
@@ -658,17 +669,14 @@ export class Pool implements PoolFutureOwner {
       this.freeSlots.push(slot);
       future._slot = -1;
       future._worker = null;
-      if (future._grace !== null) {
-        clearTimeout(future._grace);
-        future._grace = null;
-      }
+      clearGrace(future);
       if (future._state !== RUNNING) continue;
       if (future._seq >= started && this.state !== BROKEN) {
         requeue.push(future);
         continue;
       }
       future._args = null;
-      future._transfer = null;
+      future._extra = null;
       if (worker.stopping && worker.recycleReason === null) {
         this.cancelled++;
         future._setCancelled('the worker was terminated by terminateWorkers()');
@@ -739,10 +747,12 @@ export class Pool implements PoolFutureOwner {
     this.armReaper();
   };
 
-  private stop(worker: PoolWorker): void {
+  /** Ends a worker: gracefully (flushing its output) when idle, else at once. */
+  private stop(worker: PoolWorker, hard = false): void {
     if (worker.stopping) return;
     worker.stopping = true;
-    worker.channel.terminate();
+    if (hard || worker.inFlight > 0) worker.channel.terminate();
+    else worker.channel.stop();
   }
 
   // -------------------------------------------------------------------------------------
@@ -766,7 +776,7 @@ export class Pool implements PoolFutureOwner {
   /** Cancels queued futures and terminates every worker: running tasks end cancelled. */
   terminateWorkers(): Promise<void> {
     const closed = this.shutdown(false, true);
-    for (const worker of this.workers) this.stop(worker);
+    for (const worker of this.workers) this.stop(worker, true);
     void closed;
     return this.closed!;
   }

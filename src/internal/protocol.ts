@@ -6,6 +6,7 @@
  *
  *   main ─► worker   [RUN, defs | null, id, ctl, argc, ...args, id, ctl, argc, ...args, …]
  *                    [ABORT, id, reason]                 reason: ABORT_CANCEL | ABORT_TIMEOUT
+ *                    [STOP]                              flush, drain stdio, exit
  *   worker ─► main   [READY]                             after the initializer ran
  *                    [INIT_FAILED, SerializedError]
  *                    [RESULTS, id, status, value, id, status, value, …]
@@ -23,6 +24,8 @@ export const ABORT = 1;
 export const READY = 2;
 export const INIT_FAILED = 3;
 export const RESULTS = 4;
+/** Main → worker: finish up (flush results and stdio) and exit. */
+export const STOP = 5;
 
 /** `ctl` flag: the arguments hold shareable state (`decodeShared` them). */
 export const CTL_SHARED = 1;

@@ -10,21 +10,40 @@
  *
  * @module
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type WorkerOptions,
+} from 'node:worker_threads';
 
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
+import { STOP } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../futures/transfer.js';
 
 const workerMain = new URL('./workerMain.js', import.meta.url);
 
+/** How long a stopped worker may take to flush and exit before it is terminated. */
+const STOP_GRACE_MS = 2000;
+
 /**
- * The main thread's `execArgv` minus what only makes sense for the entry point: a worker
- * inheriting `--input-type` or `--eval` fails to load any file.
+ * The `execArgv` to give workers: `undefined` (Node copies the main thread's options, V8
+ * flags included) unless the main thread has options that only make sense for the entry
+ * point — a worker inheriting `--input-type` or `--eval` fails to load any file. Then an
+ * explicit list, minus what `new Worker` refuses (per-process and V8 flags, which the
+ * worker shares anyway): found by trying, once per process.
  */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
+let execArgv: string[] | undefined | null = null;
+
+function entryOnly(arg: string): boolean {
+  return arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=');
+}
+
+function strippedExecArgv(): string[] | undefined {
   const argv = process.execArgv;
+  const out: string[] = [];
+  let stripped = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (
@@ -35,18 +54,34 @@ function workerExecArgv(): string[] {
       arg === '--input-type'
     ) {
       i++; // and its value
-      continue;
+      stripped = true;
+    } else if (entryOnly(arg)) {
+      stripped = true;
+    } else {
+      out.push(arg);
     }
-    if (
-      arg.startsWith('--input-type=') ||
-      arg.startsWith('--eval=') ||
-      arg.startsWith('--print=')
-    ) {
-      continue;
-    }
-    out.push(arg);
   }
-  return out;
+  return stripped ? out : undefined;
+}
+
+function newWorker(options: WorkerOptions): Worker {
+  execArgv ??= strippedExecArgv() ?? undefined;
+  for (;;) {
+    try {
+      return new Worker(workerMain, execArgv === undefined ? options : { ...options, execArgv });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined) throw error;
+      const refused = new Set(
+        String((error as Error).message)
+          .replace(/^.*flags: /, '')
+          .split(', '),
+      );
+      const next: string[] = execArgv.filter((arg) => !refused.has(arg));
+      if (next.length === execArgv.length) throw error;
+      execArgv = next;
+    }
+  }
 }
 
 /** Starts a worker thread running the concur worker runtime. */
@@ -63,8 +98,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       initializer: init.initializer,
     },
   };
-  const worker = new Worker(workerMain, {
-    execArgv: workerExecArgv(),
+  const worker = newWorker({
     workerData: data,
     transferList: [port2],
     ...(init.resourceLimits === undefined ? {} : { resourceLimits: init.resourceLimits }),
@@ -92,6 +126,8 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     threadId: worker.threadId,
     post(message, transfer) {
       port1.postMessage(message, transfer as Transferable[] | undefined);
+    },
+    wake() {
       Atomics.add(cells, CELL_WAKE, 1);
       Atomics.notify(cells, CELL_WAKE, 1);
     },
@@ -104,6 +140,18 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     unref() {
       worker.unref();
       port1.unref();
+    },
+    stop() {
+      if (exited) return;
+      // Held until it exits, so that `await shutdown()` (or `join()`) keeps the process up.
+      worker.ref();
+      port1.ref();
+      port1.postMessage([STOP]);
+      Atomics.add(cells, CELL_WAKE, 1);
+      Atomics.notify(cells, CELL_WAKE, 1);
+      setTimeout(() => {
+        if (!exited) void worker.terminate();
+      }, STOP_GRACE_MS).unref();
     },
     terminate() {
       void worker.terminate();

@@ -29,12 +29,17 @@ import type { Transferable } from '../futures/transfer.js';
 
 /** How long an idle worker blocks waiting for its next message before it yields. */
 export const IDLE_WAIT_MS = 1;
+/** How long the wait loop may run messages back-to-back before the event loop turns. */
+export const LOOP_BUDGET_MS = 2;
 
 async function main(): Promise<void> {
   const { port, cells: buffer, initializer } = (workerData as ThreadWorkerData).concur;
   const cells = new Int32Array(buffer);
   let started = 0;
   let waitQueued = false;
+  let waiting = false;
+  let stopping = false;
+  let seen = Atomics.load(cells, CELL_WAKE);
 
   const endpoint = {
     post(message: unknown[], transfer: Transferable[] | undefined): void {
@@ -44,27 +49,63 @@ async function main(): Promise<void> {
       Atomics.store(cells, CELL_STARTED, ++started);
     },
     idle(): void {
-      if (waitQueued) return;
-      waitQueued = true;
-      setImmediate(waitForWork); // after this turn's microtasks and timers
+      // Called when the last task settled. Inside the wait loop: it goes on by itself.
+      // From the event loop (a 'message' event, a promise settling): start waiting now.
+      if (waiting || waitQueued || stopping) return;
+      waitForWork();
+    },
+    stop(): void {
+      stopping = true;
+      // Console output from this thread reaches the main thread asynchronously: let it
+      // drain, then end the thread.
+      let pending = 2;
+      const done = (): void => {
+        if (--pending === 0) process.exit(0);
+      };
+      process.stdout.write('', done);
+      process.stderr.write('', done);
     },
   };
   const runtime = new WorkerRuntime(endpoint);
 
+  /**
+   * Blocks (at most IDLE_WAIT_MS at a time) for the next message and runs it without an
+   * event-loop turn, again and again while work keeps coming back-to-back — but for at
+   * most LOOP_BUDGET_MS before it lets the event loop turn (timers, I/O, promises), and
+   * never while a task is still pending.
+   */
   function waitForWork(): void {
     waitQueued = false;
-    if (runtime.busy()) return;
-    // Read WAKE before looking at the port: a message posted after the look changes WAKE,
-    // so the wait below returns at once instead of sleeping on it.
-    const seen = Atomics.load(cells, CELL_WAKE);
-    let received = receiveMessageOnPort(port);
-    if (received === undefined) {
-      if (Atomics.wait(cells, CELL_WAKE, seen, IDLE_WAIT_MS) === 'timed-out') return;
-      received = receiveMessageOnPort(port);
-    }
-    while (received !== undefined) {
-      runtime.receive(received.message as unknown[]);
-      received = receiveMessageOnPort(port);
+    waiting = true;
+    const budgetEnd = performance.now() + LOOP_BUDGET_MS;
+    try {
+      while (!runtime.busy() && !stopping) {
+        // Console output still in flight needs this thread's event loop to leave: block
+        // only once it is out (a blocked thread would hold it back, even lose it).
+        if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) {
+          waitQueued = true;
+          setImmediate(waitForWork);
+          return;
+        }
+        // `seen` was read before the port was last drained: a message posted since has
+        // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
+        // straight away (no look at the port first) matters when both threads share a
+        // core: the main thread runs only once this one blocks.
+        if (Atomics.wait(cells, CELL_WAKE, seen, IDLE_WAIT_MS) === 'timed-out') return;
+        seen = Atomics.load(cells, CELL_WAKE);
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+          runtime.receive(m.message as unknown[]);
+        }
+        if (performance.now() > budgetEnd) {
+          if (!runtime.busy()) {
+            waitQueued = true;
+            setImmediate(waitForWork);
+          }
+          return;
+        }
+      }
+    } finally {
+      waiting = false;
     }
   }
 
@@ -80,6 +121,7 @@ async function main(): Promise<void> {
       return;
     }
   }
+  // (`seen` is left alone here: a stale `seen` only costs the wait loop one extra look.)
   port.on('message', (message: unknown[]) => runtime.receive(message));
   port.postMessage([READY]);
   endpoint.idle();

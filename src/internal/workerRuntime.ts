@@ -31,6 +31,7 @@ import {
   LOCAL_UNKNOWN_TASK,
   RESULTS,
   RUN,
+  STOP,
   ST_ERROR,
   ST_LOCAL,
   ST_OK,
@@ -56,6 +57,8 @@ export interface WorkerEndpoint {
   started(): void;
   /** Nothing is running: the endpoint may wait for the next message its fastest way. */
   idle(): void;
+  /** The owner asked this worker to exit (results are flushed already). */
+  stop(): void;
 }
 
 /** The local error for a task the runtime itself could not run or answer. */
@@ -122,6 +125,9 @@ export class WorkerRuntime {
       if (!this.loading) this.drain();
     } else if (message[0] === ABORT) {
       this.abort(message[1] as number, message[2] as number);
+    } else if (message[0] === STOP) {
+      this.flush();
+      this.endpoint.stop();
     }
   }
 

@@ -4,7 +4,7 @@
  *   main                                   worker thread (workerMain.ts)
  *   start() ── new Worker ── [RUN target] ──► target(...args)
  *   excepthook ◄── [RESULTS id ERROR …] ◄──── (the result itself is discarded)
- *   join() ◄──── 'exit' ◄── terminate() once the target settled
+ *   join() ◄──── 'exit' ◄── [STOP] once the target settled (flush output, exit)
  *
  * @module
  */
@@ -198,6 +198,7 @@ export class Thread<F extends TaskFn = TaskFn> {
     const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
     channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
     if (!this.isDaemon) channel.ref();
+    channel.wake();
     live.add(this);
   }
 
@@ -269,8 +270,9 @@ export class Thread<F extends TaskFn = TaskFn> {
           : ((excValue as Error)?.name ?? typeof excValue);
       reportThreadError({ excType, excValue, thread: this });
     }
-    // The target is done: the thread ends now, as a Python thread ends with its run().
-    this.channel!.terminate();
+    // The target is done: the thread ends now, as a Python thread ends with its run()
+    // (once its console output is flushed).
+    this.channel!.stop();
   }
 
   private onExit(error: unknown): void {

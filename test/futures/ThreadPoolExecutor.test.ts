@@ -366,6 +366,19 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     assert.equal(stdout.trim(), '2');
   });
 
+  test('workers start under V8 flags and --input-type, which they cannot take themselves', async () => {
+    const { stdout } = await runScript(
+      `
+      import { ThreadPoolExecutor } from 'concur/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      console.log(await pool.submit((x) => x * 2, 21));
+      await pool.shutdown();
+    `,
+      ['--max-old-space-size=256', '--stack-size=900'],
+    );
+    assert.equal(stdout.trim(), '42');
+  });
+
   test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
     const { stdout, stderr } = await runScript(`
       import { ThreadPoolExecutor } from 'concur/futures';
@@ -389,6 +402,30 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
       'InvalidStateError: cannot schedule new futures after interpreter shutdown',
     );
   });
+
+  // Node 22.6+ strips types itself (flag), 23.6+ by default; this machine's Node 20 cannot.
+  const stripTypes = process.allowedNodeEnvironmentFlags.has('--experimental-strip-types');
+  test(
+    'a task module written in TypeScript runs under Node’s own type stripping (workers inherit it)',
+    {
+      skip: stripTypes
+        ? false
+        : `Node ${process.version} has no --experimental-strip-types (added in 22.6); the TypeScript loader test covers .ts task modules here`,
+    },
+    async () => {
+      const { stdout } = await runScript(
+        `
+        import { ThreadPoolExecutor } from 'concur/futures';
+        import { shout } from './test/fixtures/ts/shout.ts';
+        const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+        console.log(await pool.submit(shout, 'stripped'));
+        await pool.shutdown();
+      `,
+        ['--experimental-strip-types', '--no-warnings'],
+      );
+      assert.equal(stdout.trim(), 'STRIPPED!');
+    },
+  );
 
   test('a task module written in TypeScript runs when the program runs under a TypeScript loader (workers inherit execArgv)', async () => {
     const loader = new URL('../../../test/fixtures/ts/register.mjs', import.meta.url).href;
