@@ -76,6 +76,9 @@ export const inherited = { daemon: false };
  *   Python's `not t.is_alive()` after `t.join(timeout)`;
  * - the target's return value is discarded, as in Python, but an error it throws goes to
  *   `setExcepthook`'s handler and never crashes the thread that started it;
+ * - the thread ends when the target returns (or its promise settles), as a Python thread
+ *   ends with its `run()`: timers or promises the target left behind are dropped, once
+ *   its console output is flushed;
  * - `ident` is the worker's `threadId` (the main thread is 0).
  *
  * Cancellation: a thread cannot be interrupted (as in Python); signal it through a shared
