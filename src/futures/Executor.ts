@@ -172,6 +172,9 @@ export abstract class Executor {
     ...iterablesAndOptions: [...MapIterables<Parameters<F>>, MapOptions]
   ): AsyncGenerator<TaskResult<F>, void, undefined>;
   map(task: TaskFn, ...rest: unknown[]): AsyncGenerator<unknown, void, undefined> {
+    if (typeof task !== 'function') {
+      throw argTypeError(`map needs a task (a function) first, got ${show(task)}`);
+    }
     let options: MapOptions = {};
     const last = rest.at(-1);
     if (rest.length > 0 && !isIterable(last) && typeof last === 'object' && last !== null) {

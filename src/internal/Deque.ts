@@ -89,6 +89,14 @@ export class Deque<T> {
     return out;
   }
 
+  /** Removes every element (and lets them be collected). */
+  clear(): void {
+    this.buffer = newBuffer<T>(MIN_CAPACITY);
+    this.mask = MIN_CAPACITY - 1;
+    this.head = 0;
+    this.count = 0;
+  }
+
   /** Copies the elements, in order, into a new buffer of `capacity` slots. */
   private resize(capacity: number): void {
     const old = this.buffer;

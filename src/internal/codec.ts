@@ -19,7 +19,7 @@ import { types, inspect } from 'node:util';
 import { RemoteError, SerializationError, type SerializedError } from '../errors.js';
 import { kShare } from './shareable.js';
 
-const WALK_BUDGET = 10_000; // nodes; beyond it the serialiser itself is the judge
+const WALK_BUDGET = 10_000; // values; beyond it the serialiser itself is the judge
 const MAX_ERROR_DEPTH = 8; // cause chains and AggregateError nesting
 
 function isPlainPrototype(proto: unknown): boolean {
@@ -58,8 +58,11 @@ export function checkCloneable(value: unknown, what: string): SerializationError
   let budget = WALK_BUDGET;
   let problem: SerializationError | null = null;
 
+  // Every value visited costs one unit of budget; once it is spent the walk stops (and
+  // accepts), leaving the rest to the serialiser: a million-element array costs 10 000
+  // steps here, not a million.
   const walk = (v: unknown): boolean => {
-    if (v === null) return true;
+    if (--budget < 0 || v === null) return true;
     const type = typeof v;
     if (type === 'function') {
       problem = refuse(
@@ -75,11 +78,11 @@ export function checkCloneable(value: unknown, what: string): SerializationError
     }
     if (type !== 'object') return true;
     const obj = v as object;
-    if (seen.has(obj) || --budget < 0) return true;
+    if (seen.has(obj)) return true;
     seen.add(obj);
     if (typeof (obj as Record<symbol, unknown>)[kShare] === 'function') return true;
     if (Array.isArray(obj)) {
-      for (let i = 0; i < obj.length; i++) {
+      for (let i = 0; i < obj.length && budget >= 0; i++) {
         path.push(i);
         if (!walk(obj[i])) return false;
         path.pop();
@@ -89,6 +92,7 @@ export function checkCloneable(value: unknown, what: string): SerializationError
     const proto: unknown = Object.getPrototypeOf(obj);
     if (isPlainPrototype(proto)) {
       for (const key of Object.keys(obj)) {
+        if (budget < 0) break;
         path.push(key);
         if (!walk((obj as Record<string, unknown>)[key])) return false;
         path.pop();

@@ -24,45 +24,37 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
-
 import {
   BrokenExecutor,
   InvalidStateError,
-  SerializationError,
   TimeoutError,
-  WorkerCrashedError,
   type SerializedError,
 } from '../errors.js';
 import type { Future } from '../futures/Future.js';
-import type { ChannelInit, OpenChannel, WorkerChannel } from './channel.js';
+import type { Transferable } from '../futures/transfer.js';
+import type { ChannelInit, OpenChannel } from './channel.js';
 import { checkCloneable, cloneFailure, deserializeError } from './codec.js';
+import { Deadlines } from './deadlines.js';
 import { Deque } from './Deque.js';
 import { markOwnerDead } from './owners.js';
 import { extraOf, PoolFuture, type PoolFutureOwner } from './poolFuture.js';
+import { PoolWorker } from './poolWorker.js';
 import {
   ABORT,
   ABORT_CANCEL,
   ABORT_TIMEOUT,
   CTL_SHARED,
-  CTL_SHIFT,
   INIT_FAILED,
-  LOCAL_NOT_SELF_CONTAINED,
-  LOCAL_SERIALIZATION,
   READY,
   RESULTS,
   RUN,
-  ST_ERROR,
-  ST_LOCAL,
   ST_OK,
   ST_OK_SHARED,
   ST_SKIPPED,
-  ST_THROWN,
 } from './protocol.js';
+import { crashError, failureOf, taskLabel } from './results.js';
 import { decodeShared, encodeShared } from './shareable.js';
-import { DEF_REF, taskDef, taskNumber, type TaskDef } from './taskRef.js';
-import { argTypeError } from './validate.js';
-import type { Transferable } from '../futures/transfer.js';
+import { taskDef, taskNumber, type TaskDef } from './taskRef.js';
 
 /** Most tasks in one message: bigger batches clone faster per task (1024: 2.0M tasks/s
  * floor vs 256: 1.1M in the raw two-worker benchmark), but a batch is also the unit of
@@ -121,29 +113,6 @@ export interface PoolStatistics {
   cancelled: number;
 }
 
-class PoolWorker {
-  ready = false;
-  stopping = false;
-  /** Why the pool itself ended it while tasks ran (the tasks' error message). */
-  recycleReason: string | null = null;
-  inFlight = 0;
-  seq = 0;
-  idleSince = 0;
-  busySince = 0;
-  lastResults = 0;
-  /** Task numbers this worker has been told about. */
-  readonly known: boolean[] = [];
-  /** Tasks sent before the worker was ready, whose taskTimeout starts when it is. */
-  readonly unclocked: PoolFuture<unknown>[] = [];
-  channel!: WorkerChannel;
-
-  constructor(readonly index: number) {}
-
-  get threadId(): number {
-    return this.channel.threadId;
-  }
-}
-
 let processExiting = false;
 let exitHookInstalled = false;
 
@@ -172,10 +141,8 @@ export class Pool implements PoolFutureOwner {
   /** Estimated ms per task (0: not measured yet) and the window it gives. */
   private msPerTask = 0;
   private window = 1;
-  /** Futures with a taskTimeout, in dispatch order, and the deadline each had then. */
-  private readonly deadlines = new Deque<PoolFuture<unknown>>();
-  private readonly deadlineTimes = new Deque<number>();
-  private deadlineTimer: NodeJS.Timeout | null = null;
+  /** The taskTimeout clocks (null without a taskTimeout). */
+  private readonly deadlines: Deadlines | null;
   private reaper: NodeJS.Timeout | null = null;
   private completed = 0;
   private failed = 0;
@@ -185,6 +152,8 @@ export class Pool implements PoolFutureOwner {
   private readonly initializer: [number, TaskDef, unknown[]] | null;
 
   constructor(private readonly config: PoolConfig) {
+    this.deadlines =
+      config.taskTimeout === Infinity ? null : new Deadlines(config.taskTimeout, this.expire);
     if (config.initializer !== null) {
       const num = taskNumber(config.initializer.task, config.allowSource);
       const args = config.initializer.args;
@@ -219,7 +188,7 @@ export class Pool implements PoolFutureOwner {
         (typeof arg === 'object' || typeof arg === 'function' || typeof arg === 'symbol')
       ) {
         // Not plain primitives: check the whole list once (primitives are never walked).
-        const problem = checkCloneable(args, `the arguments of ${this.label(num)}`);
+        const problem = checkCloneable(args, `the arguments of ${taskLabel(num)}`);
         if (problem !== null) {
           future._args = null;
           future._extra = null;
@@ -257,12 +226,6 @@ export class Pool implements PoolFutureOwner {
         ? 'cannot schedule new futures after interpreter shutdown'
         : 'cannot schedule new futures after shutdown',
     );
-  }
-
-  /** A readable name for task number `num` in messages. */
-  private label(num: number): string {
-    const def = taskDef(num);
-    return def[0] === DEF_REF ? `task ${JSON.stringify(def[2])}` : 'the function sent by source';
   }
 
   // -------------------------------------------------------------------------------------
@@ -382,7 +345,7 @@ export class Pool implements PoolFutureOwner {
       } catch (error) {
         this.freeSlot(future);
         this.failed++;
-        future._finishWith(false, cloneFailure(`the arguments of ${this.label(num)}`, error));
+        future._finishWith(false, cloneFailure(`the arguments of ${taskLabel(num)}`, error));
         continue;
       }
       worker.known[num] = true;
@@ -405,21 +368,9 @@ export class Pool implements PoolFutureOwner {
     if (this.config.taskTimeout !== Infinity) {
       // A worker still starting does not eat into the tasks' time: their clocks start
       // when it is ready.
-      if (worker.ready) this.startDeadlines(batch, now);
+      if (worker.ready) this.deadlines!.start(batch, now);
       else for (const future of batch) worker.unclocked.push(future);
     }
-  }
-
-  private startDeadlines(futures: PoolFuture<unknown>[], now: number): void {
-    const timeout = this.config.taskTimeout;
-    for (const future of futures) {
-      if (future._state !== RUNNING) continue;
-      const deadline = now + timeout;
-      extraOf(future).deadline = deadline;
-      this.deadlines.push(future);
-      this.deadlineTimes.push(deadline);
-    }
-    this.armDeadlines();
   }
 
   private allocSlot(future: PoolFuture<unknown>): number {
@@ -447,7 +398,7 @@ export class Pool implements PoolFutureOwner {
     } else if (kind === READY) {
       worker.ready = true;
       if (worker.unclocked.length > 0) {
-        this.startDeadlines(worker.unclocked, performance.now());
+        this.deadlines!.start(worker.unclocked, performance.now());
         worker.unclocked.length = 0;
       }
       if (this.queued > 0) this.dispatchAll();
@@ -504,41 +455,13 @@ export class Pool implements PoolFutureOwner {
   }
 
   private settleOther(future: PoolFuture<unknown>, status: number, value: unknown): void {
-    switch (status) {
-      case ST_OK_SHARED:
-        this.completed++;
-        future._finishWith(true, decodeShared(value));
-        return;
-      case ST_ERROR:
-        this.failed++;
-        future._finishWith(false, deserializeError(value as SerializedError));
-        return;
-      case ST_THROWN:
-        this.failed++;
-        future._finishWith(false, value);
-        return;
-      case ST_SKIPPED:
-        return; // aborted before it started; its future already settled
-      case ST_LOCAL: {
-        this.failed++;
-        const [kind, text, cause] = value as [number, string, SerializedError | undefined];
-        const options = cause === undefined ? undefined : { cause: deserializeError(cause) };
-        const label = this.label(future._num);
-        let error: Error;
-        if (kind === LOCAL_SERIALIZATION) {
-          error = new SerializationError(`${label}: ${text}`, options);
-        } else if (kind === LOCAL_NOT_SELF_CONTAINED) {
-          error = Object.assign(new ReferenceError(text, options), {
-            code: 'ERR_CONCUR_NOT_SELF_CONTAINED',
-          });
-        } else {
-          error = argTypeError(text);
-          Object.assign(error, { code: 'ERR_CONCUR_UNKNOWN_TASK' });
-          if (options !== undefined) error.cause = options.cause;
-        }
-        future._finishWith(false, error);
-        return;
-      }
+    if (status === ST_OK_SHARED) {
+      this.completed++;
+      future._finishWith(true, decodeShared(value));
+    } else if (status !== ST_SKIPPED) {
+      // (ST_SKIPPED: aborted before it started; its future settled then.)
+      this.failed++;
+      future._finishWith(false, failureOf(status, value, future._num));
     }
   }
 
@@ -587,51 +510,20 @@ export class Pool implements PoolFutureOwner {
     const worker = future._worker as PoolWorker | null;
     if (worker === null || worker.stopping) return;
     worker.stopping = true;
-    worker.recycleReason = `its worker was terminated because ${this.label(future._num)} ignored its abort signal for longer than cancelGraceMs (${this.config.cancelGraceMs} ms)`;
+    worker.recycleReason = `its worker was terminated because ${taskLabel(future._num)} ignored its abort signal for longer than cancelGraceMs (${this.config.cancelGraceMs} ms)`;
     worker.channel.terminate();
   };
 
-  private armDeadlines(): void {
-    if (this.deadlineTimer !== null) return;
-    const futures = this.deadlines;
-    const times = this.deadlineTimes;
-    while (futures.length > 0) {
-      const future = futures.peek()!;
-      const deadline = times.peek()!;
-      if (future._state === RUNNING && future._extra?.deadline === deadline) {
-        const delay = Math.max(0, deadline - performance.now());
-        this.deadlineTimer = setTimeout(this.onDeadline, Math.ceil(delay));
-        this.deadlineTimer.unref();
-        return;
-      }
-      futures.shift(); // settled, or requeued after a crash (it has a newer entry)
-      times.shift();
-    }
-  }
-
-  private readonly onDeadline = (): void => {
-    this.deadlineTimer = null;
-    const now = performance.now();
-    const futures = this.deadlines;
-    const times = this.deadlineTimes;
-    while (futures.length > 0) {
-      const future = futures.peek()!;
-      const deadline = times.peek()!;
-      if (future._state === RUNNING && future._extra?.deadline === deadline) {
-        if (deadline > now) break;
-        this.failed++;
-        future._finishWith(
-          false,
-          new TimeoutError(
-            `${this.label(future._num)} did not finish within the taskTimeout of ${this.config.taskTimeout} ms`,
-          ),
-        );
-        this.abortInWorker(future, ABORT_TIMEOUT);
-      }
-      futures.shift();
-      times.shift();
-    }
-    this.armDeadlines();
+  /** A task ran past its taskTimeout: it fails now, and its worker is told to abort it. */
+  private readonly expire = (future: PoolFuture<unknown>): void => {
+    this.failed++;
+    future._finishWith(
+      false,
+      new TimeoutError(
+        `${taskLabel(future._num)} did not finish within the taskTimeout of ${this.config.taskTimeout} ms`,
+      ),
+    );
+    this.abortInWorker(future, ABORT_TIMEOUT);
   };
 
   // -------------------------------------------------------------------------------------
@@ -683,7 +575,7 @@ export class Pool implements PoolFutureOwner {
         continue;
       }
       this.failed++;
-      future._finishWith(false, this.crashError(future, worker, exitCode, error));
+      future._finishWith(false, crashError(future._num, exitCode, error, worker.recycleReason));
     }
     this.running -= worker.inFlight;
     worker.inFlight = 0;
@@ -693,29 +585,6 @@ export class Pool implements PoolFutureOwner {
       this.queue.unshift(future);
       this.queued++;
     }
-  }
-
-  private crashError(
-    future: PoolFuture<unknown>,
-    worker: PoolWorker,
-    exitCode: number,
-    error: unknown,
-  ): WorkerCrashedError {
-    const what = this.label(future._num);
-    let how: string;
-    if (worker.recycleReason !== null) how = worker.recycleReason;
-    else if ((error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      how = `the worker thread running it ran out of memory (resourceLimits) and exited with code ${exitCode}`;
-    } else if (error !== undefined) {
-      how = `the worker thread running it died of an uncaught error (${inspect(error, { depth: 0 }).split('\n')[0]}) and exited with code ${exitCode}`;
-    } else {
-      how = `the worker thread running it exited with code ${exitCode} (process.exit() or a crash)`;
-    }
-    return new WorkerCrashedError(
-      `${what} did not finish: ${how}. The pool replaced the worker; other tasks are unaffected`,
-      { exitCode, signal: null },
-      error === undefined ? undefined : { cause: error },
-    );
   }
 
   private armReaper(): void {
@@ -787,10 +656,7 @@ export class Pool implements PoolFutureOwner {
       clearTimeout(this.reaper);
       this.reaper = null;
     }
-    if (this.deadlineTimer !== null) {
-      clearTimeout(this.deadlineTimer);
-      this.deadlineTimer = null;
-    }
+    this.deadlines?.clear();
     for (const worker of this.workers) this.stop(worker);
     if (this.workers.length === 0 && this.resolveClosed !== null) {
       const resolve = this.resolveClosed;
@@ -844,10 +710,5 @@ export class Pool implements PoolFutureOwner {
       failed: this.failed,
       cancelled: this.cancelled,
     };
-  }
-
-  /** Thread ids of the live workers (for tests and introspection). */
-  workerIds(): number[] {
-    return this.workers.filter((w) => !w.stopping).map((w) => w.threadId);
   }
 }

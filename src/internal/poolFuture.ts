@@ -103,3 +103,7 @@ export class PoolFuture<T> extends Future<T> {
     return false;
   }
 }
+
+// To users it is a Future: `<Future pending>` when inspected, "Future exception was never
+// retrieved" when its error is dropped.
+Object.defineProperty(PoolFuture, 'name', { value: 'Future' });

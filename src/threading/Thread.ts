@@ -11,10 +11,10 @@
 import { isMainThread, threadId } from 'node:worker_threads';
 import { inspect } from 'node:util';
 
-import { InvalidStateError, RemoteError, type SerializedError } from '../errors.js';
+import { InvalidStateError, RemoteError } from '../errors.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
-import { checkCloneable, deserializeError } from '../internal/codec.js';
+import { checkCloneable } from '../internal/codec.js';
 import { callLater } from '../internal/loop.js';
 import { markOwnerDead } from '../internal/owners.js';
 import {
@@ -27,6 +27,7 @@ import {
   ST_LOCAL,
   ST_THROWN,
 } from '../internal/protocol.js';
+import { failureOf } from '../internal/results.js';
 import { encodeShared } from '../internal/shareable.js';
 import { taskDef, taskNumber } from '../internal/taskRef.js';
 import { openThreadChannel } from '../internal/threadChannel.js';
@@ -75,6 +76,9 @@ export const inherited = { daemon: false };
  *   Python's `not t.is_alive()` after `t.join(timeout)`;
  * - the target's return value is discarded, as in Python, but an error it throws goes to
  *   `setExcepthook`'s handler and never crashes the thread that started it;
+ * - the thread ends when the target returns (or its promise settles), as a Python thread
+ *   ends with its `run()`: timers or promises the target left behind are dropped, once
+ *   its console output is flushed;
  * - `ident` is the worker's `threadId` (the main thread is 0).
  *
  * Cancellation: a thread cannot be interrupted (as in Python); signal it through a shared
@@ -257,17 +261,13 @@ export class Thread<F extends TaskFn = TaskFn> {
     if (message[0] !== RESULTS) return;
     const status = message[2] as number;
     if (status === ST_ERROR || status === ST_LOCAL || status === ST_THROWN) {
-      const value = message[3];
-      let excValue: unknown;
-      if (status === ST_ERROR) excValue = deserializeError(value as SerializedError);
-      else if (status === ST_LOCAL) {
-        const [, text, cause] = value as [number, string, SerializedError | undefined];
-        excValue = new RemoteError({ name: 'Error', message: text, cause });
-      } else excValue = value;
+      const excValue = failureOf(status, message[3], this.num);
       const excType =
         excValue instanceof RemoteError
           ? excValue.remoteName
-          : ((excValue as Error)?.name ?? typeof excValue);
+          : excValue instanceof Error
+            ? excValue.name
+            : typeof excValue;
       reportThreadError({ excType, excValue, thread: this });
     }
     // The target is done: the thread ends now, as a Python thread ends with its run()

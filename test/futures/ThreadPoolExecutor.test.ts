@@ -31,6 +31,7 @@ import {
   ignoreAbort,
   makeBytes,
   returnsClassInstance,
+  returnsHiddenFunction,
   returnsThrowingGetter,
   signalAfterAwait,
   strayThrow,
@@ -122,6 +123,35 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
         return true;
       });
       assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('an argument that only the serialiser can refuse fails its own future; the rest of its batch runs', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      // Past the 10 000-node budget of the check at submit: only postMessage sees the function.
+      const hidden: unknown[] = Array.from({ length: 20_000 }, (_, i) => ({ i }));
+      hidden.push(() => 'hidden');
+      const batch = [pool.submit(add1, 1), pool.submit(echo, hidden), pool.submit(add1, 2)];
+      const [first, bad, last] = await Promise.allSettled(batch);
+      assert.deepEqual(first, { status: 'fulfilled', value: 2 });
+      assert.deepEqual(last, { status: 'fulfilled', value: 3 });
+      assert.equal(bad!.status, 'rejected');
+      assert.ok((bad as PromiseRejectedResult).reason instanceof SerializationError);
+    }));
+
+  test('a result that only the serialiser can refuse fails its own future; the rest of its batch is delivered', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const batch = [
+        pool.submit(add1, 1),
+        pool.submit(returnsHiddenFunction),
+        pool.submit(add1, 2),
+      ];
+      const [first, bad, last] = await Promise.allSettled(batch);
+      assert.deepEqual(first, { status: 'fulfilled', value: 2 });
+      assert.deepEqual(last, { status: 'fulfilled', value: 3 });
+      assert.equal(bad!.status, 'rejected');
+      const reason = (bad as PromiseRejectedResult).reason as SerializationError;
+      assert.ok(reason instanceof SerializationError);
+      assert.match(reason.message, /could not be serialised/);
     }));
 
   test('a class instance with private state, as argument or result, is refused with SerializationError instead of arriving damaged', () =>

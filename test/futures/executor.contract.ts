@@ -180,6 +180,12 @@ export function executorContract(contract: ExecutorContract): void {
       });
     });
 
+    test('map without a task or with a non-iterable throws TypeError at the call', () =>
+      using({ maxWorkers: 1 }, async (executor) => {
+        assert.throws(() => executor.map(undefined as unknown as TaskFn, [1]), TypeError);
+        assert.throws(() => executor.map(add1, 5 as unknown as number[]), TypeError);
+      }));
+
     test('map rejects a buffersize below 1 (A.3 #5, test_map_buffersize_value_validation)', () =>
       using({ maxWorkers: 1 }, async (executor) => {
         for (const buffersize of [0, -1]) {

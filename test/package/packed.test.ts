@@ -58,6 +58,25 @@ describe('the packed package', () => {
     });
   });
 
+  test('a user project runs a task on a thread pool and a thread from the installed package', async () => {
+    const script = `
+      import { ThreadPoolExecutor } from 'concur/futures';
+      import { Thread } from 'concur/threading';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      const product = await pool.submit((a, b) => a * b, 6, 7);
+      await pool.shutdown();
+      const cells = new Int32Array(new SharedArrayBuffer(4));
+      const thread = new Thread({ target: (c) => { Atomics.store(c, 0, 9); }, args: [cells] });
+      thread.start();
+      await thread.join();
+      console.log(JSON.stringify({ product, cell: cells[0] }));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: dir,
+    });
+    assert.deepEqual(JSON.parse(stdout), { product: 42, cell: 9 });
+  });
+
   test('internal modules are blocked for the user', async () => {
     const script = `import('concur/internal/loop.js').then(() => console.log('open'), (e) => console.log(e.code));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
@@ -69,7 +88,7 @@ describe('the packed package', () => {
   test('type declarations ship with every subpath', async () => {
     const files = await readdir(join(dir, 'node_modules', 'concur', 'dist', 'asyncio'));
     assert.ok(files.includes('index.d.ts'));
-    for (const sub of ['futures', 'testing']) {
+    for (const sub of ['futures', 'testing', 'threading']) {
       const subFiles = await readdir(join(dir, 'node_modules', 'concur', 'dist', sub));
       assert.ok(subFiles.includes('index.d.ts'), `${sub} has index.d.ts`);
     }

@@ -1,0 +1,35 @@
+/**
+ * A pool's view of one of its workers: its transport, what it holds and what it knows.
+ *
+ * @module
+ */
+import type { WorkerChannel } from './channel.js';
+import type { PoolFuture } from './poolFuture.js';
+
+export class PoolWorker {
+  /** It said READY (its initializer ran). */
+  ready = false;
+  /** The pool is ending it; it takes no more tasks. */
+  stopping = false;
+  /** Why the pool itself ended it while tasks ran (the tasks' error message). */
+  recycleReason: string | null = null;
+  /** Tasks sent and not yet answered. */
+  inFlight = 0;
+  /** Tasks sent so far (the next task's position in its stream). */
+  seq = 0;
+  /** When it last became idle, and busy; when its last results came (ms). */
+  idleSince = 0;
+  busySince = 0;
+  lastResults = 0;
+  /** Task numbers this worker has been told about. */
+  readonly known: boolean[] = [];
+  /** Tasks sent before the worker was ready, whose taskTimeout starts when it is. */
+  readonly unclocked: PoolFuture<unknown>[] = [];
+  channel!: WorkerChannel;
+
+  constructor(readonly index: number) {}
+
+  get threadId(): number {
+    return this.channel.threadId;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What a worker's answer means on the caller's side, for the statuses other than a plain
+ * result (protocol.ts): shared by the pool and `Thread`.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+
+import { SerializationError, WorkerCrashedError, type SerializedError } from '../errors.js';
+import { deserializeError } from './codec.js';
+import {
+  LOCAL_NOT_SELF_CONTAINED,
+  LOCAL_SERIALIZATION,
+  ST_ERROR,
+  ST_LOCAL,
+  ST_THROWN,
+} from './protocol.js';
+import { DEF_REF, taskDef } from './taskRef.js';
+import { argTypeError } from './validate.js';
+
+/** A readable name for task number `num` in messages. */
+export function taskLabel(num: number): string {
+  const def = taskDef(num);
+  return def[0] === DEF_REF ? `task ${JSON.stringify(def[2])}` : 'the function sent by source';
+}
+
+/**
+ * The error (or thrown value) a failed answer carries: a `RemoteError` for an error the
+ * task threw, the value itself for a thrown non-error, and a local error class when the
+ * runtime could not run or answer the task (`SerializationError`, a `ReferenceError` for a
+ * by-source function that is not self-contained, a `TypeError` for an unknown task).
+ */
+export function failureOf(status: number, value: unknown, num: number): unknown {
+  if (status === ST_ERROR) return deserializeError(value as SerializedError);
+  if (status === ST_THROWN) return value;
+  if (status !== ST_LOCAL) throw new Error(`not a failure status: ${status}`);
+  const [kind, text, cause] = value as [number, string, SerializedError | undefined];
+  const options = cause === undefined ? undefined : { cause: deserializeError(cause) };
+  if (kind === LOCAL_SERIALIZATION) {
+    return new SerializationError(`${taskLabel(num)}: ${text}`, options);
+  }
+  if (kind === LOCAL_NOT_SELF_CONTAINED) {
+    return Object.assign(new ReferenceError(text, options), {
+      code: 'ERR_CONCUR_NOT_SELF_CONTAINED',
+    });
+  }
+  const error = argTypeError(text);
+  Object.assign(error, { code: 'ERR_CONCUR_UNKNOWN_TASK' });
+  if (options !== undefined) error.cause = options.cause;
+  return error;
+}
+
+/**
+ * The `WorkerCrashedError` of task number `num`, whose worker ended with `exitCode` —
+ * killed by `error` if any, or ended by its pool for `reason`.
+ */
+export function crashError(
+  num: number,
+  exitCode: number,
+  error: unknown,
+  reason: string | null,
+): WorkerCrashedError {
+  let how: string;
+  if (reason !== null) how = reason;
+  else if ((error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    how = `the worker thread running it ran out of memory (resourceLimits) and exited with code ${exitCode}`;
+  } else if (error !== undefined) {
+    how = `the worker thread running it died of an uncaught error (${inspect(error, { depth: 0 }).split('\n')[0]}) and exited with code ${exitCode}`;
+  } else {
+    how = `the worker thread running it exited with code ${exitCode} (process.exit() or a crash)`;
+  }
+  return new WorkerCrashedError(
+    `${taskLabel(num)} did not finish: ${how}. The pool replaced the worker; other tasks are unaffected`,
+    { exitCode, signal: null },
+    error === undefined ? undefined : { cause: error },
+  );
+}
