@@ -182,18 +182,21 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('taskTimeout fails a task that runs too long with TimeoutError and aborts its signal', () =>
-    withPool({ maxWorkers: 1, taskTimeout: 50 }, async (pool) => {
+    // The timeout also bounds the follow-up task, which may pay a worker start-up on a
+    // loaded machine: generous, so the test does not depend on the machine's speed.
+    withPool({ maxWorkers: 1, taskTimeout: 1000 }, async (pool) => {
       const cooperative = pool.submit(awaitAbort);
       await assert.rejects(cooperative, (error: unknown) => {
         assert.ok(error instanceof TimeoutError);
-        assert.match(error.message, /taskTimeout of 50 ms/);
+        assert.match(error.message, /taskTimeout of 1000 ms/);
         return true;
       });
       assert.equal(await pool.submit(add1, 1), 2);
     }));
 
   test('taskTimeout terminates and replaces the worker of a task that ignores the abort', () =>
-    withPool({ maxWorkers: 1, taskTimeout: 30, cancelGraceMs: 30 }, async (pool) => {
+    // Generous for the same reason: add1 runs on a freshly started replacement worker.
+    withPool({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }, async (pool) => {
       const cells = makeCells();
       await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
       assert.equal(await pool.submit(add1, 1), 2);
