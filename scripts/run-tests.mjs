@@ -31,7 +31,14 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-timeout=180000', '--import', join(testRoot, 'setup.js'), ...files],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=180000',
+    '--import',
+    join(testRoot, 'setup.js'),
+    ...files,
+  ],
   { stdio: 'inherit', cwd: root },
 );
 process.exit(result.status ?? 1);
