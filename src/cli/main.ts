@@ -1,38 +1,77 @@
 #!/usr/bin/env node
 /**
- * The `concur` command: `concur demo [asyncio]`, `concur --help`, `concur --version`.
+ * The `concur` command: `concur demo [model]`, `concur compare`, `--help`, `--version`.
  *
- * Exit codes: 0 success, 1 a demo failed, 2 a usage error (unknown command or option, a
- * model whose demo is not available yet). Only Node built-ins (`util.parseArgs`).
+ * Exit codes: 0 success, 1 a demo or a run failed, 2 a usage error (unknown command or
+ * option, a model whose demo is not built), 130 interrupted (Ctrl-C). Only Node built-ins
+ * (`util.parseArgs`): the few options do not need a parser library.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import { compare } from './compare/compare.js';
+import { MODEL_NAMES, type ModelName } from './compare/models.js';
 import { runAsyncioDemos } from './demos/asyncio.js';
+import type { Print } from './demos/demo.js';
+import { runFuturesDemos } from './demos/futures.js';
+import { runProcessDemos } from './demos/processes.js';
+import { runThreadDemos } from './demos/threads.js';
+
+const DEFAULTS = { cpuN: 300_000_000, ioRequests: 100, ioLatencyMs: 20, workers: 4 };
 
 const USAGE = `Usage: concur <command> [options]
 
 Python's concurrency toolkit for TypeScript on Node.js.
 
 Commands:
-  demo [model]     run the seeds' examples live; model: asyncio (default).
-                   threads, processes and futures are not available yet.
+  compare          the seeds' CPU-bound and I/O-bound workloads under every model
+                   (sequential, asyncio, threads, processes; distributed with
+                   --connection), measured here: wall time, speed-up, CPU time, memory
+  demo [model]     the seeds' examples, live; model: asyncio (default), threads,
+                   futures, processes, or all
 
-Options:
-  --seed <n>       seed for the demos' random durations, to repeat a run
-  -h, --help       show this help
-  -v, --version    print the version
+Options of compare:
+  --cpu-n <n>         each of the 4 sums of squares adds n² for n < this (${DEFAULTS.cpuN})
+  --io-requests <n>   requests of the I/O workload (${DEFAULTS.ioRequests})
+  --io-latency <ms>   the local server's latency per request (${DEFAULTS.ioLatencyMs})
+  --workers <n>       workers per pool (${DEFAULTS.workers}, like the seeds' four processes)
+  --models <list>     comma-separated subset of ${MODEL_NAMES.join(',')}
+  --connection <url>  Redis for the distributed model (workers: concur worker)
+  --json              print the results as JSON instead of tables
+  --trace <file>      write a Trace Event timeline (open in ui.perfetto.dev)
+  --html <file>       write a self-contained HTML report with charts
+  --quiet             no progress (progress goes to stderr)
+
+Options of demo:
+  --seed <n>          seed for the demos' random durations, to repeat a run
+
+  -h, --help          show this help
+  -v, --version       print the version
 
 Examples:
-  npx concur demo asyncio
-  npx concur demo asyncio --seed 42`;
+  npx concur compare
+  npx concur compare --cpu-n 50000000 --workers 2 --html report.html --trace trace.json
+  npx concur demo threads`;
 
-const MODELS = ['asyncio', 'threads', 'processes', 'futures'] as const;
+const DEMOS = ['asyncio', 'threads', 'futures', 'processes'] as const;
 
 /** A mistake in the command line: reported with a hint, exit code 2. */
 class UsageError extends Error {}
+
+const COMPARE_OPTIONS = [
+  'cpu-n',
+  'io-requests',
+  'io-latency',
+  'workers',
+  'models',
+  'connection',
+  'json',
+  'trace',
+  'html',
+  'quiet',
+] as const;
 
 function parseCommandLine(argv: string[]) {
   try {
@@ -42,6 +81,16 @@ function parseCommandLine(argv: string[]) {
       strict: true,
       options: {
         seed: { type: 'string' },
+        'cpu-n': { type: 'string' },
+        'io-requests': { type: 'string' },
+        'io-latency': { type: 'string' },
+        workers: { type: 'string' },
+        models: { type: 'string' },
+        connection: { type: 'string' },
+        json: { type: 'boolean' },
+        trace: { type: 'string' },
+        html: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -58,6 +107,8 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
+type Values = ReturnType<typeof parseCommandLine>['values'];
+
 function parseSeed(text: string | undefined): number {
   if (text === undefined) return Math.floor(Math.random() * 1_000_000);
   if (!/^-?\d+$/.test(text)) {
@@ -66,29 +117,90 @@ function parseSeed(text: string | undefined): number {
   return Number(text);
 }
 
+/** A whole number ≥ `min` (underscores allowed: 10_000_000), or `fallback` when absent. */
+function parseCount(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const value = Number(text.replace(/_/g, ''));
+  if (!/^\d[\d_]*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function parseModels(text: string | undefined, connection: string | null): ModelName[] {
+  if (text === undefined) {
+    return MODEL_NAMES.filter((m) => m !== 'distributed' || connection !== null);
+  }
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(MODEL_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `unknown model ${JSON.stringify(name)} in --models; choose from ${MODEL_NAMES.join(', ')}`,
+      );
+    }
+  }
+  return names as ModelName[];
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return String((pkg as { version?: unknown }).version);
 }
 
-async function demo(args: string[], seed: number): Promise<number> {
+const print: Print = (line) => void process.stdout.write(`${line}\n`);
+
+async function demo(args: string[], values: Values): Promise<number> {
+  const misplaced = COMPARE_OPTIONS.find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new UsageError(`--${misplaced} is an option of compare`);
   if (args.length > 1) {
     throw new UsageError(`concur demo takes one model, got ${args.length}: ${args.join(' ')}`);
   }
+  const seed = parseSeed(values.seed);
   const model = args[0] ?? 'asyncio';
-  if (model === 'asyncio') {
-    await runAsyncioDemos(seed, (line) => void process.stdout.write(`${line}\n`));
-    return 0;
+  const models = model === 'all' ? DEMOS : [model];
+  for (const [i, name] of models.entries()) {
+    if (i > 0) print('');
+    if (name === 'asyncio') await runAsyncioDemos(seed, print);
+    else if (name === 'threads') await runThreadDemos(seed, print);
+    else if (name === 'futures') await runFuturesDemos(seed, print);
+    else if (name === 'processes') {
+      if (!(await runProcessDemos(seed, print))) {
+        const message =
+          'the processes demo is not available yet (no multiprocessing examples in this build)';
+        if (model !== 'all') {
+          process.stderr.write(`concur: ${message}; try: concur demo threads\n`);
+          return 2;
+        }
+        print(`concur demo processes — ${message}`);
+      }
+    } else {
+      throw new UsageError(
+        `unknown model ${JSON.stringify(name)}; choose one of ${[...DEMOS, 'all'].join(', ')}`,
+      );
+    }
   }
-  if ((MODELS as readonly string[]).includes(model)) {
-    process.stderr.write(
-      `concur: the ${model} demo is not available yet; try: concur demo asyncio\n`,
-    );
-    return 2;
-  }
-  throw new UsageError(
-    `unknown model ${JSON.stringify(model)}; choose one of ${MODELS.join(', ')}`,
-  );
+  return 0;
+}
+
+function runCompare(args: string[], values: Values): Promise<number> {
+  if (args.length > 0)
+    throw new UsageError(`concur compare takes no arguments, got ${args.join(' ')}`);
+  if (values.seed !== undefined) throw new UsageError('--seed is an option of demo');
+  const connection = values.connection ?? null;
+  return compare({
+    version: version(),
+    cpuN: parseCount('cpu-n', values['cpu-n'], DEFAULTS.cpuN),
+    ioRequests: parseCount('io-requests', values['io-requests'], DEFAULTS.ioRequests),
+    ioLatencyMs: parseCount('io-latency', values['io-latency'], DEFAULTS.ioLatencyMs, 0),
+    workers: parseCount('workers', values.workers, DEFAULTS.workers),
+    models: parseModels(values.models, connection),
+    connection,
+    json: values.json === true,
+    trace: values.trace ?? null,
+    html: values.html ?? null,
+    progress: values.quiet === true ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines',
+    write: print,
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -103,7 +215,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('no command given');
-  if (command === 'demo') return demo(rest, parseSeed(values.seed));
+  if (command === 'demo') return demo(rest, values);
+  if (command === 'compare') return runCompare(rest, values);
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }
 

@@ -3,57 +3,22 @@
  * Every child is awaited to its exit (and killed if it outlives the time limit).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+import { CLI, concur, concurUntil, type Outcome } from './harness.js';
+
 /** The examples the package ships; the demo runs them (`dist/examples/asyncio/NN-*.js`). */
 const EXAMPLES = new URL('../../../dist/examples/asyncio/', import.meta.url);
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node dist/cli/main.js ...args` to its exit; rejects if it had to be killed. */
-function concur(...args: string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { timeout: 60_000, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        if (error === null) resolve({ code: 0, stdout, stderr });
-        else if (typeof error.code === 'number') resolve({ code: error.code, stdout, stderr });
-        else reject(error); // could not start, or killed at the time limit
-      },
-    );
-  });
-}
-
-/** Runs the command until its output matches `pattern`, then kills it; resolves to the output. */
-function concurUntil(pattern: RegExp, ...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (pattern.test(stdout)) child.kill('SIGKILL');
-    });
-    child.once('error', reject);
-    child.once('close', () => resolve(stdout));
-  });
-}
+/** Built by the multiprocessing work; until then `concur demo processes` says it is not there. */
+const PROCESS_EXAMPLES = new URL('../../../dist/examples/multiprocessing/', import.meta.url);
 
 /** The lines each demo printed, keyed by the example file its header names. */
 function sections(stdout: string): Map<string, string[]> {
   const found = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const line of stdout.split('\n')) {
-    const source = /^ {4}seed .* · examples\/asyncio\/(\S+)\.ts$/.exec(line);
+    const source = /^ {4}seed .* · examples\/\w+\/(\S+)\.ts$/.exec(line);
     if (source !== null) {
       current = [];
       found.set(source[1]!, current);
@@ -115,15 +80,64 @@ describe('concur demo asyncio', () => {
     const stdout = await concurUntil(/\[1\/\d+\]/, 'demo');
     assert.match(stdout, /^concur demo asyncio/);
   });
+});
 
-  test('a model whose demo is not available yet is reported, exit 2', async () => {
-    const models = ['threads', 'processes', 'futures'];
-    const outcomes = await Promise.all(models.map((model) => concur('demo', model)));
-    outcomes.forEach(({ code, stdout, stderr }, i) => {
-      assert.equal(code, 2, models[i]);
-      assert.equal(stdout, '');
-      assert.match(stderr, new RegExp(`the ${models[i]} demo is not available yet`));
-    });
+describe('concur demo threads', () => {
+  test('runs the four threading examples: one PID, distinct idents, overlap, dots, whole files', async () => {
+    const { code, stdout, stderr } = await concur('demo', 'threads');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^concur demo threads/);
+    assert.deepEqual(
+      [...sections(stdout).keys()],
+      ['01-two-threads', '02-five-threads', '03-download-progress', '04-download-images'],
+    );
+    const pids = new Set([...stdout.matchAll(/Thread Thread [AB] \(PID: (\d+)/g)].map((m) => m[1]));
+    assert.equal(pids.size, 1, 'both threads print the one PID of the process');
+    assert.match(stdout, /two threads with different idents \((\d+), (?!\1)\d+\)/);
+    assert.match(stdout, /the threads worked \d+ ms ≈ the longest \(\d+ ms\), not the sum/);
+    assert.match(stdout, /^--- Multithreading example ended, total time: \d+\.\d\d seconds ---$/m);
+    for (const i of [0, 1, 2, 3, 4])
+      assert.match(stdout, new RegExp(`^Task ${i} is running\\.\\.\\.$`, 'm'));
+    assert.match(stdout, /^\.*Start downloading files\.\.\.$/m);
+    assert.match(stdout, /^Download is complete!$/m);
+    assert.match(stdout, /downloaded 65536 of 65536 bytes .* drew [1-9]\d* dots/);
+    assert.match(stdout, /each thread saved its whole file/);
+    assert.match(stdout, /^All downloads finished!$/m);
+    assert.doesNotMatch(stdout, /undefined|NaN/);
+  });
+});
+
+describe('concur demo futures', () => {
+  test('runs the pool example: results as they complete, the error branch, exact factorials', async () => {
+    const { code, stdout, stderr } = await concur('demo', 'futures');
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^concur demo futures/);
+    assert.match(stdout, /Downloaded http:\/\/127\.0\.0\.1:\d+\/github\.com, length: 80456/);
+    assert.match(stdout, /Error downloading .*missing\.png: 404/);
+    assert.match(stdout, /Factorial of 35 is 10333147966386144929666651337523200000000/);
+    assert.match(stdout, /3 downloads succeeded, 1 took the error branch/);
+  });
+});
+
+describe('concur demo processes and all', () => {
+  test('the processes demo runs the multiprocessing examples, or says they are not built yet (exit 2)', async () => {
+    const outcome = await concur('demo', 'processes');
+    if (existsSync(PROCESS_EXAMPLES)) {
+      assert.equal(outcome.code, 0, outcome.stderr);
+      assert.match(outcome.stdout, /^concur demo processes/);
+      assert.doesNotMatch(outcome.stdout, /undefined|NaN/);
+    } else {
+      assert.equal(outcome.code, 2);
+      assert.equal(outcome.stdout, '');
+      assert.match(outcome.stderr, /the processes demo is not available yet/);
+    }
+  });
+
+  test('`concur demo all` runs every model in turn and exits 0', async () => {
+    const { code, stdout, stderr } = await concur('demo', 'all', '--seed', '3');
+    assert.equal(code, 0, stderr);
+    const titles = [...stdout.matchAll(/^concur demo (\w+)/gm)].map((m) => m[1]);
+    assert.deepEqual(titles, ['asyncio', 'threads', 'futures', 'processes']);
   });
 });
 
@@ -133,6 +147,7 @@ describe('concur command line', () => {
     assert.equal(code, 0);
     assert.match(stdout, /^Usage: concur <command>/);
     assert.match(stdout, /demo \[model\]/);
+    assert.match(stdout, /compare/);
   });
 
   test('--version prints the version of package.json', async () => {
@@ -153,6 +168,11 @@ describe('concur command line', () => {
       [['demo', 'asyncio', 'extra'], /takes one model/],
       [['demo', '--seed', 'soon'], /--seed must be an integer, got "soon"/],
       [['demo', '--seed'], /argument missing/],
+      [['demo', '--workers', '2'], /--workers is an option of compare/],
+      [['compare', '--workers', '0'], /--workers must be a whole number ≥ 1, got "0"/],
+      [['compare', '--cpu-n', 'lots'], /--cpu-n must be a whole number/],
+      [['compare', '--models', 'threads,fibers'], /unknown model "fibers" in --models/],
+      [['compare', 'now'], /takes no arguments/],
     ];
     const outcomes = await Promise.all(cases.map(([args]) => concur(...args)));
     outcomes.forEach(({ code, stdout, stderr }, i) => {

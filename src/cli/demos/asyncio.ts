@@ -1,72 +1,24 @@
 /**
  * `concur demo asyncio`: the seeds' asyncio examples, run live.
  *
- * The demos are the programs in `examples/asyncio/` themselves, built with the package into
- * `dist/examples/asyncio/` and loaded from there: each example's `main` runs quietly and
- * returns the lines it printed and the facts it measured. This module prints the lines,
- * then the `→` lines that state what the run showed, computed from those facts. Durations
- * are the seeds' scaled down: 1 second → 100 ms.
+ * The demos are the programs in `examples/asyncio/` (see demo.ts): each runs quietly and
+ * returns its lines and facts. Durations are the seeds' scaled down: 1 second → 100 ms.
  *
  * @module
  */
 import { TimeoutError } from '../../asyncio/index.js';
+import {
+  demo as demoOf,
+  ms,
+  overlapLine,
+  runDemos,
+  sum,
+  type Demo,
+  type DemoSpec,
+  type Print,
+} from './demo.js';
 
-type Print = (line: string) => void;
-
-/** What an example module exports: `main` runs it and returns its lines and its facts. */
-interface ExampleModule<Facts> {
-  main(options: { quiet: true; seed: number }): Promise<{ lines: string[] } & Facts>;
-}
-
-/** One demo: an example, where it comes from, and how to sum up its facts. */
-interface DemoSpec<Facts> {
-  title: string;
-  /** The seed file it mirrors. */
-  seed: string;
-  /** The example's file name in `examples/asyncio/`, without extension. */
-  example: string;
-  /** The `→` lines: what this run showed. */
-  summary(facts: Facts): string[];
-}
-
-/** A demo ready to run: resolves to the example's lines and its `→` lines. */
-interface Demo {
-  title: string;
-  seed: string;
-  example: string;
-  run(seed: number): Promise<{ lines: string[]; summary: string[] }>;
-}
-
-/** Where the examples are after the build: `dist/examples/asyncio/`, next to `dist/cli/`. */
-const EXAMPLES = new URL('../../examples/asyncio/', import.meta.url);
-
-/**
- * Makes a demo of an example. `Facts` is what the summary reads from the example's result,
- * a part of the example's own `Result` type (the package build cannot see the examples'
- * types; `test/cli/demo.test.ts` runs every demo).
- */
-function demo<Facts>(spec: DemoSpec<Facts>): Demo {
-  return {
-    title: spec.title,
-    seed: spec.seed,
-    example: spec.example,
-    async run(seed) {
-      const url = new URL(`${spec.example}.js`, EXAMPLES).href;
-      const example = (await import(url)) as ExampleModule<Facts>;
-      const result = await example.main({ quiet: true, seed });
-      return { lines: result.lines, summary: spec.summary(result) };
-    },
-  };
-}
-
-const ms = (value: number): string => `${value.toFixed(0)} ms`;
-const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
-
-/** "total ≈ the longest, not the sum", with the numbers of this run. */
-function overlapLine(elapsedMs: number, durationsMs: readonly number[]): string {
-  const longest = Math.max(...durationsMs);
-  return `total ${ms(elapsedMs)} ≈ the longest (${longest} ms), not the sum (${sum(durationsMs)} ms)`;
-}
+const demo = <Facts>(spec: DemoSpec<Facts>): Demo => demoOf('asyncio', spec);
 
 /** The asyncio demos, in the order of `examples/asyncio/`. */
 export const asyncioDemos: readonly Demo[] = [
@@ -154,14 +106,9 @@ export const asyncioDemos: readonly Demo[] = [
 
 /** Runs every asyncio demo, writing each line with `write`. */
 export async function runAsyncioDemos(seed: number, write: Print): Promise<void> {
-  write(`concur demo asyncio — the seeds' asyncio examples, live`);
-  write(`(durations scaled down: 1 s in the seeds → 100 ms; random durations: --seed ${seed})`);
-  for (const [index, demo] of asyncioDemos.entries()) {
-    write('');
-    write(`[${index + 1}/${asyncioDemos.length}] ${demo.title}`);
-    write(`    seed ${demo.seed} · examples/asyncio/${demo.example}.ts`);
-    const { lines, summary } = await demo.run(seed);
-    for (const line of lines) write(`  ${line}`);
-    for (const line of summary) write(`  → ${line}`);
-  }
+  const intro = [
+    `concur demo asyncio — the seeds' asyncio examples, live`,
+    `(durations scaled down: 1 s in the seeds → 100 ms; random durations: --seed ${seed})`,
+  ];
+  await runDemos(intro, asyncioDemos, seed, write);
 }

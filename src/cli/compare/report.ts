@@ -1,0 +1,254 @@
+/**
+ * What `concur compare` found, as data (`--json`), as text tables (the seeds' summary
+ * table, measured) and as one-line conclusions drawn from the numbers.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+
+import type { ModelName } from './models.js';
+import type { RunMeasure } from './runs.js';
+import type { Sample } from './tasks.js';
+import { describeWorkload, WORKLOAD_TITLES, type Workload } from './workloads.js';
+
+/** One model on one workload. Numbers are null when the model did not run. */
+export interface ModelResult {
+  model: ModelName;
+  how: string;
+  status: 'ok' | 'unavailable' | 'failed';
+  /** Why it did not run (unavailable) or how it failed. */
+  reason: string | null;
+  wallMs: number | null;
+  /** Sequential wall time / this wall time. */
+  speedup: number | null;
+  cpuMs: number | null;
+  /** CPU time / wall time: above 1, work ran on several cores at once. */
+  parallelism: number | null;
+  peakRssBytes: number | null;
+  /** Distinct threads or processes that ran a job. */
+  workers: number | null;
+  tasks: number | null;
+}
+
+export interface WorkloadResult {
+  kind: Workload['kind'];
+  title: string;
+  description: string;
+  workload: Workload;
+  results: ModelResult[];
+  conclusion: string;
+}
+
+export interface CompareReport {
+  command: 'concur compare';
+  version: string;
+  machine: { cpus: number; node: string; platform: string; arch: string };
+  options: { cpuN: number; ioRequests: number; ioLatencyMs: number; workers: number };
+  workloads: WorkloadResult[];
+}
+
+/** The thread or process a sample ran on, as a track name. */
+export function workerOf(sample: Sample, runnerPid: number): string {
+  if (sample.pid !== runnerPid) return `process ${sample.pid}`;
+  return sample.thread === 0 ? 'main thread' : `thread ${sample.thread}`;
+}
+
+/** A model's result from its run (or from why it did not run). */
+export function modelResult(
+  model: { name: ModelName; how: string },
+  outcome: { measure: RunMeasure } | { status: 'unavailable' | 'failed'; reason: string },
+): ModelResult {
+  if (!('measure' in outcome)) {
+    return {
+      model: model.name,
+      how: model.how,
+      status: outcome.status,
+      reason: outcome.reason,
+      wallMs: null,
+      speedup: null,
+      cpuMs: null,
+      parallelism: null,
+      peakRssBytes: null,
+      workers: null,
+      tasks: null,
+    };
+  }
+  const { measure } = outcome;
+  return {
+    model: model.name,
+    how: model.how,
+    status: 'ok',
+    reason: null,
+    wallMs: measure.wallMs,
+    speedup: null,
+    cpuMs: measure.cpuMs,
+    parallelism: measure.cpuMs / measure.wallMs,
+    peakRssBytes: measure.peakRssBytes,
+    workers: new Set(measure.samples.map((s) => workerOf(s, measure.pid))).size,
+    tasks: measure.samples.length,
+  };
+}
+
+type Measured = ModelResult & { wallMs: number; speedup: number; peakRssBytes: number };
+
+function measured(results: readonly ModelResult[]): Measured[] {
+  return results.filter((r): r is Measured => r.status === 'ok' && r.speedup !== null);
+}
+
+/** Fills in speed-ups over sequential and the conclusion. */
+export function finishWorkload(workload: Workload, results: ModelResult[]): WorkloadResult {
+  const sequential = results.find((r) => r.model === 'sequential' && r.wallMs !== null);
+  for (const r of results) {
+    if (r.wallMs !== null && sequential?.wallMs != null) r.speedup = sequential.wallMs / r.wallMs;
+  }
+  return {
+    kind: workload.kind,
+    title: WORKLOAD_TITLES[workload.kind],
+    description: describeWorkload(workload),
+    workload,
+    results,
+    conclusion: conclude(workload.kind, results),
+  };
+}
+
+export const formatMs = (ms: number): string =>
+  ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+export const formatX = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)}×`;
+export const formatMB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
+
+/** One sentence from the numbers: who won, by how much, and why in Node's terms. */
+function conclude(kind: Workload['kind'], results: readonly ModelResult[]): string {
+  const ok = measured(results).filter((r) => r.model !== 'sequential');
+  if (ok.length === 0) return 'nothing to compare: only the sequential run finished';
+  const best = ok.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const parts = [`${best.model} was fastest, ${formatX(best.speedup)} sequential`];
+  if (kind === 'cpu') {
+    if (PARALLEL.includes(best.model) && (best.parallelism ?? 0) > 1.3) {
+      parts[0] += ` with ${formatX(best.parallelism!)} as much CPU time as wall time: JavaScript ran on several cores at once (Node has no GIL)`;
+    }
+  } else if (best.model === 'asyncio') {
+    parts[0] += ' on one thread: a task that waits holds no thread';
+  }
+  const lightest = ok.reduce((a, b) => (b.peakRssBytes < a.peakRssBytes ? b : a));
+  for (const r of ok) {
+    if (r === best) continue;
+    let part = `${r.model} ${formatX(r.speedup)}`;
+    if (kind === 'cpu' && r.model === 'asyncio' && r.speedup < 1.2) {
+      part += ' (one event loop computes one thing at a time)';
+    } else if (r !== lightest && r.peakRssBytes > 1.5 * lightest.peakRssBytes) {
+      part += ` for ${formatX(r.peakRssBytes / lightest.peakRssBytes)} the memory of ${lightest.model}`;
+    }
+    parts.push(part);
+  }
+  let text = parts.length === 1 ? `${parts[0]}.` : `${parts[0]}; ${parts.slice(1).join(', ')}.`;
+  // A compute loop alone on a core shows CPU/wall ≈ 1: less means other programs took turns.
+  const sequential = results.find((r) => r.model === 'sequential' && r.status === 'ok');
+  if (kind === 'cpu' && sequential?.parallelism != null && sequential.parallelism < 0.85) {
+    text += ` (The machine was busy: the sequential run got ${sequential.parallelism.toFixed(1)} of a core.)`;
+  }
+  return text;
+}
+
+/** Lays out rows of cells as aligned columns (first column left, the rest right). */
+export function textTable(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+const dash = '—';
+
+/** The per-workload table rows (header first). */
+export function resultRows(workload: WorkloadResult): string[][] {
+  const header = ['model', 'wall', 'speed-up', 'CPU time', 'CPU/wall', 'peak memory', 'workers'];
+  const rows = workload.results.map((r) =>
+    r.status !== 'ok'
+      ? [r.model, r.status === 'failed' ? 'failed' : 'skipped', dash, dash, dash, dash, dash]
+      : [
+          r.model,
+          formatMs(r.wallMs!),
+          r.speedup === null ? dash : formatX(r.speedup),
+          formatMs(r.cpuMs!),
+          r.parallelism!.toFixed(1),
+          formatMB(r.peakRssBytes!),
+          String(r.workers),
+        ],
+  );
+  return [header, ...rows];
+}
+
+/** The seeds' summary table (seed 000's "core differences"), filled with measured numbers. */
+export function summaryRows(report: CompareReport): string[][] {
+  const models: ModelName[] = ['processes', 'threads', 'asyncio', 'distributed'];
+  const cpu = report.workloads.find((w) => w.kind === 'cpu');
+  const io = report.workloads.find((w) => w.kind === 'io');
+  const shown = models.filter((m) =>
+    report.workloads.some((w) => w.results.some((r) => r.model === m && r.status === 'ok')),
+  );
+  const pick = (w: WorkloadResult | undefined, m: ModelName) =>
+    w?.results.find((r) => r.model === m && r.status === 'ok');
+  const x = (r: ModelResult | undefined) =>
+    r?.speedup == null ? dash : `${formatX(r.speedup)} sequential`;
+  const bestAt = (m: ModelName): string => {
+    const wins = report.workloads.filter((w) => {
+      const ok = measured(w.results);
+      const fastest = Math.min(...ok.map((r) => r.wallMs));
+      const mine = ok.find((r) => r.model === m);
+      return mine !== undefined && mine.wallMs <= fastest * 1.1;
+    });
+    return wins.length === 0 ? dash : wins.map((w) => w.title).join(', ');
+  };
+  return [
+    ['characteristic (measured)', ...shown],
+    ['CPU-bound speed-up', ...shown.map((m) => x(pick(cpu, m)))],
+    [
+      'CPU time / wall (CPU-bound)',
+      ...shown.map((m) => pick(cpu, m)?.parallelism?.toFixed(1) ?? dash),
+    ],
+    ['I/O-bound speed-up', ...shown.map((m) => x(pick(io, m)))],
+    [
+      'peak memory (I/O-bound)',
+      ...shown.map((m) => {
+        const r = pick(io, m);
+        return r?.peakRssBytes == null ? dash : formatMB(r.peakRssBytes);
+      }),
+    ],
+    ['fastest (within 10%) at', ...shown.map(bestAt)],
+  ];
+}
+
+/** The whole text report. */
+export function textReport(report: CompareReport): string[] {
+  const { machine } = report;
+  const lines = [
+    `concur compare — ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool`,
+  ];
+  for (const workload of report.workloads) {
+    lines.push('', `${workload.title}: ${workload.description}`);
+    lines.push(...textTable(resultRows(workload)).map((l) => `  ${l}`));
+    for (const r of workload.results) {
+      if (r.status !== 'ok')
+        lines.push(`  (${r.model} ${r.status === 'failed' ? 'failed' : 'skipped'}: ${r.reason})`);
+    }
+    lines.push(`  → ${workload.conclusion}`);
+  }
+  lines.push('', "The seeds' summary table, measured on this machine:");
+  lines.push(...textTable(summaryRows(report)).map((l) => `  ${l}`));
+  return lines;
+}
+
+/** The machine the numbers come from. */
+export function machine(): CompareReport['machine'] {
+  return {
+    cpus: availableParallelism(),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+  };
+}
