@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'build/',
+      'docs/api/',
       'node_modules/',
       'scripts/',
       'eslint.config.js',

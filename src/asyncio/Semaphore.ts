@@ -36,7 +36,7 @@ export interface SemaphoreStatistics {
  * Python equivalent: `asyncio.Semaphore(value=1)`. `acquire()` resolves to `true`;
  * `locked()` is true when an `acquire()` would wait. `use(fn)` is the twin of
  * `async with semaphore:`. `release()` may be called more often than `acquire()` (the
- * value then grows); use {@link BoundedSemaphore} to catch that mistake.
+ * value then grows); use `BoundedSemaphore` to catch that mistake.
  *
  * Fairness: a newcomer queues behind existing waiters even if permits are available
  * because the woken waiters have not resumed yet.

@@ -218,6 +218,7 @@ export class TaskGroup {
     return `TaskGroup${this.parent === null ? '' : ` of ${this.parent.name}`}`;
   }
 
+  /** How `util.inspect` and `console.log` show the group. */
   [inspect.custom](): string {
     const state = !this.entered
       ? 'new'

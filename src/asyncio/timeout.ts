@@ -154,6 +154,7 @@ export class Timeout {
     }
   }
 
+  /** How `util.inspect` and `console.log` show the timeout. */
   [inspect.custom](): string {
     const when = this.deadline === null ? 'null' : this.deadline.toFixed(3);
     return `<Timeout [${this.state}] when=${when}>`;

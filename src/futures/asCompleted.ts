@@ -101,10 +101,12 @@ export class AsCompletedIterator<T>
     return { done: false, value: f };
   }
 
+  /** `for await`: yields the original futures as they complete. */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** Plain `for`: yields futures of the results, in completion order. */
   *[Symbol.iterator](): Iterator<Future<T>> {
     while (this.left > 0) {
       this.left--;

@@ -58,6 +58,7 @@ export interface ExceptionContext {
   [key: string]: unknown;
 }
 
+/** A loop exception handler: receives what went unobserved (`loop.setExceptionHandler`). */
 export type ExceptionHandler = (context: ExceptionContext) => void;
 
 // setTimeout stores delays in a signed 32-bit int; longer delays fire at once.

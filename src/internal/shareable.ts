@@ -136,7 +136,7 @@ function decodeAt(value: unknown, depth: number): unknown {
 /**
  * Prepares a value holding concur shared primitives (locks, events, queues, `Value`, …)
  * for `postMessage` or `workerData`: each primitive — at the top level, or inside plain
- * arrays and objects up to {@link MAX_DEPTH} levels — becomes its {@link SharedState}.
+ * arrays and objects up to 8 levels (`MAX_DEPTH`) — becomes its {@link SharedState}.
  * Values with nothing to replace come back unchanged (the same object).
  *
  * Only needed with raw `worker_threads`: concur's `Thread` and `ThreadPoolExecutor` do

@@ -130,6 +130,7 @@ export class VirtualClock implements Clock {
     this.live = 0;
   }
 
+  /** `using clock = VirtualClock.install()`: uninstalls the clock at the end of the block. */
   [Symbol.dispose](): void {
     this.uninstall();
   }
@@ -249,6 +250,7 @@ export class VirtualClock implements Clock {
     }
   }
 
+  /** How `util.inspect` and `console.log` show the clock. */
   [inspect.custom](): string {
     return `<VirtualClock now=${this.current} timers=${this.live}${this.installed ? '' : ' uninstalled'}>`;
   }

@@ -13,7 +13,9 @@ import {
 /** The contexts collected so far; `restore()` (or `using`) puts the old handler back. */
 export interface CapturedExceptions {
   readonly contexts: ExceptionContext[];
+  /** Puts the previous exception handler back. */
   restore(): void;
+  /** `using captured = captureExceptions()`: `restore()` at the end of the block. */
   [Symbol.dispose](): void;
 }
 
