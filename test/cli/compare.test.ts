@@ -101,7 +101,7 @@ describe('concur compare --json', () => {
         'every model has a row; distributed only with --connection',
       );
       assert.ok(workload.conclusion.length > 20, workload.conclusion);
-      assert.match(workload.conclusion, /was fastest, [\d.]+× sequential/);
+      assert.match(workload.conclusion, /^\w+ was fastest/);
     }
   });
 

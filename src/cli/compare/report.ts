@@ -120,10 +120,17 @@ const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
 
 /** One sentence from the numbers: who won, by how much, and why in Node's terms. */
 function conclude(kind: Workload['kind'], results: readonly ModelResult[]): string {
-  const ok = measured(results).filter((r) => r.model !== 'sequential');
+  const all = measured(results);
+  const ok = all.filter((r) => r.model !== 'sequential');
   if (ok.length === 0) return 'nothing to compare: only the sequential run finished';
-  const best = ok.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const parts = [`${best.model} was fastest, ${formatX(best.speedup)} sequential`];
+  const best = all.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const parts = [
+    best.model !== 'sequential'
+      ? `${best.model} was fastest, ${formatX(best.speedup)} sequential`
+      : ok.some((r) => PARALLEL.includes(r.model))
+        ? 'sequential was fastest: at this size, starting workers costs more than they save'
+        : 'sequential was fastest',
+  ];
   if (kind === 'cpu') {
     if (PARALLEL.includes(best.model) && (best.parallelism ?? 0) > 1.3) {
       parts[0] += ` with ${formatX(best.parallelism!)} as much CPU time as wall time: JavaScript ran on several cores at once (Node has no GIL)`;
