@@ -129,6 +129,18 @@ describe('concur compare --json', () => {
     }
   });
 
+  test('a report file that cannot be written fails at once, before any run: message, exit 2', async () => {
+    const { code, stdout, stderr } = await concur(
+      'compare',
+      '--html',
+      join(dir, 'no-such-dir', 'r.html'),
+    );
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^concur: cannot write the --html file: ENOENT/);
+    assert.doesNotMatch(stderr, /CPU-bound/, 'no run started');
+  });
+
   test('without --json it prints the tables, the conclusions and the seeds’ summary', async () => {
     const { code, stdout, stderr } = await concur(
       'compare',

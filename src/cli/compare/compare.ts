@@ -47,6 +47,7 @@ export interface CompareOptions {
 class Interrupted extends Error {}
 
 export const INTERRUPTED_EXIT_CODE = 130;
+const USAGE_EXIT_CODE = 2;
 
 /** Runs the comparison; resolves to the exit code. */
 export async function compare(options: CompareOptions): Promise<number> {
@@ -60,6 +61,21 @@ export async function compare(options: CompareOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   let server: LatencyServer | null = null;
   try {
+    // A report file that cannot be written fails now, not after the whole run.
+    for (const [option, file] of [
+      ['--trace', options.trace],
+      ['--html', options.html],
+    ] as const) {
+      if (file === null) continue;
+      try {
+        await writeFile(file, '');
+      } catch (error) {
+        process.stderr.write(
+          `concur: cannot write the ${option} file: ${(error as Error).message}\n`,
+        );
+        return USAGE_EXIT_CODE;
+      }
+    }
     server = await startLatencyServer(options.ioLatencyMs);
     const workloads: Workload[] = [
       { kind: 'cpu', n: options.cpuN, tasks: 4 },
@@ -85,8 +101,7 @@ export async function compare(options: CompareOptions): Promise<number> {
         const label = `${model.name} · ${title}`;
         const reason = await model.unavailable({ connection: options.connection });
         if (reason !== null) {
-          show.start(label, 0);
-          show.end(`skipped (${reason})`);
+          show.skip(label, reason);
           results.push(modelResult(model, { status: 'unavailable', reason }));
           continue;
         }

@@ -12,8 +12,10 @@ export interface Progress {
   start(label: string, total: number): void;
   /** One job finished. */
   tick(): void;
-  /** The run ended; `outcome` is its time or why it did not run. */
+  /** The run ended; `outcome` is its time or how it failed. */
   end(outcome: string): void;
+  /** A run that cannot start here, and why. */
+  skip(label: string, reason: string): void;
 }
 
 type Mode = 'bar' | 'lines' | 'quiet';
@@ -50,6 +52,9 @@ export function progress(mode: Mode, stream: NodeJS.WriteStream = process.stderr
     end(outcome) {
       if (mode === 'bar') stream.write(`\r\x1b[2K  ${label}: ${outcome}\n`);
       else if (mode === 'lines') stream.write(`  ${label}: ${outcome}\n`);
+    },
+    skip(skipped, reason) {
+      if (mode !== 'quiet') stream.write(`  ${skipped}: skipped (${reason})\n`);
     },
   };
 }
