@@ -130,12 +130,12 @@ export async function compare(options: CompareOptions): Promise<number> {
           current = null;
         }
       }
-      report.workloads.push(finishWorkload(workload, results));
+      report.workloads.push(finishWorkload(workload, results, report.machine));
     }
     if (options.trace !== null) {
       await writeFile(options.trace, `${JSON.stringify(traceOf(traced))}\n`);
     }
-    if (options.html !== null) await writeFile(options.html, htmlReport(report));
+    if (options.html !== null) await writeFile(options.html, htmlReport(report, traced));
     if (options.json) options.write(JSON.stringify(report, null, 2));
     else for (const line of textReport(report)) options.write(line);
     const failed = report.workloads.some((w) => w.results.some((r) => r.status === 'failed'));

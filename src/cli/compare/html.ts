@@ -6,11 +6,14 @@
  * @module
  */
 import type { ModelResult, CompareReport, WorkloadResult } from './report.js';
-import { formatMs, formatX, resultRows, summaryRows } from './report.js';
+import { formatMs, formatX, resultRows, summaryRows, workerOf } from './report.js';
+import type { Sample } from './tasks.js';
+import { overlaps, type TracedRun } from './trace.js';
 
 /** Bar colours; the browser test looks for them in a screenshot. */
 export const TIME_COLOUR = '#2f6fde';
 export const SPEEDUP_COLOUR = '#1f9e63';
+const TASK_COLOUR = '#d9822b';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -60,19 +63,69 @@ function barChart(
   );
 }
 
-function section(workload: WorkloadResult): string {
+/**
+ * A timeline of the runs of one workload on a common time scale: a lane per worker, a bar
+ * per task. Bars that overlap in one lane (an event loop juggling requests) are drawn
+ * translucent, so their pile-up shows.
+ */
+function timeline(runs: readonly TracedRun[]): string {
+  if (runs.length === 0) return '';
+  const labelW = 170;
+  const plotW = 560;
+  const laneH = 9;
+  const longest = Math.max(...runs.map((r) => r.measure.wallMs), 1);
+  let y = 24;
+  const parts: string[] = [];
+  for (const run of runs) {
+    const { measure } = run;
+    const lanes = new Map<string, Sample[]>();
+    for (const s of measure.samples) {
+      const worker = workerOf(s, measure.pid);
+      lanes.set(worker, [...(lanes.get(worker) ?? []), s]);
+    }
+    parts.push(`<text x="0" y="${y + 9}" font-weight="bold">${escape(run.model)}</text>`);
+    parts.push(
+      `<text x="${labelW + plotW + 6}" y="${y + 9}">${escape(formatMs(measure.wallMs))}</text>`,
+    );
+    [...lanes.values()].forEach((samples, lane) => {
+      const look = overlaps(samples) ? ' fill-opacity="0.25"' : ' stroke="#fff" stroke-width="0.5"';
+      for (const s of samples) {
+        const x = labelW + ((s.start - measure.startedAt) / longest) * plotW;
+        const w = Math.max(1, ((s.end - s.start) / longest) * plotW);
+        parts.push(
+          `<rect x="${x.toFixed(1)}" y="${y + lane * (laneH + 2)}" width="${w.toFixed(1)}" ` +
+            `height="${laneH}" fill="${TASK_COLOUR}"${look}/>`,
+        );
+      }
+    });
+    parts.push(
+      `<text x="${labelW - 8}" y="${y + 9}" text-anchor="end">${lanes.size} ${lanes.size === 1 ? 'lane' : 'lanes'}</text>`,
+    );
+    y += lanes.size * (laneH + 2) + 14;
+  }
+  const width = labelW + plotW + 70;
+  return (
+    `<svg class="chart" role="img" aria-label="Timeline" width="${width}" height="${y}" ` +
+    `viewBox="0 0 ${width} ${y}" xmlns="http://www.w3.org/2000/svg">` +
+    `<text x="0" y="14" font-weight="bold">Timeline: a lane per thread or process, a bar per task (same scale for every model)</text>` +
+    `${parts.join('')}</svg>`
+  );
+}
+
+function section(workload: WorkloadResult, runs: readonly TracedRun[]): string {
   return `<section>
 <h2>${escape(workload.title)}</h2>
 <p>${escape(workload.description)}</p>
 <div class="charts">${barChart('Wall time (shorter is better)', workload.results, (r) => r.wallMs, formatMs, TIME_COLOUR)}
 ${barChart('Speed-up over sequential (longer is better)', workload.results, (r) => r.speedup, formatX, SPEEDUP_COLOUR)}</div>
+${timeline(runs)}
 ${table(resultRows(workload))}
 <p class="conclusion">→ ${escape(workload.conclusion)}</p>
 </section>`;
 }
 
-/** The HTML page of `report`. */
-export function htmlReport(report: CompareReport): string {
+/** The HTML page of `report`; `runs` (what each run measured) draw the timelines. */
+export function htmlReport(report: CompareReport, runs: readonly TracedRun[]): string {
   const { machine, options } = report;
   return `<!doctype html>
 <html lang="en">
@@ -92,9 +145,16 @@ th:first-child, td:first-child { text-align: left; }
 </head>
 <body>
 <h1>concur compare</h1>
-<p>${machine.cpus} CPU cores · Node ${escape(machine.node)} · ${escape(machine.platform)}/${escape(machine.arch)} ·
+<p>${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start) · Node ${escape(machine.node)} · ${escape(machine.platform)}/${escape(machine.arch)} ·
 ${options.workers} workers per pool · concur ${escape(report.version)}</p>
-${report.workloads.map(section).join('\n')}
+${report.workloads
+  .map((w) =>
+    section(
+      w,
+      runs.filter((r) => r.workload === w.title),
+    ),
+  )
+  .join('\n')}
 <h2>The seeds' summary table, measured</h2>
 ${table(summaryRows(report))}
 </body>

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 
 import type { ModelName } from './models.js';
 import type { RunMeasure } from './runs.js';
@@ -42,7 +42,14 @@ export interface WorkloadResult {
 export interface CompareReport {
   command: 'concur compare';
   version: string;
-  machine: { cpus: number; node: string; platform: string; arch: string };
+  machine: {
+    cpus: number;
+    node: string;
+    platform: string;
+    arch: string;
+    /** 1-minute load average when the comparison started: cores other programs kept busy. */
+    loadAverage: number;
+  };
   options: { cpuN: number; ioRequests: number; ioLatencyMs: number; workers: number };
   workloads: WorkloadResult[];
 }
@@ -96,7 +103,11 @@ function measured(results: readonly ModelResult[]): Measured[] {
 }
 
 /** Fills in speed-ups over sequential and the conclusion. */
-export function finishWorkload(workload: Workload, results: ModelResult[]): WorkloadResult {
+export function finishWorkload(
+  workload: Workload,
+  results: ModelResult[],
+  host: CompareReport['machine'],
+): WorkloadResult {
   const sequential = results.find((r) => r.model === 'sequential' && r.wallMs !== null);
   for (const r of results) {
     if (r.wallMs !== null && sequential?.wallMs != null) r.speedup = sequential.wallMs / r.wallMs;
@@ -107,7 +118,7 @@ export function finishWorkload(workload: Workload, results: ModelResult[]): Work
     description: describeWorkload(workload),
     workload,
     results,
-    conclusion: conclude(workload.kind, results),
+    conclusion: conclude(workload.kind, results, host),
   };
 }
 
@@ -119,17 +130,27 @@ export const formatMB = (bytes: number): string => `${(bytes / 1024 / 1024).toFi
 const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
 
 /** One sentence from the numbers: who won, by how much, and why in Node's terms. */
-function conclude(kind: Workload['kind'], results: readonly ModelResult[]): string {
+function conclude(
+  kind: Workload['kind'],
+  results: readonly ModelResult[],
+  host: CompareReport['machine'],
+): string {
   const all = measured(results);
   const ok = all.filter((r) => r.model !== 'sequential');
   if (ok.length === 0) return 'nothing to compare: only the sequential run finished';
-  const best = all.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const fastest = all.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  // Within 5% of sequential is a tie, and a tie goes to the simplest model.
+  const sequentialRun = all.find((r) => r.model === 'sequential');
+  const best =
+    sequentialRun !== undefined && fastest.wallMs * 1.05 >= sequentialRun.wallMs
+      ? sequentialRun
+      : fastest;
   const parts = [
     best.model !== 'sequential'
       ? `${best.model} was fastest, ${formatX(best.speedup)} sequential`
       : ok.some((r) => PARALLEL.includes(r.model))
-        ? 'sequential was fastest: at this size, starting workers costs more than they save'
-        : 'sequential was fastest',
+        ? 'nothing beat sequential by 5%: at this size, starting workers costs more than they save'
+        : 'nothing beat sequential by 5%',
   ];
   if (kind === 'cpu') {
     if (PARALLEL.includes(best.model) && (best.parallelism ?? 0) > 1.3) {
@@ -151,11 +172,30 @@ function conclude(kind: Workload['kind'], results: readonly ModelResult[]): stri
   }
   let text = parts.length === 1 ? `${parts[0]}.` : `${parts[0]}; ${parts.slice(1).join(', ')}.`;
   // A compute loop alone on a core shows CPU/wall ≈ 1: less means other programs took turns.
-  const sequential = results.find((r) => r.model === 'sequential' && r.status === 'ok');
-  if (kind === 'cpu' && sequential?.parallelism != null && sequential.parallelism < 0.85) {
-    text += ` (The machine was busy: the sequential run got ${sequential.parallelism.toFixed(1)} of a core.)`;
-  }
+  if (kind === 'cpu') text += busyNote(ok, sequentialRun, host);
   return text;
+}
+
+/**
+ * Why a CPU-bound comparison may not show the machine's cores: a compute loop alone on a
+ * core has CPU/wall ≈ 1, so less means other programs took turns; and a pool cannot use
+ * cores that other programs keep busy.
+ */
+function busyNote(
+  others: readonly Measured[],
+  sequential: Measured | undefined,
+  host: CompareReport['machine'],
+): string {
+  const share = sequential?.parallelism;
+  if (share != null && share < 0.85) {
+    return ` (The machine was busy: the sequential run got ${share.toFixed(1)} of a core.)`;
+  }
+  const pools = others.filter((r) => PARALLEL.includes(r.model));
+  const spread = Math.max(0, ...pools.map((r) => r.parallelism ?? 0));
+  if (pools.length > 0 && host.cpus > 1 && spread < 1.3 && host.loadAverage >= 0.75) {
+    return ` (Other programs kept about ${host.loadAverage.toFixed(1)} of the ${host.cpus} cores busy when it started: the pools could not spread out.)`;
+  }
+  return '';
 }
 
 /** Lays out rows of cells as aligned columns (first column left, the rest right). */
@@ -234,7 +274,7 @@ export function summaryRows(report: CompareReport): string[][] {
 export function textReport(report: CompareReport): string[] {
   const { machine } = report;
   const lines = [
-    `concur compare — ${machine.cpus} CPU cores, Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool`,
+    `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool`,
   ];
   for (const workload of report.workloads) {
     lines.push('', `${workload.title}: ${workload.description}`);
@@ -254,6 +294,7 @@ export function textReport(report: CompareReport): string[] {
 export function machine(): CompareReport['machine'] {
   return {
     cpus: availableParallelism(),
+    loadAverage: loadavg()[0]!,
     node: process.version,
     platform: process.platform,
     arch: process.arch,

@@ -34,6 +34,8 @@ export interface RunMeasure {
   cpuMs: number;
   /** Peak resident memory of the runner plus the peak of each child process, bytes. */
   peakRssBytes: number;
+  /** When the clock started (ms since the epoch, as the samples' times). */
+  startedAt: number;
   /** The runner's pid: samples from other pids ran in child processes. */
   pid: number;
   samples: Sample[];

@@ -33,7 +33,8 @@ export interface TraceEvent {
   args?: Record<string, unknown>;
 }
 
-function overlaps(samples: readonly Sample[]): boolean {
+/** True when some of `samples` ran at the same time (on one worker: an event loop). */
+export function overlaps(samples: readonly Sample[]): boolean {
   const sorted = [...samples].sort((a, b) => a.start - b.start);
   return sorted.some((s, i) => i > 0 && s.start < sorted[i - 1]!.end);
 }
