@@ -39,7 +39,7 @@ Options of compare:
   --io-latency <ms>   the local server's latency per request (${DEFAULTS.ioLatencyMs})
   --workers <n>       workers per pool (${DEFAULTS.workers}, like the seeds' four processes)
   --models <list>     comma-separated subset of ${MODEL_NAMES.join(',')}
-  --connection <url>  Redis for the distributed model (workers: concur worker)
+  --connection <url>  Redis for the distributed model (it starts its own worker there)
   --json              print the results as JSON instead of tables
   --trace <file>      write a Trace Event timeline (open in ui.perfetto.dev)
   --html <file>       write a self-contained HTML report with charts

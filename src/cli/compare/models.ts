@@ -6,6 +6,8 @@
  * @module
  */
 import { createTask, gather, run } from '../../asyncio/index.js';
+import { fileURLToPath } from 'node:url';
+
 import type { Executor } from '../../futures/Executor.js';
 import type { Future } from '../../futures/Future.js';
 import { ThreadPoolExecutor } from '../../futures/index.js';
@@ -60,35 +62,47 @@ async function runOn(executor: Executor, jobs: readonly Job[], onDone: () => voi
 
 type ExecutorClass = new (options: Record<string, unknown>) => Executor;
 
+/** What the distributed model uses of `concur/distributed`. */
+interface DistributedModule {
+  DistributedExecutor: ExecutorClass;
+  runWorker(options: {
+    connection: string;
+    queue: string;
+    tasks: string[];
+    concurrency: number;
+    handleSignals: boolean;
+  }): Promise<{ close(): Promise<void> }>;
+}
+
 /**
- * An executor class that may not be in this build (the process pool and the distributed
- * executor land separately): looked up by name so the command builds without them.
+ * A module that may not be in this build (the process pool and the distributed executor
+ * land separately): loaded by URL so that the command builds without them.
  */
-async function optionalExecutor(specifier: string, name: string): Promise<ExecutorClass | null> {
-  let module: Record<string, unknown>;
+async function optionalModule(specifier: string): Promise<Record<string, unknown> | null> {
   try {
-    module = (await import(specifier)) as Record<string, unknown>;
+    return (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null;
     throw error;
   }
-  const found = module[name];
-  return typeof found === 'function' ? (found as ExecutorClass) : null;
 }
 
 const FUTURES = new URL('../../futures/index.js', import.meta.url).href;
 const DISTRIBUTED = new URL('../../distributed/index.js', import.meta.url).href;
+/** The workload tasks, for the distributed workers to import. */
+const TASKS = fileURLToPath(new URL('./tasks.js', import.meta.url));
 
-async function executorModel(
-  specifier: string,
-  className: string,
-  options: (run: RunOptions) => Record<string, unknown>,
-  jobs: readonly Job[],
-  run: RunOptions,
-): Promise<Sample[]> {
-  const Class = await optionalExecutor(specifier, className);
-  if (Class === null) throw new Error(`${className} is not in this build of concur`);
-  return runOn(new Class(options(run)), jobs, run.onDone);
+async function processPool(): Promise<ExecutorClass | null> {
+  const found = (await optionalModule(FUTURES))?.['ProcessPoolExecutor'];
+  return typeof found === 'function' ? (found as ExecutorClass) : null;
+}
+
+async function distributed(): Promise<DistributedModule | null> {
+  const module = await optionalModule(DISTRIBUTED);
+  return typeof module?.['DistributedExecutor'] === 'function' &&
+    typeof module['runWorker'] === 'function'
+    ? (module as unknown as DistributedModule)
+    : null;
 }
 
 /** Every model, in the order of the report. */
@@ -134,28 +148,41 @@ export const MODELS: readonly Model[] = [
     name: 'processes',
     how: 'ProcessPoolExecutor: child processes (concur/futures)',
     unavailable: async () =>
-      (await optionalExecutor(FUTURES, 'ProcessPoolExecutor')) === null
+      (await processPool()) === null
         ? 'ProcessPoolExecutor is not in this build of concur yet'
         : null,
-    run: (jobs, run) =>
-      executorModel(FUTURES, 'ProcessPoolExecutor', (o) => ({ maxWorkers: o.workers }), jobs, run),
+    async run(jobs, { workers, onDone }) {
+      const ProcessPoolExecutor = await processPool();
+      if (ProcessPoolExecutor === null) throw new Error('ProcessPoolExecutor is not in this build');
+      return runOn(new ProcessPoolExecutor({ maxWorkers: workers }), jobs, onDone);
+    },
   },
   {
     name: 'distributed',
-    how: 'DistributedExecutor: workers on Redis (concur/distributed)',
+    how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur/distributed)',
     async unavailable({ connection }) {
       if (connection === null) return 'needs --connection redis://…';
-      return (await optionalExecutor(DISTRIBUTED, 'DistributedExecutor')) === null
+      return (await distributed()) === null
         ? 'DistributedExecutor is not in this build of concur yet'
         : null;
     },
-    run: (jobs, run) =>
-      executorModel(
-        DISTRIBUTED,
-        'DistributedExecutor',
-        (o) => ({ connection: o.connection }),
-        jobs,
-        run,
-      ),
+    async run(jobs, { workers, connection, onDone }) {
+      const module = await distributed();
+      if (module === null || connection === null) throw new Error('no distributed executor');
+      // A queue of its own, so that no other worker takes these jobs and none are left over.
+      const queue = `concur-compare-${process.pid}`;
+      const worker = await module.runWorker({
+        connection,
+        queue,
+        tasks: [TASKS],
+        concurrency: workers,
+        handleSignals: false,
+      });
+      try {
+        return await runOn(new module.DistributedExecutor({ connection, queue }), jobs, onDone);
+      } finally {
+        await worker.close();
+      }
+    },
   },
 ];
