@@ -193,7 +193,7 @@ function busyNote(
   const pools = others.filter((r) => PARALLEL.includes(r.model));
   const spread = Math.max(0, ...pools.map((r) => r.parallelism ?? 0));
   if (pools.length > 0 && host.cpus > 1 && spread < 1.3 && host.loadAverage >= 0.75) {
-    return ` (Other programs kept about ${host.loadAverage.toFixed(1)} of the ${host.cpus} cores busy when it started: the pools could not spread out.)`;
+    return ` (The load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores when it started: other programs held the cores the pools needed.)`;
   }
   return '';
 }
