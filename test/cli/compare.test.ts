@@ -33,6 +33,7 @@ interface Result {
   peakRssBytes: number | null;
   workers: number | null;
   tasks: number | null;
+  answers: string[] | null;
 }
 interface Report {
   command: string;
@@ -108,6 +109,9 @@ describe('concur compare --json', () => {
   test('every model that can run here produced measured numbers', () => {
     for (const workload of report().workloads) {
       const jobs = workload.kind === 'cpu' ? 4 : 12;
+      // Σ n² for n < N = (N − 1)·N·(2N − 1)/6, exact; every page is the same 1,921 characters.
+      const N = 2_000_000n;
+      const answer = workload.kind === 'cpu' ? String(((N - 1n) * N * (2n * N - 1n)) / 6n) : '1921';
       for (const r of workload.results) {
         const label = `${r.model} on ${workload.kind}`;
         if (r.model === 'processes' && !hasProcessPool) {
@@ -117,6 +121,7 @@ describe('concur compare --json', () => {
         }
         assert.equal(r.status, 'ok', `${label}: ${r.reason}`);
         assert.equal(r.tasks, jobs, label);
+        assert.deepEqual(r.answers, [answer], `${label}: every task did the same work`);
         assert.ok(r.wallMs! > 0 && r.cpuMs! > 0 && r.speedup! > 0, label);
         assert.ok(r.peakRssBytes! > 10 * 1024 * 1024, `${label}: peak ${r.peakRssBytes}`);
         const pool = r.model === 'threads' || r.model === 'processes';

@@ -28,6 +28,8 @@ export interface ModelResult {
   /** Distinct threads or processes that ran a job. */
   workers: number | null;
   tasks: number | null;
+  /** The distinct answers the tasks returned (one, when every model did the same work). */
+  answers: string[] | null;
 }
 
 export interface WorkloadResult {
@@ -78,6 +80,7 @@ export function modelResult(
       peakRssBytes: null,
       workers: null,
       tasks: null,
+      answers: null,
     };
   }
   const { measure } = outcome;
@@ -93,6 +96,7 @@ export function modelResult(
     peakRssBytes: measure.peakRssBytes,
     workers: new Set(measure.samples.map((s) => workerOf(s, measure.pid))).size,
     tasks: measure.samples.length,
+    answers: [...new Set(measure.samples.map((s) => s.value))],
   };
 }
 

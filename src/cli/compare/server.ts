@@ -16,7 +16,7 @@ export interface LatencyServer {
   close(): Promise<void>;
 }
 
-/** The page every request gets: 2 KiB, like a small HTML page. */
+/** The page every request gets: about 2 KB, like a small HTML page. */
 const PAGE = Buffer.from(`<!doctype html><title>concur</title>${'<p>concur</p>'.repeat(145)}`);
 
 export async function startLatencyServer(latencyMs: number): Promise<LatencyServer> {
