@@ -132,6 +132,7 @@ export async function compare(options: CompareOptions): Promise<number> {
       }
       report.workloads.push(finishWorkload(workload, results, report.machine));
     }
+    if (interrupted) throw new Interrupted();
     if (options.trace !== null) {
       await writeFile(options.trace, `${JSON.stringify(traceOf(traced))}\n`);
     }
