@@ -30,6 +30,7 @@ interface Result {
   speedup: number | null;
   cpuMs: number | null;
   parallelism: number | null;
+  startupMs: number | null;
   peakRssBytes: number | null;
   workers: number | null;
   tasks: number | null;
@@ -123,6 +124,10 @@ describe('concur compare --json', () => {
         assert.equal(r.tasks, jobs, label);
         assert.deepEqual(r.answers, [answer], `${label}: every task did the same work`);
         assert.ok(r.wallMs! > 0 && r.cpuMs! > 0 && r.speedup! > 0, label);
+        assert.ok(
+          r.startupMs! >= 0 && r.startupMs! < r.wallMs!,
+          `${label}: first task at ${r.startupMs}`,
+        );
         assert.ok(r.peakRssBytes! > 10 * 1024 * 1024, `${label}: peak ${r.peakRssBytes}`);
         const pool = r.model === 'threads' || r.model === 'processes';
         assert.ok(
@@ -156,7 +161,10 @@ describe('concur compare --json', () => {
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^CPU-bound: 4 × sum of n² for n < 2,000,000/m);
     assert.match(stdout, /^I\/O-bound: 12 HTTP requests/m);
-    assert.match(stdout, /model +wall +speed-up +CPU time +CPU\/wall +peak memory +workers/);
+    assert.match(
+      stdout,
+      /model +wall +speed-up +CPU time +CPU\/wall +peak memory +workers +first task at/,
+    );
     assert.match(stdout, /^ {2}asyncio +[\d.]+ m?s +[\d.]+×/m);
     assert.equal(stdout.match(/^ {2}→ /gm)?.length, 2, 'one conclusion per workload');
     assert.match(stdout, /The seeds' summary table, measured/);

@@ -24,6 +24,8 @@ export interface ModelResult {
   cpuMs: number | null;
   /** CPU time / wall time: above 1, work ran on several cores at once. */
   parallelism: number | null;
+  /** From the start of the run to the start of its first task: what starting workers costs. */
+  startupMs: number | null;
   peakRssBytes: number | null;
   /** Distinct threads or processes that ran a job. */
   workers: number | null;
@@ -77,6 +79,7 @@ export function modelResult(
       speedup: null,
       cpuMs: null,
       parallelism: null,
+      startupMs: null,
       peakRssBytes: null,
       workers: null,
       tasks: null,
@@ -93,6 +96,7 @@ export function modelResult(
     speedup: null,
     cpuMs: measure.cpuMs,
     parallelism: measure.cpuMs / measure.wallMs,
+    startupMs: Math.max(0, Math.min(...measure.samples.map((s) => s.start)) - measure.startedAt),
     peakRssBytes: measure.peakRssBytes,
     workers: new Set(measure.samples.map((s) => workerOf(s, measure.pid))).size,
     tasks: measure.samples.length,
@@ -167,6 +171,9 @@ function conclude(
   for (const r of ok) {
     if (r === best) continue;
     let part = `${r.model} ${formatX(r.speedup)}`;
+    if (PARALLEL.includes(r.model) && r.startupMs !== null && r.startupMs > 0.2 * r.wallMs) {
+      part += ` (${formatMs(r.startupMs)} of it starting workers)`;
+    }
     if (kind === 'cpu' && r.model === 'asyncio' && r.speedup < 1.2) {
       part += ' (one event loop computes one thing at a time)';
     } else if (r !== lightest && r.peakRssBytes > 1.5 * lightest.peakRssBytes) {
@@ -217,10 +224,19 @@ const dash = '—';
 
 /** The per-workload table rows (header first). */
 export function resultRows(workload: WorkloadResult): string[][] {
-  const header = ['model', 'wall', 'speed-up', 'CPU time', 'CPU/wall', 'peak memory', 'workers'];
+  const header = [
+    'model',
+    'wall',
+    'speed-up',
+    'CPU time',
+    'CPU/wall',
+    'peak memory',
+    'workers',
+    'first task at',
+  ];
   const rows = workload.results.map((r) =>
     r.status !== 'ok'
-      ? [r.model, r.status === 'failed' ? 'failed' : 'skipped', dash, dash, dash, dash, dash]
+      ? [r.model, r.status === 'failed' ? 'failed' : 'skipped', dash, dash, dash, dash, dash, dash]
       : [
           r.model,
           formatMs(r.wallMs!),
@@ -229,6 +245,7 @@ export function resultRows(workload: WorkloadResult): string[][] {
           r.parallelism!.toFixed(1),
           formatMB(r.peakRssBytes!),
           String(r.workers),
+          formatMs(r.startupMs!),
         ],
   );
   return [header, ...rows];
