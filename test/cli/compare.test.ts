@@ -307,36 +307,54 @@ function processesMarked(marker: string): number[] {
     .map(Number);
 }
 
-describe('concur compare and Ctrl-C', () => {
-  test(
-    'SIGINT during a run stops every worker and exits 130, leaving no child process',
-    { skip: existsSync('/proc') ? false : 'needs /proc to list processes' },
-    async () => {
+/** Starts a long compare whose processes carry `marker`; resolves once its runner is up. */
+async function startLongCompare(marker: string) {
+  const [key, value] = marker.split('=') as [string, string];
+  const model = hasProcessPool ? 'processes' : 'threads';
+  const child = startConcur(
+    ['compare', '--models', model, '--cpu-n', '2000000000', '--workers', '2'],
+    { ...process.env, [key]: value },
+  );
+  child.stdout!.resume();
+  await waitForOutput(child.stderr!, new RegExp(`${model} · CPU-bound: 4 jobs`));
+  // The runner and its workers are up once their processes carry the marker.
+  while (processesMarked(marker).length < 2) await new Promise((r) => setTimeout(r, 20));
+  return child;
+}
+
+/** Waits (a bounded while: the kernel reaps killed processes soon, not at once) until none is left. */
+async function leftovers(marker: string): Promise<number[]> {
+  let left = processesMarked(marker);
+  for (let i = 0; i < 250 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    left = processesMarked(marker);
+  }
+  return left;
+}
+
+describe(
+  'concur compare and Ctrl-C',
+  { skip: existsSync('/proc') ? false : 'needs /proc to list processes' },
+  () => {
+    test('SIGINT during a run stops every worker and exits 130, leaving no child process', async () => {
       const marker = `CONCUR_SIGINT_TEST=${process.pid}-${Date.now()}`;
-      const [key, value] = marker.split('=') as [string, string];
-      const model = hasProcessPool ? 'processes' : 'threads';
-      const child = startConcur(
-        ['compare', '--models', model, '--cpu-n', '2000000000', '--workers', '2'],
-        { ...process.env, [key]: value },
-      );
-      child.stdout!.resume();
+      const child = await startLongCompare(marker);
       try {
-        await waitForOutput(child.stderr!, new RegExp(`${model} · CPU-bound: 4 jobs`));
-        // The runner and its workers are up once their processes carry the marker.
-        while (processesMarked(marker).length < 2) await new Promise((r) => setTimeout(r, 20));
         child.kill('SIGINT');
         assert.equal(await exited(child), 130);
       } finally {
         child.kill('SIGKILL');
         await exited(child);
       }
-      // Killing a process group is immediate but reaping is not: allow the kernel a moment.
-      let left = processesMarked(marker);
-      for (let i = 0; i < 100 && left.length > 0; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        left = processesMarked(marker);
-      }
-      assert.deepEqual(left, [], 'no process of the command is left');
-    },
-  );
-});
+      assert.deepEqual(await leftovers(marker), [], 'no process of the command is left');
+    });
+
+    test('a command killed outright (SIGKILL) still leaves no child process: its runner follows it', async () => {
+      const marker = `CONCUR_SIGKILL_TEST=${process.pid}-${Date.now()}`;
+      const child = await startLongCompare(marker);
+      child.kill('SIGKILL');
+      assert.equal(await exited(child), 'SIGKILL');
+      assert.deepEqual(await leftovers(marker), [], 'no process of the command is left');
+    });
+  },
+);
