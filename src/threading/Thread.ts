@@ -198,12 +198,29 @@ export class Thread<F extends TaskFn = TaskFn> {
     );
     this.channel = channel;
     this.id = channel.threadId;
+    if (!this.isDaemon) channel.ref();
+    live.add(this);
+    this._launch();
+  }
+
+  /**
+   * @internal Sends the target to the started worker. `Timer` delays this until its
+   * interval has passed.
+   */
+  protected _launch(): void {
+    const channel = this.channel!;
     const num = this.num;
     const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
     channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
-    if (!this.isDaemon) channel.ref();
     channel.wake();
-    live.add(this);
+  }
+
+  /**
+   * @internal Ends a started thread whose target was never sent (a cancelled `Timer`):
+   * its worker exits, and `join` resolves once it has.
+   */
+  protected _abandon(): void {
+    this.channel?.stop();
   }
 
   /**

@@ -52,5 +52,6 @@ export {
   QueueShutDown,
 } from '../errors.js';
 export { Thread, type ThreadOptions } from './Thread.js';
+export { Timer, type TimerOptions } from './Timer.js';
 export { currentThread, mainThread, enumerate, activeCount } from './currentThread.js';
 export { setExcepthook, type ExceptHook, type ExceptHookArgs } from './excepthook.js';
