@@ -160,6 +160,19 @@ describe('threading Lock', () => {
       await assert.rejects(waiting, BrokenResourceError);
     }));
 
+  test('wait() on a condition whose lock is broken rejects and leaves no phantom waiter behind', () =>
+    withWorkers(async (workers) => {
+      const lock = new Lock();
+      const cond = new Condition(lock);
+      const held = new Event();
+      const holder = workers.start('hold', { lock, held, exitHolding: true });
+      await held.wait();
+      await holder.exited;
+      // locked() holds (a broken lock counts as held), so wait() gets as far as releasing.
+      await assert.rejects(cond.wait(), BrokenResourceError);
+      assert.equal(cond.statistics().waiters, 0);
+    }));
+
   test('a cancelled acquire holds nothing and the next waiter still gets the lock', () =>
     run(async () => {
       const lock = new Lock();
