@@ -287,13 +287,17 @@ describe('threading Queue', () => {
     }));
 
   // A thread killed while inside a queue's (or barrier's) few-statement guard cannot be
-  // staged through the API, so these tests write the guard word as such a thread would
-  // have left it: owned (tag threadId + 1, state LOCKED) by a thread that is gone.
+  // staged through the API, so these tests take the guard word as such a thread would
+  // have left it: owned (tag threadId + 1, state LOCKED) by a thread that is gone. Taken
+  // with a compare-and-swap once free, never overwritten while a live thread holds it.
   const DEAD_THREAD = 4242;
-  function holdGuardAsDeadThread(primitive: object): void {
+  async function holdGuardAsDeadThread(primitive: object): Promise<void> {
     const shared = encodeShared(primitive) as SharedState;
     const words = new Int32Array(shared.state.words as SharedArrayBuffer);
-    Atomics.store(words, 0, ((DEAD_THREAD + 1) << 2) | 1);
+    await until(
+      () => Atomics.compareExchange(words, 0, 0, ((DEAD_THREAD + 1) << 2) | 1) === 0,
+      'the guard to be free',
+    );
   }
 
   test('a thread dying inside the queue’s guard wakes blocked getters with BrokenResourceError', () =>
@@ -302,7 +306,7 @@ describe('threading Queue', () => {
       const inWorker = workers.start('getOne', { queue: q });
       const here = q.get();
       await until(() => q.statistics().getters === 2, 'both getters to wait');
-      holdGuardAsDeadThread(q);
+      await holdGuardAsDeadThread(q);
       assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
       await assert.rejects(here, BrokenResourceError);
       await assert.rejects(inWorker.result, { name: 'BrokenResourceError' });
@@ -314,7 +318,7 @@ describe('threading Queue', () => {
       const inWorker = workers.start<{ error?: string }>('barrierWait', { barrier, rounds: 1 });
       const here = barrier.wait();
       await until(() => barrier.nWaiting === 2, 'both parties to wait');
-      holdGuardAsDeadThread(barrier);
+      await holdGuardAsDeadThread(barrier);
       assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
       await assert.rejects(here, BrokenResourceError);
       assert.equal((await inWorker.result).error, 'BrokenResourceError');
