@@ -37,7 +37,7 @@ describe('threading Lock', () => {
       lock.release(); // released by the main thread: the worker's second acquire goes through
       assert.equal(await worker.result, true);
       assert.equal(phase.value, 2);
-      lock.release();
+      assert.equal(lock.locked(), false);
     }));
 
   test('a Lock can be released by a thread other than the one that acquired it (LockTests.test_different_thread)', () =>
