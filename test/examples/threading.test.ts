@@ -29,19 +29,15 @@ async function runExample(name: string): Promise<string[]> {
 
 describe('examples/threading/01-two-threads (seed 002 §2)', () => {
   test('two threads with distinct idents work at the same time: the total is the longest, not the sum', async () => {
-    const { idents, intervals, lines } = await twoThreads.main({ quiet: true });
+    const { idents, intervals, elapsedMs, lines } = await twoThreads.main({ quiet: true });
     assert.equal(new Set(idents).size, 2);
     assert.ok(!idents.includes(threadId));
     const [startA, endA] = intervals[0]!;
     const [startB, endB] = intervals[1]!;
     assert.ok(startB < endA && startA < endB, `the threads overlap: ${JSON.stringify(intervals)}`);
-    // The time the threads worked, not the wall time: starting two threads on a busy machine
-    // can take longer than both tasks together (seen at a load average of 12 on 2 cores).
-    const span = Math.max(endA, endB) - Math.min(startA, startB);
-    assert.ok(
-      span < endA - startA + (endB - startB),
-      `the work spans ${span} ms, under the sum of both`,
-    );
+    // The overlap above is what "the total is the longest" means; the wall time itself
+    // depends on the machine (thread start-up), so only its lower bound is checked.
+    assert.ok(elapsedMs >= 300, `total ${elapsedMs} ms covers the longer thread`);
     assert.match(
       lines.at(-1)!,
       /^--- Multithreading example ended, total time: \d+\.\d\d seconds ---$/,
