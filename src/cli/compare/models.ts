@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { createTask, gather, run } from '../../asyncio/index.js';
 import { fileURLToPath } from 'node:url';
 
+import { createTask, gather, run } from '../../asyncio/index.js';
 import type { Executor } from '../../futures/Executor.js';
 import type { Future } from '../../futures/Future.js';
 import { ThreadPoolExecutor } from '../../futures/index.js';
