@@ -147,6 +147,9 @@ th:first-child, td:first-child { text-align: left; }
 <h1>concur compare</h1>
 <p>${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start) · Node ${escape(machine.node)} · ${escape(machine.platform)}/${escape(machine.arch)} ·
 ${options.workers} workers per pool · concur ${escape(report.version)}</p>
+<ul>${(report.workloads[0]?.results ?? [])
+    .map(({ model, how }) => `<li><b>${escape(model)}</b>: ${escape(how)}</li>`)
+    .join('')}</ul>
 ${report.workloads
   .map((w) =>
     section(

@@ -297,6 +297,9 @@ export function textReport(report: CompareReport): string[] {
   const lines = [
     `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool`,
   ];
+  for (const { model, how } of report.workloads[0]?.results ?? []) {
+    lines.push(`  ${model}: ${how}`);
+  }
   for (const workload of report.workloads) {
     lines.push('', `${workload.title}: ${workload.description}`);
     lines.push(...textTable(resultRows(workload)).map((l) => `  ${l}`));
