@@ -132,7 +132,7 @@ export function finishWorkload(
 
 export const formatMs = (ms: number): string =>
   ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
-export const formatX = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)}×`;
+export const formatX = (x: number): string => `${x.toFixed(x < 0.095 ? 2 : x < 10 ? 1 : 0)}×`;
 export const formatMB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
@@ -251,6 +251,15 @@ export function resultRows(workload: WorkloadResult): string[][] {
   return [header, ...rows];
 }
 
+/** The seeds' "applicable scenarios" row (seeds 000/001), for the models they cover. */
+const SEEDS_SAY: Record<ModelName, string> = {
+  sequential: dash,
+  asyncio: 'high-concurrency I/O',
+  threads: 'I/O-bound (GIL)',
+  processes: 'CPU-bound',
+  distributed: dash,
+};
+
 /** The seeds' summary table (seed 000's "core differences"), filled with measured numbers. */
 export function summaryRows(report: CompareReport): string[][] {
   const models: ModelName[] = ['processes', 'threads', 'asyncio', 'distributed'];
@@ -287,7 +296,8 @@ export function summaryRows(report: CompareReport): string[][] {
         return r?.peakRssBytes == null ? dash : formatMB(r.peakRssBytes);
       }),
     ],
-    ['fastest (within 10%) at', ...shown.map(bestAt)],
+    ['the seeds say (Python): for', ...shown.map((m) => SEEDS_SAY[m])],
+    ['measured here: fastest (±10%) at', ...shown.map(bestAt)],
   ];
 }
 
