@@ -84,6 +84,11 @@ export function startRun(request: RunRequest, onProgress: () => void): RunHandle
     result,
     kill() {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      // Windows has no process groups: there the pool's own parent watch ends its workers.
+      if (process.platform === 'win32') {
+        child.kill('SIGKILL');
+        return;
+      }
       try {
         process.kill(-child.pid, 'SIGKILL');
       } catch (error) {
