@@ -65,7 +65,9 @@ async function runRequest(request: RunRequest): Promise<RunMeasure> {
 // group — itself and any pool processes — down with it.
 let finished = false;
 process.once('disconnect', () => {
-  if (!finished) process.kill(-process.pid, 'SIGKILL');
+  if (finished) return;
+  if (process.platform === 'win32') process.exit(1);
+  process.kill(-process.pid, 'SIGKILL');
 });
 
 function finish(message: RunnerMessage): void {
