@@ -1,40 +1,70 @@
 /**
  * `concur demo processes`: the seeds' multiprocessing examples, live — every program in
- * `dist/examples/multiprocessing/` in file order (see demo.ts). The `→` lines are read
- * from the facts the examples share: the PIDs they ran on and how long they took.
+ * `dist/examples/multiprocessing/` in file order (see demo.ts); the children print straight
+ * to the terminal. The examples this module knows get their own `→` lines; any other is
+ * summed up from the facts they share: the PIDs they ran on and the total time.
  *
  * @module
  */
 import { readdirSync } from 'node:fs';
 
-import { demo, examplesDir, overlapLine, runDemos, type Demo, type Print } from './demo.js';
+import { demo, examplesDir, ms, type Demo, runDemos, type Print } from './demo.js';
 
-/** Facts a multiprocessing example may return; each `→` line needs only some of them. */
+/** What a multiprocessing example returns; every field is optional to the summaries. */
 interface ProcessFacts {
   pids?: number[];
-  durationsMs?: number[];
+  exitcodes?: (number | null)[];
   elapsedMs?: number;
 }
 
-function summary({ pids, durationsMs, elapsedMs }: ProcessFacts): string[] {
+function pidLine(pids: readonly number[]): string {
+  const distinct = new Set(pids).size;
+  return distinct === pids.length && !pids.includes(process.pid)
+    ? `${distinct} processes, ${distinct} different PIDs (${pids.join(', ')}), none of them ours (${process.pid}): each has its own memory`
+    : `PIDs ${pids.join(', ')} (ours: ${process.pid})`;
+}
+
+function exitLine(exitcodes: readonly (number | null)[]): string {
+  return exitcodes.every((code) => code === 0)
+    ? 'every child exited with code 0'
+    : `exit codes ${exitcodes.join(', ')}`;
+}
+
+/** Title, seed and `→` lines of the examples this module knows. */
+const KNOWN: Record<
+  string,
+  { title: string; seed: string; summary: (f: ProcessFacts) => string[] }
+> = {
+  '01-sum-of-squares': {
+    title: 'Four processes, four sums of squares at the same time',
+    seed: '000/001 §1 "multiprocessing"',
+    summary: ({ pids = [], exitcodes = [], elapsedMs = 0 }) => [
+      pidLine(pids),
+      exitLine(exitcodes),
+      `total ${ms(elapsedMs)}, process start-up included; Node's threads would compute in ` +
+        'parallel too (no GIL) and start faster — processes buy isolation',
+    ],
+  },
+  '02-two-processes': {
+    title: 'Two processes, each with its own PID',
+    seed: '002 §1 "Multiprocessing"',
+    summary: ({ pids = [], elapsedMs = 0 }) => [
+      pidLine(pids),
+      `total ${ms(elapsedMs)}: close to the longer task (300 ms) plus starting two processes, ` +
+        'not the sum (500 ms)',
+    ],
+  },
+};
+
+function genericSummary({ pids, exitcodes, elapsedMs }: ProcessFacts): string[] {
   const lines: string[] = [];
-  if (pids !== undefined && pids.length > 0) {
-    const distinct = new Set(pids).size;
-    lines.push(
-      distinct === pids.length
-        ? `${distinct} processes, ${distinct} different PIDs (${pids.join(', ')}), none of them ours (${process.pid})`
-        : `PIDs ${pids.join(', ')} (ours: ${process.pid})`,
-    );
-  }
-  if (elapsedMs !== undefined && durationsMs !== undefined && durationsMs.length > 1) {
-    lines.push(overlapLine(elapsedMs, durationsMs));
-  } else if (elapsedMs !== undefined) {
-    lines.push(`total ${elapsedMs.toFixed(0)} ms`);
-  }
+  if (pids !== undefined && pids.length > 0) lines.push(pidLine(pids));
+  if (exitcodes !== undefined && exitcodes.length > 0) lines.push(exitLine(exitcodes));
+  if (elapsedMs !== undefined) lines.push(`total ${ms(elapsedMs)}`);
   return lines;
 }
 
-/** Title of an example from its file name: `01-sum-squares` → "sum squares". */
+/** Title of an example from its file name: `03-pool-map` → "pool map". */
 const titleOf = (name: string): string => name.replace(/^\d+-/, '').replace(/-/g, ' ');
 
 /** The multiprocessing demos found in the build, or null when there are none yet. */
@@ -51,15 +81,16 @@ export function processDemos(): Demo[] | null {
     .sort()
     .map((name) => name.replace(/\.js$/, ''));
   if (examples.length === 0) return null;
-  return examples.map((example) =>
-    demo<ProcessFacts>('multiprocessing', {
-      title: titleOf(example),
-      seed: '000–003 multiprocessing',
+  return examples.map((example) => {
+    const known = KNOWN[example];
+    return demo<ProcessFacts>('multiprocessing', {
+      title: known?.title ?? titleOf(example),
+      seed: known?.seed ?? '000–003 multiprocessing',
       example,
       live: true,
-      summary,
-    }),
-  );
+      summary: known?.summary ?? genericSummary,
+    });
+  });
 }
 
 /** Runs every multiprocessing demo; false when none is built. */
@@ -68,6 +99,7 @@ export async function runProcessDemos(seed: number, write: Print): Promise<boole
   if (demos === null) return false;
   const intro = [
     `concur demo processes — the seeds' multiprocessing examples, live (child processes)`,
+    '(durations scaled down: 1 s in the seeds → 100 ms)',
   ];
   await runDemos(intro, demos, seed, write);
   return true;
