@@ -126,6 +126,10 @@ describe('concur demo processes and all', () => {
       assert.equal(outcome.code, 0, outcome.stderr);
       assert.match(outcome.stdout, /^concur demo processes/);
       assert.doesNotMatch(outcome.stdout, /undefined|NaN/);
+      // Every example's children ran in processes of their own, as their PIDs show.
+      const pidLines = [...outcome.stdout.matchAll(/→ (\d+) processes, (\d+) different PIDs/g)];
+      assert.ok(pidLines.length > 0, 'the PIDs are reported');
+      for (const [, n, distinct] of pidLines) assert.equal(distinct, n);
     } else {
       assert.equal(outcome.code, 2);
       assert.equal(outcome.stdout, '');
