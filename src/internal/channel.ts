@@ -28,6 +28,11 @@ export interface ChannelInit {
   daemon: boolean;
   /** The initializer to run before any task: task number, definition, arguments. */
   initializer: [num: number, def: TaskDef, args: unknown[]] | null;
+  /**
+   * A worker process that runs one target (`Process`) rather than pool tasks: it prints
+   * the target's error, if any, and exits (code 1 after an error, else 0) once it settled.
+   */
+  single?: boolean;
   /** Heap limits for a thread worker. */
   resourceLimits?: import('node:worker_threads').ResourceLimits | undefined;
 }

@@ -18,7 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
 import { strippedExecArgv } from './execArgv.js';
-import { IDENTITY_ENV } from './processInfo.js';
+import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
@@ -31,16 +31,14 @@ const TERM_GRACE_MS = 1000;
 
 let execArgv: string[] | null = null;
 
-/** Starts a child process; `events.exit` follows when it has ended. */
-export function spawnChild(init: { name: string; daemon: boolean }): ChildProcess {
+/** Forks a child running processMain.ts, telling it its identity. */
+function spawnChild(init: ChannelInit): ChildProcess {
   execArgv ??= strippedExecArgv() ?? process.execArgv;
+  const childIdentity = { name: init.name, daemon: init.daemon, parentName: identity.name };
   return fork(processMain, [], {
     serialization: 'advanced',
     execArgv,
-    env: {
-      ...process.env,
-      [IDENTITY_ENV]: JSON.stringify({ name: init.name, daemon: init.daemon }),
-    },
+    env: { ...process.env, [IDENTITY_ENV]: JSON.stringify(childIdentity) },
   });
 }
 
@@ -65,7 +63,7 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     exited = true;
     events.exit(exitCode, fatal, signal);
   });
-  child.send([INIT, init.initializer]);
+  child.send([INIT, init.initializer, init.single === true]);
   const unref = (): void => {
     child.unref();
     child.channel?.unref();

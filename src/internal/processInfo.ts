@@ -14,6 +14,8 @@ export interface ProcessIdentity {
   daemon: boolean;
   /** The parent's pid when this is a concur child, else `null`. */
   parentPid: number | null;
+  /** The parent's name when this is a concur child, else `null`. */
+  parentName: string | null;
 }
 
 /** The environment variable that carries a child's identity. */
@@ -21,10 +23,17 @@ export const IDENTITY_ENV = 'CONCUR_PROCESS';
 
 function readIdentity(): ProcessIdentity {
   const raw = process.env[IDENTITY_ENV];
-  if (raw === undefined) return { name: 'MainProcess', daemon: false, parentPid: null };
+  if (raw === undefined || process.send === undefined) {
+    return { name: 'MainProcess', daemon: false, parentPid: null, parentName: null };
+  }
   delete process.env[IDENTITY_ENV];
-  const parsed = JSON.parse(raw) as { name: string; daemon: boolean };
-  return { name: parsed.name, daemon: parsed.daemon, parentPid: process.ppid };
+  const parsed = JSON.parse(raw) as { name: string; daemon: boolean; parentName: string };
+  return {
+    name: parsed.name,
+    daemon: parsed.daemon,
+    parentPid: process.ppid,
+    parentName: parsed.parentName,
+  };
 }
 
 /** This process's identity. */

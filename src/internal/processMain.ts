@@ -21,11 +21,25 @@
  *
  * @module
  */
-import { identity } from './processInfo.js';
+import { inspect } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
+import type { SerializedError } from '../errors.js';
+import { identity } from './processInfo.js';
+
 import { serializeError } from './codec.js';
-import { FATAL, INIT, INIT_FAILED, READY, RUN, STARTED } from './protocol.js';
+import {
+  FATAL,
+  INIT,
+  INIT_FAILED,
+  READY,
+  RESULTS,
+  RUN,
+  STARTED,
+  ST_ERROR,
+  ST_LOCAL,
+  ST_THROWN,
+} from './protocol.js';
 import type { TaskDef } from './taskRef.js';
 import { WorkerRuntime } from './workerRuntime.js';
 
@@ -61,9 +75,12 @@ function main(): void {
   let started = 0;
   let reported = 0;
   let stopping = false;
+  let single = false;
 
   const runtime = new WorkerRuntime({
     post(message) {
+      // A single target's answer is not wanted: print its error, then end as Python does.
+      if (single && message[0] === RESULTS) return endSingle(message);
       // Transfer lists do not apply between processes: the values are copied.
       if (process.connected) process.send!(message);
     },
@@ -74,17 +91,36 @@ function main(): void {
       }
     },
     idle() {},
-    stop() {
-      stopping = true;
-      // Let the console output drain, tell the exact count, then exit once it is sent.
-      let pending = 2;
-      const done = (): void => {
-        if (--pending === 0) send([STARTED, started], () => process.exit(0));
-      };
-      process.stdout.write('', done);
-      process.stderr.write('', done);
-    },
+    stop,
   });
+
+  function stop(): void {
+    stopping = true;
+    // Let the console output drain, tell the exact count, then exit once it is sent.
+    let pending = 2;
+    const done = (): void => {
+      if (--pending === 0) send([STARTED, started], () => process.exit());
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
+  }
+
+  /** The target of a `Process` settled (`answer`: its RESULTS message): report and end. */
+  function endSingle(answer: unknown[]): void {
+    const status = answer[2] as number;
+    if (status === ST_ERROR || status === ST_THROWN || status === ST_LOCAL) {
+      const value = answer[3];
+      const shown =
+        status === ST_ERROR
+          ? ((value as SerializedError).stack ?? String((value as SerializedError).message))
+          : status === ST_LOCAL
+            ? String((value as unknown[])[1])
+            : inspect(value);
+      process.stderr.write(`Process ${identity.name}:\n${shown}\n`);
+      process.exitCode = 1;
+    }
+    stop();
+  }
 
   // A task that calls process.exit(), or an error nobody caught, ends the process: send
   // the results of the tasks that did finish and the exact count first, so that only the
@@ -107,6 +143,7 @@ function main(): void {
   };
   process.on('message', (message: unknown[]) => {
     if (message[0] === INIT) {
+      single = message[2] === true;
       void initialize(message[1] as [number, TaskDef, unknown[]] | null);
     } else if (backlog !== null) {
       backlog.push(message);

@@ -149,6 +149,15 @@ const surface: Record<string, string[]> = {
     'markOwnerDead',
     'setExcepthook',
   ],
+  'concur/multiprocessing': [
+    'InvalidStateError',
+    'Process',
+    'SerializationError',
+    'activeChildren',
+    'cpuCount',
+    'currentProcess',
+    'parentProcess',
+  ],
   'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
 
