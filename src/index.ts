@@ -31,6 +31,7 @@ export {
   FIRST_EXCEPTION,
   ALL_COMPLETED,
   ThreadPoolExecutor,
+  ProcessPoolExecutor,
   defineTask,
   taskSignal,
   transfer,

@@ -52,7 +52,7 @@ import {
   ST_OK_SHARED,
   ST_SKIPPED,
 } from './protocol.js';
-import { crashError, failureOf, taskLabel } from './results.js';
+import { crashError, describeEnd, failureOf, taskLabel, type WorkerEnd } from './results.js';
 import { decodeShared, encodeShared } from './shareable.js';
 import { taskDef, taskNumber, type TaskDef } from './taskRef.js';
 
@@ -83,6 +83,10 @@ export interface PoolConfig {
   taskTimeout: number;
   /** How long an aborted task may keep its worker before the worker is terminated. */
   cancelGraceMs: number;
+  /** A worker exits and is replaced after this many tasks (default: never). */
+  maxTasksPerWorker?: number;
+  /** Whether workers are other processes (shared memory cannot reach them). */
+  crossProcess?: boolean;
   /** Whether self-contained functions may be sent by source. */
   allowSource: boolean;
   /** Worker names are `${namePrefix}_${n}`. */
@@ -150,14 +154,16 @@ export class Pool implements PoolFutureOwner {
   private closed: Promise<void> | null = null;
   private resolveClosed: (() => void) | null = null;
   private readonly initializer: [number, TaskDef, unknown[]] | null;
+  private readonly maxTasks: number;
 
   constructor(private readonly config: PoolConfig) {
+    this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
       config.taskTimeout === Infinity ? null : new Deadlines(config.taskTimeout, this.expire);
     if (config.initializer !== null) {
       const num = taskNumber(config.initializer.task, config.allowSource);
       const args = config.initializer.args;
-      const problem = checkCloneable(args, 'the initargs');
+      const problem = checkCloneable(args, 'the initargs', config.crossProcess);
       if (problem !== null) throw problem;
       this.initializer = [num, taskDef(num), encodeShared(args) as unknown[]];
     } else {
@@ -188,7 +194,11 @@ export class Pool implements PoolFutureOwner {
         (typeof arg === 'object' || typeof arg === 'function' || typeof arg === 'symbol')
       ) {
         // Not plain primitives: check the whole list once (primitives are never walked).
-        const problem = checkCloneable(args, `the arguments of ${taskLabel(num)}`);
+        const problem = checkCloneable(
+          args,
+          `the arguments of ${taskLabel(num)}`,
+          this.config.crossProcess,
+        );
         if (problem !== null) {
           future._args = null;
           future._extra = null;
@@ -246,7 +256,9 @@ export class Pool implements PoolFutureOwner {
       for (const worker of this.workers) {
         if (worker.stopping) continue;
         const window = worker.ready && !growing ? this.window : 1;
-        const room = (window < share ? window : share) - worker.inFlight;
+        let room = (window < share ? window : share) - worker.inFlight;
+        // A worker near its maxTasksPerWorker takes only what it has left.
+        if (this.maxTasks - worker.seq < room) room = this.maxTasks - worker.seq;
         if (room <= 0) continue;
         // The least busy worker first (an idle one before a busy one), a ready one on a tie.
         if (
@@ -285,7 +297,8 @@ export class Pool implements PoolFutureOwner {
       },
       {
         message: (message) => this.onMessage(worker, message),
-        exit: (exitCode, error) => this.onExit(worker, exitCode, error),
+        exit: (exitCode, error, signal) =>
+          this.onExit(worker, { exitCode, signal, kind: worker.channel.kind }, error),
       },
     );
     worker.idleSince = performance.now();
@@ -449,7 +462,11 @@ export class Pool implements PoolFutureOwner {
       this.measure((now - since) / n);
     }
     worker.lastResults = now;
-    if (worker.inFlight === 0) this.becameIdle(worker, now);
+    if (worker.inFlight === 0) {
+      if (worker.seq >= this.maxTasks)
+        this.stop(worker); // its replacement starts on demand
+      else this.becameIdle(worker, now);
+    }
     if (this.queued > 0) this.dispatchAll();
     else if (this.state !== OPEN) this.maybeClose();
   }
@@ -529,18 +546,19 @@ export class Pool implements PoolFutureOwner {
   // -------------------------------------------------------------------------------------
   // Workers ending
 
-  private onExit(worker: PoolWorker, exitCode: number, error: unknown): void {
+  private onExit(worker: PoolWorker, end: WorkerEnd, error: unknown): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    markOwnerDead(worker.threadId);
-    if (worker.inFlight > 0) this.settleOrphans(worker, exitCode, error);
+    // (Shared-memory locks can be held by threads only.)
+    if (end.kind === 'thread') markOwnerDead(worker.threadId);
+    if (worker.inFlight > 0) this.settleOrphans(worker, end, error);
     if (!worker.ready && !worker.stopping && this.state !== BROKEN) {
       // It died before it could run anything: the initializer or the bootstrap failed.
-      const reason =
-        error instanceof Error ? error : new Error(`the worker exited with code ${exitCode}`);
+      const how = describeEnd(end);
+      const reason = error instanceof Error ? error : new Error(`the worker ${how}`);
       this.breakPool(
         new BrokenExecutor(
-          `A worker of the ${this.config.kind} exited with code ${exitCode} before it was ready, the ${this.config.kind} is not usable anymore`,
+          `A worker of the ${this.config.kind} ${how} before it was ready, the ${this.config.kind} is not usable anymore`,
           { cause: reason },
         ),
       );
@@ -550,7 +568,7 @@ export class Pool implements PoolFutureOwner {
   }
 
   /** Fails the tasks that started on a dead worker; requeues those that never did. */
-  private settleOrphans(worker: PoolWorker, exitCode: number, error: unknown): void {
+  private settleOrphans(worker: PoolWorker, end: WorkerEnd, error: unknown): void {
     const started = worker.channel.started();
     const requeue: PoolFuture<unknown>[] = [];
     const slots = this.slots;
@@ -575,7 +593,7 @@ export class Pool implements PoolFutureOwner {
         continue;
       }
       this.failed++;
-      future._finishWith(false, crashError(future._num, exitCode, error, worker.recycleReason));
+      future._finishWith(false, crashError(future._num, end, error, worker.recycleReason));
     }
     this.running -= worker.inFlight;
     worker.inFlight = 0;
@@ -642,10 +660,20 @@ export class Pool implements PoolFutureOwner {
     return wait ? this.closed : Promise.resolve();
   }
 
-  /** Cancels queued futures and terminates every worker: running tasks end cancelled. */
-  terminateWorkers(): Promise<void> {
+  /**
+   * Cancels queued futures and terminates every worker (`kill`: a process worker with
+   * SIGKILL at once): running tasks end cancelled.
+   */
+  terminateWorkers(kill = false): Promise<void> {
     const closed = this.shutdown(false, true);
-    for (const worker of this.workers) this.stop(worker, true);
+    for (const worker of this.workers) {
+      if (kill && !worker.stopping && worker.channel.kill !== undefined) {
+        worker.stopping = true;
+        worker.channel.kill();
+      } else {
+        this.stop(worker, true);
+      }
+    }
     void closed;
     return this.closed!;
   }
