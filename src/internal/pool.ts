@@ -131,6 +131,8 @@ function clearGrace(future: PoolFuture<unknown>): void {
 /** The engine of a worker pool. */
 export class Pool implements PoolFutureOwner {
   private state = OPEN;
+  /** Set by terminateWorkers(): tasks on dying workers end cancelled, none is requeued. */
+  private terminating = false;
   private brokenError: BrokenExecutor | null = null;
   private readonly queue = new Deque<PoolFuture<unknown>>();
   /** Live (not cancelled) futures in `queue`. */
@@ -581,6 +583,15 @@ export class Pool implements PoolFutureOwner {
       future._worker = null;
       clearGrace(future);
       if (future._state !== RUNNING) continue;
+      if (this.terminating) {
+        // terminateWorkers(): nothing is requeued, started or not (a requeued task would
+        // start a fresh worker and keep the terminated pool alive).
+        future._args = null;
+        future._extra = null;
+        this.cancelled++;
+        future._setCancelled('the worker was terminated by terminateWorkers()');
+        continue;
+      }
       if (future._seq >= started && this.state !== BROKEN) {
         requeue.push(future);
         continue;
@@ -665,6 +676,7 @@ export class Pool implements PoolFutureOwner {
    * SIGKILL at once): running tasks end cancelled.
    */
   terminateWorkers(kill = false): Promise<void> {
+    this.terminating = true;
     const closed = this.shutdown(false, true);
     for (const worker of this.workers) {
       if (kill && !worker.stopping && worker.channel.kill !== undefined) {

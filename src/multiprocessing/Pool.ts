@@ -11,7 +11,7 @@ import { Future } from '../futures/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
 import { argTypeError, checkInteger, show } from '../internal/validate.js';
 import { AsyncResult, type AsyncCallbacks } from './AsyncResult.js';
-import { cpuCount } from './cpuCount.js';
+import { cpuCount } from './currentProcess.js';
 
 /** Options of {@link Pool}. */
 export interface PoolOptions {
@@ -178,7 +178,9 @@ export class Pool {
   ): AsyncGenerator<TaskResult<F>, void, undefined> {
     this.#checkRunning();
     checkInteger('chunksize', chunksize, 1);
-    return this.#executor.map(task, iterable as Iterable<Parameters<F>[0]>, { chunksize });
+    return this.#executor.map(task as TaskFn, iterable as Iterable<unknown>, {
+      chunksize,
+    }) as AsyncGenerator<TaskResult<F>, void, undefined>;
   }
 
   /**
@@ -249,7 +251,7 @@ export class Pool {
   }
 
   #list<T>(what: string, iterable: Iterable<T>): T[] {
-    if (iterable == null || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function') {
+    if (typeof (iterable as Partial<Iterable<T>> | null)?.[Symbol.iterator] !== 'function') {
       throw argTypeError(`${what} needs an iterable of items, got ${show(iterable)}`);
     }
     return Array.from(iterable);
@@ -268,7 +270,12 @@ export class Pool {
     options: MapAsyncOptions<R[]> | undefined,
   ): AsyncResult<R[]> {
     const chunksize = this.#chunksize(n, options?.chunksize);
-    return new AsyncResult(this.#chunk(task, argColumns, chunksize) as Future<R[]>, options);
+    if (n === 0) {
+      const none = new Future<R[]>();
+      none.setResult([]);
+      return new AsyncResult(none, options);
+    }
+    return new AsyncResult(this.#chunk<R>(task, argColumns, chunksize), options);
   }
 
   /** Runs a whole list (given as argument columns) and gathers its results in order. */

@@ -12,4 +12,6 @@
  */
 export { Process, type ProcessOptions } from './Process.js';
 export { currentProcess, parentProcess, activeChildren, cpuCount } from './currentProcess.js';
+export { Pool, type PoolOptions, type MapAsyncOptions } from './Pool.js';
+export { AsyncResult, type AsyncCallbacks } from './AsyncResult.js';
 export { InvalidStateError, SerializationError } from '../errors.js';
