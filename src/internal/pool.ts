@@ -43,6 +43,7 @@ import {
   ABORT,
   ABORT_CANCEL,
   ABORT_TIMEOUT,
+  CTL_CHUNK,
   CTL_SHARED,
   INIT_FAILED,
   READY,
@@ -180,13 +181,22 @@ export class Pool implements PoolFutureOwner {
   // -------------------------------------------------------------------------------------
   // Submitting
 
-  /** Queues `task(...args)`; the future settles when a worker has run it. */
-  submit<T>(task: unknown, args: unknown[], transfer: readonly Transferable[] | null): Future<T> {
+  /**
+   * Queues `task(...args)`; the future settles when a worker has run it. With `chunk`,
+   * `args` is `[arity, values]` (see CTL_CHUNK) and the future settles to the list of
+   * results.
+   */
+  submit<T>(
+    task: unknown,
+    args: unknown[],
+    transfer: readonly Transferable[] | null,
+    chunk = false,
+  ): Future<T> {
     if (this.state !== OPEN || processExiting) throw this.closedError();
     const num = taskNumber(task, this.config.allowSource);
     const future = new PoolFuture<T>(this, num, args);
     if (transfer !== null) extraOf(future).transfer = transfer;
-    let ctl = future._ctl;
+    let ctl = chunk ? future._ctl | CTL_CHUNK : future._ctl;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i];
       if (

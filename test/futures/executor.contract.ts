@@ -161,6 +161,24 @@ export function executorContract(contract: ExecutorContract): void {
         assert.throws(() => executor.map(add1, inputs, { chunksize: 0 }), RangeError);
       }));
 
+    test('map with a chunksize zips several iterables, awaits async tasks, and throws a failing item’s error when its chunk is reached (A.3 #2, #3)', () =>
+      using({ maxWorkers: 2 }, async (executor) => {
+        const zipped = executor.map(mul, [1, 2, 3, 4, 5], [10, 20, 30, 40], { chunksize: 3 });
+        assert.deepEqual(await collect(zipped), [10, 40, 90, 160]);
+        assert.deepEqual(
+          await collect(executor.map(later, [1, 2, 3, 4, 5], { chunksize: 2 })),
+          [1, 2, 3, 4, 5],
+        );
+        const seen: number[] = [];
+        await assert.rejects(async () => {
+          const failing = executor.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], {
+            chunksize: 2,
+          });
+          for await (const value of failing) seen.push(value);
+        }, RemoteError);
+        assert.deepEqual(seen, [1, 2, 3, 4]);
+      }));
+
     test('map yields the results before a failing item, then throws that item’s error when it is reached (A.3 #3, test_map_exception)', () =>
       using({ maxWorkers: 2 }, async (executor) => {
         const seen: number[] = [];
