@@ -31,7 +31,6 @@ const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.
 /** Each benchmark: modes to run (the first is concur), the metric, and what it targets. */
 const pool = (lib, bench, n) => [node, 'bench/pool.mjs', lib, bench, ...(n ? [n] : [])];
 const py = (bench, n) => ['python3', 'bench/python/pool.py', bench, ...(n ? [n] : [])];
-const procs = (lib, bench, n) => [node, 'bench/process-pool.mjs', lib, bench, ...(n ? [n] : [])];
 const pyProcs = (bench, n) => ['python3', 'bench/python/process_pool.py', bench, ...(n ? [n] : [])];
 
 const benchmarks = [
@@ -85,10 +84,13 @@ const benchmarks = [
     metric: 'speedup',
     unit: '× sequential',
     modes: [
-      { name: 'concur', cmd: procs('concur', 'p3', String(quick ? 20_000_000 : 200_000_000)) },
+      {
+        name: 'concur',
+        cmd: pool('concur-process', 'p3', String(quick ? 20_000_000 : 200_000_000)),
+      },
       {
         name: 'workerpool (process)',
-        cmd: procs('workerpool', 'p3', String(quick ? 20_000_000 : 200_000_000)),
+        cmd: pool('workerpool-process', 'p3', String(quick ? 20_000_000 : 200_000_000)),
       },
       hasPython && { name: 'Python processes (n=2·10⁶)', cmd: pyProcs('p3', '2000000') },
     ],
@@ -99,8 +101,8 @@ const benchmarks = [
     metric: 'perSec',
     unit: 'tasks/s',
     modes: [
-      { name: 'concur', cmd: procs('concur', 'p4', N(20_000)) },
-      { name: 'workerpool (process)', cmd: procs('workerpool', 'p4', N(20_000)) },
+      { name: 'concur', cmd: pool('concur-process', 'p1', N(20_000)) },
+      { name: 'workerpool (process)', cmd: pool('workerpool-process', 'p1', N(20_000)) },
       hasPython && { name: 'Python ProcessPoolExecutor', cmd: pyProcs('p4', N(20_000)) },
     ],
   },
@@ -110,7 +112,7 @@ const benchmarks = [
     metric: 'perSec',
     unit: 'tasks/s',
     modes: [
-      { name: 'concur', cmd: procs('concur', 'p5', N(100_000)) },
+      { name: 'concur', cmd: pool('concur-process', 'p5', N(100_000)) },
       hasPython && { name: 'Python ProcessPoolExecutor', cmd: pyProcs('p5', N(100_000)) },
     ],
   },

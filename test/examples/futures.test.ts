@@ -5,16 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../fixtures/children.js';
 import * as threadPoolAsCompleted from '../../examples/futures/01-thread-pool-as-completed.js';
 import * as processPoolAsCompleted from '../../examples/futures/02-process-pool-as-completed.js';
-
-// The test runner loads the leak check into this process (`--import …/setup.js`); worker
-// processes inherit execArgv and must not load the test harness.
-for (let i = process.execArgv.length - 2; i >= 0; i--) {
-  if (process.execArgv[i] === '--import' && process.execArgv[i + 1]!.endsWith('setup.js')) {
-    process.execArgv.splice(i, 2);
-  }
-}
 
 describe('examples/futures/01-thread-pool-as-completed (seed 004)', () => {
   test('every page downloads with its length, and the missing one takes the error branch', async () => {

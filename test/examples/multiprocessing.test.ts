@@ -9,19 +9,12 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import '../fixtures/children.js';
 import * as sumOfSquares from '../../examples/multiprocessing/01-sum-of-squares.js';
 import * as twoProcesses from '../../examples/multiprocessing/02-two-processes.js';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-// The test runner loads the leak check into this process (`--import …/setup.js`); child
-// processes inherit execArgv and must not load the test harness.
-for (let i = process.execArgv.length - 2; i >= 0; i--) {
-  if (process.execArgv[i] === '--import' && process.execArgv[i + 1]!.endsWith('setup.js')) {
-    process.execArgv.splice(i, 2);
-  }
-}
 
 /** Runs a compiled example as a program and returns its stdout lines. */
 async function runExample(name: string): Promise<string[]> {
