@@ -179,6 +179,30 @@ export function executorContract(contract: ExecutorContract): void {
         assert.deepEqual(seen, [1, 2, 3, 4]);
       }));
 
+    test('leaving a chunked map early stops it: the input is closed and the iterator is done', () =>
+      using({ maxWorkers: 2 }, async (executor) => {
+        let closed = false;
+        function* numbers(): Generator<number> {
+          try {
+            for (let i = 0; ; i++) yield i;
+          } finally {
+            closed = true;
+          }
+        }
+        const iterator = executor.map(add1, numbers(), { chunksize: 10, buffersize: 2 });
+        const seen: number[] = [];
+        for await (const value of iterator) {
+          seen.push(value);
+          if (value === 15) break;
+        }
+        assert.deepEqual(
+          seen,
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        );
+        assert.equal(closed, true);
+        assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+      }));
+
     test('map yields the results before a failing item, then throws that item’s error when it is reached (A.3 #3, test_map_exception)', () =>
       using({ maxWorkers: 2 }, async (executor) => {
         const seen: number[] = [];
