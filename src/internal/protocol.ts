@@ -43,7 +43,13 @@ export const FATAL = 8;
 export const CTL_SHARED = 1;
 /** `ctl` flag: the result is not wanted (a `Thread` target); send `undefined`. */
 export const CTL_DISCARD = 2;
-export const CTL_SHIFT = 2;
+/**
+ * `ctl` flag: the arguments are `arity, values` — a chunk of calls whose arguments follow
+ * one another in `values`, `arity` per call; run the task on each and answer the list of
+ * results (`Executor.map` with a `chunksize`).
+ */
+export const CTL_CHUNK = 4;
+export const CTL_SHIFT = 3;
 
 /** Result status: `value` is the result. */
 export const ST_OK = 0;

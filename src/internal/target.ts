@@ -10,10 +10,9 @@
  * @module
  */
 import type { TaskFn } from '../futures/Executor.js';
-import { checkCloneable } from './codec.js';
 import { callLater } from './loop.js';
 import { CTL_DISCARD, CTL_SHARED, CTL_SHIFT, RUN } from './protocol.js';
-import { encodeShared } from './shareable.js';
+import { encodeArgs } from './taskArgs.js';
 import { taskDef, taskNumber } from './taskRef.js';
 import { argTypeError, checkDuration, show } from './validate.js';
 
@@ -70,9 +69,8 @@ export function prepareTarget(
     );
   }
   const num = taskNumber(target, true);
-  const problem = checkCloneable(args, `the ${kind} args`, crossProcess);
-  if (problem !== null) throw problem;
-  const encoded = encodeShared(args) as unknown[];
+  const encoded = encodeArgs(args, num, `the ${kind} args`, crossProcess);
+  if (!Array.isArray(encoded)) throw encoded;
   return { num, args: encoded, shared: encoded !== args };
 }
 

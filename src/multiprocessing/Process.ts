@@ -74,7 +74,7 @@ const CLOSED = 2;
  *   children at exit: here a live non-daemon child keeps this process running instead,
  *   so the effect is the same unless this process is killed).
  *
- * Cancellation: `terminate()` (SIGTERM) or `kill()` (SIGKILL).
+ * Cancellation: `terminate()` (SIGTERM), `kill()` (SIGKILL) or `interrupt()` (SIGINT).
  *
  * @example
  * ```ts
@@ -236,6 +236,15 @@ export class Process<F extends TaskFn = TaskFn> {
   }
 
   /**
+   * Sends SIGINT, as Ctrl-C would: the process ends (`exitcode` −2) unless the target
+   * handles the signal (`process.on('SIGINT')`). Python: `interrupt()` (3.14), where the
+   * default is a `KeyboardInterrupt` (exit code 1). @throws as `terminate()`.
+   */
+  interrupt(): void {
+    this.signal('SIGINT');
+  }
+
+  /**
    * Releases the process object; afterwards most methods throw. Idempotent.
    * Python: `close()`.
    * @throws {InvalidStateError} while the process is still running.
@@ -264,16 +273,14 @@ export class Process<F extends TaskFn = TaskFn> {
     return `<Process name='${this.name}'${pid}${parent} ${state}${daemon}>`;
   }
 
-  private signal(signal: 'SIGTERM' | 'SIGKILL'): void {
+  private signal(signal: 'SIGTERM' | 'SIGKILL' | 'SIGINT'): void {
     this.checkOpen();
     if (this.state === INITIAL) {
       throw new InvalidStateError(`cannot signal ${this.name}: it was not started`);
     }
     if (this._external) throw new InvalidStateError('can only signal a child process');
     if (!this.alive) return;
-    // (The channel ends a process with SIGTERM via terminate(); SIGKILL via kill().)
-    if (signal === 'SIGKILL') this.channel!.kill!();
-    else process.kill(this.id!, 'SIGTERM');
+    process.kill(this.id!, signal);
   }
 
   private checkOpen(): void {

@@ -175,10 +175,27 @@ export class Thread<F extends TaskFn = TaskFn> {
     );
     this.channel = channel;
     this.id = channel.threadId;
-    channel.post(runMessage({ num: this.num, args: this.args, shared: this.shared }), undefined);
     if (!this.isDaemon) channel.ref();
-    channel.wake();
     live.add(this);
+    this._launch();
+  }
+
+  /**
+   * @internal Sends the target to the started worker. `Timer` delays this until its
+   * interval has passed.
+   */
+  protected _launch(): void {
+    const channel = this.channel!;
+    channel.post(runMessage({ num: this.num, args: this.args, shared: this.shared }), undefined);
+    channel.wake();
+  }
+
+  /**
+   * @internal Ends a started thread whose target was never sent (a cancelled `Timer`):
+   * its worker exits, and `join` resolves once it has.
+   */
+  protected _abandon(): void {
+    this.channel?.stop();
   }
 
   /**

@@ -19,6 +19,7 @@ import {
   type ProcessPoolExecutorOptions,
 } from 'concur/futures';
 
+import { alive, allGone } from '../fixtures/children.js';
 import { executorContract } from './executor.contract.js';
 import {
   add1,
@@ -34,13 +35,6 @@ import { makeFileCells, until } from '../fixtures/sync.js';
 
 const run = promisify(execFile);
 
-// The test runner loads the leak check into this process (`--import …/setup.js`); worker
-// processes inherit execArgv and must not load the test harness.
-for (let i = process.execArgv.length - 2; i >= 0; i--) {
-  if (process.execArgv[i] === '--import' && process.execArgv[i + 1]!.endsWith('setup.js')) {
-    process.execArgv.splice(i, 2);
-  }
-}
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 executorContract({
@@ -61,28 +55,6 @@ async function withPool<T>(
     return await body(pool);
   } finally {
     await pool.shutdown({ wait: true, cancelFutures: true });
-  }
-}
-
-/** True while a process with this pid exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}
-
-/** Resolves once none of `pids` exists; rejects after `guardMs` (a hang guard). */
-async function allGone(pids: number[], guardMs = 15_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (pids.some(alive)) {
-    if (Date.now() > deadline) {
-      throw new Error(`still alive after ${guardMs} ms: ${pids.filter(alive).join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -197,6 +169,14 @@ describe('ProcessPoolExecutor: workers', () => {
     assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 1.5 }), RangeError);
     assert.throws(() => new ProcessPoolExecutor({ idleTimeout: -1 }), RangeError);
   });
+
+  test('a worker is a child of this process, named after its pool as currentProcess() shows', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const me = await pool.submit(whoAmI);
+      assert.match(me.processName, /^ProcessPoolExecutor-\d+_0$/);
+      assert.equal(me.parentPid, process.pid);
+      assert.notEqual(me.pid, process.pid);
+    }));
 
   test('the pool shows its state when inspected', () =>
     withPool({ maxWorkers: 2 }, async (pool) => {

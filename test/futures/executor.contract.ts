@@ -161,6 +161,48 @@ export function executorContract(contract: ExecutorContract): void {
         assert.throws(() => executor.map(add1, inputs, { chunksize: 0 }), RangeError);
       }));
 
+    test('map with a chunksize zips several iterables, awaits async tasks, and throws a failing item’s error when its chunk is reached (A.3 #2, #3)', () =>
+      using({ maxWorkers: 2 }, async (executor) => {
+        const zipped = executor.map(mul, [1, 2, 3, 4, 5], [10, 20, 30, 40], { chunksize: 3 });
+        assert.deepEqual(await collect(zipped), [10, 40, 90, 160]);
+        assert.deepEqual(
+          await collect(executor.map(later, [1, 2, 3, 4, 5], { chunksize: 2 })),
+          [1, 2, 3, 4, 5],
+        );
+        const seen: number[] = [];
+        await assert.rejects(async () => {
+          const failing = executor.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], {
+            chunksize: 2,
+          });
+          for await (const value of failing) seen.push(value);
+        }, RemoteError);
+        assert.deepEqual(seen, [1, 2, 3, 4]);
+      }));
+
+    test('leaving a chunked map early stops it: the input is closed and the iterator is done', () =>
+      using({ maxWorkers: 2 }, async (executor) => {
+        let closed = false;
+        function* numbers(): Generator<number> {
+          try {
+            for (let i = 0; ; i++) yield i;
+          } finally {
+            closed = true;
+          }
+        }
+        const iterator = executor.map(add1, numbers(), { chunksize: 10, buffersize: 2 });
+        const seen: number[] = [];
+        for await (const value of iterator) {
+          seen.push(value);
+          if (value === 15) break;
+        }
+        assert.deepEqual(
+          seen,
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        );
+        assert.equal(closed, true);
+        assert.deepEqual(await iterator.next(), { done: true, value: undefined });
+      }));
+
     test('map yields the results before a failing item, then throws that item’s error when it is reached (A.3 #3, test_map_exception)', () =>
       using({ maxWorkers: 2 }, async (executor) => {
         const seen: number[] = [];
@@ -524,8 +566,11 @@ export function executorContract(contract: ExecutorContract): void {
         const quick = executor.submit(add1, 1);
         const order: Future<number>[] = [];
         try {
-          for await (const f of asCompleted([done, blocked, quick, quick])) {
-            order.push(f as unknown as Future<number>);
+          // By hand, not `for await`: TypeScript types a for-await value as `Awaited<T>`,
+          // and a future is a thenable (the iterator yields the futures themselves).
+          const it = asCompleted([done, blocked, quick, quick])[Symbol.asyncIterator]();
+          for (let r = await it.next(); r.done !== true; r = await it.next()) {
+            order.push(r.value);
             if (order.length === 2) release(cells, 1);
           }
         } finally {

@@ -18,20 +18,13 @@ import {
   Process,
 } from 'concur/multiprocessing';
 
+import '../fixtures/children.js';
 import { cellContent } from '../fixtures/cells.js';
 import { makeFileCells, release, until } from '../fixtures/sync.js';
 import { blockUntil, describeSelf, exitWith, pidThenBlock } from '../fixtures/tasks.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-// The test runner loads the leak check into this process (`--import …/setup.js`); child
-// processes inherit execArgv and must not load the test harness.
-for (let i = process.execArgv.length - 2; i >= 0; i--) {
-  if (process.execArgv[i] === '--import' && process.execArgv[i + 1]!.endsWith('setup.js')) {
-    process.execArgv.splice(i, 2);
-  }
-}
 
 /** Runs an ES module script in a child `node` (cwd: the package root). */
 function runScript(source: string): Promise<{ stdout: string; stderr: string }> {
@@ -81,10 +74,11 @@ describe('Process: lifecycle', () => {
     });
   });
 
-  test('join(0) and join(-1) return at once; terminate() gives exitcode -SIGTERM and kill() -SIGKILL (A.3 #29, test_terminate, test_kill)', async () => {
+  test('join(0) and join(-1) return at once; terminate() gives exitcode -SIGTERM, kill() -SIGKILL and interrupt() -SIGINT (A.3 #29, test_terminate, test_kill, test_interrupt_no_handler)', async () => {
     for (const [method, code] of [
       ['terminate', -15],
       ['kill', -9],
+      ['interrupt', -2],
     ] as const) {
       const cells = makeFileCells();
       const p = new Process({ target: pidThenBlock, args: [cells, 0] });
