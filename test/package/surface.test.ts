@@ -151,7 +151,9 @@ const surface: Record<string, string[]> = {
     'setExcepthook',
   ],
   'concur/multiprocessing': [
+    'AsyncResult',
     'InvalidStateError',
+    'Pool',
     'Process',
     'SerializationError',
     'activeChildren',
