@@ -50,6 +50,7 @@ export {
   QueueShutDown,
   BrokenBarrierError,
   BrokenResourceError,
+  EOFError,
   ExceptionGroup,
   type SerializedError,
   type WorkerExit,

@@ -1,0 +1,48 @@
+/**
+ * `concur/multiprocessing`: Python's `multiprocessing` for Node processes.
+ *
+ * The queues, pipes, locks and managers here work across any set of processes,
+ * grandchildren included: the process that creates one serves it (on a private unix
+ * socket, started on first use) and hands the others a small `{ address, id }` state
+ * when the object is passed to them (as a `Process` argument, a `Queue` item, or
+ * `encodeShared` over any IPC channel). Every call that may involve another process is
+ * async. When the creating process exits, other processes' calls reject with
+ * `BrokenResourceError` (pipes: `EOFError`) — never a hang.
+ *
+ * Python equivalent: `multiprocessing` (Queue, SimpleQueue, JoinableQueue, Pipe, Lock,
+ * RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier, Manager). See the
+ * README's Python → concur table.
+ *
+ * @module
+ */
+export { Queue } from './Queue.js';
+export { SimpleQueue } from './SimpleQueue.js';
+export { JoinableQueue } from './JoinableQueue.js';
+export type { QueueWaitOptions, QueueStatistics } from '../internal/mpQueueBase.js';
+export { Pipe, Connection } from './Pipe.js';
+export { Lock, type LockStatistics } from './Lock.js';
+export { RLock } from './RLock.js';
+export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
+export { BoundedSemaphore } from './BoundedSemaphore.js';
+export { Condition } from './Condition.js';
+export { Event, type EventStatistics } from './Event.js';
+export { Barrier, type BarrierOptions, type BarrierStatistics } from './Barrier.js';
+export { Manager } from './Manager.js';
+export { DictProxy } from './DictProxy.js';
+export { ListProxy } from './ListProxy.js';
+export { NamespaceProxy } from './NamespaceProxy.js';
+export type { DictKey } from '../internal/managerCores.js';
+export type { AcquireOptions } from '../internal/futex.js';
+export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
+export {
+  BrokenBarrierError,
+  BrokenResourceError,
+  EOFError,
+  InvalidStateError,
+  QueueEmpty,
+  QueueEmpty as Empty,
+  QueueFull,
+  QueueFull as Full,
+  SerializationError,
+  TimeoutError,
+} from '../errors.js';
