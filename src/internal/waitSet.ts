@@ -46,6 +46,9 @@ export class WaitSet<T, X = undefined> {
           if (!future.done()) onTimeout(waiter);
         },
         undefined,
+        // The owner's own timed waits keep it alive, as any local timer would; a remote
+        // waiter's timeout must not (its own process is the one waiting).
+        session.local,
       );
     }
     future.addDoneCallback(() => {

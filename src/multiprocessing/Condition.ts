@@ -15,6 +15,12 @@ import type { AcquireOptions } from '../internal/futex.js';
 import { Lock } from './Lock.js';
 import { RLock } from './RLock.js';
 
+/** A snapshot of a multiprocessing {@link Condition}, from `statistics()`. */
+export interface ConditionStatistics {
+  /** Tasks (in any process) waiting for a notify. */
+  readonly waiters: number;
+}
+
 /**
  * A condition variable shared by processes: tasks holding its lock `wait()` until
  * another task (in any process) `notify()`s them.
@@ -137,6 +143,11 @@ export class Condition extends Handle {
   /** Wakes every waiter. Python: `notify_all()`. */
   async notifyAll(): Promise<void> {
     await this._call('notify', [Infinity, callerToken()]);
+  }
+
+  /** A snapshot: `{ waiters }` (tasks in any process waiting for a notify). */
+  async statistics(): Promise<ConditionStatistics> {
+    return (await this._call('stats', [])) as ConditionStatistics;
   }
 
   /** `<multiprocessing.Condition owner=pid 1234>`. */

@@ -145,13 +145,11 @@ export class Connection implements Shareable {
    * @throws InvalidStateError (at the call) on a closed or send-only end. Rejects with
    * EOFError once the other end is closed and nothing is left.
    */
-  async recv(): Promise<unknown> {
+  recv(): Promise<unknown> {
     const channel = this._readable('recv');
-    try {
-      return await channel.recv();
-    } catch (error) {
+    return channel.recv().then(undefined, (error: unknown) => {
       throw eofIfOwnerGone(error);
-    }
+    });
   }
 
   /**
@@ -161,15 +159,13 @@ export class Connection implements Shareable {
    * @throws InvalidStateError (at the call) on a closed or send-only end; RangeError/
    * TypeError for a bad timeout.
    */
-  async poll(timeout: number | null = 0): Promise<boolean> {
+  poll(timeout: number | null = 0): Promise<boolean> {
     const channel = this._readable('poll');
     const ms = checkTimeout('Connection.poll() timeout', timeout);
-    try {
-      return await channel.poll(ms);
-    } catch (error) {
+    return channel.poll(ms).then(undefined, (error: unknown) => {
       if (error instanceof BrokenResourceError) return true; // recv would report EOF
       throw error;
-    }
+    });
   }
 
   private _readable(what: string): PipeChannel {

@@ -24,7 +24,7 @@ export { Lock, type LockStatistics } from './Lock.js';
 export { RLock } from './RLock.js';
 export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
 export { BoundedSemaphore } from './BoundedSemaphore.js';
-export { Condition } from './Condition.js';
+export { Condition, type ConditionStatistics } from './Condition.js';
 export { Event, type EventStatistics } from './Event.js';
 export { Barrier, type BarrierOptions, type BarrierStatistics } from './Barrier.js';
 export { Manager } from './Manager.js';

@@ -55,7 +55,7 @@ export class Children implements AsyncDisposable {
     result.catch(() => {}); // observed by the test; never an unhandled rejection here
     child.send({ script, args: encodeShared(args) });
     const running: Running<R> = { child, result, exited, messages };
-    this.running.push(running as Running);
+    this.running.push(running);
     return running;
   }
 
