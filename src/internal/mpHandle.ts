@@ -117,6 +117,11 @@ export abstract class Handle {
     }
   }
 
+  /** `_call` as a native promise (what the public async methods return). */
+  protected async _request(op: string, args: readonly unknown[]): Promise<any> {
+    return await this._call(op, args);
+  }
+
   /** Runs `op` without waiting for an answer; a local failure throws. */
   protected _post(op: string, args: readonly unknown[]): void {
     if (this._client !== null) this._client.post(this._id, op, args);

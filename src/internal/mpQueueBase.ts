@@ -16,13 +16,14 @@
  *
  * @module
  */
-import { InvalidStateError } from '../errors.js';
+import { BrokenResourceError, InvalidStateError } from '../errors.js';
 import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
 import { QueueCore } from './queueCore.js';
 import { checkInteger } from './validate.js';
 
+const MIN_PREFETCH = 16;
 const MAX_PREFETCH = 4096;
 
 /** Options of the async `put`/`get`: Python's `block` and `timeout`. */
@@ -48,7 +49,8 @@ export abstract class QueueBase<T> extends Handle {
   /** The most items the queue holds; 0: unbounded. */
   readonly maxsize: number;
   private readonly _buffer = new Deque<unknown>();
-  private _prefetch = 16;
+  private _prefetch = MIN_PREFETCH;
+  private _giveBackScheduled = false;
   private _unacked = 0;
   private _ackScheduled = false;
   private _closed = false;
@@ -115,6 +117,7 @@ export abstract class QueueBase<T> extends Handle {
     )) as unknown[];
     if (batch.length === max && max < MAX_PREFETCH) this._prefetch = max * 2;
     for (let i = 1; i < batch.length; i++) this._buffer.push(batch[i]);
+    if (batch.length > 1) this._scheduleGiveBack();
     return incoming(batch[0]) as T;
   }
 
@@ -124,6 +127,33 @@ export abstract class QueueBase<T> extends Handle {
     // The first item was not in transit on the owner's books; the others were.
     this._unacked--;
     for (const item of batch) this._buffer.push(item);
+    this._scheduleGiveBack();
+  }
+
+  /**
+   * Prefetched items are kept only while this process is taking them: whatever is left
+   * at the end of the event-loop turn goes back to the owner (to the head of the queue,
+   * in order), so a consumer that stops — or exits — never strands items another
+   * consumer could take. The ref'd `setImmediate` (and then the write) keep the process
+   * alive until they are sent.
+   */
+  private _scheduleGiveBack(): void {
+    if (this._giveBackScheduled) return;
+    this._giveBackScheduled = true;
+    setImmediate(() => {
+      this._giveBackScheduled = false;
+      if (this._buffer.length === 0) return;
+      this._flushAck();
+      const items = this._buffer.toArray();
+      this._buffer.clear();
+      this._prefetch = MIN_PREFETCH;
+      try {
+        this._post('unget', [items]);
+      } catch (error) {
+        // The owner is gone, and the queue with it: there is nobody to give them back to.
+        if (!(error instanceof BrokenResourceError)) throw error;
+      }
+    });
   }
 
   private _takeBuffered(): T {

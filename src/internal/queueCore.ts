@@ -7,8 +7,9 @@
  * A remote consumer asks for up to `max` items per request and keeps the extras in its
  * handle (prefetch), so a stream of items costs one round trip per batch, not per item.
  * Prefetched items count in `qsize()` until the consumer acknowledges taking them
- * (`ack`, sent along with its next messages). Bounded queues are never prefetched, so
- * `maxsize` keeps its meaning.
+ * (`ack`, sent along with its next messages) or gives back the ones it did not take by
+ * the end of its event-loop turn (`unget`: they return to the head, in order). Bounded
+ * queues are never prefetched, so `maxsize` keeps its meaning.
  *
  * @module
  */
@@ -63,6 +64,9 @@ export class QueueCore extends Core {
         return this.get(session, Math.max(1, num(args, 0, 1)), num(args, 1, Infinity));
       case 'ack':
         this.ack(session, num(args, 0));
+        return undefined;
+      case 'unget':
+        this.unget(session, args[0] as unknown[]);
         return undefined;
       case 'qsize':
         return this.qsize();
@@ -166,6 +170,23 @@ export class QueueCore extends Core {
     const left = (this.transit.get(session) ?? 0) - n;
     if (left > 0) this.transit.set(session, left);
     else this.transit.delete(session);
+  }
+
+  /**
+   * A consumer gives back prefetched items it did not take: they return to the head, in
+   * order (they are older than anything still here), or straight to waiting getters.
+   */
+  private unget(session: Session, items: unknown[]): void {
+    this.ack(session, items.length);
+    for (let i = items.length - 1; i >= 0; i--) this.items.unshift(items[i]);
+    for (;;) {
+      if (this.items.length === 0) return;
+      const getter = this.getters.shift();
+      if (getter === undefined) return;
+      const item = this.items.shift();
+      this.handOut(getter.session, [item], 1);
+      getter.future.setResult([item]);
+    }
   }
 
   private admitPutters(): void {

@@ -89,19 +89,19 @@ export class Barrier extends Handle {
    * BrokenBarrierError if the barrier is or becomes broken (abort, reset, a timeout),
    * BrokenResourceError if a waiting process died.
    */
-  async wait(timeout?: number | null): Promise<number> {
+  wait(timeout?: number | null): Promise<number> {
     const ms = timeout === undefined ? undefined : checkTimeout('Barrier.wait() timeout', timeout);
-    return (await this._call('wait', ms === undefined ? [] : [ms])) as number;
+    return this._request('wait', ms === undefined ? [] : [ms]);
   }
 
   /** Breaks the barrier: current and later waiters reject with `BrokenBarrierError`. */
-  async abort(): Promise<void> {
-    await this._call('abort', []);
+  abort(): Promise<void> {
+    return this._request('abort', []);
   }
 
   /** Returns it to the empty state; current waiters reject with `BrokenBarrierError`. */
-  async reset(): Promise<void> {
-    await this._call('reset', []);
+  reset(): Promise<void> {
+    return this._request('reset', []);
   }
 
   /** Resolves to how many parties wait now. Python: `n_waiting`. */
@@ -115,8 +115,8 @@ export class Barrier extends Handle {
   }
 
   /** A snapshot: `{ parties, nWaiting, broken }`. */
-  async statistics(): Promise<BarrierStatistics> {
-    return (await this._call('stats', [])) as BarrierStatistics;
+  statistics(): Promise<BarrierStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.Barrier parties=3 owner=pid 1234>`. */

@@ -135,19 +135,19 @@ export class Condition extends Handle {
    * @throws RangeError/TypeError if `n` is not an integer ≥ 0. Rejects with
    * InvalidStateError if the caller does not hold the lock.
    */
-  async notify(n = 1): Promise<void> {
+  notify(n = 1): Promise<void> {
     checkInteger('Condition.notify() n', n, 0);
-    await this._call('notify', [n, callerToken()]);
+    return this._request('notify', [n, callerToken()]);
   }
 
   /** Wakes every waiter. Python: `notify_all()`. */
-  async notifyAll(): Promise<void> {
-    await this._call('notify', [Infinity, callerToken()]);
+  notifyAll(): Promise<void> {
+    return this._request('notify', [Infinity, callerToken()]);
   }
 
   /** A snapshot: `{ waiters }` (tasks in any process waiting for a notify). */
-  async statistics(): Promise<ConditionStatistics> {
-    return (await this._call('stats', [])) as ConditionStatistics;
+  statistics(): Promise<ConditionStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.Condition owner=pid 1234>`. */

@@ -71,8 +71,8 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> extends ProxyBa
    * @throws TypeError (at the call) for a non-primitive key; SerializationError for a
    * value that cannot cross processes.
    */
-  async set(key: K, value: V): Promise<void> {
-    await this._ask('set', [checkKey('DictProxy.set() key', key), this._in(value, 'a value')]);
+  set(key: K, value: V): Promise<void> {
+    return this._ask('set', [checkKey('DictProxy.set() key', key), this._in(value, 'a value')]);
   }
 
   /** Removes `key`; resolves to whether it was there. Python: `del d[k]`. */
@@ -104,8 +104,8 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> extends ProxyBa
   }
 
   /** Sets every entry of `entries` (a `Map`, an array of pairs, …). */
-  async update(entries: Iterable<readonly [K, V]>): Promise<void> {
-    await this._ask('update', [this._entries(entries, 'DictProxy.update()')]);
+  update(entries: Iterable<readonly [K, V]>): Promise<void> {
+    return this._ask('update', [this._entries(entries, 'DictProxy.update()')]);
   }
 
   /** The keys, in insertion order. */
@@ -129,8 +129,8 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> extends ProxyBa
   }
 
   /** Removes every key. */
-  async clear(): Promise<void> {
-    await this._ask('clear');
+  clear(): Promise<void> {
+    return this._ask('clear');
   }
 
   /** A local copy as a `Map`. Python: `d.copy()`. */

@@ -47,18 +47,18 @@ export class Event extends Handle {
   }
 
   /** Sets the flag and wakes every waiter, in every process. */
-  async set(): Promise<void> {
-    await this._call('set', []);
+  set(): Promise<void> {
+    return this._request('set', []);
   }
 
   /** Clears the flag. */
-  async clear(): Promise<void> {
-    await this._call('clear', []);
+  clear(): Promise<void> {
+    return this._request('clear', []);
   }
 
   /** Resolves to the flag. Python: `is_set()`. */
-  async isSet(): Promise<boolean> {
-    return (await this._call('isSet', [])) as boolean;
+  isSet(): Promise<boolean> {
+    return this._request('isSet', []);
   }
 
   /**
@@ -66,14 +66,14 @@ export class Event extends Handle {
    *
    * @throws RangeError/TypeError for a bad timeout (at the call).
    */
-  async wait(timeout?: number | null): Promise<boolean> {
+  wait(timeout?: number | null): Promise<boolean> {
     const ms = checkTimeout('Event.wait() timeout', timeout);
-    return (await this._call('wait', [ms])) as boolean;
+    return this._request('wait', [ms]);
   }
 
   /** A snapshot: `{ set, waiters }`. */
-  async statistics(): Promise<EventStatistics> {
-    return (await this._call('stats', [])) as EventStatistics;
+  statistics(): Promise<EventStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.Event owner=pid 1234>`. */

@@ -42,14 +42,14 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * @throws TypeError/RangeError (at the call) if `n` is not an integer ≥ 1. Rejects with
    * RangeError if more tasks are marked done than were put.
    */
-  async taskDone(n = 1): Promise<void> {
+  taskDone(n = 1): Promise<void> {
     checkInteger('JoinableQueue.taskDone() n', n, 1);
-    await this._ask('taskDone', [n]);
+    return this._ask('taskDone', [n]);
   }
 
   /** Waits until every item put so far was marked done. */
-  async join(): Promise<void> {
-    await this._ask('join');
+  join(): Promise<void> {
+    return this._ask('join');
   }
 
   static {

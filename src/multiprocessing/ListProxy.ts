@@ -57,26 +57,26 @@ export class ListProxy<T = unknown> extends ProxyBase {
   }
 
   /** Replaces the item at `index`. Python: `l[i] = v`. */
-  async set(index: number, value: T): Promise<void> {
-    await this._ask('set', [
+  set(index: number, value: T): Promise<void> {
+    return this._ask('set', [
       checkIndex('ListProxy.set() index', index),
       this._in(value, 'an item'),
     ]);
   }
 
   /** Adds `value` at the end. */
-  async append(value: T): Promise<void> {
-    await this._ask('append', [this._in(value, 'an item')]);
+  append(value: T): Promise<void> {
+    return this._ask('append', [this._in(value, 'an item')]);
   }
 
   /** Adds every value of `values` at the end. */
-  async extend(values: Iterable<T>): Promise<void> {
-    await this._ask('extend', [Array.from(values, (v) => this._in(v, 'an item'))]);
+  extend(values: Iterable<T>): Promise<void> {
+    return this._ask('extend', [Array.from(values, (v) => this._in(v, 'an item'))]);
   }
 
   /** Inserts `value` before `index`. */
-  async insert(index: number, value: T): Promise<void> {
-    await this._ask('insert', [
+  insert(index: number, value: T): Promise<void> {
+    return this._ask('insert', [
       checkIndex('ListProxy.insert() index', index),
       this._in(value, 'an item'),
     ]);
@@ -88,8 +88,8 @@ export class ListProxy<T = unknown> extends ProxyBase {
   }
 
   /** Removes the first item equal to `value` (rejects with RangeError if none). */
-  async remove(value: T): Promise<void> {
-    await this._ask('remove', [this._in(value, 'a value')]);
+  remove(value: T): Promise<void> {
+    return this._ask('remove', [this._in(value, 'a value')]);
   }
 
   /** The index of the first item equal to `value` (rejects with RangeError if none). */
@@ -113,13 +113,13 @@ export class ListProxy<T = unknown> extends ProxyBase {
   }
 
   /** Removes every item. */
-  async clear(): Promise<void> {
-    await this._ask('clear');
+  clear(): Promise<void> {
+    return this._ask('clear');
   }
 
   /** Reverses the list in place. */
-  async reverse(): Promise<void> {
-    await this._ask('reverse');
+  reverse(): Promise<void> {
+    return this._ask('reverse');
   }
 
   /** A local copy as an array. Python: `list(l)`. */

@@ -76,8 +76,8 @@ export class Lock extends AcquirableHandle {
    * @throws Rejects with InvalidStateError if it is not held (Python: `ValueError`),
    * BrokenResourceError if it is broken.
    */
-  async release(): Promise<void> {
-    await this._call('release', [callerToken()]);
+  release(): Promise<void> {
+    return this._request('release', [callerToken()]);
   }
 
   protected _releaseOne(): Promise<void> {
@@ -85,13 +85,13 @@ export class Lock extends AcquirableHandle {
   }
 
   /** Resolves to true while the lock is held. Python: `lock._semlock._count() > 0`. */
-  async locked(): Promise<boolean> {
-    return (await this._call('locked', [])) as boolean;
+  locked(): Promise<boolean> {
+    return this._request('locked', []);
   }
 
   /** A snapshot: `{ locked, owner, recursionCount, waiters, broken }`. */
-  async statistics(): Promise<LockStatistics> {
-    return (await this._call('stats', [])) as LockStatistics;
+  statistics(): Promise<LockStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.Lock owner=pid 1234>`. */

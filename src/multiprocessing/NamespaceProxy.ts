@@ -57,8 +57,8 @@ export class NamespaceProxy extends ProxyBase {
   }
 
   /** Sets attribute `name` to a copy of `value`. */
-  async set(name: string, value: unknown): Promise<void> {
-    await this._ask('set', [
+  set(name: string, value: unknown): Promise<void> {
+    return this._ask('set', [
       checkName('NamespaceProxy.set() name', name),
       this._in(value, `attribute ${name}`),
     ]);

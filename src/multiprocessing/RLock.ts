@@ -51,8 +51,8 @@ export class RLock extends AcquirableHandle {
    *
    * @throws Rejects with InvalidStateError if the caller does not hold it.
    */
-  async release(): Promise<void> {
-    await this._call('release', [callerToken()]);
+  release(): Promise<void> {
+    return this._request('release', [callerToken()]);
   }
 
   protected _releaseOne(): Promise<void> {
@@ -60,13 +60,13 @@ export class RLock extends AcquirableHandle {
   }
 
   /** Resolves to true while some task holds it. */
-  async locked(): Promise<boolean> {
-    return (await this._call('locked', [])) as boolean;
+  locked(): Promise<boolean> {
+    return this._request('locked', []);
   }
 
   /** A snapshot: `{ locked, owner, recursionCount, waiters, broken }`. */
-  async statistics(): Promise<LockStatistics> {
-    return (await this._call('stats', [])) as LockStatistics;
+  statistics(): Promise<LockStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.RLock owner=pid 1234>`. */

@@ -65,9 +65,9 @@ export class Semaphore extends AcquirableHandle {
    * @throws TypeError/RangeError (at the call) if `n` is not an integer ≥ 1; rejects with
    * RangeError for a BoundedSemaphore released past its bound (Python: `ValueError`).
    */
-  async release(n = 1): Promise<void> {
+  release(n = 1): Promise<void> {
     checkInteger(`${this._what}.release() n`, n, 1);
-    await this._call('release', [n]);
+    return this._request('release', [n]);
   }
 
   protected override _releaseArgs(): unknown[] {
@@ -79,13 +79,13 @@ export class Semaphore extends AcquirableHandle {
   }
 
   /** Resolves to the number of free permits. Python: `get_value()`. */
-  async getValue(): Promise<number> {
-    return (await this._call('getValue', [])) as number;
+  getValue(): Promise<number> {
+    return this._request('getValue', []);
   }
 
   /** A snapshot: `{ value, waiters, bound }`. */
-  async statistics(): Promise<SemaphoreStatistics> {
-    return (await this._call('stats', [])) as SemaphoreStatistics;
+  statistics(): Promise<SemaphoreStatistics> {
+    return this._request('stats', []);
   }
 
   /** `<multiprocessing.Semaphore owner=pid 1234>`. */
