@@ -92,6 +92,20 @@ const benchmarks = [
     ],
   },
   {
+    id: 'P7 multiprocessing Queue: parent → child',
+    target: 'concur ≥ 4× Python multiprocessing.Queue',
+    metric: 'perSec',
+    unit: 'msgs/s',
+    modes: [
+      { name: 'concur Queue', cmd: [node, 'bench/mp-queue.mjs', 'queue', N(1_000_000)] },
+      { name: 'concur Pipe', cmd: [node, 'bench/mp-queue.mjs', 'pipe', N(1_000_000)] },
+      hasPython && {
+        name: 'Python multiprocessing.Queue',
+        cmd: ['python3', 'bench/python/mp_queue.py', N(250_000)],
+      },
+    ],
+  },
+  {
     id: 'P9 memory per pending task',
     target: '≤ 1 KB per pending task',
     metric: 'bytesPerTask',

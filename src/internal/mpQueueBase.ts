@@ -52,7 +52,6 @@ export abstract class QueueBase<T> extends Handle {
   private _prefetch = MIN_PREFETCH;
   private _giveBackScheduled = false;
   private _unacked = 0;
-  private _ackScheduled = false;
   private _closed = false;
 
   constructor(maxsize: number, kind: string, joinable: boolean, pipe = false) {
@@ -111,6 +110,7 @@ export abstract class QueueBase<T> extends Handle {
       const batch = (await this._call('get', [1, timeout])) as unknown[];
       return incoming(batch[0]) as T;
     }
+    this._flushAck();
     const max = this.maxsize === 0 ? this._prefetch : 1;
     const batch = (await this._call('get', [max, timeout], (late) =>
       this._stash(late),
@@ -142,8 +142,8 @@ export abstract class QueueBase<T> extends Handle {
     this._giveBackScheduled = true;
     setImmediate(() => {
       this._giveBackScheduled = false;
-      if (this._buffer.length === 0) return;
       this._flushAck();
+      if (this._buffer.length === 0) return;
       const items = this._buffer.toArray();
       this._buffer.clear();
       this._prefetch = MIN_PREFETCH;
@@ -158,17 +158,14 @@ export abstract class QueueBase<T> extends Handle {
 
   private _takeBuffered(): T {
     const item = this._buffer.shift();
+    // Acknowledged in bulk: with the next request, or at the end of this turn.
     this._unacked++;
-    if (!this._ackScheduled) {
-      this._ackScheduled = true;
-      queueMicrotask(() => this._flushAck());
-    }
+    this._scheduleGiveBack();
     return incoming(item) as T;
   }
 
   /** Items taken from the buffer are no longer in transit: tell the owner. */
   protected _flushAck(): void {
-    this._ackScheduled = false;
     if (this._unacked === 0) return;
     const n = this._unacked;
     this._unacked = 0;
