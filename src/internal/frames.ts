@@ -53,3 +53,29 @@ export class FrameReader {
     return joined;
   }
 }
+
+/**
+ * Collects the messages queued during one synchronous run and hands them to `deliver`
+ * together, in a microtask: how a burst becomes one frame.
+ */
+export class Outbox<M> {
+  private batch: M[] = [];
+  private scheduled = false;
+
+  constructor(private readonly deliver: (batch: M[]) => void) {}
+
+  push(message: M): void {
+    this.batch.push(message);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length > 0) this.deliver(batch);
+  };
+}

@@ -5,10 +5,13 @@
  *
  * @module
  */
+import { inspect } from 'node:util';
+
 import { CancelledError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { checkAcquireOptions, type AcquireOptions } from './futex.js';
 import { Handle, callerToken } from './mpHandle.js';
+import { LockCore } from './syncCores.js';
 import { checkFunction } from './validate.js';
 
 export abstract class AcquirableHandle extends Handle {
@@ -77,4 +80,55 @@ export abstract class AcquirableHandle extends Handle {
 
   /** Releases what `use` took. */
   protected abstract _releaseOne(): Promise<void>;
+}
+
+/** A snapshot of a multiprocessing `Lock` or `RLock`, from `statistics()`. */
+export interface LockStatistics {
+  /** True while the lock is held. */
+  readonly locked: boolean;
+  /** The owner's number for the connection of the holding process (0: the owner itself). */
+  readonly owner: number | null;
+  /** How many times the holder took it (RLock; 1 for Lock while held). */
+  readonly recursionCount: number;
+  /** Tasks (in any process) waiting in `acquire`. */
+  readonly waiters: number;
+  /** True once a process died holding it. */
+  readonly broken: boolean;
+}
+
+/** What the cross-process `Lock` and `RLock` share (they differ in reentrancy only). */
+export abstract class LockHandle extends AcquirableHandle {
+  constructor(reentrant: boolean) {
+    super();
+    if (this._revived === null) this._serve(new LockCore(reentrant));
+  }
+
+  /**
+   * Frees the lock (one level, for an RLock) and hands it to the next waiter.
+   *
+   * @throws Rejects with InvalidStateError if it is not held, or (RLock) not held by the
+   * caller (Python: `ValueError`/`RuntimeError`); BrokenResourceError if it is broken.
+   */
+  release(): Promise<void> {
+    return this._request('release', [callerToken()]);
+  }
+
+  protected _releaseOne(): Promise<void> {
+    return this.release();
+  }
+
+  /** Resolves to true while the lock is held. */
+  locked(): Promise<boolean> {
+    return this._request('locked', []);
+  }
+
+  /** A snapshot: `{ locked, owner, recursionCount, waiters, broken }`. */
+  statistics(): Promise<LockStatistics> {
+    return this._request('stats', []);
+  }
+
+  /** `<multiprocessing.Lock owner=pid 1234>`. */
+  [inspect.custom](): string {
+    return `<multiprocessing.${this._what} owner=pid ${this.ownerPid}>`;
+  }
 }

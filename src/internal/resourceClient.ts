@@ -23,7 +23,7 @@ import { connect, type Socket } from 'node:net';
 import { BrokenResourceError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { cloneFailure } from './codec.js';
-import { FrameReader, encodeFrame } from './frames.js';
+import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from './loop.js';
 import { fromWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
 
@@ -52,8 +52,7 @@ export class ResourceClient {
   private readonly socket: Socket;
   private readonly pending = new Map<number, RemoteCall>();
   private nextR = 1;
-  private outbox: ClientMessage[] = [];
-  private flushing = false;
+  private readonly outbox = new Outbox<ClientMessage>((batch) => this.flush(batch));
   private broken: BrokenResourceError | null = null;
   private refd = false;
 
@@ -75,7 +74,14 @@ export class ResourceClient {
     this.socket.unref();
     const reader = new FrameReader();
     this.socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) this.receive(message as ServerMessage);
+      let messages: unknown[];
+      try {
+        messages = reader.push(chunk);
+      } catch (error) {
+        this.breakWith(error as Error); // a corrupted stream: the connection is unusable
+        return;
+      }
+      for (const message of messages) this.receive(message as ServerMessage);
     });
     this.socket.on('error', (error) => this.breakWith(error));
     this.socket.on('close', () => this.breakWith(null));
@@ -113,17 +119,10 @@ export class ResourceClient {
 
   private send(message: ClientMessage): void {
     this.outbox.push(message);
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
-    }
   }
 
-  private flush(): void {
-    this.flushing = false;
-    const batch = this.outbox;
-    this.outbox = [];
-    if (this.broken !== null || batch.length === 0) return;
+  private flush(batch: ClientMessage[]): void {
+    if (this.broken !== null) return;
     let frame: Buffer;
     try {
       frame = encodeFrame(batch);

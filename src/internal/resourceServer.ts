@@ -28,7 +28,7 @@ import { join } from 'node:path';
 
 import { BrokenResourceError, CancelledError } from '../errors.js';
 import { Future } from '../futures/Future.js';
-import { FrameReader, encodeFrame } from './frames.js';
+import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from './loop.js';
 import { toWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
 
@@ -38,8 +38,9 @@ export class Session {
   readonly cores = new Set<Core>();
   /** Pending results by request id. */
   readonly pending = new Map<number, Future<unknown>>();
-  private outbox: ServerMessage[] = [];
-  private flushing = false;
+  private readonly outbox = new Outbox<ServerMessage>((batch) => {
+    if (this.socket !== null && !this.socket.destroyed) this.socket.write(encodeFrame(batch));
+  });
 
   constructor(
     /** A small number naming the session in messages and statistics. */
@@ -54,18 +55,6 @@ export class Session {
 
   send(message: ServerMessage): void {
     this.outbox.push(message);
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flushing = false;
-    const batch = this.outbox;
-    this.outbox = [];
-    if (this.socket === null || this.socket.destroyed) return;
-    this.socket.write(encodeFrame(batch));
   }
 }
 
@@ -169,7 +158,16 @@ class ResourceServer {
     this.sessions.add(session);
     const reader = new FrameReader();
     socket.on('data', (chunk: Buffer) => {
-      for (const message of reader.push(chunk)) this.receive(session, message as ClientMessage);
+      let messages: unknown[];
+      try {
+        messages = reader.push(chunk);
+      } catch (exception) {
+        // Not our protocol (or a corrupted stream): drop this peer, keep serving others.
+        callExceptionHandler({ message: 'concur resource server: unreadable frame', exception });
+        socket.destroy();
+        return;
+      }
+      for (const message of messages) this.receive(session, message as ClientMessage);
     });
     socket.on('error', () => {
       // A peer that vanishes mid-write shows up here and then as 'close', where the

@@ -4,26 +4,11 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
-
-import { AcquirableHandle } from '../internal/mpAcquirable.js';
-import { callerToken, reviveHandle, type HandleState } from '../internal/mpHandle.js';
+import { LockHandle } from '../internal/mpAcquirable.js';
+import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
 import { registerShareable } from '../internal/shareable.js';
-import { LockCore } from '../internal/syncCores.js';
 
-/** A snapshot of a multiprocessing {@link Lock} or {@link RLock}, from `statistics()`. */
-export interface LockStatistics {
-  /** True while the lock is held. */
-  readonly locked: boolean;
-  /** The owner's number for the connection of the holding process (0: the owner itself). */
-  readonly owner: number | null;
-  /** How many times the holder took it (RLock; 1 for Lock while held). */
-  readonly recursionCount: number;
-  /** Tasks (in any process) waiting in `acquire`. */
-  readonly waiters: number;
-  /** True once a process died holding it. */
-  readonly broken: boolean;
-}
+export type { LockStatistics } from '../internal/mpAcquirable.js';
 
 /**
  * A lock that excludes across processes: at most one holder among every task of every
@@ -54,11 +39,10 @@ export interface LockStatistics {
  * await lock.use(async () => { … });
  * ```
  */
-export class Lock extends AcquirableHandle {
+export class Lock extends LockHandle {
   /** Makes an unlocked lock, served by this process. */
   constructor() {
-    super();
-    if (this._revived === null) this._serve(new LockCore(false));
+    super(false);
   }
 
   protected get _typeName(): string {
@@ -67,36 +51,6 @@ export class Lock extends AcquirableHandle {
 
   protected get _what(): string {
     return 'Lock';
-  }
-
-  /**
-   * Frees the lock and hands it to the next waiter. Any process may call it (Python's
-   * rule).
-   *
-   * @throws Rejects with InvalidStateError if it is not held (Python: `ValueError`),
-   * BrokenResourceError if it is broken.
-   */
-  release(): Promise<void> {
-    return this._request('release', [callerToken()]);
-  }
-
-  protected _releaseOne(): Promise<void> {
-    return this.release();
-  }
-
-  /** Resolves to true while the lock is held. Python: `lock._semlock._count() > 0`. */
-  locked(): Promise<boolean> {
-    return this._request('locked', []);
-  }
-
-  /** A snapshot: `{ locked, owner, recursionCount, waiters, broken }`. */
-  statistics(): Promise<LockStatistics> {
-    return this._request('stats', []);
-  }
-
-  /** `<multiprocessing.Lock owner=pid 1234>`. */
-  [inspect.custom](): string {
-    return `<multiprocessing.Lock owner=pid ${this.ownerPid}>`;
   }
 
   static {

@@ -3,13 +3,9 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
-
-import { AcquirableHandle } from '../internal/mpAcquirable.js';
-import { callerToken, reviveHandle, type HandleState } from '../internal/mpHandle.js';
+import { LockHandle } from '../internal/mpAcquirable.js';
+import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
 import { registerShareable } from '../internal/shareable.js';
-import { LockCore } from '../internal/syncCores.js';
-import type { LockStatistics } from './Lock.js';
 
 /**
  * A reentrant lock shared by processes: its holder may take it again, and must release it
@@ -31,11 +27,10 @@ import type { LockStatistics } from './Lock.js';
  * await rlock.use(() => rlock.use(() => 'nested is fine'));
  * ```
  */
-export class RLock extends AcquirableHandle {
+export class RLock extends LockHandle {
   /** Makes an unlocked reentrant lock, served by this process. */
   constructor() {
-    super();
-    if (this._revived === null) this._serve(new LockCore(true));
+    super(true);
   }
 
   protected get _typeName(): string {
@@ -44,34 +39,6 @@ export class RLock extends AcquirableHandle {
 
   protected get _what(): string {
     return 'RLock';
-  }
-
-  /**
-   * Releases one level; the lock is free once every `acquire` was matched.
-   *
-   * @throws Rejects with InvalidStateError if the caller does not hold it.
-   */
-  release(): Promise<void> {
-    return this._request('release', [callerToken()]);
-  }
-
-  protected _releaseOne(): Promise<void> {
-    return this.release();
-  }
-
-  /** Resolves to true while some task holds it. */
-  locked(): Promise<boolean> {
-    return this._request('locked', []);
-  }
-
-  /** A snapshot: `{ locked, owner, recursionCount, waiters, broken }`. */
-  statistics(): Promise<LockStatistics> {
-    return this._request('stats', []);
-  }
-
-  /** `<multiprocessing.RLock owner=pid 1234>`. */
-  [inspect.custom](): string {
-    return `<multiprocessing.RLock owner=pid ${this.ownerPid}>`;
   }
 
   static {

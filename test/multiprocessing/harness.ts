@@ -6,17 +6,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 
 import { encodeShared } from 'concur/multiprocessing';
 
-const FIXTURE = new URL('./fixtures/child.js', import.meta.url);
+import { ScriptError } from '../threading/harness.js';
 
-/** An error a script threw, rebuilt with its name and code. */
-export class ScriptError extends Error {
-  code: unknown;
-  constructor(error: { name: string; message: string; code?: unknown }) {
-    super(error.message);
-    this.name = error.name;
-    this.code = error.code;
-  }
-}
+export { ScriptError };
+
+const FIXTURE = new URL('./fixtures/child.js', import.meta.url);
 
 /** One running child. */
 export interface Running<R = unknown> {
