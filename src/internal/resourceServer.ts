@@ -38,6 +38,8 @@ export class Session {
   readonly cores = new Set<Core>();
   /** Pending results by request id. */
   readonly pending = new Map<number, Future<unknown>>();
+  /** Set once its connection closed: nothing may be granted to it any more. */
+  dropped = false;
   private readonly outbox = new Outbox<ServerMessage>((batch) => {
     if (this.socket !== null && !this.socket.destroyed) this.socket.write(encodeFrame(batch));
   });
@@ -179,6 +181,7 @@ class ResourceServer {
 
   private dropSession(session: Session): void {
     this.sessions.delete(session);
+    session.dropped = true;
     // Cores first (they see what the session still waits for), then its waits end.
     for (const core of session.cores) core.drop(session);
     for (const future of session.pending.values()) future.cancel('the client disconnected');

@@ -127,7 +127,12 @@ export class LockCore extends Core {
   }
 
   private handOff(): void {
-    const next = this.waiters.shift();
+    let next = this.waiters.shift();
+    // A waiter whose process is gone (its wait is about to be cancelled) gets nothing.
+    while (next?.session.dropped) {
+      next.future.cancel();
+      next = this.waiters.shift();
+    }
     if (next === undefined) {
       this.holder = null;
       this.count = 0;
@@ -147,6 +152,11 @@ export class LockCore extends Core {
 
   /** Condition: takes it back for `session`/`token` with depth `count`. */
   acquireFor(session: Session, token: number, count: number): Future<void> {
+    if (session.dropped) {
+      const f = new Future<void>();
+      f.cancel();
+      return f;
+    }
     if (this.broken !== null) {
       const f = new Future<void>();
       f.setException(new BrokenResourceError(this.broken));

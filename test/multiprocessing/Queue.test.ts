@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
 
 import { createTask, run, sleep } from 'concur/asyncio';
 import {
@@ -8,7 +9,10 @@ import {
   Full,
   InvalidStateError,
   JoinableQueue,
+  Lock,
+  Pipe,
   Queue,
+  RLock,
   SerializationError,
   SimpleQueue,
   decodeShared,
@@ -228,6 +232,16 @@ describe('multiprocessing Queue semantics (in the owner)', () => {
       await queue.put('kept');
       assert.equal(await queue.get(), 'kept');
     });
+  });
+
+  test('inspect shows the kind, the bound and the owner', () => {
+    assert.equal(
+      inspect(new Queue(3)),
+      `<multiprocessing.Queue maxsize=3 owner=pid ${process.pid}>`,
+    );
+    assert.equal(inspect(new Lock()), `<multiprocessing.Lock owner=pid ${process.pid}>`);
+    assert.equal(inspect(new RLock()), `<multiprocessing.RLock owner=pid ${process.pid}>`);
+    assert.match(inspect(Pipe()[0]), /<Connection readable writable>/);
   });
 
   test('maxsize must be a non-negative integer', () => {

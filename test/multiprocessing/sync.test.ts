@@ -160,6 +160,22 @@ describe('multiprocessing Condition and Event', () => {
     assert.deepEqual(await Promise.all(runs.map((r) => r.result)), [true, true, true]);
   });
 
+  test('a process killed while waiting on a condition does not take the lock with it', async () => {
+    await using children = new Children();
+    const cond = new Condition();
+    const waiting = new Semaphore(0);
+    const child = children.start('conditionWait', { cond, waiting });
+    await waiting.acquire();
+    await cond.use(async () => {
+      assert.equal((await cond.statistics()).waiters, 1);
+    });
+    child.child.kill('SIGKILL');
+    await child.exited;
+    await cond.use(() => cond.notifyAll());
+    assert.equal(await cond.acquire({ blocking: false }), true);
+    await cond.release();
+  });
+
   test('a condition wait in a child times out with false', async () => {
     await using children = new Children();
     const cond = new Condition(new Lock());
@@ -232,6 +248,18 @@ describe('multiprocessing Barrier', () => {
       const round = indices.map((list) => list[r]).sort();
       assert.deepEqual(round, [0, 1, 2]);
     }
+  });
+
+  test('a process killed while waiting at a barrier breaks it: the others get BrokenResourceError', async () => {
+    await using children = new Children();
+    const barrier = new Barrier(3);
+    const child = children.start('barrierWait', { barrier });
+    while ((await barrier.nWaiting()) === 0) await sleep(1);
+    const mine = assert.rejects(barrier.wait(), BrokenResourceError);
+    child.child.kill('SIGKILL');
+    await child.exited;
+    await mine;
+    assert.equal(await barrier.broken(), true);
   });
 
   test('abort breaks the barrier for the waiting child and for later waits', async () => {
