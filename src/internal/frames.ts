@@ -54,26 +54,31 @@ export class FrameReader {
   }
 }
 
+/** A batch this long is sent at once rather than at the end of the turn. */
+const MAX_BATCH = 1024;
+
 /**
- * Collects the messages queued during one synchronous run and hands them to `deliver`
- * together, in a microtask: how a burst becomes one frame.
+ * Collects the messages queued during one event-loop turn and hands them to `deliver`
+ * together (in `setImmediate`, or at once when `MAX_BATCH` accumulate): how a burst —
+ * even a loop of awaited `put`s, which interleaves with microtasks — becomes a few large
+ * frames instead of one frame per message. The pending `setImmediate` keeps the process
+ * alive until the batch is written.
  */
 export class Outbox<M> {
   private batch: M[] = [];
-  private scheduled = false;
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(private readonly deliver: (batch: M[]) => void) {}
 
   push(message: M): void {
     this.batch.push(message);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(this.flush);
-    }
+    if (this.batch.length >= MAX_BATCH) this.flush();
+    else this.scheduled ??= setImmediate(this.flush);
   }
 
   private readonly flush = (): void => {
-    this.scheduled = false;
+    if (this.scheduled !== null) clearImmediate(this.scheduled);
+    this.scheduled = null;
     const batch = this.batch;
     this.batch = [];
     if (batch.length > 0) this.deliver(batch);
