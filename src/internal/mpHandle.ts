@@ -131,6 +131,7 @@ export abstract class Handle {
   /** @internal The shareable protocol. */
   [kShare](): SharedState {
     const address = this._address ?? server.address();
+    if (this._core !== null) this._core.shared = true;
     const state: HandleState = { address, id: this._id, pid: this._pid, ...this._extraState() };
     return { __concur: this._typeName, state };
   }

@@ -16,8 +16,10 @@
  * - Cores keep per-session state (who holds a lock, who waits). When a connection drops
  *   (its process exited or crashed), each core it touched is told (`drop`), so a lock
  *   held by a dead process breaks instead of hanging its waiters.
- * - Lifetime: a core is served while a handle on it is alive in the owner, or a process
- *   that used it is still connected; then it is forgotten.
+ * - Lifetime: a core that was never shared is forgotten with its last handle in the owner.
+ *   Once its state has been handed out (to a child that may connect much later), it lives
+ *   as long as the owner process — or until its Manager shuts down — like Python's
+ *   manager objects; there is no distributed reference count.
  *
  * @module
  */
@@ -73,6 +75,8 @@ export abstract class Core {
   id = 0;
   /** Handles alive in the owner process (see the module docs on lifetime). */
   localRefs = 0;
+  /** Set once its state was handed out: from then on it lives as long as this process. */
+  shared = false;
   /** Set once the owner disposed of it (`Manager.shutdown`): every call then fails. */
   disposed: Error | null = null;
 
@@ -101,7 +105,6 @@ class ResourceServer {
   private server: Server | null = null;
   private dir: string | null = null;
   private addressPath: string | null = null;
-  private readonly sessions = new Set<Session>();
 
   /** Serves `core`; returns its id. */
   add(core: Core): number {
@@ -118,7 +121,7 @@ class ResourceServer {
   /** Forgets `id` once neither the owner nor a connected process uses it. */
   release(id: number): void {
     const core = this.cores.get(id);
-    if (core !== undefined && core.localRefs <= 0 && !this.inUse(core)) this.cores.delete(id);
+    if (core !== undefined && core.localRefs <= 0 && !core.shared) this.cores.delete(id);
   }
 
   /** The socket address if the server listens already, else `null`. */
@@ -149,15 +152,9 @@ class ResourceServer {
     this.dir = null;
   }
 
-  private inUse(core: Core): boolean {
-    for (const session of this.sessions) if (session.cores.has(core)) return true;
-    return false;
-  }
-
   private accept(socket: Socket): void {
     socket.unref();
     const session = new Session(this.nextSession++, socket);
-    this.sessions.add(session);
     const reader = new FrameReader();
     socket.on('data', (chunk: Buffer) => {
       let messages: unknown[];
@@ -180,15 +177,12 @@ class ResourceServer {
   }
 
   private dropSession(session: Session): void {
-    this.sessions.delete(session);
     session.dropped = true;
     // Cores first (they see what the session still waits for), then its waits end.
     for (const core of session.cores) core.drop(session);
     for (const future of session.pending.values()) future.cancel('the client disconnected');
     session.pending.clear();
-    const touched = [...session.cores];
     session.cores.clear();
-    for (const core of touched) this.release(core.id);
   }
 
   private receive(session: Session, message: ClientMessage): void {
