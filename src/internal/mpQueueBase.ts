@@ -20,7 +20,7 @@ import { BrokenResourceError, InvalidStateError } from '../errors.js';
 import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
-import { QueueCore } from './queueCore.js';
+import { QueueCore } from './mpQueueCore.js';
 import { checkInteger } from './validate.js';
 
 const MIN_PREFETCH = 16;

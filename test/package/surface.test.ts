@@ -138,6 +138,7 @@ const surface: Record<string, string[]> = {
     'SharedArray',
     'SimpleQueue',
     'Thread',
+    'Timer',
     'Value',
     'activeCount',
     'currentThread',
