@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { ThreadPoolExecutor } from 'concur/futures';
 import { Queue } from 'concur/multiprocessing';
 
+import { putAll } from './fixtures/threadTasks.js';
 import { Children } from './harness.js';
 
 describe('multiprocessing object lifetime', () => {
@@ -14,5 +16,16 @@ describe('multiprocessing object lifetime', () => {
     queue = null;
     (globalThis as { gc?: () => void }).gc?.();
     assert.equal(await child.result, 7);
+  });
+});
+
+describe('multiprocessing objects in worker threads', () => {
+  test('a worker thread of the owner process can use its queue (through the socket)', async () => {
+    await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const queue = new Queue<number>();
+    assert.equal(await pool.submit(putAll, queue, 100), 100);
+    let sum = 0;
+    for (let i = 0; i < 100; i++) sum += await queue.get();
+    assert.equal(sum, 4950);
   });
 });
