@@ -13,7 +13,9 @@
 import { inspect } from 'node:util';
 
 import { BrokenResourceError, EOFError, InvalidStateError } from '../errors.js';
+import { Future } from '../futures/Future.js';
 import { checkTimeout } from '../internal/futex.js';
+import { argTypeError, show } from '../internal/validate.js';
 import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
 import { QueueBase } from '../internal/mpQueueBase.js';
 import {
@@ -50,6 +52,12 @@ class PipeChannel extends QueueBase<unknown> {
   async poll(ms: number): Promise<boolean> {
     if (this._hasBuffered) return true;
     return this._ask<boolean>('poll', [ms]);
+  }
+
+  /** `poll` as the raw call: a concur Future that `wait()` can cancel. */
+  _pollCallOrEof(ms: number): PromiseLike<boolean> {
+    if (this._hasBuffered) return Promise.resolve(true);
+    return this._call('poll', [ms]);
   }
 
   closeWriter(): void {
@@ -168,6 +176,11 @@ export class Connection implements Shareable {
     });
   }
 
+  /** @internal `wait()`: a cancellable poll (true: something to receive, or EOF). */
+  _pollCall(ms: number): PromiseLike<boolean> {
+    return this._readable('poll')._pollCallOrEof(ms);
+  }
+
   private _readable(what: string): PipeChannel {
     this._check(what);
     if (this._in === null) {
@@ -250,4 +263,56 @@ export function Pipe(duplex = true): [Connection, Connection] {
   if (!duplex) return [new Connection(ab, null), new Connection(null, ab)];
   const ba = new PipeChannel();
   return [new Connection(ba, ab), new Connection(ab, ba)];
+}
+
+/**
+ * Waits until at least one of `connections` has something to receive (or has reached
+ * its end), or `timeout` ms pass; resolves to the ready ones, in the given order (empty
+ * on timeout).
+ *
+ * Python equivalent: `multiprocessing.connection.wait(object_list, timeout=None)`, for
+ * connections only (no sockets or process sentinels). A negative timeout other than -1
+ * is refused with `RangeError` (Python returns at once).
+ *
+ * Cancellation: a cancelled `wait` stops every poll it started.
+ *
+ * @throws TypeError (at the call) for something that is not a readable, open
+ * `Connection`; RangeError/TypeError for a bad timeout.
+ * @example
+ * ```ts
+ * for (const conn of await wait([a, b], 1000)) console.log(await conn.recv());
+ * ```
+ */
+export async function wait(
+  connections: readonly Connection[],
+  timeout: number | null = null,
+): Promise<Connection[]> {
+  const ms = checkTimeout('wait() timeout', timeout);
+  for (const c of connections) {
+    if (!(c instanceof Connection)) {
+      throw argTypeError(`wait() takes Connections, got ${show(c)}`);
+    }
+  }
+  const polls = connections.map((c) => c._pollCall(ms));
+  // A concur future, so that a cancelled task stops here (and the polls end below).
+  const first = new Future<void>();
+  let left = polls.length;
+  if (left === 0) first.setResult(undefined);
+  for (const poll of polls) {
+    poll.then(
+      (ready) => {
+        if ((ready || --left === 0) && !first.done()) first.setResult(undefined);
+      },
+      (error: unknown) => {
+        if (!first.done()) first.setException(error);
+      },
+    );
+  }
+  try {
+    await first;
+  } finally {
+    for (const p of polls) if (p instanceof Future && !p.done()) p.cancel();
+  }
+  const ready = await Promise.all(connections.map((c) => c.poll(0)));
+  return connections.filter((_, i) => ready[i]);
 }

@@ -19,7 +19,7 @@ export { Queue } from './Queue.js';
 export { SimpleQueue } from './SimpleQueue.js';
 export { JoinableQueue } from './JoinableQueue.js';
 export type { QueueWaitOptions, QueueStatistics } from '../internal/mpQueueBase.js';
-export { Pipe, Connection } from './Pipe.js';
+export { Pipe, Connection, wait } from './Pipe.js';
 export { Lock, type LockStatistics } from './Lock.js';
 export { RLock } from './RLock.js';
 export { Semaphore, type SemaphoreStatistics } from './Semaphore.js';

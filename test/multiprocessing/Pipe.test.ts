@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { run } from 'concur/asyncio';
-import { EOFError, InvalidStateError, Pipe, SerializationError } from 'concur/multiprocessing';
+import { createTask, run, sleep } from 'concur/asyncio';
+import {
+  EOFError,
+  InvalidStateError,
+  Pipe,
+  SerializationError,
+  wait,
+} from 'concur/multiprocessing';
 import { VirtualClock } from 'concur/testing';
 
 import { Children } from './harness.js';
@@ -100,5 +106,31 @@ describe('multiprocessing Pipe', () => {
     assert.throws(() => a.send(() => 1), SerializationError);
     a.send('fine');
     assert.equal(await b.recv(), 'fine');
+  });
+
+  test('wait returns the connections a child sent on, and [] after its timeout', async () => {
+    await using children = new Children();
+    const [a, aChild] = Pipe();
+    const [b, bChild] = Pipe();
+    assert.deepEqual(await wait([a, b], 0), []);
+    const child = children.start('pipeSendAndExit', { conn: bChild, items: ['hello'] });
+    assert.deepEqual(await wait([a, b]), [b]);
+    assert.equal(await b.recv(), 'hello');
+    await child.result;
+    aChild.close();
+    assert.deepEqual(await wait([a]), [a]); // the end of the stream counts as ready
+    await assert.rejects(a.recv(), EOFError);
+  });
+
+  test('wait times out with an empty list and a cancelled wait stops its polls', async () => {
+    await run(async () => {
+      using _clock = VirtualClock.install({ autojump: true });
+      const [a] = Pipe();
+      assert.deepEqual(await wait([a], 50), []);
+      const waiting = createTask(() => wait([a]));
+      await sleep(0);
+      waiting.cancel();
+      await assert.rejects(waiting, { name: 'CancelledError' });
+    });
   });
 });

@@ -178,6 +178,7 @@ const surface: Record<string, string[]> = {
     'TimeoutError',
     'decodeShared',
     'encodeShared',
+    'wait',
   ],
   'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
