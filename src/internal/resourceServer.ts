@@ -26,6 +26,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
 import { BrokenResourceError, CancelledError } from '../errors.js';
@@ -132,8 +133,10 @@ class ResourceServer {
   /** The socket address, listening from now on. */
   address(): string {
     if (this.addressPath !== null) return this.addressPath;
-    const dir = mkdtempSync(join(tmpdir(), 'concur-'));
-    const path = join(dir, 's');
+    // A unix socket in a private (0700) directory; on Windows, a named pipe.
+    const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'concur-'));
+    const path =
+      dir === null ? `\\\\.\\pipe\\concur-${process.pid}-${randomUUID()}` : join(dir, 's');
     const server = createServer((socket) => this.accept(socket));
     server.on('error', (exception: unknown) => {
       callExceptionHandler({ message: 'concur resource server error', exception });
