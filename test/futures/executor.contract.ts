@@ -505,8 +505,11 @@ export function executorContract(contract: ExecutorContract): void {
         const quick = executor.submit(add1, 1);
         const order: Future<number>[] = [];
         try {
-          for await (const f of asCompleted([done, blocked, quick, quick])) {
-            order.push(f as unknown as Future<number>);
+          // By hand, not `for await`: TypeScript types a for-await value as `Awaited<T>`,
+          // and a future is a thenable (the iterator yields the futures themselves).
+          const it = asCompleted([done, blocked, quick, quick])[Symbol.asyncIterator]();
+          for (let r = await it.next(); r.done !== true; r = await it.next()) {
+            order.push(r.value);
             if (order.length === 2) release(cells, 1);
           }
         } finally {
