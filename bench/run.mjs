@@ -99,6 +99,10 @@ const benchmarks = [
     modes: [
       { name: 'concur Queue', cmd: [node, 'bench/mp-queue.mjs', 'queue', N(1_000_000)] },
       { name: 'concur Pipe', cmd: [node, 'bench/mp-queue.mjs', 'pipe', N(1_000_000)] },
+      {
+        name: 'concur Queue, child → parent',
+        cmd: [node, 'bench/mp-queue.mjs', 'queue-up', N(1_000_000)],
+      },
       hasPython && {
         name: 'Python multiprocessing.Queue',
         cmd: ['python3', 'bench/python/mp_queue.py', N(250_000)],

@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 
 import { CancelledError } from '../errors.js';
 import { checkTimeout } from '../internal/futex.js';
+import { time } from '../internal/loop.js';
 import { Handle, callerToken, reviveHandle, type HandleState } from '../internal/mpHandle.js';
 import { decodeShared, encodeShared, registerShareable } from '../internal/shareable.js';
 import { ConditionCore, LockCore } from '../internal/syncCores.js';
@@ -118,10 +119,10 @@ export class Condition extends Handle {
   async waitFor<T>(predicate: () => T | PromiseLike<T>, timeout?: number | null): Promise<T> {
     checkFunction('the predicate passed to Condition.waitFor()', predicate);
     const ms = checkTimeout('Condition.waitFor() timeout', timeout);
-    const end = ms === Infinity ? Infinity : performance.now() + ms;
+    const end = ms === Infinity ? Infinity : time() + ms;
     let result = await predicate();
     while (!result) {
-      const left = end - performance.now();
+      const left = end - time();
       if (left <= 0) break;
       await this.wait(left === Infinity ? undefined : left);
       result = await predicate();

@@ -37,8 +37,9 @@ import { registerShareable } from '../internal/shareable.js';
  *   `InvalidStateError` (Python: `ValueError`).
  *
  * Cancellation: a task cancelled in `get()` rejects with `CancelledError`; an item
- * already on its way is kept for the next `get` in that process. A cancelled `put` on a
- * full queue puts nothing.
+ * already on its way is kept for the next `get` in that process. A `put` cancelled while
+ * waiting for room puts nothing (in another process: unless the room came just as the
+ * cancel was on its way, and then the item is in).
  *
  * @throws RangeError/TypeError from the constructor for a maxsize that is not an integer
  * ≥ 0 (or `Infinity`).
