@@ -171,6 +171,8 @@ describe('multiprocessing Condition and Event', () => {
     });
     child.child.kill('SIGKILL');
     await child.exited;
+    // The exit event can come before the owner sees the connection close: wait for that.
+    while ((await cond.statistics()).waiters > 0) await sleep(1);
     await cond.use(() => cond.notifyAll());
     assert.equal(await cond.acquire({ blocking: false }), true);
     await cond.release();
