@@ -251,6 +251,7 @@ function eofIfOwnerGone(error: unknown): unknown {
  *
  * Python equivalent: `multiprocessing.Pipe(duplex=True)`.
  *
+ * @throws TypeError if `duplex` is not a boolean.
  * @example
  * ```ts
  * const [reader, writer] = Pipe(false);
@@ -259,6 +260,9 @@ function eofIfOwnerGone(error: unknown): unknown {
  * ```
  */
 export function Pipe(duplex = true): [Connection, Connection] {
+  if (typeof duplex !== 'boolean') {
+    throw argTypeError(`Pipe(duplex) takes a boolean, got ${show(duplex)}`);
+  }
   const ab = new PipeChannel();
   if (!duplex) return [new Connection(ab, null), new Connection(null, ab)];
   const ba = new PipeChannel();

@@ -89,6 +89,10 @@ describe('multiprocessing Pipe', () => {
     });
   });
 
+  test('Pipe takes a boolean', () => {
+    assert.throws(() => Pipe(1 as unknown as boolean), TypeError);
+  });
+
   test('one-way ends refuse the wrong direction and closed ends refuse everything', () => {
     const [reader, writer] = Pipe(false);
     assert.equal(reader.writable, false);
