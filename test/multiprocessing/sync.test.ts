@@ -79,6 +79,17 @@ describe('multiprocessing Lock and RLock', () => {
     assert.equal((await lock.statistics()).broken, true);
   });
 
+  test('an RLock whose holder process exits breaks too', async () => {
+    await using children = new Children();
+    const rlock = new RLock();
+    const held = new Event();
+    const child = children.start('holdAndExit', { lock: rlock, held });
+    await held.wait();
+    const waiting = assert.rejects(rlock.acquire(), BrokenResourceError);
+    await child.exited;
+    await waiting;
+  });
+
   test('three processes incrementing under one lock lose no update', async () => {
     await using children = new Children();
     await using manager = await Manager.start();
@@ -112,6 +123,17 @@ describe('multiprocessing Semaphore', () => {
     assert.equal(await sem.getValue(), 0);
     await sem.release(3);
     assert.equal(await sem.getValue(), 3);
+  });
+
+  test('a process that exits holding permits does not break the semaphore (it has no owner)', async () => {
+    await using children = new Children();
+    const sem = new Semaphore(2);
+    const child = children.start('semaphoreTake', { sem, n: 1 });
+    assert.equal(await child.result, 1);
+    await child.exited;
+    assert.equal(await sem.getValue(), 1);
+    assert.equal(await sem.acquire({ blocking: false }), true);
+    await sem.release(2);
   });
 
   test('acquire timeouts are honoured', async () => {
