@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from 'node:util';
 
 import { Core, type Session } from './resourceServer.js';
-import { num, unknownOp } from './syncCores.js';
+import { num, unknownOp } from './coreArgs.js';
 import { argRangeError, argTypeError, show } from './validate.js';
 
 type Args = readonly unknown[];

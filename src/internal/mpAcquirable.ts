@@ -11,7 +11,7 @@ import { CancelledError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { checkAcquireOptions, type AcquireOptions } from './futex.js';
 import { Handle, callerToken } from './mpHandle.js';
-import { LockCore } from './syncCores.js';
+import { LockCore } from './lockCores.js';
 import { checkFunction } from './validate.js';
 
 export abstract class AcquirableHandle extends Handle {

@@ -17,7 +17,7 @@ import { EOFError, QueueEmpty, QueueFull } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { Deque } from './Deque.js';
 import { Core, type Session } from './resourceServer.js';
-import { num, unknownOp } from './syncCores.js';
+import { num, unknownOp } from './coreArgs.js';
 import { argRangeError } from './validate.js';
 import { WaitSet } from './waitSet.js';
 

@@ -10,7 +10,7 @@ import { checkTimeout } from '../internal/futex.js';
 import { time } from '../internal/loop.js';
 import { Handle, callerToken, reviveHandle, type HandleState } from '../internal/mpHandle.js';
 import { decodeShared, encodeShared, registerShareable } from '../internal/shareable.js';
-import { ConditionCore, LockCore } from '../internal/syncCores.js';
+import { ConditionCore, LockCore } from '../internal/lockCores.js';
 import { argTypeError, checkFunction, checkInteger, show } from '../internal/validate.js';
 import type { AcquireOptions } from '../internal/futex.js';
 import { Lock } from './Lock.js';
