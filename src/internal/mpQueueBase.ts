@@ -90,7 +90,7 @@ export abstract class QueueBase<T> extends Handle {
       }
       return Promise.resolve();
     }
-    return this._call('put', [value, timeout]) as Promise<void>;
+    return this._request('put', [value, timeout]);
   }
 
   /** Sends `item` without waiting (pipes); throws at the call what fails locally. */
@@ -142,12 +142,12 @@ export abstract class QueueBase<T> extends Handle {
     this._giveBackScheduled = true;
     setImmediate(() => {
       this._giveBackScheduled = false;
-      this._flushAck();
-      if (this._buffer.length === 0) return;
-      const items = this._buffer.toArray();
-      this._buffer.clear();
-      this._prefetch = MIN_PREFETCH;
       try {
+        this._flushAck();
+        if (this._buffer.length === 0) return;
+        const items = this._buffer.toArray();
+        this._buffer.clear();
+        this._prefetch = MIN_PREFETCH;
         this._post('unget', [items]);
       } catch (error) {
         // The owner is gone, and the queue with it: there is nobody to give them back to.

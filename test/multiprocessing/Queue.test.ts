@@ -244,6 +244,16 @@ describe('multiprocessing Queue semantics (in the owner)', () => {
     assert.match(inspect(Pipe()[0]), /<Connection readable writable>/);
   });
 
+  test('the async methods return native promises, in the owner too', async () => {
+    const queue = new Queue<number>(1);
+    const put = queue.put(1);
+    assert.ok(put instanceof Promise);
+    await put.finally(() => undefined);
+    assert.ok(queue.putNowait(2).catch(() => 'full') instanceof Promise);
+    assert.ok(new Lock().release().catch(() => 'not held') instanceof Promise);
+    assert.equal(await queue.get(), 1);
+  });
+
   test('maxsize must be a non-negative integer', () => {
     assert.throws(() => new Queue(-1), RangeError);
     assert.throws(() => new Queue('3' as unknown as number), TypeError);
