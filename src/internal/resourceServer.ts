@@ -134,7 +134,7 @@ class ResourceServer {
   address(): string {
     if (this.addressPath !== null) return this.addressPath;
     // A unix socket in a private (0700) directory; on Windows, a named pipe.
-    const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'concur-'));
+    const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'concur-mp-'));
     const path =
       dir === null ? `\\\\.\\pipe\\concur-${process.pid}-${randomUUID()}` : join(dir, 's');
     const server = createServer((socket) => this.accept(socket));
