@@ -23,6 +23,7 @@ import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './c
 import {
   ABORT,
   ABORT_TIMEOUT,
+  CTL_CHUNK,
   CTL_DISCARD,
   CTL_SHARED,
   CTL_SHIFT,
@@ -82,6 +83,27 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+/**
+ * Runs `fn` on every call of a chunk (`arity` arguments per call, one after another in
+ * `values`): the list of results, or a promise of it if any result is a promise. The first
+ * error fails the whole chunk (Python's `_process_chunk`).
+ */
+function runChunk(
+  fn: TaskFunction,
+  arity: number,
+  values: unknown[],
+): unknown[] | Promise<unknown[]> {
+  const calls = arity === 0 ? 0 : values.length / arity;
+  const out = new Array<unknown>(calls);
+  let async = false;
+  for (let k = 0; k < calls; k++) {
+    const result = arity === 1 ? fn(values[k]) : fn(...values.slice(k * arity, (k + 1) * arity));
+    if (isThenable(result)) async = true;
+    out[k] = result;
+  }
+  return async ? Promise.all(out) : out;
 }
 
 function abortReason(reason: number): Error {
@@ -299,7 +321,11 @@ export class WorkerRuntime {
       current = this;
       currentId = id;
       try {
-        if ((ctl & CTL_SHARED) !== 0) {
+        if ((ctl & CTL_CHUNK) !== 0) {
+          const values = message[at + 1];
+          const decoded = (ctl & CTL_SHARED) !== 0 ? decodeShared(values) : values;
+          result = runChunk(fn, message[at] as number, decoded as unknown[]);
+        } else if ((ctl & CTL_SHARED) !== 0) {
           result = fn(...(decodeShared(message.slice(at, i)) as unknown[]));
         } else if (argc === 1) {
           result = fn(message[at]);
