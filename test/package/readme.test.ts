@@ -9,6 +9,7 @@ import { describe, test } from 'node:test';
 import * as root from 'concur';
 import * as asyncio from 'concur/asyncio';
 import * as futures from 'concur/futures';
+import * as multiprocessing from 'concur/multiprocessing';
 import * as testing from 'concur/testing';
 import * as threading from 'concur/threading';
 
@@ -21,6 +22,7 @@ const SUBPATHS: Record<string, object> = {
   concur: root,
   'concur/asyncio': asyncio,
   'concur/futures': futures,
+  'concur/multiprocessing': multiprocessing,
   'concur/threading': threading,
   'concur/testing': testing,
 };
