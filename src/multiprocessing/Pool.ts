@@ -113,6 +113,8 @@ export class Pool {
   /**
    * `task(item)` for every item, in a worker; resolves with the results in input order.
    * Python: `map`. The iterable is read at once; an error it throws rejects the call.
+   *
+   * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
    */
   map<F extends (arg: any) => unknown>(
     task: F,
@@ -122,7 +124,11 @@ export class Pool {
     return this.mapAsync(task, iterable, { chunksize: chunksize ?? null }).get();
   }
 
-  /** `map` that returns at once. Python: `map_async`. */
+  /**
+   * `map` that returns at once. Python: `map_async`.
+   *
+   * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
+   */
   mapAsync<F extends (arg: any) => unknown>(
     task: F,
     iterable: Iterable<Parameters<F>[0]>,
@@ -170,6 +176,8 @@ export class Pool {
   /**
    * `task(item)` for every item, yielding the results in input order as they arrive.
    * Python: `imap`.
+   *
+   * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
    */
   imap<F extends (arg: any) => unknown>(
     task: F,
@@ -186,6 +194,8 @@ export class Pool {
   /**
    * `task(item)` for every item, yielding each result as soon as it is ready (items of a
    * chunk together, in order). Python: `imap_unordered`.
+   *
+   * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
    */
   imapUnordered<F extends (arg: any) => unknown>(
     task: F,
