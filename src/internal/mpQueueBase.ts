@@ -21,6 +21,7 @@ import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
 import { QueueCore } from './mpQueueCore.js';
+import { cancelBeforeExit, runBeforeExit } from './resourceClient.js';
 import { checkInteger } from './validate.js';
 
 const MIN_PREFETCH = 16;
@@ -140,21 +141,26 @@ export abstract class QueueBase<T> extends Handle {
   private _scheduleGiveBack(): void {
     if (this._giveBackScheduled) return;
     this._giveBackScheduled = true;
-    setImmediate(() => {
-      this._giveBackScheduled = false;
-      try {
-        this._flushAck();
-        if (this._buffer.length === 0) return;
-        const items = this._buffer.toArray();
-        this._buffer.clear();
-        this._prefetch = MIN_PREFETCH;
-        this._post('unget', [items]);
-      } catch (error) {
-        // The owner is gone, and the queue with it: there is nobody to give them back to.
-        if (!(error instanceof BrokenResourceError)) throw error;
-      }
-    });
+    setImmediate(this._giveBack);
+    runBeforeExit(this._giveBack); // a Process that ends right away gives them back too
   }
+
+  private readonly _giveBack = (): void => {
+    if (!this._giveBackScheduled) return;
+    this._giveBackScheduled = false;
+    cancelBeforeExit(this._giveBack);
+    try {
+      this._flushAck();
+      if (this._buffer.length === 0) return;
+      const items = this._buffer.toArray();
+      this._buffer.clear();
+      this._prefetch = MIN_PREFETCH;
+      this._post('unget', [items]);
+    } catch (error) {
+      // The owner is gone, and the queue with it: there is nobody to give them back to.
+      if (!(error instanceof BrokenResourceError)) throw error;
+    }
+  };
 
   private _takeBuffered(): T {
     const item = this._buffer.shift();
