@@ -9,10 +9,12 @@
  *
  * In another process, a `get` that finds the buffer empty asks the owner for up to
  * `prefetch` items (doubling while batches come back full, up to 4096); the extras wait
- * here for the next `get`s and are acknowledged as they are taken, so `qsize()` counts
- * them until then. A `put` on an unbounded queue resolves once the item is validated and
- * queued for the next frame, like Python's feeder thread (but flushed within the same
- * event-loop turn, so a process that exits right after a `put` still delivers it).
+ * here for the next `get`s (acknowledged in bulk, so `qsize()` counts them until then);
+ * what is left at the end of the turn goes back to the owner. A `put` on an unbounded
+ * queue resolves once the item is validated and queued for the next frame, like
+ * Python's feeder thread, but the frame leaves at the end of the turn (a pending
+ * `setImmediate` keeps the process alive until then), and `flushResourceClients` sends
+ * both the frames and the give-back before a `Process` child exits.
  *
  * @module
  */
