@@ -3,7 +3,7 @@
  * report (rendered in headless Chromium when it is installed) and Ctrl-C.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -229,6 +229,49 @@ describe('concur compare --trace', () => {
       assert.equal(begins, ends, 'every async slice is closed');
     }
   });
+});
+
+/** redis-server, which scripts/run-tests.mjs provides when the distributed tests run. */
+const REDIS_SERVER = process.env['CONCUR_REDIS_SERVER'];
+
+describe('concur compare --connection', () => {
+  test(
+    'runs the distributed model: every task through Redis to the worker it starts',
+    {
+      skip:
+        REDIS_SERVER === undefined
+          ? 'no redis-server (run-tests provides one with the distributed tests)'
+          : false,
+    },
+    async () => {
+      const port = 20_000 + (process.pid % 20_000);
+      const redis = spawn(
+        REDIS_SERVER!,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        await waitForOutput(redis.stdout, /Ready to accept connections/);
+        redis.stdout.resume();
+        const { code, stdout, stderr } = await concur(
+          'compare',
+          ...['--connection', `redis://127.0.0.1:${port}`, '--models', 'sequential,distributed'],
+          ...['--cpu-n', '1000000', '--io-requests', '6', '--workers', '2', '--json', '--quiet'],
+        );
+        assert.equal(code, 0, stderr);
+        for (const workload of (JSON.parse(stdout) as Report).workloads) {
+          const distributed = workload.results[1]!;
+          assert.equal(distributed.model, 'distributed');
+          assert.equal(distributed.status, 'ok', distributed.reason ?? '');
+          assert.equal(distributed.tasks, workload.kind === 'cpu' ? 4 : 6);
+          assert.equal(distributed.answers!.length, 1, 'every task did the same work');
+        }
+      } finally {
+        redis.kill('SIGTERM');
+        await exited(redis);
+      }
+    },
+  );
 });
 
 /** Chromium on PATH, or null. */
