@@ -251,6 +251,26 @@ describe('ProcessPoolExecutor: no orphans', () => {
 });
 
 describe('ProcessPoolExecutor: the process lifetime', () => {
+  test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+         process.on('exit', () => {
+           try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
+         });`,
+      ],
+      { cwd: root, timeout: 60_000 },
+    );
+    assert.equal(
+      stdout.trim(),
+      'InvalidStateError: cannot schedule new futures after interpreter shutdown',
+    );
+  });
+
   test('an idle pool never keeps the process alive', async () => {
     const { stdout } = await run(
       process.execPath,
