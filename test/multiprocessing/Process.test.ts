@@ -4,10 +4,8 @@
  * cells (processes share no memory).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 
 import { InvalidStateError, SerializationError } from 'concur';
 import {
@@ -18,21 +16,10 @@ import {
   Process,
 } from 'concur/multiprocessing';
 
-import '../fixtures/children.js';
+import { runScript } from '../fixtures/children.js';
 import { cellContent } from '../fixtures/cells.js';
 import { makeFileCells, release, until } from '../fixtures/sync.js';
 import { blockUntil, describeSelf, exitWith, pidThenBlock } from '../fixtures/tasks.js';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Runs an ES module script in a child `node` (cwd: the package root). */
-function runScript(source: string): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['--input-type=module', '-e', source], {
-    cwd: root,
-    timeout: 60_000,
-  });
-}
 
 describe('Process: lifecycle', () => {
   test('before start a process is not alive, has no exitcode and is not listed; after start it is; after join its exitcode is 0 and it is gone (A.3 #28, test_process, test_active_children)', async () => {
