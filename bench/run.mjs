@@ -131,6 +131,24 @@ const benchmarks = [
     ],
   },
   {
+    id: 'P7 multiprocessing Queue: parent → child',
+    target: 'concur ≥ 4× Python multiprocessing.Queue',
+    metric: 'perSec',
+    unit: 'msgs/s',
+    modes: [
+      { name: 'concur Queue', cmd: [node, 'bench/mp-queue.mjs', 'queue', N(1_000_000)] },
+      { name: 'concur Pipe', cmd: [node, 'bench/mp-queue.mjs', 'pipe', N(1_000_000)] },
+      {
+        name: 'concur Queue, child → parent',
+        cmd: [node, 'bench/mp-queue.mjs', 'queue-up', N(1_000_000)],
+      },
+      hasPython && {
+        name: 'Python multiprocessing.Queue',
+        cmd: ['python3', 'bench/python/mp_queue.py', N(250_000)],
+      },
+    ],
+  },
+  {
     id: 'P9 memory per pending task',
     target:
       '≤ 1 KB per pending task; pool queue linear, no per-task timers (pool-memory.mjs checks)',

@@ -278,6 +278,20 @@ export class BrokenResourceError extends ConcurError {
 named(BrokenResourceError, 'BrokenResourceError');
 
 /**
+ * The other end of a pipe was closed (or its process exited) and nothing is left to
+ * receive.
+ *
+ * Python equivalent: the `EOFError` that `multiprocessing.connection.Connection.recv()`
+ * raises.
+ */
+export class EOFError extends ConcurError {
+  constructor(message = 'the other end of the pipe was closed', options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_EOF', options);
+  }
+}
+named(EOFError, 'EOFError');
+
+/**
  * Several errors raised together, e.g. by the children of a `TaskGroup`.
  *
  * Python equivalent: `ExceptionGroup` / `BaseExceptionGroup` (PEP 654). It extends the

@@ -51,6 +51,7 @@ export {
   QueueShutDown,
   BrokenBarrierError,
   BrokenResourceError,
+  EOFError,
   ExceptionGroup,
   type SerializedError,
   type WorkerExit,

@@ -74,6 +74,8 @@ let exitHookInstalled = false;
 /** The engine of a worker pool. */
 export class Pool implements PoolFutureOwner {
   private state = OPEN;
+  /** Set by terminateWorkers(): the tasks of dying workers end cancelled, none requeued. */
+  private terminating = false;
   private brokenError: BrokenExecutor | null = null;
   private readonly queue = new Deque<PoolFuture<unknown>>();
   /** Live (not cancelled) futures in `queue`. */
@@ -331,7 +333,9 @@ export class Pool implements PoolFutureOwner {
       error,
       this.inFlight,
       this.tally,
-      this.state !== BROKEN,
+      // After terminateWorkers() nothing is requeued: a requeued task would start a fresh
+      // worker and keep the terminated pool alive.
+      this.state !== BROKEN && !this.terminating,
     );
     this.running -= worker.inFlight;
     worker.inFlight = 0;
@@ -368,6 +372,7 @@ export class Pool implements PoolFutureOwner {
    * SIGKILL at once): running tasks end cancelled.
    */
   terminateWorkers(kill = false): Promise<void> {
+    this.terminating = true;
     void this.shutdown(false, true);
     for (const worker of this.workers) {
       if (kill && !worker.stopping && worker.channel.kill !== undefined) {

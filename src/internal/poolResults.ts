@@ -72,8 +72,8 @@ function settleOther(
  * Settles the tasks of `worker`, which exited with `exitCode` (killed by `error`, if
  * any): those it started fail with `WorkerCrashedError` (or end cancelled, when
  * `terminateWorkers()` ended it); those it never started are returned pending again, the
- * last sent first, for the front of the queue — unless `requeue` is false (a broken
- * pool), when they fail too.
+ * last sent first, for the front of the queue — unless `requeue` is false (a broken or
+ * terminated pool), when they fail too (or end cancelled, after `terminateWorkers()`).
  */
 export function settleOrphans(
   worker: PoolWorker,
