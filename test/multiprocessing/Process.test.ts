@@ -14,6 +14,7 @@ import {
   currentProcess,
   parentProcess,
   Process,
+  Queue,
 } from 'concur/multiprocessing';
 
 import { runScript } from '../fixtures/children.js';
@@ -105,6 +106,22 @@ describe('Process: lifecycle', () => {
     assert.throws(() => p.terminate(), InvalidStateError);
     assert.throws(() => p.exitcode, /process object is closed/);
     assert.match(inspect(p), / closed>$/);
+  });
+});
+
+describe('Process: arguments', () => {
+  test('a multiprocessing Queue passed as an argument reaches the child as the same queue, and what the target put arrives after it returned (the process ends once it is delivered)', async () => {
+    const q = new Queue();
+    const p = new Process({
+      target: async (queue: Queue, n: number) => {
+        for (let i = 0; i < n; i++) void queue.put(i);
+      },
+      args: [q, 3],
+    });
+    p.start();
+    assert.equal(await p.join(), true);
+    assert.equal(p.exitcode, 0);
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], [0, 1, 2]);
   });
 });
 
