@@ -76,6 +76,11 @@ export class Outbox<M> {
     else this.scheduled ??= setImmediate(this.flush);
   }
 
+  /** Hands over what is queued now (before an exit). */
+  flushNow(): void {
+    this.flush();
+  }
+
   private readonly flush = (): void => {
     if (this.scheduled !== null) clearImmediate(this.scheduled);
     this.scheduled = null;

@@ -9,10 +9,12 @@
  *
  * In another process, a `get` that finds the buffer empty asks the owner for up to
  * `prefetch` items (doubling while batches come back full, up to 4096); the extras wait
- * here for the next `get`s and are acknowledged as they are taken, so `qsize()` counts
- * them until then. A `put` on an unbounded queue resolves once the item is validated and
- * queued for the next frame, like Python's feeder thread (but flushed within the same
- * event-loop turn, so a process that exits right after a `put` still delivers it).
+ * here for the next `get`s (acknowledged in bulk, so `qsize()` counts them until then);
+ * what is left at the end of the turn goes back to the owner. A `put` on an unbounded
+ * queue resolves once the item is validated and queued for the next frame, like
+ * Python's feeder thread, but the frame leaves at the end of the turn (a pending
+ * `setImmediate` keeps the process alive until then), and `flushResourceClients` sends
+ * both the frames and the give-back before a `Process` child exits.
  *
  * @module
  */
@@ -21,6 +23,7 @@ import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
 import { QueueCore } from './mpQueueCore.js';
+import { cancelBeforeExit, runBeforeExit } from './resourceClient.js';
 import { checkInteger } from './validate.js';
 
 const MIN_PREFETCH = 16;
@@ -140,21 +143,26 @@ export abstract class QueueBase<T> extends Handle {
   private _scheduleGiveBack(): void {
     if (this._giveBackScheduled) return;
     this._giveBackScheduled = true;
-    setImmediate(() => {
-      this._giveBackScheduled = false;
-      try {
-        this._flushAck();
-        if (this._buffer.length === 0) return;
-        const items = this._buffer.toArray();
-        this._buffer.clear();
-        this._prefetch = MIN_PREFETCH;
-        this._post('unget', [items]);
-      } catch (error) {
-        // The owner is gone, and the queue with it: there is nobody to give them back to.
-        if (!(error instanceof BrokenResourceError)) throw error;
-      }
-    });
+    setImmediate(this._giveBack);
+    runBeforeExit(this._giveBack); // a Process that ends right away gives them back too
   }
+
+  private readonly _giveBack = (): void => {
+    if (!this._giveBackScheduled) return;
+    this._giveBackScheduled = false;
+    cancelBeforeExit(this._giveBack);
+    try {
+      this._flushAck();
+      if (this._buffer.length === 0) return;
+      const items = this._buffer.toArray();
+      this._buffer.clear();
+      this._prefetch = MIN_PREFETCH;
+      this._post('unget', [items]);
+    } catch (error) {
+      // The owner is gone, and the queue with it: there is nobody to give them back to.
+      if (!(error instanceof BrokenResourceError)) throw error;
+    }
+  };
 
   private _takeBuffered(): T {
     const item = this._buffer.shift();

@@ -28,6 +28,7 @@ import type { SerializedError } from '../errors.js';
 import { identity } from './processInfo.js';
 
 import { serializeError } from './codec.js';
+import { flushResourceClients } from './resourceClient.js';
 import {
   CTL_SHARED,
   FATAL,
@@ -117,13 +118,16 @@ function main(): void {
 
   function stop(): void {
     stopping = true;
-    // Let the console output drain, tell the exact count, then exit once it is sent.
-    let pending = 2;
-    const done = (): void => {
-      if (--pending === 0) send([STARTED, started], () => process.exit());
-    };
-    process.stdout.write('', done);
-    process.stderr.write('', done);
+    // Let what the tasks sent on multiprocessing queues and pipes leave, and the console
+    // output drain, tell the exact count, then exit once it is sent.
+    void flushResourceClients().then(() => {
+      let pending = 2;
+      const done = (): void => {
+        if (--pending === 0) send([STARTED, started], () => process.exit());
+      };
+      process.stdout.write('', done);
+      process.stderr.write('', done);
+    });
   }
 
   /** The target of a `Process` settled (`answer`: its RESULTS message): report and end. */

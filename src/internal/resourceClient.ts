@@ -48,6 +48,36 @@ class RemoteCall extends Future<unknown> {
 
 const clients = new Map<string, ResourceClient>();
 
+/** Work to do before this process exits (a queue handle's give-back of prefetched items). */
+const beforeExit = new Set<() => void>();
+
+/** Registers `fn` to run in `flushResourceClients` (until it unregisters itself). */
+export function runBeforeExit(fn: () => void): void {
+  beforeExit.add(fn);
+}
+
+export function cancelBeforeExit(fn: () => void): void {
+  beforeExit.delete(fn);
+}
+
+/** The longest an exiting process waits for its last frames to be written. */
+const EXIT_FLUSH_LIMIT_MS = 5000;
+
+/**
+ * Sends everything this process still owes other processes — prefetched items to give
+ * back, queued `put`s and `send`s — and resolves once it is written (or after
+ * `EXIT_FLUSH_LIMIT_MS`, so an owner that stopped reading cannot hold an exit forever).
+ * Never rejects. A runtime that ends its process with `process.exit()` calls it first.
+ */
+export async function flushResourceClients(): Promise<void> {
+  for (const fn of [...beforeExit]) fn();
+  const drained = Promise.all([...clients.values()].map((client) => client.drained()));
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, EXIT_FLUSH_LIMIT_MS)));
+  await Promise.race([drained, limit]);
+  clearTimeout(timer);
+}
+
 export class ResourceClient {
   private readonly socket: Socket;
   private readonly pending = new Map<number, RemoteCall>();
@@ -55,6 +85,9 @@ export class ResourceClient {
   private readonly outbox = new Outbox<ClientMessage>((batch) => this.flush(batch));
   private broken: BrokenResourceError | null = null;
   private refd = false;
+  /** Frames handed to the socket and not yet written; who waits for that to reach 0. */
+  private writing = 0;
+  private drainWaiters: (() => void)[] = [];
 
   /** The (shared) client for the server at `address`, owned by process `pid`. */
   static for(address: string, pid: number): ResourceClient {
@@ -132,13 +165,33 @@ export class ResourceClient {
       this.flushOneByOne(batch);
       return;
     }
-    this.socket.write(frame);
+    this.write(frame);
+  }
+
+  private write(frame: Buffer): void {
+    this.writing++;
+    this.socket.write(frame, () => {
+      if (--this.writing === 0) this.wakeDrainWaiters();
+    });
+  }
+
+  private wakeDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves once every queued message has been written (or the connection is gone). */
+  drained(): Promise<void> {
+    this.outbox.flushNow();
+    if (this.writing === 0 || this.broken !== null) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   private flushOneByOne(batch: readonly ClientMessage[]): void {
     for (const message of batch) {
       try {
-        this.socket.write(encodeFrame([message]));
+        this.write(encodeFrame([message]));
       } catch (cause) {
         const error = cloneFailure(
           `the value sent to ${message.t === 'q' ? message.op : 'cancel'}()`,
@@ -180,6 +233,7 @@ export class ResourceClient {
       cause === null ? undefined : { cause },
     );
     this.socket.destroy();
+    this.wakeDrainWaiters();
     const calls = [...this.pending.values()];
     this.pending.clear();
     this.updateRef();

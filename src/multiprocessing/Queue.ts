@@ -23,9 +23,10 @@ import { registerShareable } from '../internal/shareable.js';
  *   `empty` and `full` return promises (they never wait for room or items, but the
  *   answer comes from the owner).
  * - No feeder thread and no `joinThread()`/`cancelJoinThread()`: a `put` into an
- *   unbounded queue resolves at once and the item leaves in the same event-loop turn, so
- *   a process that puts and exits never hangs (Python's "join deadlock") and never
- *   loses the item.
+ *   unbounded queue resolves at once and the item leaves at the end of the event-loop
+ *   turn, so a process that puts and exits never hangs (Python's "join deadlock") and
+ *   never loses the item (a `Process` child flushes before it exits; only an explicit
+ *   `process.exit()` right after a `put` can cut it off).
  * - A consumer process prefetches items in batches (that is how a stream crosses at
  *   millions per second); prefetched items count in `qsize()` until taken. Bounded
  *   queues are not prefetched.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ThreadPoolExecutor } from 'concur/futures';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur/futures';
 import { Queue } from 'concur/multiprocessing';
 
 import { putAll } from './fixtures/threadTasks.js';
@@ -19,9 +19,18 @@ describe('multiprocessing object lifetime', () => {
   });
 });
 
-describe('multiprocessing objects in worker threads', () => {
+describe('multiprocessing objects in pool workers', () => {
   test('a worker thread of the owner process can use its queue (through the socket)', async () => {
     await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+    const queue = new Queue<number>();
+    assert.equal(await pool.submit(putAll, queue, 100), 100);
+    let sum = 0;
+    for (let i = 0; i < 100; i++) sum += await queue.get();
+    assert.equal(sum, 4950);
+  });
+
+  test('a ProcessPoolExecutor task can put on a queue of the submitting process', async () => {
+    await using pool = new ProcessPoolExecutor({ maxWorkers: 1 });
     const queue = new Queue<number>();
     assert.equal(await pool.submit(putAll, queue, 100), 100);
     let sum = 0;
