@@ -30,7 +30,6 @@ import { identity } from './processInfo.js';
 import { serializeError } from './codec.js';
 import { flushResourceClients } from './resourceClient.js';
 import {
-  CTL_SHARED,
   FATAL,
   INIT,
   INIT_FAILED,
@@ -64,26 +63,6 @@ function startWatchdog(parentPid: number): void {
     stderr: true,
   });
   watchdog.unref();
-}
-
-let sharedTypes: Promise<unknown> | null = null;
-
-/**
- * Loads the classes of concur's cross-process primitives (`concur/multiprocessing`'s
- * queues, pipes, locks, managers), so that arguments holding one can be rebuilt here: a
- * task sent by source, or from a module that does not import them, would not load them.
- * Done once, on the first arguments that hold shared state.
- */
-function loadSharedTypes(): Promise<unknown> {
-  return (sharedTypes ??= import('../multiprocessing/index.js'));
-}
-
-/** True if a task of this RUN message has arguments holding shared state. */
-function holdsShared(message: unknown[]): boolean {
-  for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
-    if (((message[i + 1] as number) & CTL_SHARED) !== 0) return true;
-  }
-  return false;
 }
 
 function send(message: unknown[], done?: () => void): void {
@@ -167,26 +146,8 @@ function main(): void {
   process.on('disconnect', orphaned);
 
   let backlog: unknown[][] | null = [];
-  /** Messages held while the classes of shared primitives load (see loadSharedTypes). */
-  let held: unknown[][] | null = null;
-  let sharedTypesLoaded = false;
   const receive = (message: unknown[]): void => {
-    if (held !== null) {
-      held.push(message);
-      return;
-    }
     if (message[0] === RUN) {
-      if (!sharedTypesLoaded && holdsShared(message)) {
-        held = [message];
-        const resume = (): void => {
-          sharedTypesLoaded = true;
-          const queued = held!;
-          held = null;
-          for (const m of queued) receive(m);
-        };
-        loadSharedTypes().then(resume, resume);
-        return;
-      }
       for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) received++;
     }
     runtime.receive(message);
@@ -205,10 +166,6 @@ function main(): void {
   async function initialize(initializer: [number, TaskDef, unknown[]] | null): Promise<void> {
     if (initializer !== null) {
       try {
-        if (initializer[2].some((arg) => typeof arg === 'object' && arg !== null)) {
-          await loadSharedTypes();
-          sharedTypesLoaded = true;
-        }
         await runtime.initialize(initializer[0], initializer[1], initializer[2]);
       } catch (error) {
         send([INIT_FAILED, serializeError(error)]);
