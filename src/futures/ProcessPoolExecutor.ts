@@ -29,7 +29,10 @@ let poolCount = 0;
  *   (`concur/threading`) cannot cross to another process;
  * - a worker that crashes, calls `process.exit` or is killed fails only the task(s) it
  *   was running, with `WorkerCrashedError` (`exitCode`, or `signal` and `signalNumber`),
- *   and is replaced — Python breaks the whole pool (`BrokenProcessPool`);
+ *   and is replaced — Python breaks the whole pool (`BrokenProcessPool`). Tasks it had not
+ *   received are requeued. (A process shares no memory to count its progress in: killed
+ *   by a signal, it fails every unanswered task it had received — for tiny tasks, which
+ *   travel in batches, the rest of its batch; a long task travels alone.);
  * - `future.cancel()` also reaches a running task (see *Cancellation*); `taskTimeout`;
  * - workers start with Node's `child_process.fork` (spawn-like: a fresh process that
  *   imports the task's module), never `fork()` without exec;

@@ -29,8 +29,9 @@ export interface ChannelInit {
   /** The initializer to run before any task: task number, definition, arguments. */
   initializer: [num: number, def: TaskDef, args: unknown[]] | null;
   /**
-   * A worker process that runs one target (`Process`) rather than pool tasks: it prints
-   * the target's error, if any, and exits (code 1 after an error, else 0) once it settled.
+   * A worker process that runs one target (`Process`) rather than pool tasks: once the
+   * target settled it prints its error, if any, drops the IPC channel and ends when its
+   * event loop is empty (code 1 after an error, else 0).
    */
   single?: boolean;
   /** Heap limits for a thread worker. */

@@ -62,6 +62,7 @@ export function checkCloneable(
   const path: (string | number)[] = [];
   const seen = new Set<object>();
   let budget = WALK_BUDGET;
+  mayHoldShareable = false;
   let problem: SerializationError | null = null;
 
   // Every value visited costs one unit of budget; once it is spent the walk stops (and
@@ -87,7 +88,10 @@ export function checkCloneable(
     if (seen.has(obj)) return true;
     seen.add(obj);
     const share = (obj as Partial<Shareable>)[kShare];
-    if (typeof share === 'function') return crossProcess ? walk(share.call(obj).state) : true;
+    if (typeof share === 'function') {
+      mayHoldShareable = true;
+      return crossProcess ? walk(share.call(obj).state) : true;
+    }
     if (
       crossProcess &&
       (types.isSharedArrayBuffer(obj) ||
@@ -150,7 +154,18 @@ export function checkCloneable(
       { cause: error },
     );
   }
+  if (budget < 0) mayHoldShareable = true; // (not walked to the end)
   return problem;
+}
+
+let mayHoldShareable = true;
+
+/**
+ * False when the last `checkCloneable` walked its whole value and met no shareable
+ * primitive: `encodeShared` would return it unchanged, and can be skipped.
+ */
+export function lastCheckMetShareable(): boolean {
+  return mayHoldShareable;
 }
 
 function refuse(what: string, path: (string | number)[], reason: string): SerializationError {

@@ -123,7 +123,13 @@ function main(): void {
       process.stderr.write(`Process ${identity.name}:\n${shown}\n`);
       process.exitCode = 1;
     }
-    stop();
+    // Then the process ends as a Python process ends after run(): once what the target
+    // started has finished — items it put on a queue are delivered, output is flushed —
+    // rather than at once. Its parent no longer needs the channel (the watchdog still
+    // ends it if the parent dies first).
+    stopping = true;
+    process.off('disconnect', orphaned);
+    if (process.connected) process.disconnect();
   }
 
   // A task that calls process.exit(), or an error nobody caught, ends the process: send
@@ -136,7 +142,8 @@ function main(): void {
   });
   // (The monitor leaves Node's own handling alone: the error is printed, the code is 1.)
   process.on('uncaughtExceptionMonitor', (error) => send([FATAL, serializeError(error)]));
-  process.on('disconnect', () => process.exit(0));
+  const orphaned = (): never => process.exit(0);
+  process.on('disconnect', orphaned);
 
   let backlog: unknown[][] | null = [];
   const receive = (message: unknown[]): void => {

@@ -104,6 +104,10 @@ class ResourceServer {
   private nextId = 1;
   private nextSession = 1;
   private server: Server | null = null;
+  /** The peers' connections (they alone can wake what the owner itself waits for). */
+  private readonly sockets = new Set<Socket>();
+  /** How many of the owner's own waits are pending (see `holdOpen`). */
+  private holds = 0;
   private dir: string | null = null;
   private addressPath: string | null = null;
 
@@ -142,12 +146,38 @@ class ResourceServer {
       callExceptionHandler({ message: 'concur resource server error', exception });
     });
     server.listen(path);
-    server.unref();
+    if (this.holds === 0) server.unref();
     this.server = server;
     this.dir = dir;
     this.addressPath = path;
     process.once('exit', () => this.removeDir());
     return path;
+  }
+
+  /**
+   * Called when the owner itself starts waiting on a primitive it serves (a `get` on its
+   * own queue, say): until the returned function is called, the server and its peers'
+   * connections keep the process alive, as a wait on other processes should (only they
+   * can end it). Serving alone never does.
+   */
+  holdOpen(): () => void {
+    if (this.holds++ === 0) this.setRef(true);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0) this.setRef(false);
+    };
+  }
+
+  private setRef(on: boolean): void {
+    if (on) {
+      this.server?.ref();
+      for (const socket of this.sockets) socket.ref();
+    } else {
+      this.server?.unref();
+      for (const socket of this.sockets) socket.unref();
+    }
   }
 
   private removeDir(): void {
@@ -156,7 +186,8 @@ class ResourceServer {
   }
 
   private accept(socket: Socket): void {
-    socket.unref();
+    if (this.holds === 0) socket.unref();
+    this.sockets.add(socket);
     const session = new Session(this.nextSession++, socket);
     const reader = new FrameReader();
     socket.on('data', (chunk: Buffer) => {
@@ -176,7 +207,10 @@ class ResourceServer {
       // session is dropped; the error itself carries nothing more to act on.
       socket.destroy();
     });
-    socket.on('close', () => this.dropSession(session));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.dropSession(session);
+    });
   }
 
   private dropSession(session: Session): void {

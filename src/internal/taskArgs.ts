@@ -6,7 +6,7 @@
  * @module
  */
 import type { SerializationError } from '../errors.js';
-import { checkCloneable } from './codec.js';
+import { checkCloneable, lastCheckMetShareable } from './codec.js';
 import { taskLabel } from './results.js';
 import { encodeShared } from './shareable.js';
 
@@ -37,7 +37,7 @@ export function encodeArgs(
         crossProcess,
       );
       if (problem !== null) return problem;
-      return encodeShared(args) as unknown[];
+      return lastCheckMetShareable() ? (encodeShared(args) as unknown[]) : args;
     }
   }
   return args;

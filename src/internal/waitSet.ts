@@ -7,7 +7,7 @@
  */
 import { Future } from '../futures/Future.js';
 import { callLater, type TimerHandle } from './loop.js';
-import type { Session } from './resourceServer.js';
+import { server, type Session } from './resourceServer.js';
 
 export interface Waiter<T, X> {
   readonly future: Future<T>;
@@ -51,8 +51,11 @@ export class WaitSet<T, X = undefined> {
         session.local,
       );
     }
+    // The owner's own wait is a wait on other processes: it keeps the owner alive.
+    const release = session.local ? server.holdOpen() : null;
     future.addDoneCallback(() => {
       timer?.cancel();
+      release?.();
       this.set.delete(waiter);
     });
     return waiter;

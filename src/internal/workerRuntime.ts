@@ -112,6 +112,28 @@ function abortReason(reason: number): Error {
     : new CancelledError('the task was cancelled');
 }
 
+let sharedTypes: Promise<unknown> | null = null;
+let sharedTypesLoaded = false;
+
+/**
+ * Loads the modules of every shareable type (each registers its reviver as it loads):
+ * a task's arguments may hold a primitive whose class its own module never imports.
+ */
+function loadSharedTypes(): Promise<unknown> {
+  return (sharedTypes ??= Promise.all([
+    import('../threading/index.js'),
+    import('../multiprocessing/index.js'),
+  ]));
+}
+
+/** True if a RUN message holds a task whose arguments carry shared primitives. */
+function carriesShared(message: unknown[]): boolean {
+  for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
+    if (((message[i + 1] as number) & CTL_SHARED) !== 0) return true;
+  }
+  return false;
+}
+
 /** Runs the tasks a pool or `Thread` sends to this worker. */
 export class WorkerRuntime {
   private readonly fns: (TaskFunction | undefined)[] = [];
@@ -165,6 +187,7 @@ export class WorkerRuntime {
       const failure = this.failures[num]!;
       throw Object.assign(new Error(failure[1]), { cause: failure[2] });
     }
+    if (args.length > 0) await loadSharedTypes().catch(() => undefined);
     await fn(...(decodeShared(args) as unknown[]));
   }
 
@@ -233,6 +256,18 @@ export class WorkerRuntime {
           });
           return;
         }
+      }
+      if (!sharedTypesLoaded && carriesShared(message)) {
+        // The first shared primitive to arrive: load every shareable type first, so that
+        // decoding does not depend on what the task's module happens to import.
+        this.loading = true;
+        const resume = (): void => {
+          sharedTypesLoaded = true;
+          this.loading = false;
+          this.drain();
+        };
+        void loadSharedTypes().then(resume, resume);
+        return;
       }
       backlog.shift();
       this.execute(message);

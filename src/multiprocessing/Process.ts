@@ -4,8 +4,9 @@
  *   parent                                    child (processMain.ts, single-target mode)
  *   start() ── fork ── [INIT] [RUN target] ──► target(...args)
  *                                              error? print "Process <name>:" + stack
+ *                                              disconnect; end once the event loop is empty
  *   join() ◄── 'close' (code | signal) ◄──── exit: the code given to process.exit, 1 after
- *   exitcode: code, or −N for signal N         an error, else 0 once the target settled
+ *   exitcode: code, or −N for signal N         an error, else 0
  *
  * @module
  */
@@ -66,8 +67,11 @@ const CLOSED = 2;
  *   at `start()`; its arguments are structured-cloned (not pickled);
  * - `join(ms)` is async and resolves to whether the process has ended (`true`) — Python's
  *   `join(timeout)` followed by `not p.is_alive()`; a negative `ms` counts as 0;
- * - the process ends when the target returns (or its promise settles), once its console
- *   output is flushed; timers or promises the target left behind are dropped;
+ * - once the target has returned (or its promise settled), the process ends when what the
+ *   target started has finished — as a Python process ends after `run()` only once its
+ *   non-daemon threads ended and its queues flushed: items put on a `Queue` are delivered,
+ *   but a timer the target left running (`setInterval`) keeps it alive until cleared or
+ *   `terminate()`d;
  * - `exitcode`: 0, the code given to `process.exit`, 1 after an error the target threw
  *   (printed to stderr as `Process <name>:` and its stack), `-N` after signal N;
  * - every child exits when this process does, daemon or not (Python joins non-daemon

@@ -4,10 +4,10 @@
  * Handshakes with tasks go through file cells (processes share no memory).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 
 import {
   CancelledError,
@@ -19,7 +19,7 @@ import {
   type ProcessPoolExecutorOptions,
 } from 'concur/futures';
 
-import { alive, allGone } from '../fixtures/children.js';
+import { alive, allGone, runScript } from '../fixtures/children.js';
 import { executorContract } from './executor.contract.js';
 import {
   add1,
@@ -32,8 +32,6 @@ import {
   whoAmI,
 } from '../fixtures/tasks.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
-
-const run = promisify(execFile);
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -251,33 +249,30 @@ describe('ProcessPoolExecutor: no orphans', () => {
 });
 
 describe('ProcessPoolExecutor: the process lifetime', () => {
-  test('an idle pool never keeps the process alive', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { ProcessPoolExecutor } from 'concur/futures';
-         const pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
-         console.log(await pool.submit((x) => x + 1, 1));`,
-      ],
-      { cwd: root, timeout: 60_000 },
+  test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+         process.on('exit', () => {
+           try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
+         });`);
+    assert.equal(
+      stdout.trim(),
+      'InvalidStateError: cannot schedule new futures after interpreter shutdown',
     );
+  });
+
+  test('an idle pool never keeps the process alive', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
+         console.log(await pool.submit((x) => x + 1, 1));`);
     assert.equal(stdout.trim(), '2');
   });
 
   test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { ProcessPoolExecutor } from 'concur/futures';
+    const { stdout, stderr } =
+      await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
-         pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });`,
-      ],
-      { cwd: root, timeout: 60_000 },
-    );
+         pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });`);
     assert.equal(stdout.trim(), 'apple');
     assert.equal(stderr, '');
   });

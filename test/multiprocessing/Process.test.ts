@@ -4,10 +4,8 @@
  * cells (processes share no memory).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 
 import { InvalidStateError, SerializationError } from 'concur';
 import {
@@ -16,23 +14,13 @@ import {
   currentProcess,
   parentProcess,
   Process,
+  Queue,
 } from 'concur/multiprocessing';
 
-import '../fixtures/children.js';
+import { runScript } from '../fixtures/children.js';
 import { cellContent } from '../fixtures/cells.js';
 import { makeFileCells, release, until } from '../fixtures/sync.js';
 import { blockUntil, describeSelf, exitWith, pidThenBlock } from '../fixtures/tasks.js';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Runs an ES module script in a child `node` (cwd: the package root). */
-function runScript(source: string): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['--input-type=module', '-e', source], {
-    cwd: root,
-    timeout: 60_000,
-  });
-}
 
 describe('Process: lifecycle', () => {
   test('before start a process is not alive, has no exitcode and is not listed; after start it is; after join its exitcode is 0 and it is gone (A.3 #28, test_process, test_active_children)', async () => {
@@ -118,6 +106,22 @@ describe('Process: lifecycle', () => {
     assert.throws(() => p.terminate(), InvalidStateError);
     assert.throws(() => p.exitcode, /process object is closed/);
     assert.match(inspect(p), / closed>$/);
+  });
+});
+
+describe('Process: arguments', () => {
+  test('a multiprocessing Queue passed as an argument reaches the child as the same queue, and what the target put arrives after it returned (the process ends once it is delivered)', async () => {
+    const q = new Queue();
+    const p = new Process({
+      target: async (queue: Queue, n: number) => {
+        for (let i = 0; i < n; i++) void queue.put(i);
+      },
+      args: [q, 3],
+    });
+    p.start();
+    assert.equal(await p.join(), true);
+    assert.equal(p.exitcode, 0);
+    assert.deepEqual([await q.get(), await q.get(), await q.get()], [0, 1, 2]);
   });
 });
 
