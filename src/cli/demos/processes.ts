@@ -54,6 +54,18 @@ const KNOWN: Record<
         'not the sum (500 ms)',
     ],
   },
+  '03-pool-map-squares': {
+    title: 'A pool of four processes squares eight numbers (Pool.map)',
+    seed: '004 "multiprocessing.Pool"',
+    // This example returns the results themselves.
+    summary: (facts) =>
+      Array.isArray(facts)
+        ? [
+            `map returned the squares in input order (${facts.join(', ')}), ` +
+              'whatever order the workers printed in',
+          ]
+        : [],
+  },
 };
 
 function genericSummary({ pids, exitcodes, elapsedMs }: ProcessFacts): string[] {
