@@ -43,6 +43,8 @@ export {
   BrokenExecutor,
   WorkerCrashedError,
   WorkerLostError,
+  TaskLostError,
+  MissingDependencyError,
   RemoteError,
   SerializationError,
   QueueEmpty,
