@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { runAsyncioDemos } from './demos/asyncio.js';
+import { workerCommand, WorkerUsageError } from './worker.js';
 
 const USAGE = `Usage: concur <command> [options]
 
@@ -19,6 +20,7 @@ Python's concurrency toolkit for TypeScript on Node.js.
 Commands:
   demo [model]     run the seeds' examples live; model: asyncio (default).
                    threads, processes and futures are not available yet.
+  worker           run distributed tasks from a Redis queue (concur worker --help)
 
 Options:
   --seed <n>       seed for the demos' random durations, to repeat a run
@@ -92,6 +94,9 @@ async function demo(args: string[], seed: number): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'worker') {
+    return workerCommand(argv.slice(1), (line) => void process.stderr.write(`${line}\n`));
+  }
   const { values, positionals } = parseCommandLine(argv);
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
@@ -110,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error; // a bug or a failed demo: stack, exit 1
+  if (error instanceof WorkerUsageError) error.message += '; see concur worker --help';
+  if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError)) throw error; // a bug or a failed demo: stack, exit 1
   process.stderr.write(`concur: ${error.message}\nRun 'concur --help' for usage.\n`);
   process.exitCode = 2;
 }

@@ -129,6 +129,11 @@ export class DistributedWorker {
   private readonly running = new Map<string, Future<unknown>[]>();
   private readonly counts = { active: 0, completed: 0, failed: 0, cancelled: 0 };
   private closing: Promise<void> | null = null;
+  private markClosed!: () => void;
+  /** Resolves once the worker stopped (after `close()`, or a SIGTERM/SIGINT it handles). */
+  readonly closed: Promise<void> = new Promise((resolve) => {
+    this.markClosed = resolve;
+  });
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
 
   /** @internal */
@@ -260,6 +265,7 @@ export class DistributedWorker {
       await pool.shutdown({ wait: true });
       await subscriber.quit();
       await redis.quit();
+      this.markClosed();
     })();
     return this.closing;
   }

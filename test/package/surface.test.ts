@@ -20,6 +20,7 @@ const surface: Record<string, string[]> = {
     'Future',
     'InvalidStateError',
     'Lock',
+    'MissingDependencyError',
     'Queue',
     'QueueEmpty',
     'QueueFull',
@@ -29,6 +30,7 @@ const surface: Record<string, string[]> = {
     'SerializationError',
     'Task',
     'TaskGroup',
+    'TaskLostError',
     'ThreadPoolExecutor',
     'TimeoutError',
     'WorkerCrashedError',
@@ -147,6 +149,21 @@ const surface: Record<string, string[]> = {
     'markOwnerDead',
     'setExcepthook',
   ],
+  'concur/distributed': [
+    'CancelledError',
+    'DistributedExecutor',
+    'DistributedWorker',
+    'InvalidStateError',
+    'MissingDependencyError',
+    'RemoteError',
+    'SerializationError',
+    'TaskLostError',
+    'TimeoutError',
+    'WorkerLostError',
+    'defineTask',
+    'runWorker',
+    'taskSignal',
+  ],
   'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
 
@@ -169,6 +186,9 @@ describe('the public surface', () => {
     assert.equal(threading.BrokenResourceError, root.BrokenResourceError);
     assert.equal(threading.QueueShutDown, asyncio.QueueShutDown);
     assert.equal(threading.Array, threading.SharedArray);
+    const distributed = (await import('concur/distributed')) as Record<string, unknown>;
+    assert.equal(distributed.RemoteError, root.RemoteError);
+    assert.equal(distributed.defineTask, root.defineTask);
   });
 
   test('internal modules cannot be imported through the package exports', async () => {
@@ -195,6 +215,8 @@ describe('the public surface', () => {
       BrokenBarrierError: 'ERR_CONCUR_BROKEN_BARRIER',
       BrokenResourceError: 'ERR_CONCUR_BROKEN_RESOURCE',
       SerializationError: 'ERR_CONCUR_SERIALIZATION',
+      TaskLostError: 'ERR_CONCUR_TASK_LOST',
+      MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
     };
     for (const [name, code] of Object.entries(expected)) {
       const error = new errors[name]!('message');
