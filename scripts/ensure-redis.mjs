@@ -13,7 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server', '/usr/sbin/redis-server'];
+const CANDIDATES = [
+  '/usr/bin/redis-server',
+  '/usr/local/bin/redis-server',
+  '/usr/sbin/redis-server',
+];
 
 /** The path of `redis-server`, or null. */
 export function findRedisServer() {
@@ -49,12 +53,15 @@ export function ensureRedis() {
   console.error('ensure-redis: installing redis-server with apt-get …');
   const install = ['install', '-y', '--no-install-recommends', 'redis-server'];
   if (!apt(install) && !(apt(['update']) && apt(install))) {
-    throw new Error('ensure-redis: `apt-get install -y redis-server` failed (see the output above)');
+    throw new Error(
+      'ensure-redis: `apt-get install -y redis-server` failed (see the output above)',
+    );
   }
   // The package may start a system service on 6379; the tests never use it.
   spawnSync('sh', ['-c', 'service redis-server stop >/dev/null 2>&1 || true']);
   const installed = findRedisServer();
-  if (installed === null) throw new Error('ensure-redis: redis-server is still missing after apt-get');
+  if (installed === null)
+    throw new Error('ensure-redis: redis-server is still missing after apt-get');
   return installed;
 }
 

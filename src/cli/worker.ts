@@ -34,7 +34,9 @@ export class WorkerUsageError extends Error {}
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new WorkerUsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+    throw new WorkerUsageError(
+      `--${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`,
+    );
   }
   return Number(text);
 }
@@ -43,7 +45,10 @@ function integer(name: string, text: string | undefined, min: number): number | 
  * Runs `concur worker <argv>`; resolves with the exit code once the worker stopped.
  * `print` receives the status lines (stderr in the command).
  */
-export async function workerCommand(argv: string[], print: (line: string) => void): Promise<number> {
+export async function workerCommand(
+  argv: string[],
+  print: (line: string) => void,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -66,7 +71,7 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-      throw new WorkerUsageError((error as Error).message.split('. ')[0]!);
+      throw new WorkerUsageError((error as Error).message.split('. ')[0]);
     }
     throw error;
   }
@@ -84,7 +89,9 @@ export async function workerCommand(argv: string[], print: (line: string) => voi
     throw new WorkerUsageError(`--pool must be thread or process, got ${JSON.stringify(pool)}`);
   }
   if (pool === 'process') {
-    print('concur worker: --pool process is not available yet (ProcessPoolExecutor has not landed); use --pool thread');
+    print(
+      'concur worker: --pool process is not available yet (ProcessPoolExecutor has not landed); use --pool thread',
+    );
     return 2;
   }
   const concurrency = integer('concurrency', values.concurrency, 1);

@@ -269,10 +269,13 @@ export class DistributedExecutor extends Executor {
     const backend: Backend = { redis, queue, events };
     this.backend = backend;
     redis.on('ready', () => void this.reconcile()); // every reconnect
-    if (this.reconcileInterval !== Infinity) {
-      this.reconcileTimer = setInterval(() => void this.reconcile(), this.reconcileInterval);
-      this.reconcileTimer.unref();
-    }
+    // Also what keeps the process alive while futures are pending (a Redis outage leaves
+    // no other live handle): referenced only then.
+    const every = this.reconcileInterval === Infinity ? 2 ** 30 : this.reconcileInterval;
+    this.reconcileTimer = setInterval(() => {
+      if (this.reconcileInterval !== Infinity) void this.reconcile();
+    }, every);
+    if (this.pending.size === 0) this.reconcileTimer.unref();
     return backend;
   }
 
@@ -317,14 +320,25 @@ export class DistributedExecutor extends Executor {
     }
     const data: JobData = chunkOf === undefined ? encoded[0]! : { c: encoded };
     const jobId = `${this.id}-${++this.seq}`;
-    const future = new DistributedFuture<unknown>(this, jobId, ref.name, data, chunkOf !== undefined);
+    const future = new DistributedFuture<unknown>(
+      this,
+      jobId,
+      ref.name,
+      data,
+      chunkOf !== undefined,
+    );
     this.pending.set(jobId, future);
+    if (this.pending.size === 1) this.reconcileTimer?.ref();
     this.counts.queued++;
     this.toAdd.push(future);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       if (this.backend !== null) queueMicrotask(() => this.flush());
-      else void this.started.then(() => this.flush(), () => undefined);
+      else
+        void this.started.then(
+          () => this.flush(),
+          () => undefined,
+        );
     }
     return future;
   }
@@ -376,7 +390,7 @@ export class DistributedExecutor extends Executor {
     const value = f._chunk
       ? decodeList(returnvalue)
       : typeof returnvalue === 'object' && returnvalue !== null && 'r' in returnvalue
-        ? [(returnvalue as { r: unknown }).r]
+        ? [returnvalue.r]
         : typeof returnvalue === 'object' && returnvalue !== null
           ? [undefined] // { r: undefined } arrives as {}
           : null;
@@ -532,11 +546,13 @@ export class DistributedExecutor extends Executor {
     }
   }
 
-  private reconcileOne(f: DistributedFuture<unknown>, reply: [Error | null, unknown] | undefined): void {
+  private reconcileOne(
+    f: DistributedFuture<unknown>,
+    reply: [Error | null, unknown] | undefined,
+  ): void {
     if (reply === undefined || reply[0] !== null || f.done()) return;
     const [timestamp, finishedOn, returnvalue, failedReason, processedOn] = reply[1] as (
-      | string
-      | null
+      string | null
     )[];
     if (timestamp === null) {
       if (++f._missing >= 2) this.lose(f, 'vanished from Redis');
@@ -584,9 +600,7 @@ export class DistributedExecutor extends Executor {
     const options = (hasOptions ? last : {}) as MapOptions;
     const chunksize = options.chunksize ?? 1;
     const iterables = hasOptions ? rest.slice(0, -1) : rest;
-    const plain = (super.map as (t: TaskFn, ...r: unknown[]) => AsyncGenerator<unknown>).bind(
-      this,
-    );
+    const plain = (super.map as (t: TaskFn, ...r: unknown[]) => AsyncGenerator<unknown>).bind(this);
     if (
       typeof task !== 'function' ||
       typeof chunksize !== 'number' ||
@@ -627,6 +641,7 @@ export class DistributedExecutor extends Executor {
   }
 
   private wakeDrained(): void {
+    this.reconcileTimer?.unref();
     const waiters = this.drained;
     this.drained = [];
     for (const wake of waiters) wake();

@@ -18,7 +18,12 @@ import { inspect } from 'node:util';
 import type { Job, UnrecoverableError as BullUnrecoverable, Worker } from 'bullmq';
 import type { Redis as IORedis } from 'ioredis';
 
-import { CancelledError, RemoteError, SerializationError, type SerializedError } from '../errors.js';
+import {
+  CancelledError,
+  RemoteError,
+  SerializationError,
+  type SerializedError,
+} from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
 import type { Future } from '../futures/Future.js';
 import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
@@ -220,7 +225,10 @@ export class DistributedWorker {
       if (error instanceof SerializationError) {
         throw this.failure('serialization', serializeError(error));
       }
-      throw this.failure('error', error instanceof RemoteError ? unwrap(error) : serializeError(error));
+      throw this.failure(
+        'error',
+        error instanceof RemoteError ? unwrap(error) : serializeError(error),
+      );
     } finally {
       this.counts.active--;
       signal?.removeEventListener('abort', onAbort);
@@ -440,7 +448,13 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
           stalledInterval,
         },
       );
-      owner = new DistributedWorker({ redis, subscriber, worker, pool }, tasks, peers, queue, channel);
+      owner = new DistributedWorker(
+        { redis, subscriber, worker, pool },
+        tasks,
+        peers,
+        queue,
+        channel,
+      );
       owner._run(options.handleSignals === true);
       await worker.waitUntilReady();
       return owner;

@@ -215,7 +215,7 @@ function checkSerializedError(value: unknown, depth: number): SerializedError | 
   }
   if (Array.isArray(v.errors)) {
     const members = v.errors.map((m) => checkSerializedError(m, depth + 1));
-    if (members.every((m) => m !== null)) out.errors = members as SerializedError[];
+    if (members.every((m) => m !== null)) out.errors = members;
   }
   return out;
 }

@@ -341,7 +341,7 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- 12: saturation and reuse -------------------------------------------------------
 
-    testIf(contract.localWorkers)(
+    void testIf(contract.localWorkers)(
       'workers start on demand up to maxWorkers, and an idle worker is reused (A.3 #12, test_saturation, test_idle_process_reuse_one)',
       () =>
         using({ maxWorkers: 3 }, async (executor) => {
@@ -484,7 +484,7 @@ export function executorContract(contract: ExecutorContract): void {
         assert.deepEqual(await executor.submit(readInit), ['init', 1]);
       }));
 
-    testIf(contract.breaksOnFailingInitializer)(
+    void testIf(contract.breaksOnFailingInitializer)(
       'a failing initializer breaks the executor: pending futures fail with BrokenExecutor and submit throws it (A.3 #21, FailingInitializerMixin)',
       async () => {
         const executor = contract.make({ maxWorkers: 2, initializer: failInit });
@@ -631,7 +631,7 @@ export function executorContract(contract: ExecutorContract): void {
       assert.equal(executor.statistics().workers, 0);
     });
 
-    testIf(contract.breaksOnFailingInitializer)(
+    void testIf(contract.breaksOnFailingInitializer)(
       'terminateWorkers on an unused or broken executor does not throw (A.3 #27, test_force_shutdown_workers_not_started_yet)',
       async () => {
         const unused = contract.make({ maxWorkers: 1 }) as WithTerminate;
@@ -646,7 +646,7 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- statistics ---------------------------------------------------------------------
 
-    testIf(contract.localWorkers)(
+    void testIf(contract.localWorkers)(
       'statistics counts the completed, failed and cancelled tasks',
       () =>
         using({ maxWorkers: 1 }, async (executor) => {
