@@ -79,6 +79,12 @@ export interface DistributedExecutorOptions {
    */
   cancelGraceMs?: number;
   /**
+   * Approximate length of the queue's event stream in Redis (default 100 000; BullMQ's
+   * default is 10 000). Events trimmed before this executor read them are recovered by
+   * reconciliation, later; a longer stream avoids that wait under heavy load.
+   */
+  eventStreamLength?: number;
+  /**
    * Milliseconds between checks of the pending jobs' stored state, which settle any future
    * whose event was missed and fail the ones whose job vanished (default 5000).
    */
@@ -201,6 +207,7 @@ export class DistributedExecutor extends Executor {
   private readonly jobOptions: object;
   private readonly cancelGraceMs: number;
   private readonly reconcileInterval: number;
+  private readonly eventStreamLength: number;
   private readonly pending = new Map<string, DistributedFuture<unknown>>();
   private toAdd: DistributedFuture<unknown>[] = [];
   private flushScheduled = false;
@@ -236,6 +243,11 @@ export class DistributedExecutor extends Executor {
     this.jobOptions = { attempts: 1, removeOnComplete: retention, removeOnFail: retention };
     this.cancelGraceMs = checkDuration('cancelGraceMs', options.cancelGraceMs ?? 5000);
     this.reconcileInterval = checkDuration('reconcileInterval', options.reconcileInterval ?? 5000);
+    this.eventStreamLength = checkInteger(
+      'eventStreamLength',
+      options.eventStreamLength ?? 100_000,
+      1,
+    );
     checkPeersInstalled('DistributedExecutor');
     this.started = this.start();
     this.started.catch((error: unknown) => this.failAll(error));
@@ -249,7 +261,11 @@ export class DistributedExecutor extends Executor {
     };
     const redis = makeClient(peers, this.redisOptions, `concur:executor:${this.id}`, onError);
     this.redis = redis;
-    const queue = new peers.bullmq.Queue(this.queue, { connection: redis, prefix: this.prefix });
+    const queue = new peers.bullmq.Queue(this.queue, {
+      connection: redis,
+      prefix: this.prefix,
+      streams: { events: { maxLen: this.eventStreamLength } },
+    });
     queue.on('error', onError);
     // Read events from the server's "now" on, so that no event of a job added after this
     // point can be missed by a stream reader that starts a little later.
