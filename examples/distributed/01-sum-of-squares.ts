@@ -43,7 +43,8 @@ export interface Result {
   workers: number[];
 }
 
-const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+// The `concur` command of the installed package (dist/cli/main.js).
+const cli = fileURLToPath(new URL('./cli/main.js', import.meta.resolve('concur')));
 const tasks = fileURLToPath(new URL('./tasks.js', import.meta.url));
 
 interface Server {
