@@ -12,3 +12,9 @@ export const sumSquares = defineTask(import.meta.url, function sumSquares(n) {
   for (let i = 0; i < n; i++) total += i * i;
   return total;
 });
+
+/** Blocks its worker until `cells[0]` becomes non-zero (the queued-memory benchmark's plug). */
+export const blockOn = defineTask(import.meta.url, function blockOn(cells) {
+  Atomics.wait(cells, 0, 0);
+  return 0;
+});

@@ -263,32 +263,7 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     this._state = 1; // running
-    let returned: T | PromiseLike<T>;
-    try {
-      returned = taskContext.run(this, fn, this);
-    } catch (error) {
-      this._complete(false, error);
-      return;
-    }
-    if (returned !== null && typeof (returned as PromiseLike<T>)?.then === 'function') {
-      if (returned instanceof Future) {
-        // Follow the returned future from this task's own context, so that it becomes
-        // this task's waiter (as `return await fut` would): cancel() then reaches it at
-        // once. Outside that context it would be nobody's waiter (lazy start) or the
-        // creator's (eager). Only for concur futures: entering the context costs, and a
-        // native promise has no waiter to register.
-        taskContext.run(
-          this,
-          followReturned,
-          this as Task<unknown>,
-          returned as PromiseLike<unknown>,
-        );
-      } else {
-        followReturned(this, returned as PromiseLike<unknown>);
-      }
-    } else {
-      this._complete(true, returned);
-    }
+    taskContext.run(this, runBody, this as Task<unknown>, fn as TaskFunction<unknown>);
   }
 
   /** @internal The function returned or threw. */
@@ -358,11 +333,43 @@ function startNow(task: Task<unknown>): void {
   task._start();
 }
 
-function followReturned(task: Task<unknown>, returned: PromiseLike<unknown>): void {
-  returned.then(
-    (value) => task._complete(true, value),
-    (error) => task._complete(false, error),
-  );
+/**
+ * Calls the task's function inside the task's context and follows what it returns. A
+ * returned future is followed from this context so that it becomes the task's waiter (as
+ * `return await fut` would): cancel() then reaches it at once.
+ */
+function runBody(task: Task<unknown>, fn: TaskFunction<unknown>): void {
+  let returned: unknown;
+  try {
+    returned = fn(task);
+  } catch (error) {
+    task._complete(false, error);
+    return;
+  }
+  if (returned === null || typeof (returned as PromiseLike<unknown>)?.then !== 'function') {
+    task._complete(true, returned);
+  } else if (returned instanceof Promise || returned instanceof Future) {
+    // Native promises (and futures, which settle through one) run their reactions in the
+    // context `then` was called in — this task's — so two shared handlers find the task
+    // with `getStore()` instead of two closures per task. Measured on the 1M-task
+    // createTask + gather benchmark: ~150 bytes less per pending task, and fewer
+    // collections (garbage collection is three quarters of that benchmark's time).
+    (returned as PromiseLike<unknown>).then(bodyReturned, bodyThrew);
+  } else {
+    // A foreign thenable may call back from any context: bind the task.
+    (returned as PromiseLike<unknown>).then(
+      (value) => task._complete(true, value),
+      (error) => task._complete(false, error),
+    );
+  }
+}
+
+function bodyReturned(value: unknown): void {
+  (taskContext.getStore() as Task<unknown>)._complete(true, value);
+}
+
+function bodyThrew(error: unknown): void {
+  (taskContext.getStore() as Task<unknown>)._complete(false, error);
 }
 
 /**

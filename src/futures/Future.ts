@@ -77,7 +77,9 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _callbacks: DoneCallback<any> | DoneCallback<any>[] | null = null;
   /** @internal A native promise that settles with this future, made on first `then`. */
   _promise: Promise<T> | null = null;
-  /** @internal */ _settle: ((ok: boolean, value: unknown) => void) | null = null;
+  /** @internal The resolving functions of `_promise` while it is pending. */
+  _resolve: ((value: unknown) => void) | null = null;
+  /** @internal */ _reject: ((reason: unknown) => void) | null = null;
   /** @internal True once the exception (if any) was retrieved. */
   _observed = false;
 
@@ -302,7 +304,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     this._cancelMessage = msg;
     if (error !== undefined) this._cancelledError = error;
     this._state = CANCELLED;
-    this._finish(false, this._settle === null ? undefined : this._makeCancelledError());
+    this._finish(false, this._resolve === null ? undefined : this._makeCancelledError());
   }
 
   /** @internal Finished with a result or an exception without the already-done check. */
@@ -318,30 +320,34 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   private _makePromise(): Promise<T> {
-    let settle!: (ok: boolean, value: unknown) => void;
-    const promise = new Promise<T>((resolve, reject) => {
-      settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
-    });
-    this._promise = promise;
-    if (this._state >= FINISHED) {
-      this._settleWithState(settle);
+    let promise: Promise<T>;
+    if (this._state === CANCELLED) {
+      promise = Promise.reject(this._makeCancelledError());
+    } else if (this._state !== FINISHED) {
+      // A shared executor that hands the resolving functions over through module
+      // variables: no closure (and context) per promise. Every await of a fresh future
+      // makes one of these.
+      promise = new Promise<T>(captureResolvers);
+      this._resolve = capturedResolve;
+      this._reject = capturedReject;
+      capturedResolve = capturedReject = null; // keep nothing alive
+    } else if (this._hasException) {
+      promise = Promise.reject(this._exception);
     } else {
-      this._settle = settle;
+      promise = Promise.resolve(this._result as T);
     }
+    this._promise = promise;
     return promise;
   }
 
-  private _settleWithState(settle: (ok: boolean, value: unknown) => void): void {
-    if (this._state === CANCELLED) settle(false, this._makeCancelledError());
-    else if (this._hasException) settle(false, this._exception);
-    else settle(true, this._result);
-  }
-
   private _finish(ok: boolean, value: unknown): void {
-    const settle = this._settle;
-    if (settle !== null) {
-      this._settle = null;
-      settle(ok, ok || this._state !== CANCELLED ? value : this._makeCancelledError());
+    const resolve = this._resolve;
+    if (resolve !== null) {
+      const reject = this._reject!;
+      this._resolve = null;
+      this._reject = null;
+      if (ok) resolve(value);
+      else reject(this._state === CANCELLED ? this._makeCancelledError() : value);
     }
     const callbacks = this._callbacks;
     if (callbacks !== null) {
@@ -353,6 +359,14 @@ export class Future<T = unknown> implements PromiseLike<T> {
       setImmediate(reportIfUnobserved, this);
     }
   }
+}
+
+let capturedResolve: ((value: unknown) => void) | null = null;
+let capturedReject: ((reason: unknown) => void) | null = null;
+
+function captureResolvers(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 function runCallbacks<T>(batch: { future: Future<T>; callbacks: DoneCallback<T>[] }): void {

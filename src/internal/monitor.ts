@@ -14,7 +14,7 @@
  * @module
  */
 import { remaining } from './futex.js';
-import { lockGuard, unlockGuard } from './mutex.js';
+import { BROKEN, lockGuard, unlockGuard } from './mutex.js';
 import type { WaitList } from './waitList.js';
 
 /** Returned by an `attempt` that cannot proceed yet. */
@@ -23,6 +23,13 @@ export const BLOCKED: unique symbol = Symbol('blocked');
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
 export class Monitor {
+  /**
+   * Ends a sleep once the guard is broken (a thread died inside it): `markOwnerDead`
+   * rouses every sleeper, and each must then see the broken guard and throw, not find its
+   * slot still waiting and sleep again.
+   */
+  private readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
+
   constructor(
     private readonly words: Int32Array,
     private readonly guard: number,
@@ -58,7 +65,7 @@ export class Monitor {
       if (outcome.slot === 0) return outcome.value as T | typeof TIMED_OUT;
       slot = outcome.slot;
       try {
-        await list.sleep(slot, deadline);
+        await list.sleep(slot, deadline, this.broken);
       } catch (error) {
         this.run(() => {
           if (list.leave(slot)) list.wakeOne();
@@ -79,7 +86,7 @@ export class Monitor {
       const outcome = this.step(list, slot, deadline, attempt);
       if (outcome.slot === 0) return outcome.value as T | typeof TIMED_OUT;
       slot = outcome.slot;
-      list.sleepSync(slot, deadline);
+      list.sleepSync(slot, deadline, this.broken);
     }
   }
 

@@ -32,4 +32,29 @@ export class PoolWorker {
   get threadId(): number {
     return this.channel.threadId;
   }
+
+  /** It was sent `futures` at `now` (they start in this order). */
+  took(futures: readonly PoolFuture<unknown>[], now: number): void {
+    for (const future of futures) {
+      future._worker = this;
+      future._seq = this.seq++;
+    }
+    if (this.inFlight === 0) {
+      this.channel.ref(); // in-flight work keeps the process alive
+      this.busySince = now;
+    }
+    this.inFlight += futures.length;
+  }
+
+  /**
+   * It answered `n` tasks at `now`. Returns the ms per task this shows, or -1 for its
+   * first answer, which also paid for importing the task modules (not a sample).
+   */
+  answered(n: number, now: number): number {
+    this.inFlight -= n;
+    const last = this.lastResults;
+    this.lastResults = now;
+    if (last === 0) return -1;
+    return (now - (last > this.busySince ? last : this.busySince)) / n;
+  }
 }

@@ -6,7 +6,13 @@
  */
 import { inspect } from 'node:util';
 
-import { SerializationError, WorkerCrashedError, type SerializedError } from '../errors.js';
+import {
+  BrokenExecutor,
+  SerializationError,
+  TimeoutError,
+  WorkerCrashedError,
+  type SerializedError,
+} from '../errors.js';
 import { deserializeError } from './codec.js';
 import {
   LOCAL_NOT_SELF_CONTAINED,
@@ -73,5 +79,33 @@ export function crashError(
     `${taskLabel(num)} did not finish: ${how}. The pool replaced the worker; other tasks are unaffected`,
     { exitCode, signal: null },
     error === undefined ? undefined : { cause: error },
+  );
+}
+
+/** The `TimeoutError` of task number `num`, which ran past the pool's `taskTimeout`. */
+export function taskTimeoutError(num: number, taskTimeout: number): TimeoutError {
+  return new TimeoutError(
+    `${taskLabel(num)} did not finish within the taskTimeout of ${taskTimeout} ms`,
+  );
+}
+
+/** The error that breaks a pool (`kind`: "ThreadPoolExecutor") whose initializer threw. */
+export function initFailedError(kind: string, cause: SerializedError): BrokenExecutor {
+  return new BrokenExecutor(`A worker initializer failed, the ${kind} is not usable anymore`, {
+    cause: deserializeError(cause),
+  });
+}
+
+/** The error that breaks a pool whose worker died before it was ready. */
+export function diedBeforeReadyError(
+  kind: string,
+  exitCode: number,
+  error: unknown,
+): BrokenExecutor {
+  const cause =
+    error instanceof Error ? error : new Error(`the worker exited with code ${exitCode}`);
+  return new BrokenExecutor(
+    `A worker of the ${kind} exited with code ${exitCode} before it was ready, the ${kind} is not usable anymore`,
+    { cause },
   );
 }

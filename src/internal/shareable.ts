@@ -33,7 +33,11 @@ export { markOwnerDead } from './owners.js';
  */
 export const kShare: unique symbol = Symbol.for('concur.share') as typeof kShare;
 
-/** What a shareable becomes on the wire: its registered type name and its state. */
+/**
+ * What a shared primitive becomes on the wire (from {@link encodeShared}): its
+ * registered type name and its state (`SharedArrayBuffer`s and numbers). Treat it as
+ * opaque: send it, and turn it back into the primitive with {@link decodeShared}.
+ */
 export interface SharedState {
   readonly __concur: string;
   readonly state: Record<string, unknown>;

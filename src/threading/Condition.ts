@@ -269,7 +269,7 @@ export class Condition implements Shareable, OwnedPrimitive {
     const lock = this._lock;
     const waiters = this._waiters;
     const slot = this._guard.run(() => waiters.enqueue());
-    const saved = lock._releaseSave();
+    const saved = this._releaseOrLeave(slot);
     let failure: { error: unknown } | null = null;
     try {
       await waiters.sleep(slot, deadline, () => lock._isBroken());
@@ -300,13 +300,28 @@ export class Condition implements Shareable, OwnedPrimitive {
     const lock = this._lock;
     const waiters = this._waiters;
     const slot = this._guard.run(() => waiters.enqueue());
-    const saved = lock._releaseSave();
+    const saved = this._releaseOrLeave(slot);
     try {
       waiters.sleepSync(slot, deadline, () => lock._isBroken());
     } finally {
       lock._acquireRestoreSync(saved);
     }
     return this._guard.run(() => waiters.leave(slot));
+  }
+
+  /**
+   * Releases the lock for the wait of `slot`. If that fails (a plain `Lock` released by
+   * another thread meanwhile, or broken by a dead owner), the slot leaves the list before
+   * the error propagates: left behind, it would swallow a later `notify` meant for a
+   * live waiter.
+   */
+  private _releaseOrLeave(slot: number): number {
+    try {
+      return this._lock._releaseSave();
+    } catch (error) {
+      this._guard.run(() => this._waiters.leave(slot));
+      throw error;
+    }
   }
 
   private async _waitFor<T>(predicate: () => T, deadline: number): Promise<T> {

@@ -1,63 +1,30 @@
 /**
- * `Queue<T>`: a first-in first-out queue shared by threads, in `SharedArrayBuffer`s.
- *
- *   put(item) ─ v8.serialize (no lock held) ─► guard: room? store bytes, count++,
- *        │                                     unfinished++, wake one getter
- *        └─ full ─► sleep in notFull ─► retry
- *   get()     ─ guard: item? take bytes, count--, wake one putter ─► v8.deserialize
- *        └─ empty ─► sleep in notEmpty ─► retry
- *   taskDone() ─ guard: unfinished-- ─► at 0 wake every join()
- *
- * This is CPython's `queue.Queue` (a mutex and the conditions `not_empty`, `not_full`,
- * `all_tasks_done`) on concur's Monitor: a guard held only for the few statements that
- * touch the shared state, and wait lists slept on with the guard released. Items are
- * serialized before the guard is taken and deserialized after it is released, so user
- * code (getters run by the serializer) never runs inside it. The bytes live in a growable
- * buffer (internal/itemStore.ts) of at most `maxBytes`.
+ * `Queue<T>`: a first-in first-out queue shared by threads, in `SharedArrayBuffer`s — the
+ * public face of the engine in internal/queueCore.ts: it checks arguments, serializes
+ * items with `v8.serialize` (outside the guard) and deserializes what it takes.
  *
  * @module
  */
 import { inspect } from 'node:util';
-import { deserialize, serialize } from 'node:v8';
+import { deserialize } from 'node:v8';
 
-import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
+import { QueueShutDown } from '../errors.js';
 import {
   assertMayBlock,
   checkAcquireOptions,
   deadlineAfter,
   type SyncOptions,
 } from '../internal/futex.js';
-import { HeapStore, RingStore, type ItemStore, type StoreState } from '../internal/itemStore.js';
-import { BLOCKED, Monitor, TIMED_OUT } from '../internal/monitor.js';
-import { breakIfOwnedBy } from '../internal/mutex.js';
 import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
+import { FIFO, QueueCore, readQueueOptions, type QueueState } from '../internal/queueCore.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
 } from '../internal/shareable.js';
-import { argRangeError, argTypeError, checkInteger, show } from '../internal/validate.js';
-import { WaitList, type WaitListState } from '../internal/waitList.js';
 
-const GUARD = 0;
-const COUNT = 1;
-const UNFINISHED = 2;
-const SHUTDOWN = 3;
-const MAXSIZE = 4;
-const KIND = 5;
-/** Set when a put waits for bytes (not slots): the next get wakes every putter. */
-const BYTES_WAIT = 6;
-const WORDS = 8;
-
-/** Storage kinds. */
-export const FIFO = 0;
-export const LIFO = 1;
-export const PRIORITY = 2;
-
-/** The default `maxBytes`: 64 MiB of address space reserved, committed as items arrive. */
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-const MAX_MAXSIZE = 2 ** 31 - 1;
+export { FIFO, LIFO, PRIORITY } from '../internal/queueCore.js';
 
 /** Options of `new Queue(options)`. */
 export interface QueueOptions {
@@ -96,14 +63,6 @@ export interface QueueStatistics {
   readonly shutdown: boolean;
   /** Bytes the serialized items take now. */
   readonly bytes: number;
-}
-
-interface QueueState {
-  readonly words: SharedArrayBuffer;
-  readonly store: StoreState;
-  readonly notEmpty: WaitListState;
-  readonly notFull: WaitListState;
-  readonly allTasksDone: WaitListState;
 }
 
 /**
@@ -146,13 +105,7 @@ interface QueueState {
  * ```
  */
 export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
-  /** @internal */ protected _words!: Int32Array;
-  /** @internal */ protected _store!: ItemStore;
-  private _monitor!: Monitor;
-  private _notEmpty!: WaitList;
-  private _notFull!: WaitList;
-  private _allTasksDone!: WaitList;
-  private _maxBytes!: number;
+  private _core!: QueueCore;
 
   /**
    * Makes an empty queue holding at most `maxsize` items (`0`, the default, or
@@ -164,17 +117,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   constructor(maxsize?: number);
   constructor(options?: QueueOptions);
   constructor(options: number | QueueOptions = 0) {
-    const { maxsize, maxBytes } = readOptions(this._name(), options);
-    const words = new Int32Array(new SharedArrayBuffer(WORDS * Int32Array.BYTES_PER_ELEMENT));
-    words[MAXSIZE] = maxsize;
-    words[KIND] = this._kind();
-    this._attach(
-      words,
-      makeStore(this._kind(), maxBytes),
-      new WaitList(),
-      new WaitList(),
-      new WaitList(),
-    );
+    const name = this._name();
+    this._attach(new QueueCore(name, this._kind(), readQueueOptions(name, options)));
   }
 
   /**
@@ -191,9 +135,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
     const timeout = checkAcquireOptions(`${this._name()}.put()`, options, 'block');
-    const bytes = this._serialize(item, 'put');
-    const key = this._key(item);
-    return this._putAsync(bytes, key, timeout);
+    const bytes = this._core.serialize(item, 'put');
+    return this._core.put(bytes, this._key(item), deadlineAfter(timeout), timeout);
   }
 
   /**
@@ -205,12 +148,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   putSync(item: T, options?: QueueSyncOptions): void {
     const timeout = checkAcquireOptions(`${this._name()}.putSync()`, options, 'block');
     if (timeout > 0) assertMayBlock(`${this._name()}.putSync()`, options);
-    const bytes = this._serialize(item, 'putSync');
-    const key = this._key(item);
-    const outcome = this._monitor.untilSync(this._notFull, deadlineAfter(timeout), () =>
-      this._tryPut(bytes, key),
-    );
-    if (outcome === TIMED_OUT) throw this._fullError(timeout);
+    const bytes = this._core.serialize(item, 'putSync');
+    this._core.putSync(bytes, this._key(item), deadlineAfter(timeout), timeout);
   }
 
   /**
@@ -220,10 +159,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * `put`.
    */
   putNowait(item: T): void {
-    const bytes = this._serialize(item, 'putNowait');
-    const key = this._key(item);
-    const outcome = this._monitor.run(() => this._tryPut(bytes, key));
-    if (outcome === BLOCKED) throw this._fullError(0);
+    const bytes = this._core.serialize(item, 'putNowait');
+    this._core.putNow(bytes, this._key(item));
   }
 
   /**
@@ -238,7 +175,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    */
   get(options?: QueueWaitOptions): Promise<T> {
     const timeout = checkAcquireOptions(`${this._name()}.get()`, options, 'block');
-    return this._getAsync(timeout);
+    return this._getAsync(deadlineAfter(timeout), timeout);
   }
 
   /**
@@ -250,11 +187,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   getSync(options?: QueueSyncOptions): T {
     const timeout = checkAcquireOptions(`${this._name()}.getSync()`, options, 'block');
     if (timeout > 0) assertMayBlock(`${this._name()}.getSync()`, options);
-    const outcome = this._monitor.untilSync(this._notEmpty, deadlineAfter(timeout), () =>
-      this._tryGet(),
-    );
-    if (outcome === TIMED_OUT) throw this._emptyError(timeout);
-    return deserialize(outcome) as T;
+    return deserialize(this._core.getSync(deadlineAfter(timeout), timeout)) as T;
   }
 
   /**
@@ -263,9 +196,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * @throws QueueEmpty if empty; QueueShutDown once shut down and empty.
    */
   getNowait(): T {
-    const outcome = this._monitor.run(() => this._tryGet());
-    if (outcome === BLOCKED) throw this._emptyError(0);
-    return deserialize(outcome) as T;
+    return deserialize(this._core.getNow()) as T;
   }
 
   /**
@@ -275,17 +206,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * @throws RangeError if called more times than items were put (Python: `ValueError`).
    */
   taskDone(): void {
-    const words = this._words;
-    this._monitor.run(() => {
-      const unfinished = Atomics.load(words, UNFINISHED) - 1;
-      if (unfinished < 0) {
-        throw argRangeError(
-          `${this._name()}.taskDone() was called more times than there were items put`,
-        );
-      }
-      Atomics.store(words, UNFINISHED, unfinished);
-      if (unfinished === 0) this._allTasksDone.wake(Infinity);
-    });
+    this._core.taskDone();
   }
 
   /**
@@ -294,8 +215,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    *
    * Cancellation: rejects with `CancelledError`.
    */
-  async join(): Promise<void> {
-    await this._monitor.until(this._allTasksDone, Infinity, () => this._tryJoin());
+  join(): Promise<void> {
+    return this._core.join();
   }
 
   /**
@@ -306,7 +227,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    */
   joinSync(options?: SyncOptions): void {
     assertMayBlock(`${this._name()}.joinSync()`, options);
-    this._monitor.untilSync(this._allTasksDone, Infinity, () => this._tryJoin());
+    this._core.joinSync();
   }
 
   /**
@@ -316,29 +237,17 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * again is harmless. Python 3.13: `q.shutdown(immediate=False)`.
    */
   shutdown(immediate = false): void {
-    const words = this._words;
-    this._monitor.run(() => {
-      Atomics.store(words, SHUTDOWN, 1);
-      if (immediate) {
-        const count = Atomics.load(words, COUNT);
-        this._store.clear();
-        Atomics.store(words, COUNT, 0);
-        Atomics.store(words, UNFINISHED, Math.max(0, Atomics.load(words, UNFINISHED) - count));
-        this._allTasksDone.wake(Infinity);
-      }
-      this._notEmpty.wake(Infinity);
-      this._notFull.wake(Infinity);
-    });
+    this._core.shutdown(immediate);
   }
 
   /** True once `shutdown()` was called. Python 3.13: `q.is_shutdown`. */
   get isShutdown(): boolean {
-    return Atomics.load(this._words, SHUTDOWN) === 1;
+    return this._core.isShutdown;
   }
 
   /** The item bound (`0`: unbounded). Python: `q.maxsize`. */
   get maxsize(): number {
-    return Atomics.load(this._words, MAXSIZE);
+    return this._core.maxsize;
   }
 
   /**
@@ -348,16 +257,12 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * @throws TypeError/RangeError as the constructor's `maxsize`.
    */
   set maxsize(maxsize: number) {
-    const bound = readOptions(this._name(), { maxsize }).maxsize;
-    this._monitor.run(() => {
-      Atomics.store(this._words, MAXSIZE, bound);
-      this._notFull.wake(Infinity);
-    });
+    this._core.maxsize = readQueueOptions(this._name(), { maxsize }).maxsize;
   }
 
   /** Items in the queue now (a snapshot). Python: `q.qsize()`. */
   qsize(): number {
-    return Atomics.load(this._words, COUNT);
+    return this._core.qsize;
   }
 
   /** True if the queue holds no item now. Python: `q.empty()`. */
@@ -387,16 +292,16 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
 
   /** A snapshot: sizes, waiters and state. */
   statistics(): QueueStatistics {
-    const words = this._words;
+    const core = this._core;
     return {
-      qsize: this.qsize(),
-      maxsize: this.maxsize,
-      unfinishedTasks: Atomics.load(words, UNFINISHED),
-      getters: this._notEmpty.size,
-      putters: this._notFull.size,
-      joiners: this._allTasksDone.size,
-      shutdown: this.isShutdown,
-      bytes: this._store.usedBytes(),
+      qsize: core.qsize,
+      maxsize: core.maxsize,
+      unfinishedTasks: core.unfinished,
+      getters: core.getters,
+      putters: core.putters,
+      joiners: core.joiners,
+      shutdown: core.isShutdown,
+      bytes: core.usedBytes,
     };
   }
 
@@ -414,25 +319,12 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
 
   /** @internal The shareable protocol. */
   [kShare](): SharedState {
-    return {
-      __concur: this._name(),
-      state: {
-        words: this._words.buffer as SharedArrayBuffer,
-        store: this._store.share(),
-        notEmpty: this._notEmpty.share(),
-        notFull: this._notFull.share(),
-        allTasksDone: this._allTasksDone.share(),
-      } satisfies QueueState,
-    };
+    return { __concur: this._name(), state: { ...this._core.share() } };
   }
 
   /** @internal A thread killed inside the guard breaks the queue. */
   [kOwnerDied](threadId: number): boolean {
-    if (!breakIfOwnedBy(this._words, GUARD, threadId)) return false;
-    this._notEmpty.rouseAll();
-    this._notFull.rouseAll();
-    this._allTasksDone.rouseAll();
-    return true;
+    return this._core.ownerDied(threadId);
   }
 
   // -------------------------------------------------------------------------------------
@@ -453,120 +345,13 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
     return 0;
   }
 
-  // -------------------------------------------------------------------------------------
-  // The steps, run under the guard.
-
-  private _tryPut(bytes: Uint8Array, key: number): true | typeof BLOCKED {
-    const words = this._words;
-    if (Atomics.load(words, SHUTDOWN) === 1) {
-      throw new QueueShutDown(`${this._name()} is shut down; no more puts`);
-    }
-    const maxsize = Atomics.load(words, MAXSIZE);
-    if (maxsize > 0 && Atomics.load(words, COUNT) >= maxsize) return BLOCKED;
-    if (!this._store.put(bytes, key)) {
-      Atomics.store(words, BYTES_WAIT, 1);
-      return BLOCKED;
-    }
-    Atomics.add(words, COUNT, 1);
-    Atomics.add(words, UNFINISHED, 1);
-    this._notEmpty.wakeOne();
-    return true;
-  }
-
-  private _tryGet(): Uint8Array | typeof BLOCKED {
-    const words = this._words;
-    if (Atomics.load(words, COUNT) > 0) {
-      const bytes = this._store.take();
-      Atomics.sub(words, COUNT, 1);
-      if (Atomics.load(words, BYTES_WAIT) === 1) {
-        // Putters may wait for bytes rather than a slot: let all of them look again.
-        Atomics.store(words, BYTES_WAIT, 0);
-        this._notFull.wake(Infinity);
-      } else {
-        this._notFull.wakeOne();
-      }
-      return bytes;
-    }
-    if (Atomics.load(words, SHUTDOWN) === 1) {
-      throw new QueueShutDown(`${this._name()} is shut down and empty`);
-    }
-    return BLOCKED;
-  }
-
-  private _tryJoin(): true | typeof BLOCKED {
-    return Atomics.load(this._words, UNFINISHED) === 0 ? true : BLOCKED;
-  }
-
-  private async _putAsync(bytes: Uint8Array, key: number, timeout: number): Promise<void> {
-    const outcome = await this._monitor.until(this._notFull, deadlineAfter(timeout), () =>
-      this._tryPut(bytes, key),
-    );
-    if (outcome === TIMED_OUT) throw this._fullError(timeout);
-  }
-
-  private async _getAsync(timeout: number): Promise<T> {
-    const outcome = await this._monitor.until(this._notEmpty, deadlineAfter(timeout), () =>
-      this._tryGet(),
-    );
-    if (outcome === TIMED_OUT) throw this._emptyError(timeout);
-    return deserialize(outcome) as T;
-  }
-
-  private _serialize(item: T, method: string): Uint8Array {
-    let bytes: Uint8Array;
-    try {
-      bytes = serialize(item);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const failure = argTypeError(
-        `${this._name()}.${method}() cannot copy ${show(item)} to another thread (${reason}); ` +
-          'put structured-cloneable data (no functions, symbols or shared memory)',
-      );
-      failure.cause = error;
-      throw failure;
-    }
-    const record = this._store.recordSize(bytes.length);
-    const max = this._maxBytes;
-    if (record > max) {
-      throw argRangeError(
-        `${this._name()}.${method}(): the item takes ${bytes.length} bytes serialized, more ` +
-          `than the queue's maxBytes (${max}); make the queue with a larger maxBytes`,
-      );
-    }
-    return bytes;
-  }
-
-  private _fullError(timeout: number): QueueFull {
-    return new QueueFull(
-      timeout === 0
-        ? `${this._name()} is full (maxsize ${this.maxsize || 'unbounded'}, ${this._store.usedBytes()} bytes used)`
-        : `${this._name()} stayed full for the ${timeout} ms timeout`,
-    );
-  }
-
-  private _emptyError(timeout: number): QueueEmpty {
-    return new QueueEmpty(
-      timeout === 0
-        ? `${this._name()} is empty`
-        : `${this._name()} stayed empty for the ${timeout} ms timeout`,
-    );
+  private async _getAsync(deadline: number, timeout: number): Promise<T> {
+    return deserialize(await this._core.get(deadline, timeout)) as T;
   }
 
   /** @internal */
-  _attach(
-    words: Int32Array,
-    store: ItemStore,
-    notEmpty: WaitList,
-    notFull: WaitList,
-    allTasksDone: WaitList,
-  ): this {
-    this._words = words;
-    this._store = store;
-    this._notEmpty = notEmpty;
-    this._notFull = notFull;
-    this._allTasksDone = allTasksDone;
-    this._monitor = new Monitor(words, GUARD, `the ${this._name()}'s internal guard`);
-    this._maxBytes = store.share().data.maxByteLength;
+  _attach(core: QueueCore): this {
+    this._core = core;
     trackOwned(this);
     return this;
   }
@@ -574,53 +359,10 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   /** @internal Rebuilds a handle of class `cls` from shared state. */
   static _revive<Q extends Queue<any>>(cls: { prototype: Q }, state: QueueState): Q {
     const queue = Object.create(cls.prototype) as Q;
-    const words = new Int32Array(state.words);
-    const kind = words[KIND] as number;
-    const maxBytes = state.store.data.maxByteLength;
-    return queue._attach(
-      words,
-      makeStore(kind, maxBytes, state.store),
-      new WaitList(state.notEmpty),
-      new WaitList(state.notFull),
-      new WaitList(state.allTasksDone),
-    );
+    return queue._attach(new QueueCore(queue._name(), FIFO, state));
   }
 
   static {
     registerShareable('Queue', (state: QueueState) => Queue._revive(Queue, state));
   }
-}
-
-function makeStore(kind: number, maxBytes: number, state?: StoreState): ItemStore {
-  return kind === FIFO
-    ? new RingStore(maxBytes, state)
-    : new HeapStore(maxBytes, kind === LIFO, state);
-}
-
-/** Reads `maxsize` / `{ maxsize, maxBytes }`. */
-function readOptions(
-  name: string,
-  options: number | QueueOptions,
-): { maxsize: number; maxBytes: number } {
-  let maxsize: unknown = 0;
-  let maxBytes: unknown = DEFAULT_MAX_BYTES;
-  if (typeof options === 'number') {
-    maxsize = options;
-  } else if (typeof options === 'object' && options !== null && !Array.isArray(options)) {
-    maxsize = options.maxsize ?? 0;
-    maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  } else {
-    throw argTypeError(
-      `${name}() takes a maxsize number or an options object, got ${show(options)}`,
-    );
-  }
-  if (maxsize === Infinity) maxsize = 0;
-  checkInteger(`${name} maxsize`, maxsize, 0);
-  if ((maxsize as number) > MAX_MAXSIZE) {
-    throw argRangeError(
-      `${name} maxsize must be <= ${MAX_MAXSIZE} (or 0 / Infinity), got ${show(maxsize)}`,
-    );
-  }
-  checkInteger(`${name} maxBytes`, maxBytes, 1024);
-  return { maxsize: maxsize as number, maxBytes: maxBytes as number };
 }

@@ -14,7 +14,6 @@ import { inspect } from 'node:util';
 import { InvalidStateError, RemoteError } from '../errors.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
-import { checkCloneable } from '../internal/codec.js';
 import { callLater } from '../internal/loop.js';
 import { markOwnerDead } from '../internal/owners.js';
 import {
@@ -28,7 +27,7 @@ import {
   ST_THROWN,
 } from '../internal/protocol.js';
 import { failureOf } from '../internal/results.js';
-import { encodeShared } from '../internal/shareable.js';
+import { encodeArgs } from '../internal/taskArgs.js';
 import { taskDef, taskNumber } from '../internal/taskRef.js';
 import { openThreadChannel } from '../internal/threadChannel.js';
 import { argTypeError, checkDuration, show } from '../internal/validate.js';
@@ -154,9 +153,8 @@ export class Thread<F extends TaskFn = TaskFn> {
       throw argTypeError(`Thread daemon must be a boolean, got ${show(daemon)}`);
     }
     this.num = taskNumber(target, true);
-    const problem = checkCloneable(args, 'the Thread args');
-    if (problem !== null) throw problem;
-    const encoded = encodeShared(args) as unknown[];
+    const encoded = encodeArgs(args, this.num, 'the Thread args');
+    if (!Array.isArray(encoded)) throw encoded;
     this.args = encoded;
     this.shared = encoded !== args;
     threadCount++;
@@ -198,12 +196,29 @@ export class Thread<F extends TaskFn = TaskFn> {
     );
     this.channel = channel;
     this.id = channel.threadId;
+    if (!this.isDaemon) channel.ref();
+    live.add(this);
+    this._launch();
+  }
+
+  /**
+   * @internal Sends the target to the started worker. `Timer` delays this until its
+   * interval has passed.
+   */
+  protected _launch(): void {
+    const channel = this.channel!;
     const num = this.num;
     const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
     channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
-    if (!this.isDaemon) channel.ref();
     channel.wake();
-    live.add(this);
+  }
+
+  /**
+   * @internal Ends a started thread whose target was never sent (a cancelled `Timer`):
+   * its worker exits, and `join` resolves once it has.
+   */
+  protected _abandon(): void {
+    this.channel?.stop();
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
  * `concur/threading`: Python's `threading` and `queue` primitives for worker threads.
  * They live in `SharedArrayBuffer`s and really block across threads: pass one to a
- * worker (a task argument, or `workerData` / `postMessage`) and both sides use the same
- * lock, event or queue.
+ * worker (a `Thread` or pool task argument; or, with raw `worker_threads`, `workerData` /
+ * `postMessage` through `encodeShared` / `decodeShared`, calling `markOwnerDead` on the
+ * worker's exit) and both sides use the same lock, event or queue.
  *
  * Every blocking call is async (`acquire()`, `wait()`, `get()`, `put()`, `join()`) and
  * has a blocking `…Sync` twin for worker threads, which refuses to run on the main
@@ -10,7 +11,7 @@
  * `undefined` means no limit.
  *
  * Python equivalent: `threading` (Lock, RLock, Condition, Semaphore, BoundedSemaphore,
- * Event, Barrier), `queue` (Queue, LifoQueue, PriorityQueue, SimpleQueue) and
+ * Event, Barrier, Thread, Timer), `queue` (Queue, LifoQueue, PriorityQueue, SimpleQueue) and
  * `multiprocessing.Value`/`Array`. See the README's Python → concur table.
  *
  * @module
@@ -40,6 +41,9 @@ export { LifoQueue } from './LifoQueue.js';
 export { PriorityQueue } from './PriorityQueue.js';
 export { SimpleQueue, type SimpleQueueOptions } from './SimpleQueue.js';
 export type { AcquireOptions, SyncOptions } from '../internal/futex.js';
+// For raw `worker_threads` (your own `Worker`, `workerData`, `MessagePort`): what concur's
+// `Thread` and pools do for you — carry primitives across, and break the locks of a dead
+// thread. A deliberate public API, documented in the README.
 export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
 export { markOwnerDead } from '../internal/owners.js';
 export type { ElementType, ElementOf, TypeName, TypeCode } from '../internal/typeCodes.js';
@@ -52,5 +56,6 @@ export {
   QueueShutDown,
 } from '../errors.js';
 export { Thread, type ThreadOptions } from './Thread.js';
+export { Timer, type TimerOptions } from './Timer.js';
 export { currentThread, mainThread, enumerate, activeCount } from './currentThread.js';
 export { setExcepthook, type ExceptHook, type ExceptHookArgs } from './excepthook.js';

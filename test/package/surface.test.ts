@@ -139,6 +139,7 @@ const surface: Record<string, string[]> = {
     'SharedArray',
     'SimpleQueue',
     'Thread',
+    'Timer',
     'Value',
     'activeCount',
     'currentThread',

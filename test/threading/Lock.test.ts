@@ -37,7 +37,7 @@ describe('threading Lock', () => {
       lock.release(); // released by the main thread: the worker's second acquire goes through
       assert.equal(await worker.result, true);
       assert.equal(phase.value, 2);
-      lock.release();
+      assert.equal(lock.locked(), false);
     }));
 
   test('a Lock can be released by a thread other than the one that acquired it (LockTests.test_different_thread)', () =>
@@ -158,6 +158,19 @@ describe('threading Lock', () => {
       await held.wait();
       await holder.exited;
       await assert.rejects(waiting, BrokenResourceError);
+    }));
+
+  test('wait() on a condition whose lock is broken rejects and leaves no phantom waiter behind', () =>
+    withWorkers(async (workers) => {
+      const lock = new Lock();
+      const cond = new Condition(lock);
+      const held = new Event();
+      const holder = workers.start('hold', { lock, held, exitHolding: true });
+      await held.wait();
+      await holder.exited;
+      // locked() holds (a broken lock counts as held), so wait() gets as far as releasing.
+      await assert.rejects(cond.wait(), BrokenResourceError);
+      assert.equal(cond.statistics().waiters, 0);
     }));
 
   test('a cancelled acquire holds nothing and the next waiter still gets the lock', () =>

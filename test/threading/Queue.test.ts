@@ -4,14 +4,19 @@ import { inspect } from 'node:util';
 
 import { CancelledError, createTask, run } from 'concur/asyncio';
 import {
+  Barrier,
+  BrokenResourceError,
+  encodeShared,
   InvalidStateError,
   LifoQueue,
+  markOwnerDead,
   PriorityQueue,
   Queue,
   QueueEmpty,
   QueueFull,
   QueueShutDown,
   SimpleQueue,
+  type SharedState,
 } from 'concur/threading';
 
 import { results, until, withWorkers } from './harness.js';
@@ -279,5 +284,43 @@ describe('threading Queue', () => {
       assert.equal(q.getNowait(), 'b');
       assert.throws(() => q.getNowait(), QueueEmpty);
       assert.equal(inspect(q), '<SimpleQueue qsize=0>');
+    }));
+
+  // A thread killed while inside a queue's (or barrier's) few-statement guard cannot be
+  // staged through the API, so these tests take the guard word as such a thread would
+  // have left it: owned (tag threadId + 1, state LOCKED) by a thread that is gone. Taken
+  // with a compare-and-swap once free, never overwritten while a live thread holds it.
+  const DEAD_THREAD = 4242;
+  async function holdGuardAsDeadThread(primitive: object): Promise<void> {
+    const shared = encodeShared(primitive) as SharedState;
+    const words = new Int32Array(shared.state.words as SharedArrayBuffer);
+    await until(
+      () => Atomics.compareExchange(words, 0, 0, ((DEAD_THREAD + 1) << 2) | 1) === 0,
+      'the guard to be free',
+    );
+  }
+
+  test('a thread dying inside the queue’s guard wakes blocked getters with BrokenResourceError', () =>
+    withWorkers(async (workers) => {
+      const q = new Queue<number>();
+      const inWorker = workers.start('getOne', { queue: q });
+      const here = q.get();
+      await until(() => q.statistics().getters === 2, 'both getters to wait');
+      await holdGuardAsDeadThread(q);
+      assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
+      await assert.rejects(here, BrokenResourceError);
+      await assert.rejects(inWorker.result, { name: 'BrokenResourceError' });
+    }));
+
+  test('a thread dying inside a barrier’s guard wakes its waiters with BrokenResourceError', () =>
+    withWorkers(async (workers) => {
+      const barrier = new Barrier(3);
+      const inWorker = workers.start<{ error?: string }>('barrierWait', { barrier, rounds: 1 });
+      const here = barrier.wait();
+      await until(() => barrier.nWaiting === 2, 'both parties to wait');
+      await holdGuardAsDeadThread(barrier);
+      assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
+      await assert.rejects(here, BrokenResourceError);
+      assert.equal((await inWorker.result).error, 'BrokenResourceError');
     }));
 });

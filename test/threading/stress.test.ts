@@ -15,7 +15,7 @@ import {
   Value,
 } from 'concur/threading';
 
-import { results, withWorkers } from './harness.js';
+import { results, until, withWorkers } from './harness.js';
 
 describe('threading under stress', () => {
   for (const threads of [2, 3]) {
@@ -103,37 +103,33 @@ describe('threading under stress', () => {
       );
     }));
 
-  // Known intermittent hang (about 1 run in 4 on this machine): a lost wake-up in the
-  // cross-thread Condition, or a race in this test's handshake — open in issue 3. Skipped
-  // (and reported as skipped) until fixed: a hung worker would stall the whole suite.
-  test(
-    'waitFor in 3 threads returns in each exactly when its predicate holds',
-    { skip: 'intermittent hang under investigation (issue 3)' },
-    () =>
-      withWorkers(async (workers) => {
-        const cond = new Condition();
-        const state = new Value('int32', 0);
-        // 3 threads each wait until state reaches their target; the main thread steps it.
-        const waiters = [1, 2, 3].map((target) =>
-          workers.start<[boolean, number]>('condWaitFor', { cond, state, target }),
-        );
-        for (let step = 1; step <= 3; step++) {
-          for (;;) {
-            const waiting = cond.statistics().waiters;
-            if (waiting === 4 - step) break; // everyone not yet done waits
-            await new Promise((resolve) => setTimeout(resolve, 1));
-          }
-          await cond.use(() => {
-            state.value = step;
-            cond.notifyAll();
-          });
-        }
-        const outcome = await results(waiters);
-        assert.deepEqual(outcome, [
-          [true, 1],
-          [true, 2],
-          [true, 3],
-        ]);
-      }),
-  );
+  // The handshake has two halves. Before step k the main thread waits until every thread
+  // still waiting is asleep in wait() (so each has checked its predicate against step
+  // k - 1); after it, it waits until thread k has returned. Without the second half,
+  // thread k could be woken by step k but re-take the lock only after step k + 1, find
+  // its predicate false again, and wait for ever (the hang this test once had).
+  test('waitFor in 3 threads returns in each exactly when its predicate holds', () =>
+    withWorkers(async (workers) => {
+      const cond = new Condition();
+      const state = new Value('int32', 0);
+      // 3 threads each wait until state reaches their target; the main thread steps it.
+      const waiters = [1, 2, 3].map((target) =>
+        workers.start<[boolean, number]>('condWaitFor', { cond, state, target }),
+      );
+      const outcome: [boolean, number][] = [];
+      for (const [i, waiter] of waiters.entries()) {
+        const step = i + 1;
+        await until(() => cond.statistics().waiters === 4 - step, `${4 - step} waiters`);
+        await cond.use(() => {
+          state.value = step;
+          cond.notifyAll();
+        });
+        outcome.push(await waiter.result);
+      }
+      assert.deepEqual(outcome, [
+        [true, 1],
+        [true, 2],
+        [true, 3],
+      ]);
+    }));
 });
