@@ -55,7 +55,7 @@ interface Server {
 async function privateRedis(): Promise<Server> {
   // dist/examples/distributed → the repository's scripts/ (not part of the package).
   const script = new URL('../../../scripts/redis-server.mjs', import.meta.url);
-  const { startRedis } = (await import(script.href)) as { startRedis(): Promise<Server> };
+  const { startRedis } = (await import(script.href)) as { startRedis: () => Promise<Server> };
   return startRedis();
 }
 
@@ -79,7 +79,7 @@ function startWorker(connection: string, queue: string): Promise<ChildProcess> {
       { stdio: ['ignore', 'inherit', 'pipe'] },
     );
     let said = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       said += chunk.toString();
       if (said.includes('; ready')) resolve(child);
     });
@@ -113,8 +113,8 @@ export async function main(options: Options = {}): Promise<Result> {
     {
       await using executor = new DistributedExecutor({ connection, queue });
       const futures = numbers.map((n) => executor.submit(calculateSquare, n));
-      for await (const future of asCompleted(futures)) {
-        const { total, worker } = future.result();
+      for (const next of asCompleted(futures)) {
+        const { total, worker } = await next; // in completion order
         print(`Calculation results: ${total} (worker ${worker})`);
       }
       for (const future of futures) {

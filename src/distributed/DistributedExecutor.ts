@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import type { Queue, QueueEvents } from 'bullmq';
-import type { Redis as IORedis, RedisOptions } from 'ioredis';
+import type { Redis as IORedis } from 'ioredis';
 
 import {
   InvalidStateError,
@@ -46,12 +46,15 @@ import {
   checkPeersInstalled,
   checkPrefix,
   checkQueueName,
-  connectionOptions,
   loadPeers,
   makeClient,
   STALLED_REASON,
-  type RedisConnection,
 } from '../internal/redisPeers.js';
+import {
+  connectionOptions,
+  type ClientOptions,
+  type RedisConnection,
+} from '../internal/redisConnection.js';
 import { taskRefOf } from '../internal/taskRef.js';
 import { argTypeError, checkDuration, checkInteger, show } from '../internal/validate.js';
 
@@ -201,7 +204,7 @@ export class DistributedExecutor extends Executor {
   /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
   lastError: unknown = null;
 
-  private readonly redisOptions: RedisOptions;
+  private readonly redisOptions: ClientOptions;
   private readonly id = randomBytes(6).toString('hex');
   private seq = 0;
   private readonly jobOptions: object;

@@ -20,7 +20,7 @@ export {
   type RunWorkerOptions,
   type WorkerStatistics,
 } from './runWorker.js';
-export type { RedisConnection, RedisConnectionOptions } from '../internal/redisPeers.js';
+export type { RedisConnection, RedisConnectionOptions } from '../internal/redisConnection.js';
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
 export { taskSignal } from '../futures/taskSignal.js';
 export {

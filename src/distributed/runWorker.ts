@@ -15,8 +15,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
-import type { Job, UnrecoverableError as BullUnrecoverable, Worker } from 'bullmq';
-import type { Redis as IORedis } from 'ioredis';
+import type { Job } from 'bullmq';
 
 import {
   CancelledError,
@@ -40,12 +39,10 @@ import {
   checkPeersInstalled,
   checkPrefix,
   checkQueueName,
-  connectionOptions,
   loadPeers,
   makeClient,
-  type Peers,
-  type RedisConnection,
 } from '../internal/redisPeers.js';
+import { connectionOptions, type RedisConnection } from '../internal/redisConnection.js';
 import { registeredTasks, type TaskFunction } from '../internal/taskRef.js';
 import {
   argRangeError,
@@ -109,11 +106,30 @@ export interface WorkerStatistics {
   cancelled: number;
 }
 
+// The parts of BullMQ and ioredis the worker object uses, typed here so that the public
+// declarations never load the optional peers' types.
+interface ClientLike {
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  quit(): Promise<unknown>;
+}
+interface BullWorkerLike {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  run(): Promise<void>;
+  close(): Promise<void>;
+}
+interface JobLike {
+  readonly name: string;
+  readonly id?: string | undefined;
+  readonly data: unknown;
+}
+
 interface Started {
-  readonly redis: IORedis;
-  readonly subscriber: IORedis;
-  readonly worker: Worker;
+  readonly redis: ClientLike;
+  readonly subscriber: ClientLike;
+  readonly worker: BullWorkerLike;
   readonly pool: Executor;
+  /** BullMQ's `UnrecoverableError`: a failure it never retries. */
+  readonly unrecoverable: new (message: string) => Error;
 }
 
 /**
@@ -145,7 +161,6 @@ export class DistributedWorker {
   constructor(
     private readonly started: Started,
     private readonly tasks: ReadonlyMap<string, TaskFunction>,
-    private readonly peers: Peers,
     queue: string,
     private readonly channel: string,
   ) {
@@ -156,7 +171,7 @@ export class DistributedWorker {
   /** @internal Starts taking jobs. */
   _run(handleSignals: boolean): void {
     const { worker, subscriber } = this.started;
-    worker.on('error', (error) => {
+    worker.on('error', (error: Error) => {
       this.lastError = error;
     });
     subscriber.on('message', (channel: string, message: string) => {
@@ -177,7 +192,7 @@ export class DistributedWorker {
   }
 
   /** @internal The BullMQ processor: one job. */
-  async _process(job: Job, signal: AbortSignal | undefined): Promise<unknown> {
+  async _process(job: JobLike, signal: AbortSignal | undefined): Promise<unknown> {
     const fn = this.tasks.get(job.name);
     if (fn === undefined) {
       const known = this.taskNames.length > 0 ? this.taskNames.join(', ') : 'none';
@@ -237,8 +252,8 @@ export class DistributedWorker {
   }
 
   /** An error that BullMQ records as the job's failure and never retries. */
-  private failure(kind: FailureKind, error: SerializedError): BullUnrecoverable {
-    const failure = new this.peers.bullmq.UnrecoverableError(encodeFailure({ k: kind, e: error }));
+  private failure(kind: FailureKind, error: SerializedError): Error {
+    const failure = new this.started.unrecoverable(encodeFailure({ k: kind, e: error }));
     if (error.stack !== undefined) failure.stack = error.stack;
     return failure;
   }
@@ -449,9 +464,8 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
         },
       );
       owner = new DistributedWorker(
-        { redis, subscriber, worker, pool },
+        { redis, subscriber, worker, pool, unrecoverable: peers.bullmq.UnrecoverableError },
         tasks,
-        peers,
         queue,
         channel,
       );

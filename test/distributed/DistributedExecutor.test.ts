@@ -11,9 +11,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-
 import {
   CancelledError,
   defineTask,
@@ -63,13 +60,46 @@ async function eventually(check: () => boolean, what: string, guardMs = 30_000):
   }
 }
 
+// The admin side of BullMQ, typed by hand: loading bullmq's and ioredis's own declarations
+// into the test program changes how TypeScript infers unrelated iterator types.
+interface AdminJob {
+  readonly id?: string;
+  readonly data: { a: unknown[] };
+  readonly failedReason: string;
+  remove(): Promise<void>;
+  getState(): Promise<string>;
+}
+interface AdminQueue {
+  add(name: string, data: unknown): Promise<AdminJob>;
+  getWaiting(): Promise<AdminJob[]>;
+  getJob(id: string): Promise<AdminJob | undefined>;
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+  toKey(type: string): string;
+  close(): Promise<void>;
+}
+interface AdminClient {
+  del(key: string): Promise<number>;
+  quit(): Promise<unknown>;
+}
+interface Admin {
+  queue: AdminQueue;
+  client: AdminClient;
+}
+const peers = { bullmq: 'bullmq', ioredis: 'ioredis' };
+
 /** A BullMQ admin view of `queue`, closed by the caller. */
-function admin(url: string, queue: string): { queue: Queue; client: Redis } {
+async function admin(url: string, queue: string): Promise<Admin> {
+  const { Queue } = (await import(peers.bullmq)) as {
+    Queue: new (name: string, options: object) => AdminQueue;
+  };
+  const { Redis } = (await import(peers.ioredis)) as {
+    Redis: new (options: object) => AdminClient;
+  };
   const client = new Redis({ path: url.slice('unix://'.length), maxRetriesPerRequest: null });
   return { queue: new Queue(queue, { connection: client, prefix: 'concur' }), client };
 }
 
-async function closeAdmin(a: { queue: Queue; client: Redis }): Promise<void> {
+async function closeAdmin(a: Admin): Promise<void> {
   await a.queue.close();
   await a.client.quit();
 }
@@ -196,7 +226,7 @@ describe('DistributedExecutor: Redis and its data', () => {
       queue,
       reconcileInterval: 100,
     });
-    const a = admin(redis.url, queue);
+    const a = await admin(redis.url, queue);
     try {
       const removed = executor.submit(add1, 1);
       const deleted = executor.submit(add1, 2);
@@ -298,7 +328,7 @@ describe('DistributedExecutor: who runs what', () => {
       tasks: [TASKS],
       concurrency: 1,
     });
-    const a = admin(redis.url, queue);
+    const a = await admin(redis.url, queue);
     try {
       const jobs = [
         await a.queue.add('constructor', { a: [] }),
@@ -340,7 +370,7 @@ describe('DistributedExecutor: cancellation and retention', () => {
   test('cancel() on a waiting task removes its job from Redis', async () => {
     const queue = freshQueue(); // no worker
     const executor = new DistributedExecutor({ connection: redis.url, queue });
-    const a = admin(redis.url, queue);
+    const a = await admin(redis.url, queue);
     try {
       const future = executor.submit(add1, 1);
       let waiting = await a.queue.getWaiting();
@@ -368,7 +398,7 @@ describe('DistributedExecutor: cancellation and retention', () => {
       queue,
       keepFinished: { count: 5 },
     });
-    const a = admin(redis.url, queue);
+    const a = await admin(redis.url, queue);
     try {
       await Promise.all(Array.from({ length: 40 }, (_, i) => executor.submit(add1, i)));
       const kept = await a.queue.getJobCounts('completed');
