@@ -217,6 +217,7 @@ export class DistributedExecutor extends Executor {
   private backend: Backend | null = null;
   private redis: IORedis | null = null;
   private readonly started: Promise<Backend>;
+  private startError: { error: unknown } | null = null;
   private isShutdown = false;
   private closing: Promise<void> | null = null;
   private closed = false;
@@ -253,7 +254,10 @@ export class DistributedExecutor extends Executor {
     );
     checkPeersInstalled('DistributedExecutor');
     this.started = this.start();
-    this.started.catch((error: unknown) => this.failAll(error));
+    this.started.catch((error: unknown) => {
+      this.startError = { error };
+      this.failAll(error);
+    });
   }
 
   private async start(): Promise<Backend> {
@@ -338,6 +342,12 @@ export class DistributedExecutor extends Executor {
       encoded.push(encodeList(call));
     }
     const data: JobData = chunkOf === undefined ? encoded[0]! : { c: encoded };
+    if (this.startError !== null) {
+      // Connecting failed for good (e.g. the executor was shut down while connecting).
+      const failed = new Future<unknown>();
+      failed.setException(this.startError.error);
+      return failed;
+    }
     const jobId = `${this.id}-${++this.seq}`;
     const future = new DistributedFuture<unknown>(
       this,
