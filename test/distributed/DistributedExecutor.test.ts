@@ -28,6 +28,7 @@ import { add1, echo, signalReason } from '../fixtures/tasks.js';
 import { until } from '../fixtures/sync.js';
 import {
   DIST_TASKS,
+  eventually,
   executorWithWorker,
   freshQueue,
   makeFileCells,
@@ -50,15 +51,6 @@ before(async () => {
 after(async () => {
   await redis.stop();
 });
-
-/** Polls `check` (a hang guard, not a timing assertion). */
-async function eventually(check: () => boolean, what: string, guardMs = 30_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} never happened (hang guard)`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 // The admin side of BullMQ, typed by hand: loading bullmq's and ioredis's own declarations
 // into the test program changes how TypeScript infers unrelated iterator types.
@@ -365,6 +357,27 @@ describe('DistributedExecutor: cancellation and retention', () => {
       (e: unknown) => e instanceof CancelledError && e.message === 'enough',
     );
     assert.equal(await executor.submit(add1, 1), 2);
+  });
+
+  test('a cancelled running task whose worker cannot answer ends cancelled after cancelGraceMs', async () => {
+    const queue = freshQueue();
+    const worker = await spawnWorker(queue, ['--concurrency', '1']);
+    const executor = new DistributedExecutor({ connection: redis.url, queue, cancelGraceMs: 300 });
+    try {
+      const future = executor.submit(sleepThen, 60_000, 1);
+      await eventually(() => future.running(), 'the task starting');
+      worker.kill('SIGSTOP'); // frozen: it cannot see the cancel
+      assert.equal(future.cancel('no answer'), true);
+      await assert.rejects(
+        future,
+        (e: unknown) => e instanceof CancelledError && e.message === 'no answer',
+      );
+      assert.equal(executor.statistics().cancelled, 1);
+    } finally {
+      worker.kill('SIGCONT');
+      await executor.shutdown();
+      await stopWorker(worker);
+    }
   });
 
   test('cancel() on a waiting task removes its job from Redis', async () => {

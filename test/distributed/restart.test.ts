@@ -9,16 +9,7 @@ import { DistributedExecutor, runWorker } from 'concur/distributed';
 
 import { sleepThen } from '../fixtures/distributedTasks.js';
 import { startRedis } from '../fixtures/redisServer.js';
-import { DIST_TASKS, freshQueue } from './harness.js';
-
-/** Polls `check` (a hang guard, not a timing assertion). */
-async function eventually(check: () => boolean, what: string, guardMs = 30_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} never happened (hang guard)`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { DIST_TASKS, eventually, freshQueue } from './harness.js';
 
 test('restarting Redis (with persistence) in the middle of 1,000 tasks: every future settles once, with its own result', async () => {
   const durable = await startRedis({ persistence: true });
