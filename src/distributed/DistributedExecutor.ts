@@ -33,6 +33,8 @@ import {
   type TaskResult,
 } from '../futures/Executor.js';
 import { Future } from '../futures/Future.js';
+import { batched, flatten, isIterable } from '../internal/chunked.js';
+import { DistributedFuture, type DistributedFutureOwner } from '../internal/distributedFuture.js';
 import {
   checkJson,
   decodeFailure,
@@ -41,6 +43,7 @@ import {
   type EncodedList,
   type JobData,
 } from '../internal/jobWire.js';
+import { readJobStates, type StoredState } from '../internal/jobStates.js';
 import {
   cancelChannel,
   checkPeersInstalled,
@@ -102,54 +105,10 @@ interface Backend {
 }
 
 const kChunkOf = Symbol('concur.chunkOf');
+
+/** A stand-in task whose one argument is a chunk of argument lists of `[kChunkOf]`. */
+type ChunkTask = TaskFn & { [kChunkOf]?: TaskFn };
 const ADD_BATCH = 1000;
-const RECONCILE_BATCH = 500;
-
-/** A task's job, as one future's state. */
-class DistributedFuture<T> extends Future<T> {
-  /** @internal Set once the job is stored in Redis. */
-  _added = false;
-  /** @internal Consecutive reconciliations that found no job. */
-  _missing = 0;
-  /** @internal The job's data until it is sent. */
-  _data: JobData | null;
-  /** @internal A cancel was sent to the worker running it. */
-  _abortSent = false;
-  /** @internal The cancel's grace timer. */
-  _grace: NodeJS.Timeout | null = null;
-  /** @internal The message given to `cancel()` while running. */
-  _abortMessage: string | undefined = undefined;
-
-  constructor(
-    /** @internal */ readonly _owner: DistributedExecutor,
-    /** @internal */ readonly _jobId: string,
-    /** @internal */ readonly _name: string,
-    data: JobData,
-    /** @internal */ readonly _chunk: boolean,
-  ) {
-    super();
-    this._data = data;
-  }
-
-  /**
-   * Cancels the task. A task still waiting in the queue is cancelled at once and its job
-   * removed (`true`). A running task is asked to stop: its `taskSignal()` is aborted on the
-   * worker, and the future ends cancelled when the worker acknowledges or after the
-   * executor's `cancelGraceMs` (`true`). `false` once the task finished.
-   */
-  override cancel(msg?: string): boolean {
-    if (this.cancelled()) return true;
-    if (this.done()) return false;
-    if (this.running()) {
-      if (!this._abortSent) this._owner._cancelRunning(this, msg);
-      return true;
-    }
-    this._setCancelled(msg);
-    this._owner._cancelledPending(this);
-    return true;
-  }
-}
-Object.defineProperty(DistributedFuture, 'name', { value: 'Future' });
 
 /**
  * An executor whose tasks run on worker processes anywhere, through a Redis server: the
@@ -196,7 +155,7 @@ Object.defineProperty(DistributedFuture, 'name', { value: 'Future' });
  * }
  * ```
  */
-export class DistributedExecutor extends Executor {
+export class DistributedExecutor extends Executor implements DistributedFutureOwner {
   /** The queue's name. */
   readonly queue: string;
   /** The Redis key prefix. */
@@ -552,22 +511,9 @@ export class DistributedExecutor extends Executor {
     this.reconciling = true;
     try {
       const futures = [...this.pending.values()].filter((f) => f._added && !f.done());
-      for (let start = 0; start < futures.length; start += RECONCILE_BATCH) {
-        const part = futures.slice(start, start + RECONCILE_BATCH);
-        const pipeline = backend.redis.pipeline();
-        for (const f of part) {
-          pipeline.hmget(
-            backend.queue.toKey(f._jobId),
-            'timestamp',
-            'finishedOn',
-            'returnvalue',
-            'failedReason',
-            'processedOn',
-          );
-        }
-        const replies = (await pipeline.exec()) ?? [];
-        part.forEach((f, i) => this.reconcileOne(f, replies[i]));
-      }
+      const keys = futures.map((f) => backend.queue.toKey(f._jobId));
+      const states = await readJobStates(backend.redis, keys);
+      futures.forEach((f, i) => this.applyState(f, states[i] ?? null));
     } catch (error) {
       this.lastError = error; // a connection problem: the next round (or reconnect) retries
     } finally {
@@ -575,35 +521,16 @@ export class DistributedExecutor extends Executor {
     }
   }
 
-  private reconcileOne(
-    f: DistributedFuture<unknown>,
-    reply: [Error | null, unknown] | undefined,
-  ): void {
-    if (reply === undefined || reply[0] !== null || f.done()) return;
-    const [timestamp, finishedOn, returnvalue, failedReason, processedOn] = reply[1] as (
-      string | null
-    )[];
-    if (timestamp === null) {
+  private applyState(f: DistributedFuture<unknown>, state: StoredState): void {
+    if (state === null || f.done()) return;
+    if (state.kind === 'missing') {
       if (++f._missing >= 2) this.lose(f, 'vanished from Redis');
       return;
     }
     f._missing = 0;
-    if (finishedOn !== null && finishedOn !== undefined) {
-      if (returnvalue !== null && returnvalue !== undefined) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(returnvalue);
-        } catch (error) {
-          if (!(error instanceof SyntaxError)) throw error;
-          parsed = null;
-        }
-        this.onCompleted(f._jobId, parsed);
-      } else {
-        this.onFailed(f._jobId, failedReason);
-      }
-    } else if (processedOn !== null && processedOn !== undefined) {
-      this.onActive(f._jobId);
-    }
+    if (state.kind === 'completed') this.onCompleted(f._jobId, state.returnvalue);
+    else if (state.kind === 'failed') this.onFailed(f._jobId, state.failedReason);
+    else if (state.kind === 'active') this.onActive(f._jobId);
   }
 
   // -- map --------------------------------------------------------------------------------
@@ -712,85 +639,5 @@ export class DistributedExecutor extends Executor {
     const c = this.counts;
     const state = this.isShutdown ? ' shutdown' : '';
     return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;
-  }
-}
-
-type ChunkTask = TaskFn & { [kChunkOf]?: TaskFn };
-
-function isIterable(value: unknown): boolean {
-  return (
-    value !== null &&
-    value !== undefined &&
-    (typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function' ||
-      typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
-  );
-}
-
-/** The zipped argument lists of `iterables`, `size` at a time (sync when every input is). */
-function batched(
-  iterables: (Iterable<unknown> | AsyncIterable<unknown>)[],
-  size: number,
-): Iterable<unknown[][]> | AsyncIterable<unknown[][]> {
-  if (iterables.every((it) => typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function')) {
-    return (function* () {
-      const its = (iterables as Iterable<unknown>[]).map((it) => it[Symbol.iterator]());
-      try {
-        for (;;) {
-          const chunk: unknown[][] = [];
-          while (chunk.length < size) {
-            const args: unknown[] = [];
-            for (const it of its) {
-              const item = it.next();
-              if (item.done === true) {
-                if (chunk.length > 0) yield chunk;
-                return;
-              }
-              args.push(item.value);
-            }
-            chunk.push(args);
-          }
-          yield chunk;
-        }
-      } finally {
-        for (const it of its) it.return?.();
-      }
-    })();
-  }
-  return (async function* () {
-    const its = iterables.map((it) =>
-      typeof (it as Iterable<unknown>)[Symbol.iterator] === 'function'
-        ? (it as Iterable<unknown>)[Symbol.iterator]()
-        : (it as AsyncIterable<unknown>)[Symbol.asyncIterator](),
-    );
-    try {
-      for (;;) {
-        const chunk: unknown[][] = [];
-        while (chunk.length < size) {
-          const args: unknown[] = [];
-          for (const it of its) {
-            const item = await it.next();
-            if (item.done === true) {
-              if (chunk.length > 0) yield chunk;
-              return;
-            }
-            args.push(item.value);
-          }
-          chunk.push(args);
-        }
-        yield chunk;
-      }
-    } finally {
-      for (const it of its) await it.return?.();
-    }
-  })();
-}
-
-async function* flatten(
-  chunks: AsyncGenerator<unknown[], void, undefined>,
-): AsyncGenerator<unknown, void, undefined> {
-  try {
-    for await (const chunk of chunks) yield* chunk;
-  } finally {
-    await chunks.return();
   }
 }
