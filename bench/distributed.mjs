@@ -84,7 +84,9 @@ if (mode === 'raw-worker') {
       // A longer event stream than the default ~10k: at this rate the default trims completions
       // before QueueEvents reads them and the count never completes (BullMQ's #1270, #2874).
       const q = new Queue(queue, { connection, streams: { events: { maxLen: 200_000 } } });
-      const events = new QueueEvents(queue, { connection });
+      // From the stream's start (the queue is fresh): a reader starting at '$' can miss the
+      // first completions (BullMQ's #383), and the count would never complete.
+      const events = new QueueEvents(queue, { connection, lastEventId: '0-0' });
       await events.waitUntilReady();
       let completed = 0;
       let wake = null;
