@@ -31,6 +31,7 @@ const nodeVersion = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.
 /** Each benchmark: modes to run (the first is concur), the metric, and what it targets. */
 const pool = (lib, bench, n) => [node, 'bench/pool.mjs', lib, bench, ...(n ? [n] : [])];
 const py = (bench, n) => ['python3', 'bench/python/pool.py', bench, ...(n ? [n] : [])];
+const pyProcs = (bench, n) => ['python3', 'bench/python/process_pool.py', bench, ...(n ? [n] : [])];
 
 const benchmarks = [
   {
@@ -78,6 +79,44 @@ const benchmarks = [
     ],
   },
   {
+    id: 'P3p process pool: 8 × sum of squares, 2 processes',
+    target: 'speed-up ≥ 1.9× sequential and ≥ every anchor',
+    metric: 'speedup',
+    unit: '× sequential',
+    modes: [
+      {
+        name: 'concur',
+        cmd: pool('concur-process', 'p3', String(quick ? 20_000_000 : 200_000_000)),
+      },
+      {
+        name: 'workerpool (process)',
+        cmd: pool('workerpool-process', 'p3', String(quick ? 20_000_000 : 200_000_000)),
+      },
+      hasPython && { name: 'Python processes (n=2·10⁶)', cmd: pyProcs('p3', '2000000') },
+    ],
+  },
+  {
+    id: 'P4 process pool: 20k tiny tasks via submit, 2 processes',
+    target: 'concur ≥ 10× Python ProcessPoolExecutor.submit',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      { name: 'concur', cmd: pool('concur-process', 'p1', N(20_000)) },
+      { name: 'workerpool (process)', cmd: pool('workerpool-process', 'p1', N(20_000)) },
+      hasPython && { name: 'Python ProcessPoolExecutor', cmd: pyProcs('p4', N(20_000)) },
+    ],
+  },
+  {
+    id: 'P5 process pool: map of 100k tiny tasks, chunksize 1000',
+    target: 'concur ≥ Python ProcessPoolExecutor.map(chunksize=1000)',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      { name: 'concur', cmd: pool('concur-process', 'p5', N(100_000)) },
+      hasPython && { name: 'Python ProcessPoolExecutor', cmd: pyProcs('p5', N(100_000)) },
+    ],
+  },
+  {
     id: 'P6 gather 1M',
     target: 'concur ≥ 0.5× raw Promise.all, ≥ 5× Python asyncio',
     metric: 'perSec',
@@ -102,6 +141,24 @@ const benchmarks = [
         cmd: [node, 'bench/distributed.mjs', 'concur', N(10_000)],
       },
       { name: 'raw BullMQ', cmd: [node, 'bench/distributed.mjs', 'raw', N(10_000)] },
+    ],
+  },
+  {
+    id: 'P7 multiprocessing Queue: parent → child',
+    target: 'concur ≥ 4× Python multiprocessing.Queue',
+    metric: 'perSec',
+    unit: 'msgs/s',
+    modes: [
+      { name: 'concur Queue', cmd: [node, 'bench/mp-queue.mjs', 'queue', N(1_000_000)] },
+      { name: 'concur Pipe', cmd: [node, 'bench/mp-queue.mjs', 'pipe', N(1_000_000)] },
+      {
+        name: 'concur Queue, child → parent',
+        cmd: [node, 'bench/mp-queue.mjs', 'queue-up', N(1_000_000)],
+      },
+      hasPython && {
+        name: 'Python multiprocessing.Queue',
+        cmd: ['python3', 'bench/python/mp_queue.py', N(250_000)],
+      },
     ],
   },
   {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { constants as osConstants } from 'node:os';
 
 /**
  * The base of every error concur defines. `code` is stable across releases; match on it
@@ -115,11 +116,14 @@ export interface WorkerExit {
 export class WorkerCrashedError extends ConcurError implements WorkerExit {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** The number of `signal` on this platform (9 for `'SIGKILL'`), or `null`. */
+  readonly signalNumber: number | null;
 
   constructor(message: string, exit: WorkerExit, options?: ErrorOptions) {
     super(message, 'ERR_CONCUR_WORKER_CRASHED', options);
     this.exitCode = exit.exitCode;
     this.signal = exit.signal;
+    this.signalNumber = exit.signal === null ? null : (osConstants.signals[exit.signal] ?? null);
   }
 }
 named(WorkerCrashedError, 'WorkerCrashedError');
@@ -299,6 +303,20 @@ export class BrokenResourceError extends ConcurError {
   }
 }
 named(BrokenResourceError, 'BrokenResourceError');
+
+/**
+ * The other end of a pipe was closed (or its process exited) and nothing is left to
+ * receive.
+ *
+ * Python equivalent: the `EOFError` that `multiprocessing.connection.Connection.recv()`
+ * raises.
+ */
+export class EOFError extends ConcurError {
+  constructor(message = 'the other end of the pipe was closed', options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_EOF', options);
+  }
+}
+named(EOFError, 'EOFError');
 
 /**
  * Several errors raised together, e.g. by the children of a `TaskGroup`.

@@ -18,7 +18,7 @@ Options:
   --queue <name>             the executor's queue
   --tasks <module>…          task modules (paths or file: URLs); repeat or list them
   --concurrency <n>          jobs at once (default: the number of cores)
-  --pool thread|process      where tasks run (default thread; process: not available yet)
+  --pool thread|process      where tasks run: a thread pool (default) or a process pool
   --prefix <prefix>          Redis key prefix (default concur)
   --lost-worker-retries <n>  reruns of a task whose worker died (default 1)
   --lock-duration <ms>       job lock duration (default 30000)
@@ -87,12 +87,6 @@ export async function workerCommand(
   const pool = values.pool ?? 'thread';
   if (pool !== 'thread' && pool !== 'process') {
     throw new WorkerUsageError(`--pool must be thread or process, got ${JSON.stringify(pool)}`);
-  }
-  if (pool === 'process') {
-    print(
-      'concur worker: --pool process is not available yet (ProcessPoolExecutor has not landed); use --pool thread',
-    );
-    return 2;
   }
   const concurrency = integer('concurrency', values.concurrency, 1);
   const lostWorkerRetries = integer('lost-worker-retries', values['lost-worker-retries'], 0);

@@ -25,6 +25,7 @@ import {
 } from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
 import type { Future } from '../futures/Future.js';
+import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
 import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
 import { serializeError } from '../internal/codec.js';
 import {
@@ -68,9 +69,10 @@ export interface RunWorkerOptions {
   /** Jobs run at once (default: the number of cores). */
   concurrency?: number;
   /**
-   * Where tasks run: `'thread'` (default), a local `ThreadPoolExecutor` of
-   * `min(concurrency, cores)` threads, so CPU-bound tasks never block the worker's event
-   * loop (which renews the job locks); `'process'` (not available yet).
+   * Where tasks run, so that CPU-bound tasks never block the worker's event loop (which
+   * renews the job locks): `'thread'` (default), a local `ThreadPoolExecutor`, or
+   * `'process'`, a local `ProcessPoolExecutor` (crash and memory isolation), each of
+   * `min(concurrency, cores)` workers.
    */
   pool?: 'thread' | 'process';
   /**
@@ -404,19 +406,18 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
   if (poolKind !== 'thread' && poolKind !== 'process') {
     throw argTypeError(`pool must be 'thread' or 'process', got ${show(poolKind)}`);
   }
-  if (poolKind === 'process') {
-    throw argTypeError(
-      "pool 'process' is not available yet (ProcessPoolExecutor has not landed); use pool 'thread'",
-    );
-  }
   const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
   const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 30_000);
   const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 30_000);
-  const pool = new ThreadPoolExecutor({
+  const poolOptions = {
     maxWorkers: Math.min(concurrency, availableParallelism()),
     initializer: options.initializer ?? null,
     initargs: options.initargs ?? [],
-  });
+  };
+  const pool =
+    poolKind === 'thread'
+      ? new ThreadPoolExecutor(poolOptions)
+      : new ProcessPoolExecutor(poolOptions);
   checkPeersInstalled('runWorker');
   const urls = options.tasks.map(moduleUrl);
   return (async () => {

@@ -29,6 +29,7 @@ export {
   type TaskResult,
 } from './Executor.js';
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './ThreadPoolExecutor.js';
+export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './ProcessPoolExecutor.js';
 export { transfer, Transfer, type Transferable, type Untransfer } from './transfer.js';
 export { taskSignal } from './taskSignal.js';
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';

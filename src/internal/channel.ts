@@ -14,9 +14,10 @@ export interface ChannelEvents {
   message(message: unknown[]): void;
   /**
    * The worker is gone. `error` is what killed it (an uncaught error, running out of
-   * memory), or `undefined` for a plain exit. Called exactly once.
+   * memory), or `undefined` for a plain exit; `signal` the signal that ended a worker
+   * process (then `exitCode` is `null`). Called exactly once, after every message.
    */
-  exit(exitCode: number, error: unknown): void;
+  exit(exitCode: number | null, error: unknown, signal: NodeJS.Signals | null): void;
 }
 
 /** How to start a worker. */
@@ -27,14 +28,24 @@ export interface ChannelInit {
   daemon: boolean;
   /** The initializer to run before any task: task number, definition, arguments. */
   initializer: [num: number, def: TaskDef, args: unknown[]] | null;
+  /**
+   * A worker process that runs one target (`Process`) rather than pool tasks: once the
+   * target settled it prints its error, if any, drops the IPC channel and ends when its
+   * event loop is empty (code 1 after an error, else 0).
+   */
+  single?: boolean;
   /** Heap limits for a thread worker. */
   resourceLimits?: import('node:worker_threads').ResourceLimits | undefined;
 }
 
 /** One worker, as its pool drives it. */
 export interface WorkerChannel {
-  /** The worker's id (`threadId` for threads). */
+  /** What runs the worker: a thread of this process or a child process. */
+  readonly kind: 'thread' | 'process';
+  /** The worker's `threadId` (0 for a process: its main thread). */
   readonly threadId: number;
+  /** The worker's process id (this process's for a thread). */
+  readonly pid: number;
   /**
    * Queues a protocol message; throws synchronously if it cannot be serialised. The worker
    * may not look before `wake()`.
@@ -60,6 +71,8 @@ export interface WorkerChannel {
   stop(): void;
   /** Ends the worker at once, whatever it runs; `exit` follows. */
   terminate(): void;
+  /** A process worker: ends it with SIGKILL (`terminate` sends SIGTERM first). */
+  kill?(): void;
 }
 
 /** Starts a worker. */

@@ -17,7 +17,7 @@
 import { types, inspect } from 'node:util';
 
 import { RemoteError, SerializationError, type SerializedError } from '../errors.js';
-import { kShare } from './shareable.js';
+import { kShare, type Shareable } from './shareable.js';
 
 const WALK_BUDGET = 10_000; // values; beyond it the serialiser itself is the judge
 const MAX_ERROR_DEPTH = 8; // cause chains and AggregateError nesting
@@ -47,15 +47,22 @@ function describePath(path: (string | number)[]): string {
 
 /**
  * `null` if `value` may cross a boundary, else the `SerializationError` saying why and
- * where. `what` names the value in the message ("argument 1 of sumSquares").
+ * where. `what` names the value in the message ("argument 1 of sumSquares"). With
+ * `crossProcess`, shared memory is refused too (it would arrive as a copy), also inside
+ * the state of a shareable primitive.
  */
-export function checkCloneable(value: unknown, what: string): SerializationError | null {
+export function checkCloneable(
+  value: unknown,
+  what: string,
+  crossProcess = false,
+): SerializationError | null {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
     return typeof value === 'symbol' ? refuse(what, [], 'a symbol, which cannot be cloned') : null;
   }
   const path: (string | number)[] = [];
   const seen = new Set<object>();
   let budget = WALK_BUDGET;
+  mayHoldShareable = false;
   let problem: SerializationError | null = null;
 
   // Every value visited costs one unit of budget; once it is spent the walk stops (and
@@ -80,7 +87,23 @@ export function checkCloneable(value: unknown, what: string): SerializationError
     const obj = v as object;
     if (seen.has(obj)) return true;
     seen.add(obj);
-    if (typeof (obj as Record<symbol, unknown>)[kShare] === 'function') return true;
+    const share = (obj as Partial<Shareable>)[kShare];
+    if (typeof share === 'function') {
+      mayHoldShareable = true;
+      return crossProcess ? walk(share.call(obj).state) : true;
+    }
+    if (
+      crossProcess &&
+      (types.isSharedArrayBuffer(obj) ||
+        (ArrayBuffer.isView(obj) && types.isSharedArrayBuffer(obj.buffer)))
+    ) {
+      problem = refuse(
+        what,
+        path,
+        'shared memory (a SharedArrayBuffer), which another process cannot share: it would arrive as a copy. Send the data, or use a worker thread',
+      );
+      return false;
+    }
     if (Array.isArray(obj)) {
       for (let i = 0; i < obj.length && budget >= 0; i++) {
         path.push(i);
@@ -131,7 +154,18 @@ export function checkCloneable(value: unknown, what: string): SerializationError
       { cause: error },
     );
   }
+  if (budget < 0) mayHoldShareable = true; // (not walked to the end)
   return problem;
+}
+
+let mayHoldShareable = true;
+
+/**
+ * False when the last `checkCloneable` walked its whole value and met no shareable
+ * primitive: `encodeShared` would return it unchanged, and can be skipped.
+ */
+export function lastCheckMetShareable(): boolean {
+  return mayHoldShareable;
 }
 
 function refuse(what: string, path: (string | number)[], reason: string): SerializationError {

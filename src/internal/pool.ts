@@ -1,5 +1,5 @@
 /**
- * The pool engine behind `ThreadPoolExecutor` (and, later, the process pool): a queue of
+ * The pool engine behind `ThreadPoolExecutor` and `ProcessPoolExecutor`: a queue of
  * futures on the main thread, flushed to workers in batches.
  *
  *   submit ──► queue (ring buffer) ──microtask──► dispatch: up to `window − inFlight`
@@ -43,12 +43,18 @@ import { PoolWorker } from './poolWorker.js';
 import {
   ABORT_CANCEL,
   ABORT_TIMEOUT,
+  CTL_CHUNK,
   CTL_SHARED,
   INIT_FAILED,
   READY,
   RESULTS,
 } from './protocol.js';
-import { diedBeforeReadyError, initFailedError, taskTimeoutError } from './results.js';
+import {
+  diedBeforeReadyError,
+  initFailedError,
+  taskTimeoutError,
+  type WorkerEnd,
+} from './results.js';
 import { abortInWorker } from './taskAbort.js';
 import { encodeArgs } from './taskArgs.js';
 import { taskDef, taskNumber, type TaskDef } from './taskRef.js';
@@ -68,6 +74,8 @@ let exitHookInstalled = false;
 /** The engine of a worker pool. */
 export class Pool implements PoolFutureOwner {
   private state = OPEN;
+  /** Set by terminateWorkers(): the tasks of dying workers end cancelled, none requeued. */
+  private terminating = false;
   private brokenError: BrokenExecutor | null = null;
   private readonly queue = new Deque<PoolFuture<unknown>>();
   /** Live (not cancelled) futures in `queue`. */
@@ -88,8 +96,10 @@ export class Pool implements PoolFutureOwner {
   private closed: Promise<void> | null = null;
   private resolveClosed: (() => void) | null = null;
   private readonly initializer: [number, TaskDef, unknown[]] | null;
+  private readonly maxTasks: number;
 
   constructor(private readonly config: PoolConfig) {
+    this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
       config.taskTimeout === Infinity ? null : new Deadlines(config.taskTimeout, this.expire);
     this.reaper =
@@ -98,7 +108,7 @@ export class Pool implements PoolFutureOwner {
         : new IdleReaper(config.idleTimeout, this.workers, (worker) => this.stop(worker));
     if (config.initializer !== null) {
       const num = taskNumber(config.initializer.task, config.allowSource);
-      const args = encodeArgs(config.initializer.args, num, 'the initargs');
+      const args = encodeArgs(config.initializer.args, num, 'the initargs', config.crossProcess);
       if (!Array.isArray(args)) throw args;
       this.initializer = [num, taskDef(num), args];
     } else {
@@ -115,13 +125,23 @@ export class Pool implements PoolFutureOwner {
   // -------------------------------------------------------------------------------------
   // Submitting
 
-  /** Queues `task(...args)`; the future settles when a worker has run it. */
-  submit<T>(task: unknown, args: unknown[], transfer: readonly Transferable[] | null): Future<T> {
+  /**
+   * Queues `task(...args)`; the future settles when a worker has run it. With `chunk`,
+   * `args` is `[arity, values]` (see CTL_CHUNK) and the future settles to the list of
+   * results.
+   */
+  submit<T>(
+    task: unknown,
+    args: unknown[],
+    transfer: readonly Transferable[] | null,
+    chunk = false,
+  ): Future<T> {
     if (this.state !== OPEN || processExiting) throw this.closedError();
     const num = taskNumber(task, this.config.allowSource);
     const future = new PoolFuture<T>(this, num, args);
     if (transfer !== null) extraOf(future).transfer = transfer;
-    const encoded = encodeArgs(args, num);
+    if (chunk) future._ctl |= CTL_CHUNK;
+    const encoded = encodeArgs(args, num, undefined, this.config.crossProcess);
     if (encoded !== args) {
       if (!Array.isArray(encoded)) {
         future._args = null;
@@ -164,7 +184,7 @@ export class Pool implements PoolFutureOwner {
     while (this.queued > 0) {
       const share = Math.ceil((this.queued + this.running) / maxWorkers);
       const growing = liveWorkers(this.workers) < maxWorkers;
-      const pick = pickWorker(this.workers, this.window.size, share, growing);
+      const pick = pickWorker(this.workers, this.window.size, share, growing, this.maxTasks);
       if (pick === null) {
         if (this.state === BROKEN || liveWorkers(this.workers) >= maxWorkers) return;
         this.spawn();
@@ -186,7 +206,8 @@ export class Pool implements PoolFutureOwner {
       },
       {
         message: (message) => this.onMessage(worker, message),
-        exit: (exitCode, error) => this.onExit(worker, exitCode, error),
+        exit: (exitCode, error, signal) =>
+          this.onExit(worker, { exitCode, signal, kind: worker.channel.kind }, error),
       },
     );
     worker.idleSince = performance.now();
@@ -249,7 +270,11 @@ export class Pool implements PoolFutureOwner {
     const now = performance.now();
     const sample = worker.answered(n, now);
     if (sample >= 0) this.window.measure(sample);
-    if (worker.inFlight === 0) this.becameIdle(worker, now);
+    if (worker.inFlight === 0) {
+      if (worker.seq >= this.maxTasks)
+        this.stop(worker); // its replacement starts on demand
+      else this.becameIdle(worker, now);
+    }
     if (this.queued > 0) this.dispatchAll();
     else if (this.state !== OPEN) this.maybeClose();
   }
@@ -286,28 +311,31 @@ export class Pool implements PoolFutureOwner {
   // -------------------------------------------------------------------------------------
   // Workers ending
 
-  private onExit(worker: PoolWorker, exitCode: number, error: unknown): void {
+  private onExit(worker: PoolWorker, end: WorkerEnd, error: unknown): void {
     const index = this.workers.indexOf(worker);
     if (index >= 0) this.workers.splice(index, 1);
-    markOwnerDead(worker.threadId);
-    if (worker.inFlight > 0) this.requeueOrphans(worker, exitCode, error);
+    // (Shared-memory locks can be held by threads only.)
+    if (end.kind === 'thread') markOwnerDead(worker.threadId);
+    if (worker.inFlight > 0) this.requeueOrphans(worker, end, error);
     if (!worker.ready && !worker.stopping && this.state !== BROKEN) {
       // It died before it could run anything: the initializer or the bootstrap failed.
-      this.breakPool(diedBeforeReadyError(this.config.kind, exitCode, error));
+      this.breakPool(diedBeforeReadyError(this.config.kind, end, error));
     }
     if (this.queued > 0 && this.state !== BROKEN) this.dispatchAll();
     else if (this.state !== OPEN) this.maybeClose();
   }
 
   /** Fails the tasks that started on a dead worker; requeues those that never did. */
-  private requeueOrphans(worker: PoolWorker, exitCode: number, error: unknown): void {
+  private requeueOrphans(worker: PoolWorker, end: WorkerEnd, error: unknown): void {
     const unstarted = settleOrphans(
       worker,
-      exitCode,
+      end,
       error,
       this.inFlight,
       this.tally,
-      this.state !== BROKEN,
+      // After terminateWorkers() nothing is requeued: a requeued task would start a fresh
+      // worker and keep the terminated pool alive.
+      this.state !== BROKEN && !this.terminating,
     );
     this.running -= worker.inFlight;
     worker.inFlight = 0;
@@ -339,10 +367,21 @@ export class Pool implements PoolFutureOwner {
     return wait ? closed : Promise.resolve();
   }
 
-  /** Cancels queued futures and terminates every worker: running tasks end cancelled. */
-  terminateWorkers(): Promise<void> {
+  /**
+   * Cancels queued futures and terminates every worker (`kill`: a process worker with
+   * SIGKILL at once): running tasks end cancelled.
+   */
+  terminateWorkers(kill = false): Promise<void> {
+    this.terminating = true;
     void this.shutdown(false, true);
-    for (const worker of this.workers) this.stop(worker, true);
+    for (const worker of this.workers) {
+      if (kill && !worker.stopping && worker.channel.kill !== undefined) {
+        worker.stopping = true;
+        worker.channel.kill();
+      } else {
+        this.stop(worker, true);
+      }
+    }
     return this.closing();
   }
 

@@ -64,13 +64,16 @@ export function pickWorker(
   window: number,
   share: number,
   growing: boolean,
+  maxTasks: number,
 ): { worker: PoolWorker; room: number } | null {
   let best: PoolWorker | null = null;
   let bestRoom = 0;
   for (const worker of workers) {
     if (worker.stopping) continue;
     const held = worker.ready && !growing ? window : 1;
-    const room = (held < share ? held : share) - worker.inFlight;
+    let room = (held < share ? held : share) - worker.inFlight;
+    // A worker near its maxTasksPerWorker takes only what it has left.
+    if (maxTasks - worker.seq < room) room = maxTasks - worker.seq;
     if (room <= 0) continue;
     // The least busy worker first (an idle one before a busy one), a ready one on a tie.
     if (

@@ -19,6 +19,10 @@ export interface PoolConfig {
   taskTimeout: number;
   /** How long an aborted task may keep its worker before the worker is terminated. */
   cancelGraceMs: number;
+  /** A worker exits and is replaced after this many tasks (default: never). */
+  maxTasksPerWorker?: number;
+  /** Whether workers are other processes (shared memory cannot reach them). */
+  crossProcess?: boolean;
   /** Whether self-contained functions may be sent by source. */
   allowSource: boolean;
   /** Worker names are `${namePrefix}_${n}`. */

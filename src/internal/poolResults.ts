@@ -11,7 +11,7 @@ import type { Tally } from './poolConfig.js';
 import type { PoolFuture } from './poolFuture.js';
 import type { PoolWorker } from './poolWorker.js';
 import { ST_OK, ST_OK_SHARED, ST_SKIPPED } from './protocol.js';
-import { crashError, failureOf } from './results.js';
+import { crashError, failureOf, type WorkerEnd } from './results.js';
 import { decodeShared } from './shareable.js';
 import { clearGrace } from './taskAbort.js';
 
@@ -72,12 +72,12 @@ function settleOther(
  * Settles the tasks of `worker`, which exited with `exitCode` (killed by `error`, if
  * any): those it started fail with `WorkerCrashedError` (or end cancelled, when
  * `terminateWorkers()` ended it); those it never started are returned pending again, the
- * last sent first, for the front of the queue — unless `requeue` is false (a broken
- * pool), when they fail too.
+ * last sent first, for the front of the queue — unless `requeue` is false (a broken or
+ * terminated pool), when they fail too (or end cancelled, after `terminateWorkers()`).
  */
 export function settleOrphans(
   worker: PoolWorker,
-  exitCode: number,
+  end: WorkerEnd,
   error: unknown,
   inFlight: InFlight,
   tally: Tally,
@@ -100,7 +100,7 @@ export function settleOrphans(
       continue;
     }
     tally.failed++;
-    future._finishWith(false, crashError(future._num, exitCode, error, worker.recycleReason));
+    future._finishWith(false, crashError(future._num, end, error, worker.recycleReason));
   }
   // Pending again, the last sent first: unshifted in turn, they regain their order.
   for (const future of unstarted) future._state = PENDING;

@@ -7,14 +7,20 @@
  *   main ─► worker   [RUN, defs | null, id, ctl, argc, ...args, id, ctl, argc, ...args, …]
  *                    [ABORT, id, reason]                 reason: ABORT_CANCEL | ABORT_TIMEOUT
  *                    [STOP]                              flush, drain stdio, exit
+ *                    [INIT, initializer | null]          (processes) first message
  *   worker ─► main   [READY]                             after the initializer ran
  *                    [INIT_FAILED, SerializedError]
  *                    [RESULTS, id, status, value, id, status, value, …]
+ *                    [STARTED, count]                    (processes) see below
+ *                    [FATAL, SerializedError]            (processes) an uncaught error
  *
  * `id` is the main side's slot for the task; `ctl` is `taskNumber << 2 | flags`; `defs` is
  * `[taskNumber, TaskDef, …]` for the task numbers the worker has not been told yet. Tasks
  * start in the order they arrive; the worker counts them in a shared progress cell (see
  * `WorkerChannel.started`) so that after a crash the main side knows which never began.
+ * A worker process has no shared memory: before it starts the first task of a batch it
+ * sends STARTED with the number of tasks it has received (an upper bound of those that
+ * will have started), and the exact count when it exits.
  *
  * @module
  */
@@ -26,12 +32,24 @@ export const INIT_FAILED = 3;
 export const RESULTS = 4;
 /** Main → worker: finish up (flush results and stdio) and exit. */
 export const STOP = 5;
+/** Worker process → main: how many tasks have (or are about to have) started. */
+export const STARTED = 6;
+/** Main → worker process: the first message, with the initializer. */
+export const INIT = 7;
+/** Worker process → main: the uncaught error that is about to end it. */
+export const FATAL = 8;
 
 /** `ctl` flag: the arguments hold shareable state (`decodeShared` them). */
 export const CTL_SHARED = 1;
 /** `ctl` flag: the result is not wanted (a `Thread` target); send `undefined`. */
 export const CTL_DISCARD = 2;
-export const CTL_SHIFT = 2;
+/**
+ * `ctl` flag: the arguments are `arity, values` — a chunk of calls whose arguments follow
+ * one another in `values`, `arity` per call; run the task on each and answer the list of
+ * results (`Executor.map` with a `chunksize`).
+ */
+export const CTL_CHUNK = 4;
+export const CTL_SHIFT = 3;
 
 /** Result status: `value` is the result. */
 export const ST_OK = 0;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 
 import {
@@ -56,28 +57,47 @@ export function failureOf(status: number, value: unknown, num: number): unknown 
   return error;
 }
 
+/** How a worker ended: its exit code or signal, and what it was (thread or process). */
+export interface WorkerEnd {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  kind: 'thread' | 'process';
+}
+
+/** "exited with code 3", "was killed by signal SIGKILL (9)". */
+export function describeEnd(end: WorkerEnd): string {
+  if (end.signal !== null) {
+    const number = osConstants.signals[end.signal];
+    return `was killed by signal ${end.signal}${number === undefined ? '' : ` (${number})`}`;
+  }
+  return `exited with code ${end.exitCode}`;
+}
+
 /**
- * The `WorkerCrashedError` of task number `num`, whose worker ended with `exitCode` —
- * killed by `error` if any, or ended by its pool for `reason`.
+ * The `WorkerCrashedError` of task number `num`, whose worker ended as `end` — killed by
+ * `error` if any, or ended by its pool for `reason`.
  */
 export function crashError(
   num: number,
-  exitCode: number,
+  end: WorkerEnd,
   error: unknown,
   reason: string | null,
 ): WorkerCrashedError {
+  const worker = `the worker ${end.kind} running it`;
   let how: string;
   if (reason !== null) how = reason;
   else if ((error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    how = `the worker thread running it ran out of memory (resourceLimits) and exited with code ${exitCode}`;
+    how = `${worker} ran out of memory (resourceLimits) and ${describeEnd(end)}`;
   } else if (error !== undefined) {
-    how = `the worker thread running it died of an uncaught error (${inspect(error, { depth: 0 }).split('\n')[0]}) and exited with code ${exitCode}`;
+    how = `${worker} died of an uncaught error (${inspect(error, { depth: 0 }).split('\n')[0]}) and ${describeEnd(end)}`;
+  } else if (end.signal !== null) {
+    how = `${worker} ${describeEnd(end)}`;
   } else {
-    how = `the worker thread running it exited with code ${exitCode} (process.exit() or a crash)`;
+    how = `${worker} ${describeEnd(end)} (process.exit() or a crash)`;
   }
   return new WorkerCrashedError(
     `${taskLabel(num)} did not finish: ${how}. The pool replaced the worker; other tasks are unaffected`,
-    { exitCode, signal: null },
+    { exitCode: end.exitCode, signal: end.signal },
     error === undefined ? undefined : { cause: error },
   );
 }
@@ -97,15 +117,11 @@ export function initFailedError(kind: string, cause: SerializedError): BrokenExe
 }
 
 /** The error that breaks a pool whose worker died before it was ready. */
-export function diedBeforeReadyError(
-  kind: string,
-  exitCode: number,
-  error: unknown,
-): BrokenExecutor {
-  const cause =
-    error instanceof Error ? error : new Error(`the worker exited with code ${exitCode}`);
+export function diedBeforeReadyError(kind: string, end: WorkerEnd, error: unknown): BrokenExecutor {
+  const how = describeEnd(end);
+  const cause = error instanceof Error ? error : new Error(`the worker ${how}`);
   return new BrokenExecutor(
-    `A worker of the ${kind} exited with code ${exitCode} before it was ready, the ${kind} is not usable anymore`,
+    `A worker of the ${kind} ${how} before it was ready, the ${kind} is not usable anymore`,
     { cause },
   );
 }

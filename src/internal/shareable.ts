@@ -127,8 +127,8 @@ function decodeAt(value: unknown, depth: number): unknown {
     const revive = revivers.get(value.__concur);
     if (revive === undefined) {
       throw argTypeError(
-        `cannot rebuild a shared ${show(value.__concur)} in this thread: its class is not ` +
-          "loaded here; import 'concur/threading' in this thread before receiving it",
+        `cannot rebuild a shared ${show(value.__concur)} here: its class is not loaded in ` +
+          `this thread or process; import '${value.__concur.startsWith('mp.') ? 'concur/multiprocessing' : 'concur/threading'}' before receiving it`,
       );
     }
     return revive(value.state);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { SerializationError } from '../errors.js';
-import { checkCloneable } from './codec.js';
+import { checkCloneable, lastCheckMetShareable } from './codec.js';
 import { taskLabel } from './results.js';
 import { encodeShared } from './shareable.js';
 
@@ -15,12 +15,14 @@ import { encodeShared } from './shareable.js';
  * encode (the result is `args`), a new array holding shared state (the caller flags it),
  * or the `SerializationError` to fail the task with. Arguments that are all primitives
  * return at once, unexamined: the fast path of tiny tasks. `what` names the arguments in
- * the error (default: "the arguments of <task>").
+ * the error (default: "the arguments of <task>"). With `crossProcess`, shared memory is
+ * refused too (another process would get a copy).
  */
 export function encodeArgs(
   args: unknown[],
   num: number,
   what?: string,
+  crossProcess = false,
 ): unknown[] | SerializationError {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -29,9 +31,13 @@ export function encodeArgs(
       (typeof arg === 'object' || typeof arg === 'function' || typeof arg === 'symbol')
     ) {
       // Not plain primitives: check the whole list once (primitives are never walked).
-      const problem = checkCloneable(args, what ?? `the arguments of ${taskLabel(num)}`);
+      const problem = checkCloneable(
+        args,
+        what ?? `the arguments of ${taskLabel(num)}`,
+        crossProcess,
+      );
       if (problem !== null) return problem;
-      return encodeShared(args) as unknown[];
+      return lastCheckMetShareable() ? (encodeShared(args) as unknown[]) : args;
     }
   }
   return args;

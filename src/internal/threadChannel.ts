@@ -18,6 +18,7 @@ import {
 } from 'node:worker_threads';
 
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
+import { strippedExecArgv } from './execArgv.js';
 import { STOP } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../futures/transfer.js';
@@ -35,34 +36,6 @@ const STOP_GRACE_MS = 2000;
  * worker shares anyway): found by trying, once per process.
  */
 let execArgv: string[] | undefined | null = null;
-
-function entryOnly(arg: string): boolean {
-  return arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=');
-}
-
-function strippedExecArgv(): string[] | undefined {
-  const argv = process.execArgv;
-  const out: string[] = [];
-  let stripped = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (
-      arg === '-e' ||
-      arg === '--eval' ||
-      arg === '-p' ||
-      arg === '--print' ||
-      arg === '--input-type'
-    ) {
-      i++; // and its value
-      stripped = true;
-    } else if (entryOnly(arg)) {
-      stripped = true;
-    } else {
-      out.push(arg);
-    }
-  }
-  return stripped ? out : undefined;
-}
 
 function newWorker(options: WorkerOptions): Worker {
   execArgv ??= strippedExecArgv() ?? undefined;
@@ -117,13 +90,15 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       events.message(m.message as unknown[]);
     }
     port1.close();
-    events.exit(exitCode, fatal);
+    events.exit(exitCode, fatal, null);
   });
   worker.unref();
   port1.unref();
 
   return {
+    kind: 'thread',
     threadId: worker.threadId,
+    pid: process.pid,
     post(message, transfer) {
       port1.postMessage(message, transfer as Transferable[] | undefined);
     },

@@ -23,6 +23,7 @@ import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './c
 import {
   ABORT,
   ABORT_TIMEOUT,
+  CTL_CHUNK,
   CTL_DISCARD,
   CTL_SHARED,
   CTL_SHIFT,
@@ -84,10 +85,53 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/**
+ * Runs `fn` on every call of a chunk (`arity` arguments per call, one after another in
+ * `values`): the list of results, or a promise of it if any result is a promise. The first
+ * error fails the whole chunk (Python's `_process_chunk`).
+ */
+function runChunk(
+  fn: TaskFunction,
+  arity: number,
+  values: unknown[],
+): unknown[] | Promise<unknown[]> {
+  const calls = arity === 0 ? 0 : values.length / arity;
+  const out = new Array<unknown>(calls);
+  let async = false;
+  for (let k = 0; k < calls; k++) {
+    const result = arity === 1 ? fn(values[k]) : fn(...values.slice(k * arity, (k + 1) * arity));
+    if (isThenable(result)) async = true;
+    out[k] = result;
+  }
+  return async ? Promise.all(out) : out;
+}
+
 function abortReason(reason: number): Error {
   return reason === ABORT_TIMEOUT
     ? new TimeoutError('the task exceeded the pool’s taskTimeout')
     : new CancelledError('the task was cancelled');
+}
+
+let sharedTypes: Promise<unknown> | null = null;
+let sharedTypesLoaded = false;
+
+/**
+ * Loads the modules of every shareable type (each registers its reviver as it loads):
+ * a task's arguments may hold a primitive whose class its own module never imports.
+ */
+function loadSharedTypes(): Promise<unknown> {
+  return (sharedTypes ??= Promise.all([
+    import('../threading/index.js'),
+    import('../multiprocessing/index.js'),
+  ]));
+}
+
+/** True if a RUN message holds a task whose arguments carry shared primitives. */
+function carriesShared(message: unknown[]): boolean {
+  for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
+    if (((message[i + 1] as number) & CTL_SHARED) !== 0) return true;
+  }
+  return false;
 }
 
 /** Runs the tasks a pool or `Thread` sends to this worker. */
@@ -143,6 +187,7 @@ export class WorkerRuntime {
       const failure = this.failures[num]!;
       throw Object.assign(new Error(failure[1]), { cause: failure[2] });
     }
+    if (args.length > 0) await loadSharedTypes().catch(() => undefined);
     await fn(...(decodeShared(args) as unknown[]));
   }
 
@@ -211,6 +256,18 @@ export class WorkerRuntime {
           });
           return;
         }
+      }
+      if (!sharedTypesLoaded && carriesShared(message)) {
+        // The first shared primitive to arrive: load every shareable type first, so that
+        // decoding does not depend on what the task's module happens to import.
+        this.loading = true;
+        const resume = (): void => {
+          sharedTypesLoaded = true;
+          this.loading = false;
+          this.drain();
+        };
+        void loadSharedTypes().then(resume, resume);
+        return;
       }
       backlog.shift();
       this.execute(message);
@@ -299,7 +356,11 @@ export class WorkerRuntime {
       current = this;
       currentId = id;
       try {
-        if ((ctl & CTL_SHARED) !== 0) {
+        if ((ctl & CTL_CHUNK) !== 0) {
+          const values = message[at + 1];
+          const decoded = (ctl & CTL_SHARED) !== 0 ? decodeShared(values) : values;
+          result = runChunk(fn, message[at] as number, decoded as unknown[]);
+        } else if ((ctl & CTL_SHARED) !== 0) {
           result = fn(...(decodeShared(message.slice(at, i)) as unknown[]));
         } else if (argc === 1) {
           result = fn(message[at]);

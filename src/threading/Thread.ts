@@ -14,23 +14,18 @@ import { inspect } from 'node:util';
 import { InvalidStateError, RemoteError } from '../errors.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
-import { callLater } from '../internal/loop.js';
 import { markOwnerDead } from '../internal/owners.js';
-import {
-  CTL_DISCARD,
-  CTL_SHARED,
-  CTL_SHIFT,
-  RESULTS,
-  RUN,
-  ST_ERROR,
-  ST_LOCAL,
-  ST_THROWN,
-} from '../internal/protocol.js';
+import { RESULTS, ST_ERROR, ST_LOCAL, ST_THROWN } from '../internal/protocol.js';
 import { failureOf } from '../internal/results.js';
-import { encodeArgs } from '../internal/taskArgs.js';
-import { taskDef, taskNumber } from '../internal/taskRef.js';
+import {
+  joinEnd,
+  joinTimeout,
+  prepareTarget,
+  runMessage,
+  targetOptions,
+} from '../internal/target.js';
 import { openThreadChannel } from '../internal/threadChannel.js';
-import { argTypeError, checkDuration, show } from '../internal/validate.js';
+import { argTypeError, show } from '../internal/validate.js';
 import { reportThreadError } from './excepthook.js';
 
 /** Options of {@link Thread}. */
@@ -136,27 +131,11 @@ export class Thread<F extends TaskFn = TaskFn> {
       return;
     }
     this._external = false;
-    if (typeof options !== 'object' || options === null) {
-      throw argTypeError(`Thread needs an options object ({ target, args }), got ${show(options)}`);
-    }
-    const { target, args = [] as unknown as Parameters<F>, name, daemon } = options;
-    if (typeof target !== 'function') {
-      throw argTypeError(
-        `Thread needs a target: a function made by defineTask or a self-contained function, got ${show(target)}`,
-      );
-    }
-    if (!Array.isArray(args)) throw argTypeError(`Thread args must be an array, got ${show(args)}`);
-    if (name !== undefined && typeof name !== 'string') {
-      throw argTypeError(`Thread name must be a string, got ${show(name)}`);
-    }
-    if (daemon !== undefined && typeof daemon !== 'boolean') {
-      throw argTypeError(`Thread daemon must be a boolean, got ${show(daemon)}`);
-    }
-    this.num = taskNumber(target, true);
-    const encoded = encodeArgs(args, this.num, 'the Thread args');
-    if (!Array.isArray(encoded)) throw encoded;
-    this.args = encoded;
-    this.shared = encoded !== args;
+    const { target, args, name, daemon } = targetOptions('Thread', options);
+    const prepared = prepareTarget('Thread', target, args, false);
+    this.num = prepared.num;
+    this.args = prepared.args;
+    this.shared = prepared.shared;
     threadCount++;
     this.name = name ?? `Thread-${threadCount}${target.name ? ` (${target.name})` : ''}`;
     this.isDaemon = daemon ?? inherited.daemon;
@@ -207,9 +186,7 @@ export class Thread<F extends TaskFn = TaskFn> {
    */
   protected _launch(): void {
     const channel = this.channel!;
-    const num = this.num;
-    const ctl = (num << CTL_SHIFT) | CTL_DISCARD | (this.shared ? CTL_SHARED : 0);
-    channel.post([RUN, [num, taskDef(num)], 0, ctl, this.args.length, ...this.args], undefined);
+    channel.post(runMessage({ num: this.num, args: this.args, shared: this.shared }), undefined);
     channel.wake();
   }
 
@@ -236,25 +213,18 @@ export class Thread<F extends TaskFn = TaskFn> {
         this.id === threadId ? 'cannot join current thread' : `cannot join ${this.name} from here`,
       );
     }
-    const ms =
-      timeout === undefined || timeout === null ? Infinity : checkDuration('timeout', timeout);
-    if (!this.alive) return Promise.resolve(true);
-    if (ms === 0) return Promise.resolve(false);
-    this.joiners++;
-    this.channel!.ref();
-    const finish = (): boolean => {
-      if (--this.joiners === 0 && this.isDaemon && this.alive) this.channel!.unref();
-      return !this.alive;
-    };
-    if (ms === Infinity) return this.exited.then(finish);
-    return new Promise<boolean>((resolve) => {
-      const timer = callLater(ms, () => resolve(finish()), null);
-      void this.exited.then(() => {
-        if (timer.cancelled()) return;
-        timer.cancel();
-        resolve(finish());
-      });
-    });
+    return joinEnd(
+      this.exited,
+      joinTimeout(timeout, false),
+      () => !this.alive,
+      () => {
+        this.joiners++;
+        this.channel!.ref();
+      },
+      () => {
+        if (--this.joiners === 0 && this.isDaemon && this.alive) this.channel!.unref();
+      },
+    );
   }
 
   /** True from `start()` until the thread has ended. Python: `is_alive()`. */

@@ -24,17 +24,9 @@ import {
 
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';
 import { runOnceThenHang, sleepThen } from '../fixtures/distributedTasks.js';
-import { add1, echo, signalReason } from '../fixtures/tasks.js';
-import { until } from '../fixtures/sync.js';
-import {
-  DIST_TASKS,
-  eventually,
-  executorWithWorker,
-  freshQueue,
-  makeFileCells,
-  removeCells,
-  TASKS,
-} from './harness.js';
+import { add1, echo, signalReason, whoAmI } from '../fixtures/tasks.js';
+import { makeFileCells, until } from '../fixtures/sync.js';
+import { DIST_TASKS, eventually, executorWithWorker, freshQueue, TASKS } from './harness.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -136,7 +128,7 @@ async function stopWorker(child: ChildProcess): Promise<number | null> {
 describe('DistributedExecutor: workers that die', () => {
   test('a worker process killed mid-task: the task completes on the other worker and its future resolves once', async () => {
     const queue = freshQueue();
-    const dir = makeFileCells();
+    const { dir } = makeFileCells(); // runOnceThenHang's marker directory
     const fast = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '300'];
     const workers = [await spawnWorker(queue, fast), await spawnWorker(queue, fast)];
     const executor = new DistributedExecutor({ connection: redis.url, queue });
@@ -157,13 +149,12 @@ describe('DistributedExecutor: workers that die', () => {
     } finally {
       await executor.shutdown();
       for (const w of workers) await stopWorker(w);
-      removeCells(dir);
     }
   });
 
   test('a task whose workers die more often than lostWorkerRetries allows fails with WorkerLostError', async () => {
     const queue = freshQueue();
-    const dir = makeFileCells();
+    const { dir } = makeFileCells(); // runOnceThenHang's marker directory
     const fast = [
       '--concurrency',
       '1',
@@ -189,7 +180,6 @@ describe('DistributedExecutor: workers that die', () => {
     } finally {
       await executor.shutdown();
       for (const w of workers) await stopWorker(w);
-      removeCells(dir);
     }
   });
 
@@ -295,6 +285,13 @@ describe('DistributedExecutor: who runs what', () => {
       return true;
     });
     assert.equal(await executor.submit(add1, 1), 2);
+  });
+
+  test('a worker with pool: process runs the tasks in child processes', async () => {
+    await using executor = executorWithWorker(redis.url, { pool: 'process', maxWorkers: 2 });
+    const where = await executor.submit(whoAmI);
+    assert.equal(await executor.submit(add1, 1), 2);
+    assert.notEqual(where.pid, process.pid);
   });
 
   test('a non-JSON argument or a non-task throws at submit, before anything reaches Redis', async () => {

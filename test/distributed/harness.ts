@@ -2,10 +2,6 @@
  * The distributed executor under test: an executor plus an in-test worker on a fresh
  * queue, stopped together; file handshake cells (shared memory does not cross Redis).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import {
   DistributedExecutor,
   runWorker,
@@ -13,6 +9,8 @@ import {
   type RunWorkerOptions,
 } from 'concur/distributed';
 import type { ShutdownOptions, TaskFn } from 'concur/futures';
+
+import { makeFileCells, type FileCells } from '../fixtures/sync.js';
 
 export const TASKS = new URL('../fixtures/tasks.js', import.meta.url);
 export const DIST_TASKS = new URL('../fixtures/distributedTasks.js', import.meta.url);
@@ -37,19 +35,9 @@ export function freshQueue(): string {
   return `q${process.pid}-${++queues}`;
 }
 
-/** A temp dir of file cells, deleted by `removeCells`. */
-export function makeFileCells(): string {
-  return mkdtempSync(join(tmpdir(), 'concur-cells-'));
-}
-
-export function removeCells(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
 /** An executor whose `shutdown` also stops its in-test worker once its futures settled. */
 export class ExecutorWithWorker extends DistributedExecutor {
   private stopped: Promise<void> | null = null;
-  readonly cells: string[] = [];
 
   constructor(
     url: string,
@@ -60,17 +48,15 @@ export class ExecutorWithWorker extends DistributedExecutor {
     worker.catch(() => undefined); // observed by shutdown
   }
 
-  makeCells(): string {
-    const dir = makeFileCells();
-    this.cells.push(dir);
-    return dir;
+  /** File cells: shared memory does not cross Redis. */
+  makeCells(n?: number): FileCells {
+    return makeFileCells(n);
   }
 
   override shutdown(options: ShutdownOptions = {}): Promise<void> {
     const first = super.shutdown(options);
     this.stopped ??= super.shutdown({ wait: true }).then(async () => {
       await (await this.worker).close();
-      for (const dir of this.cells) removeCells(dir);
     });
     return options.wait === false ? first : this.stopped;
   }

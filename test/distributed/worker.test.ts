@@ -53,18 +53,25 @@ describe('concur worker', () => {
         /--concurrency must be an integer >= 1/,
       ],
       [['worker', '--nope'], /Unknown option '--nope'/],
+      [
+        [
+          'worker',
+          '--connection',
+          'redis://h',
+          '--queue',
+          'q',
+          '--tasks',
+          'x.js',
+          '--pool',
+          'fork',
+        ],
+        /--pool must be thread or process/,
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await concur(...args);
       assert.equal(code, 2, args.join(' '));
       assert.match(stderr, message);
     }
-  });
-
-  test('--pool process says it is not available yet (exit 2)', async () => {
-    const args = ['worker', '--connection', 'redis://h', '--queue', 'q', '--tasks', 'x.js'];
-    const { code, stderr } = await concur(...args, '--pool', 'process');
-    assert.equal(code, 2);
-    assert.match(stderr, /--pool process is not available yet/);
   });
 });

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import '../fixtures/children.js';
 import * as threadPoolAsCompleted from '../../examples/futures/01-thread-pool-as-completed.js';
+import * as processPoolAsCompleted from '../../examples/futures/02-process-pool-as-completed.js';
 
 describe('examples/futures/01-thread-pool-as-completed (seed 004)', () => {
   test('every page downloads with its length, and the missing one takes the error branch', async () => {
@@ -30,5 +32,18 @@ describe('examples/futures/01-thread-pool-as-completed (seed 004)', () => {
     const { factorials } = await threadPoolAsCompleted.main({ quiet: true });
     assert.equal(factorials.get(35), 10333147966386144929666651337523200000000n);
     assert.equal(factorials.size, 3);
+  });
+});
+
+describe('examples/futures/02-process-pool-as-completed (seed 004)', () => {
+  test('a process pool computes every factorial exactly, each handled once as it completes', async () => {
+    const { factorials, completionOrder, lines } = await processPoolAsCompleted.main({
+      quiet: true,
+    });
+    assert.equal(factorials.get(35), 10333147966386144929666651337523200000000n);
+    assert.equal(factorials.get(37), 13763753091226345046315979581580902400000000n);
+    assert.deepEqual([...completionOrder].sort(), [35, 36, 37]);
+    assert.equal(lines.length, 3);
+    for (const line of lines) assert.match(line, /^Factorial of 3[567] is \d+$/);
   });
 });

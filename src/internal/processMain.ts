@@ -1,0 +1,226 @@
+/**
+ * The file every concur worker process starts (`child_process.fork(processMain)`): it
+ * wires a `WorkerRuntime` to the IPC channel, runs the initializer the first message
+ * carries, says READY, then runs what arrives.
+ *
+ *   parent                                         this process
+ *   child.send([INIT, initializer]) ────IPC────►  runtime.initialize ──► [READY]
+ *   child.send([RUN …]) ───────────────IPC────►  [STARTED, received] ──► runtime.receive
+ *   ◄──────── process.send([RESULTS …])
+ *
+ * A process has no shared memory with its parent, so it reports its progress in a
+ * message: before the first task of each batch it sends STARTED with the number of tasks
+ * received so far (every task that may have started by the time it could die), and the
+ * exact count when it exits. A SIGKILL then fails at most the rest of the batch that was
+ * running, never a task the process had not received.
+ *
+ * No orphans: the process exits as soon as its IPC channel closes ('disconnect': the
+ * parent exited, crashed or was killed). A task that blocks the event loop cannot see that
+ * event, so a watchdog thread also checks every WATCHDOG_MS that the parent is still the
+ * same process (`process.ppid`; an orphan is re-parented) and kills this process if not.
+ *
+ * @module
+ */
+import { inspect } from 'node:util';
+import { Worker } from 'node:worker_threads';
+
+import type { SerializedError } from '../errors.js';
+import { identity } from './processInfo.js';
+
+import { serializeError } from './codec.js';
+import { flushResourceClients } from './resourceClient.js';
+import {
+  CTL_SHARED,
+  FATAL,
+  INIT,
+  INIT_FAILED,
+  READY,
+  RESULTS,
+  RUN,
+  STARTED,
+  ST_ERROR,
+  ST_LOCAL,
+  ST_THROWN,
+} from './protocol.js';
+import type { TaskDef } from './taskRef.js';
+import { WorkerRuntime } from './workerRuntime.js';
+
+/** How often the watchdog thread checks that the parent is alive. */
+export const WATCHDOG_MS = 200;
+
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+setInterval(() => {
+  if (process.ppid !== workerData) process.kill(process.pid, 'SIGKILL');
+}, ${WATCHDOG_MS});
+`;
+
+function startWatchdog(parentPid: number): void {
+  const watchdog = new Worker(WATCHDOG_SOURCE, {
+    eval: true,
+    workerData: parentPid,
+    execArgv: [],
+    stdout: true,
+    stderr: true,
+  });
+  watchdog.unref();
+}
+
+let sharedTypes: Promise<unknown> | null = null;
+
+/**
+ * Loads the classes of concur's cross-process primitives (`concur/multiprocessing`'s
+ * queues, pipes, locks, managers), so that arguments holding one can be rebuilt here: a
+ * task sent by source, or from a module that does not import them, would not load them.
+ * Done once, on the first arguments that hold shared state.
+ */
+function loadSharedTypes(): Promise<unknown> {
+  return (sharedTypes ??= import('../multiprocessing/index.js'));
+}
+
+/** True if a task of this RUN message has arguments holding shared state. */
+function holdsShared(message: unknown[]): boolean {
+  for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
+    if (((message[i + 1] as number) & CTL_SHARED) !== 0) return true;
+  }
+  return false;
+}
+
+function send(message: unknown[], done?: () => void): void {
+  if (process.connected) process.send!(message, undefined, undefined, done);
+  else done?.();
+}
+
+function main(): void {
+  const parentPid = identity.parentPid ?? process.ppid;
+  let received = 0;
+  let started = 0;
+  let reported = 0;
+  let stopping = false;
+  let single = false;
+
+  const runtime = new WorkerRuntime({
+    post(message) {
+      // A single target's answer is not wanted: print its error, then end as Python does.
+      if (single && message[0] === RESULTS) return endSingle(message);
+      // Transfer lists do not apply between processes: the values are copied.
+      if (process.connected) process.send!(message);
+    },
+    started() {
+      if (++started > reported) {
+        reported = received;
+        send([STARTED, received]);
+      }
+    },
+    idle() {},
+    stop,
+  });
+
+  function stop(): void {
+    stopping = true;
+    // Let what the tasks sent on multiprocessing queues and pipes leave, and the console
+    // output drain, tell the exact count, then exit once it is sent.
+    void flushResourceClients().then(() => {
+      let pending = 2;
+      const done = (): void => {
+        if (--pending === 0) send([STARTED, started], () => process.exit());
+      };
+      process.stdout.write('', done);
+      process.stderr.write('', done);
+    });
+  }
+
+  /** The target of a `Process` settled (`answer`: its RESULTS message): report and end. */
+  function endSingle(answer: unknown[]): void {
+    const status = answer[2] as number;
+    if (status === ST_ERROR || status === ST_THROWN || status === ST_LOCAL) {
+      const value = answer[3];
+      const shown =
+        status === ST_ERROR
+          ? ((value as SerializedError).stack ?? String((value as SerializedError).message))
+          : status === ST_LOCAL
+            ? String((value as unknown[])[1])
+            : inspect(value);
+      process.stderr.write(`Process ${identity.name}:\n${shown}\n`);
+      process.exitCode = 1;
+    }
+    // Then the process ends as a Python process ends after run(): once what the target
+    // started has finished — items it put on a queue are delivered, output is flushed —
+    // rather than at once. Its parent no longer needs the channel (the watchdog still
+    // ends it if the parent dies first).
+    stopping = true;
+    process.off('disconnect', orphaned);
+    if (process.connected) process.disconnect();
+  }
+
+  // A task that calls process.exit(), or an error nobody caught, ends the process: send
+  // the results of the tasks that did finish and the exact count first, so that only the
+  // culprit fails.
+  process.on('exit', () => {
+    if (stopping) return;
+    runtime.flush();
+    send([STARTED, started]);
+  });
+  // (The monitor leaves Node's own handling alone: the error is printed, the code is 1.)
+  process.on('uncaughtExceptionMonitor', (error) => send([FATAL, serializeError(error)]));
+  const orphaned = (): never => process.exit(0);
+  process.on('disconnect', orphaned);
+
+  let backlog: unknown[][] | null = [];
+  /** Messages held while the classes of shared primitives load (see loadSharedTypes). */
+  let held: unknown[][] | null = null;
+  let sharedTypesLoaded = false;
+  const receive = (message: unknown[]): void => {
+    if (held !== null) {
+      held.push(message);
+      return;
+    }
+    if (message[0] === RUN) {
+      if (!sharedTypesLoaded && holdsShared(message)) {
+        held = [message];
+        const resume = (): void => {
+          sharedTypesLoaded = true;
+          const queued = held!;
+          held = null;
+          for (const m of queued) receive(m);
+        };
+        loadSharedTypes().then(resume, resume);
+        return;
+      }
+      for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) received++;
+    }
+    runtime.receive(message);
+  };
+  process.on('message', (message: unknown[]) => {
+    if (message[0] === INIT) {
+      single = message[2] === true;
+      void initialize(message[1] as [number, TaskDef, unknown[]] | null);
+    } else if (backlog !== null) {
+      backlog.push(message);
+    } else {
+      receive(message);
+    }
+  });
+
+  async function initialize(initializer: [number, TaskDef, unknown[]] | null): Promise<void> {
+    if (initializer !== null) {
+      try {
+        if (initializer[2].some((arg) => typeof arg === 'object' && arg !== null)) {
+          await loadSharedTypes();
+          sharedTypesLoaded = true;
+        }
+        await runtime.initialize(initializer[0], initializer[1], initializer[2]);
+      } catch (error) {
+        send([INIT_FAILED, serializeError(error)]);
+        return;
+      }
+    }
+    send([READY]);
+    const queued = backlog!;
+    backlog = null;
+    for (const message of queued) receive(message);
+    startWatchdog(parentPid);
+  }
+}
+
+if (process.send !== undefined && identity.parentPid !== null) main();

@@ -1,0 +1,279 @@
+/**
+ * ProcessPoolExecutor: the Executor contract on child processes, then what only a pool of
+ * processes does — pid rotation, crashes by signal, no orphans, the process lifetime.
+ * Handshakes with tasks go through file cells (processes share no memory).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
+
+import {
+  CancelledError,
+  ProcessPoolExecutor,
+  RemoteError,
+  SerializationError,
+  TimeoutError,
+  WorkerCrashedError,
+  type ProcessPoolExecutorOptions,
+} from 'concur/futures';
+
+import { alive, allGone, runScript } from '../fixtures/children.js';
+import { executorContract } from './executor.contract.js';
+import {
+  add1,
+  awaitAbort,
+  blockUntil,
+  echo,
+  ignoreAbort,
+  returnsClassInstance,
+  strayThrow,
+  whoAmI,
+} from '../fixtures/tasks.js';
+import { makeFileCells, until } from '../fixtures/sync.js';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+executorContract({
+  name: 'ProcessPoolExecutor',
+  make: (options) => new ProcessPoolExecutor(options),
+  workersCanCrash: true,
+  cancelsRunningTasks: true,
+  makeCells: makeFileCells,
+});
+
+/** Runs `body` with a fresh pool and always shuts it down. */
+async function withPool<T>(
+  options: ProcessPoolExecutorOptions,
+  body: (pool: ProcessPoolExecutor) => Promise<T>,
+): Promise<T> {
+  const pool = new ProcessPoolExecutor(options);
+  try {
+    return await body(pool);
+  } finally {
+    await pool.shutdown({ wait: true, cancelFutures: true });
+  }
+}
+
+describe('ProcessPoolExecutor: faults stay with their task', () => {
+  test('a child killed with SIGKILL mid-task fails only that future, with WorkerCrashedError carrying the signal; the pool replaces it', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const pid = (await pool.submit(whoAmI)).pid;
+      const cells = makeFileCells();
+      const doomed = pool.submit(blockUntil, cells, 0, 1);
+      await until(cells, 0);
+      const queued = [1, 2, 3].map((x) => pool.submit(add1, x));
+      process.kill(pid, 'SIGKILL');
+      await assert.rejects(doomed, (error: unknown) => {
+        assert.ok(error instanceof WorkerCrashedError);
+        assert.equal(error.exitCode, null);
+        assert.equal(error.signal, 'SIGKILL');
+        assert.equal(error.signalNumber, 9);
+        assert.match(error.message, /worker process running it was killed by signal SIGKILL \(9\)/);
+        return true;
+      });
+      assert.deepEqual(await Promise.all(queued), [2, 3, 4]);
+      assert.notEqual((await pool.submit(whoAmI)).pid, pid);
+    }));
+
+  test('an uncaught error thrown from a task’s stray callback fails it with WorkerCrashedError whose cause is that error', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const cells = makeFileCells();
+      await assert.rejects(pool.submit(strayThrow, cells, 0), (error: unknown) => {
+        assert.ok(error instanceof WorkerCrashedError);
+        assert.equal(error.exitCode, 1);
+        assert.match(error.message, /uncaught error/);
+        assert.ok(error.cause instanceof RemoteError);
+        assert.match(error.cause.message, /stray error/);
+        return true;
+      });
+      assert.deepEqual(await Promise.all([1, 2, 3].map((x) => pool.submit(add1, x))), [2, 3, 4]);
+    }));
+
+  test('a task that ignores its abort past cancelGraceMs has its process killed and replaced; queued tasks still run', () =>
+    withPool({ maxWorkers: 1, cancelGraceMs: 50 }, async (pool) => {
+      const pid = (await pool.submit(whoAmI)).pid;
+      const cells = makeFileCells();
+      const stuck = pool.submit(ignoreAbort, cells, 0);
+      const queued = pool.submit(add1, 41);
+      await until(cells, 0);
+      assert.equal(stuck.cancel(), true);
+      await assert.rejects(stuck, CancelledError);
+      assert.equal(await queued, 42, 'the task behind it ran on the replacement process');
+      assert.notEqual((await pool.submit(whoAmI)).pid, pid);
+      await allGone([pid]);
+    }));
+
+  test('taskTimeout fails a task that runs too long with TimeoutError and aborts its signal', () =>
+    withPool({ maxWorkers: 1, taskTimeout: 1000 }, async (pool) => {
+      await assert.rejects(pool.submit(awaitAbort), TimeoutError);
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('taskTimeout kills and replaces the process of a task that ignores the abort', () =>
+    withPool({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }, async (pool) => {
+      const cells = makeFileCells();
+      await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+
+  test('a value that cannot cross to a process fails its own future with SerializationError', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const fn = pool.submit(echo, { callback: () => 1 });
+      assert.ok(fn.exception() instanceof SerializationError, 'at the call');
+      const shared = pool.submit(echo, { cells: new Int32Array(new SharedArrayBuffer(8)) });
+      assert.match(
+        String(shared.exception()),
+        /SharedArrayBuffer.*\(at \[0\]\.cells\)|at \[0\]\.cells.*SharedArrayBuffer/,
+      );
+      await assert.rejects(pool.submit(returnsClassInstance), SerializationError);
+      assert.equal(await pool.submit(add1, 1), 2);
+    }));
+});
+
+describe('ProcessPoolExecutor: workers', () => {
+  test('with maxTasksPerChild 3 one process serves three tasks and a new one the fourth; the pool keeps one worker (A.3 #10, test_max_tasks_per_child)', () =>
+    withPool({ maxWorkers: 1, maxTasksPerChild: 3 }, async (pool) => {
+      const pids: number[] = [];
+      for (let i = 0; i < 6; i++) pids.push((await pool.submit(whoAmI)).pid);
+      assert.equal(new Set(pids.slice(0, 3)).size, 1);
+      assert.equal(new Set(pids.slice(3)).size, 1);
+      assert.notEqual(pids[0], pids[3]);
+      assert.ok(pool.statistics().workers <= 1);
+    }));
+
+  test('an early shutdown with maxTasksPerChild 1 still completes every future (A.3 #11, test_max_tasks_early_shutdown)', async () => {
+    const pool = new ProcessPoolExecutor({ maxWorkers: 3, maxTasksPerChild: 1 });
+    const futures = Array.from({ length: 6 }, (_, i) => pool.submit(add1, i));
+    await pool.shutdown();
+    assert.deepEqual(
+      futures.map((f) => f.result()),
+      [1, 2, 3, 4, 5, 6],
+    );
+  });
+
+  test('bad options throw at the constructor with the offending value (A.3 #46, test_pool_maxtasksperchild_invalid)', () => {
+    for (const bad of [0, -1, 0.5]) {
+      assert.throws(
+        () => new ProcessPoolExecutor({ maxTasksPerChild: bad }),
+        (e: unknown) => e instanceof RangeError && e.message.includes(String(bad)),
+      );
+    }
+    assert.throws(
+      () => new ProcessPoolExecutor({ maxTasksPerChild: '12' as unknown as number }),
+      TypeError,
+    );
+    assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 1.5 }), RangeError);
+    assert.throws(() => new ProcessPoolExecutor({ idleTimeout: -1 }), RangeError);
+  });
+
+  test('a worker is a child of this process, named after its pool as currentProcess() shows', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const me = await pool.submit(whoAmI);
+      assert.match(me.processName, /^ProcessPoolExecutor-\d+_0$/);
+      assert.equal(me.parentPid, process.pid);
+      assert.notEqual(me.pid, process.pid);
+    }));
+
+  test('the pool shows its state when inspected', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      await pool.submit(add1, 1);
+      assert.equal(
+        inspect(pool),
+        '<ProcessPoolExecutor maxWorkers=2 workers=1 busy=0 queued=0 completed=1>',
+      );
+    }));
+
+  test('killWorkers kills a running task’s process with SIGKILL and ends its future cancelled', async () => {
+    const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const pid = (await pool.submit(whoAmI)).pid;
+    const cells = makeFileCells();
+    const running = pool.submit(ignoreAbort, cells, 0);
+    await until(cells, 0);
+    await pool.killWorkers();
+    assert.equal(running.cancelled(), true);
+    assert.equal(alive(pid), false);
+  });
+});
+
+/** Starts the orphan fixture; resolves with it and the pids it reports. */
+async function startParent(
+  detached: boolean,
+): Promise<{ parent: ChildProcess; busy: number[]; idle: number }> {
+  const cells = makeFileCells();
+  const fixture = fileURLToPath(new URL('../fixtures/orphanParent.js', import.meta.url));
+  const parent = spawn(process.execPath, [fixture, cells.dir], {
+    cwd: root,
+    detached,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const guard = setTimeout(
+      () => reject(new Error('no report from the parent (hang guard)')),
+      30_000,
+    );
+    parent.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) {
+        clearTimeout(guard);
+        resolve(out);
+      }
+    });
+  });
+  parent.stdout.destroy();
+  const report = JSON.parse(line) as { busy: number[]; idle: number };
+  return { parent, ...report };
+}
+
+describe('ProcessPoolExecutor: no orphans', () => {
+  test('SIGKILL on the parent takes every child with it, busy or idle', async () => {
+    const { parent, busy, idle } = await startParent(false);
+    const exited = new Promise((resolve) => parent.once('exit', resolve));
+    assert.ok([...busy, idle].every(alive));
+    process.kill(parent.pid!, 'SIGKILL');
+    await exited;
+    await allGone([...busy, idle]);
+  });
+
+  test('SIGINT to the process group (Ctrl-C) ends the parent and every child promptly', async () => {
+    const { parent, busy, idle } = await startParent(true);
+    const exited = new Promise<[number | null, string | null]>((resolve) =>
+      parent.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    process.kill(-parent.pid!, 'SIGINT');
+    assert.deepEqual(await exited, [null, 'SIGINT']);
+    await allGone([parent.pid!, ...busy, idle]);
+  });
+});
+
+describe('ProcessPoolExecutor: the process lifetime', () => {
+  test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+         process.on('exit', () => {
+           try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
+         });`);
+    assert.equal(
+      stdout.trim(),
+      'InvalidStateError: cannot schedule new futures after interpreter shutdown',
+    );
+  });
+
+  test('an idle pool never keeps the process alive', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
+         console.log(await pool.submit((x) => x + 1, 1));`);
+    assert.equal(stdout.trim(), '2');
+  });
+
+  test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
+    const { stdout, stderr } =
+      await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+         pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });`);
+    assert.equal(stdout.trim(), 'apple');
+    assert.equal(stderr, '');
+  });
+});
