@@ -215,14 +215,17 @@ describe('DistributedExecutor: Redis and its data', () => {
       let waiting = await a.queue.getWaiting();
       while (waiting.length < 2) waiting = await a.queue.getWaiting();
       const [first, second] = waiting.sort((x, y) => Number(x.data.a[0]) - Number(y.data.a[0]));
-      await first!.remove(); // BullMQ's removal: a 'removed' event
-      await assert.rejects(removed, (error: unknown) => {
+      // Observed before the removal: the failure may arrive while remove() is answered.
+      const removedFails = assert.rejects(removed, (error: unknown) => {
         assert.ok(error instanceof TaskLostError);
         assert.match(error.message, /was removed from Redis/);
         return true;
       });
+      const deletedFails = assert.rejects(deleted, TaskLostError);
+      await first!.remove(); // BullMQ's removal: a 'removed' event
+      await removedFails;
       await a.client.del(a.queue.toKey(second!.id!)); // raw deletion: found by reconciliation
-      await assert.rejects(deleted, TaskLostError);
+      await deletedFails;
     } finally {
       await executor.shutdown();
       await closeAdmin(a);
