@@ -131,6 +131,19 @@ const benchmarks = [
     ],
   },
   {
+    id: 'P10 distributed: 10k tiny tasks over local Redis, 2 worker processes',
+    target: 'concur ≥ 0.8× raw BullMQ Queue.add + Worker on the same Redis',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      {
+        name: 'concur DistributedExecutor',
+        cmd: [node, 'bench/distributed.mjs', 'concur', N(10_000)],
+      },
+      { name: 'raw BullMQ', cmd: [node, 'bench/distributed.mjs', 'raw', N(10_000)] },
+    ],
+  },
+  {
     id: 'P7 multiprocessing Queue: parent → child',
     target: 'concur ≥ 4× Python multiprocessing.Queue',
     metric: 'perSec',

@@ -29,6 +29,18 @@ if (files.length === 0) {
   console.error(`no test files matched ${JSON.stringify(filters)} under ${testRoot}`);
   process.exit(1);
 }
+// The distributed tests start their own redis-server; make sure the binary exists
+// (installing Debian's package when running as root) and tell them where it is.
+const env = { ...process.env };
+if (files.some((f) => relative(testRoot, f).startsWith('distributed'))) {
+  const { ensureRedis } = await import('./ensure-redis.mjs');
+  try {
+    env.CONCUR_REDIS_SERVER = ensureRedis();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
 const result = spawnSync(
   process.execPath,
   [
@@ -39,6 +51,6 @@ const result = spawnSync(
     join(testRoot, 'setup.js'),
     ...files,
   ],
-  { stdio: 'inherit', cwd: root },
+  { stdio: 'inherit', cwd: root, env },
 );
 process.exit(result.status ?? 1);

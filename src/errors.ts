@@ -141,6 +141,33 @@ export class WorkerLostError extends ConcurError {
 named(WorkerLostError, 'WorkerLostError');
 
 /**
+ * A distributed task's job disappeared from the queue before it finished — removed from
+ * Redis by hand or by another program, or lost with Redis's data — so its result can never
+ * arrive. The message names the job and the queue.
+ *
+ * Python equivalent: none.
+ */
+export class TaskLostError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_TASK_LOST', options);
+  }
+}
+named(TaskLostError, 'TaskLostError');
+
+/**
+ * An optional peer dependency that a subpath needs is not installed (e.g. `bullmq` and
+ * `ioredis` for `concur/distributed`). The message says what to install.
+ *
+ * Python equivalent: `ModuleNotFoundError` for an optional extra.
+ */
+export class MissingDependencyError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_MISSING_DEPENDENCY', options);
+  }
+}
+named(MissingDependencyError, 'MissingDependencyError');
+
+/**
  * A task's arguments or result cannot cross to or from the worker: a function, a symbol,
  * a class instance (whose class and private fields structured clone would silently drop),
  * or a value whose serialisation threw. Only the future of that task fails; the pool and

@@ -44,6 +44,8 @@ export {
   BrokenExecutor,
   WorkerCrashedError,
   WorkerLostError,
+  TaskLostError,
+  MissingDependencyError,
   RemoteError,
   SerializationError,
   QueueEmpty,

@@ -70,7 +70,10 @@ export async function main(options: Options = {}): Promise<Result> {
       const futureToUrl = new Map<Future<number>, string>(
         urls.map((url) => [executor.submit(downloadImage, url), url]),
       );
-      for await (const future of asCompleted(futureToUrl.keys())) {
+      // The loop receives the futures; TypeScript types for-await elements as the awaited
+      // result (asCompleted's typing caveat), hence the cast.
+      for await (const done of asCompleted(futureToUrl.keys()) as AsyncIterable<unknown>) {
+        const future = done as Future<number>;
         const url = futureToUrl.get(future)!;
         completionOrder.push(url);
         try {
@@ -92,7 +95,8 @@ export async function main(options: Options = {}): Promise<Result> {
       const futureToNum = new Map<Future<bigint>, number>(
         numbers.map((n) => [executor.submit(calculateFactorial, n), n]),
       );
-      for await (const future of asCompleted(futureToNum.keys())) {
+      for await (const done of asCompleted(futureToNum.keys()) as AsyncIterable<unknown>) {
+        const future = done as Future<bigint>;
         const num = futureToNum.get(future)!;
         try {
           const fact = future.result();

@@ -55,12 +55,10 @@ export async function main(options: Options = {}): Promise<Result> {
     const futureToNum = new Map<Future<bigint>, number>(
       numbers.map((num) => [executor.submit(calculateFactorial, num), num]),
     );
-    for await (const done of asCompleted(futureToNum.keys())) {
+    for await (const done of asCompleted(futureToNum.keys()) as AsyncIterable<unknown>) {
       // asCompleted yields the futures themselves; TypeScript may type a for-await
-      // variable as the awaited value instead (which one depends on its checking order,
-      // so the linter's program can see the cast as a no-op).
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-      const future = done as unknown as Future<bigint>;
+      // variable as the awaited value instead (depending on what else it checked first).
+      const future = done as Future<bigint>;
       const num = futureToNum.get(future)!;
       completionOrder.push(num);
       try {

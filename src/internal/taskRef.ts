@@ -128,6 +128,16 @@ export function lookupTask(module: string, name: string): TaskFunction | undefin
   return registry.get(`${module}#${name}`);
 }
 
+/** The tasks registered in this thread by the module at `moduleUrl`, by name. */
+export function registeredTasks(moduleUrl: string): Map<string, TaskFunction> {
+  const prefix = `${moduleUrl}#`;
+  const out = new Map<string, TaskFunction>();
+  for (const [key, fn] of registry) {
+    if (key.startsWith(prefix)) out.set(key.slice(prefix.length), fn);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Task numbers: the wire form of a task. Kept per thread that sends tasks (the main thread
 // or a worker that owns a pool); every pool and `Thread` shares the table, and each worker

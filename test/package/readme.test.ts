@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 
 import * as root from 'concur';
 import * as asyncio from 'concur/asyncio';
+import * as distributed from 'concur/distributed';
 import * as futures from 'concur/futures';
 import * as multiprocessing from 'concur/multiprocessing';
 import * as testing from 'concur/testing';
@@ -21,6 +22,7 @@ const spans = [...README.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
 const SUBPATHS: Record<string, object> = {
   concur: root,
   'concur/asyncio': asyncio,
+  'concur/distributed': distributed,
   'concur/futures': futures,
   'concur/multiprocessing': multiprocessing,
   'concur/threading': threading,

@@ -21,6 +21,7 @@ const surface: Record<string, string[]> = {
     'Future',
     'InvalidStateError',
     'Lock',
+    'MissingDependencyError',
     'Queue',
     'QueueEmpty',
     'QueueFull',
@@ -31,6 +32,7 @@ const surface: Record<string, string[]> = {
     'SerializationError',
     'Task',
     'TaskGroup',
+    'TaskLostError',
     'ThreadPoolExecutor',
     'TimeoutError',
     'WorkerCrashedError',
@@ -151,6 +153,21 @@ const surface: Record<string, string[]> = {
     'markOwnerDead',
     'setExcepthook',
   ],
+  'concur/distributed': [
+    'CancelledError',
+    'DistributedExecutor',
+    'DistributedWorker',
+    'InvalidStateError',
+    'MissingDependencyError',
+    'RemoteError',
+    'SerializationError',
+    'TaskLostError',
+    'TimeoutError',
+    'WorkerLostError',
+    'defineTask',
+    'runWorker',
+    'taskSignal',
+  ],
   'concur/multiprocessing': [
     'AsyncResult',
     'Barrier',
@@ -211,6 +228,9 @@ describe('the public surface', () => {
     assert.equal(threading.BrokenResourceError, root.BrokenResourceError);
     assert.equal(threading.QueueShutDown, asyncio.QueueShutDown);
     assert.equal(threading.Array, threading.SharedArray);
+    const distributed = (await import('concur/distributed')) as Record<string, unknown>;
+    assert.equal(distributed.RemoteError, root.RemoteError);
+    assert.equal(distributed.defineTask, root.defineTask);
   });
 
   test('internal modules cannot be imported through the package exports', async () => {
@@ -237,6 +257,8 @@ describe('the public surface', () => {
       BrokenBarrierError: 'ERR_CONCUR_BROKEN_BARRIER',
       BrokenResourceError: 'ERR_CONCUR_BROKEN_RESOURCE',
       SerializationError: 'ERR_CONCUR_SERIALIZATION',
+      TaskLostError: 'ERR_CONCUR_TASK_LOST',
+      MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
       EOFError: 'ERR_CONCUR_EOF',
     };
     for (const [name, code] of Object.entries(expected)) {

@@ -1,0 +1,121 @@
+// P10: N tiny tasks through a local Redis with 2 worker processes — concur's
+// DistributedExecutor + `concur worker` side by side with raw BullMQ (`Queue.add` per job,
+// 2 `Worker` processes, completions counted from one `QueueEvents`). Both sides: worker
+// concurrency 16, the same private redis-server (unix socket), a fresh queue per run, a
+// warm-up of 200 jobs before the measured ones.
+//
+//   node bench/distributed.mjs concur [N]   → { perSec }
+//   node bench/distributed.mjs raw [N]      → { perSec }
+//   node bench/distributed.mjs raw-worker <url> <queue>   (a raw worker process)
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const [mode, ...rest] = process.argv.slice(2);
+const WORKERS = 2;
+const CONCURRENCY = '16';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function rawConnection(url) {
+  const { Redis } = await import('ioredis');
+  return new Redis({ path: url.slice('unix://'.length), maxRetriesPerRequest: null });
+}
+
+if (mode === 'raw-worker') {
+  const [url, queue] = rest;
+  const { Worker } = await import('bullmq');
+  const worker = new Worker(queue, async (job) => job.data.x + 1, {
+    connection: await rawConnection(url),
+    concurrency: Number(CONCURRENCY),
+  });
+  await worker.waitUntilReady();
+  process.stderr.write('; ready\n');
+  process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));
+} else {
+  const n = Number(rest[0] ?? 10_000);
+  const { startRedis } = await import('../scripts/redis-server.mjs');
+  const redis = await startRedis();
+  const queue = `p10-${mode}`;
+  const startWorker = () =>
+    new Promise((resolve, reject) => {
+      const args =
+        mode === 'concur'
+          ? [
+              'dist/cli/main.js',
+              'worker',
+              '--connection',
+              redis.url,
+              '--queue',
+              queue,
+              '--tasks',
+              'bench/distributed-tasks.mjs',
+              '--concurrency',
+              CONCURRENCY,
+            ]
+          : ['bench/distributed.mjs', 'raw-worker', redis.url, queue];
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let said = '';
+      child.stderr.on('data', (chunk) => {
+        said += chunk;
+        if (said.includes('; ready')) resolve(child);
+      });
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${said}`)));
+    });
+  const workers = [];
+  for (let i = 0; i < WORKERS; i++) workers.push(await startWorker());
+  let out;
+  try {
+    if (mode === 'concur') {
+      const { DistributedExecutor } = await import('../dist/distributed/index.js');
+      const { add1 } = await import('./distributed-tasks.mjs');
+      const executor = new DistributedExecutor({ connection: redis.url, queue });
+      const burst = (count) =>
+        Promise.all(Array.from({ length: count }, (_, i) => executor.submit(add1, i)));
+      await burst(200);
+      const t0 = performance.now();
+      await burst(n);
+      out = { perSec: n / ((performance.now() - t0) / 1000) };
+      await executor.shutdown();
+    } else if (mode === 'raw') {
+      const { Queue, QueueEvents } = await import('bullmq');
+      const connection = await rawConnection(redis.url);
+      // A longer event stream than the default ~10k: at this rate the default trims completions
+      // before QueueEvents reads them and the count never completes (BullMQ's #1270, #2874).
+      const q = new Queue(queue, { connection, streams: { events: { maxLen: 200_000 } } });
+      // From the stream's start (the queue is fresh): a reader starting at '$' can miss the
+      // first completions (BullMQ's #383), and the count would never complete.
+      const events = new QueueEvents(queue, { connection, lastEventId: '0-0' });
+      await events.waitUntilReady();
+      let completed = 0;
+      let wake = null;
+      events.on('completed', () => {
+        completed++;
+        wake?.();
+      });
+      const burst = async (count) => {
+        const target = completed + count;
+        await Promise.all(Array.from({ length: count }, (_, i) => q.add('add1', { x: i })));
+        while (completed < target) await new Promise((resolve) => (wake = resolve));
+      };
+      await burst(200);
+      const t0 = performance.now();
+      await burst(n);
+      out = { perSec: n / ((performance.now() - t0) / 1000) };
+      await events.close();
+      await q.close();
+      await connection.quit();
+    } else {
+      throw new Error(`unknown mode ${mode}`);
+    }
+  } finally {
+    for (const w of workers) {
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.kill('SIGTERM');
+      await exited;
+    }
+    await redis.stop();
+  }
+  console.log(JSON.stringify({ mode, n, workers: WORKERS, ...out }));
+}

@@ -1,0 +1,643 @@
+/**
+ * `DistributedExecutor`: the `Executor` contract across machines, on BullMQ and Redis.
+ *
+ *   submit(task, …args) ─► JSON check ─► batch ─► Queue.addBulk ─► Redis ─► any worker
+ *        ▲                                                                  │
+ *        └── Future ◄── one QueueEvents stream (active/completed/failed/removed) ◄┘
+ *                  ◄── reconcile: read the jobs' stored state after a reconnect and
+ *                      every `reconcileInterval`, so no completion is ever missed
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+
+import type { Queue, QueueEvents } from 'bullmq';
+import type { Redis as IORedis } from 'ioredis';
+
+import {
+  InvalidStateError,
+  RemoteError,
+  SerializationError,
+  TaskLostError,
+  WorkerLostError,
+} from '../errors.js';
+import {
+  Executor,
+  type ExecutorStatistics,
+  type MapIterables,
+  type MapOptions,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type TaskFn,
+  type TaskResult,
+} from '../futures/Executor.js';
+import { Future } from '../futures/Future.js';
+import { batched, flatten, isIterable } from '../internal/chunked.js';
+import { DistributedFuture, type DistributedFutureOwner } from '../internal/distributedFuture.js';
+import {
+  checkJson,
+  decodeFailure,
+  decodeList,
+  encodeList,
+  type EncodedList,
+  type JobData,
+} from '../internal/jobWire.js';
+import { readJobStates, type StoredState } from '../internal/jobStates.js';
+import {
+  cancelChannel,
+  checkPeersInstalled,
+  checkPrefix,
+  checkQueueName,
+  loadPeers,
+  makeClient,
+  STALLED_REASON,
+} from '../internal/redisPeers.js';
+import {
+  connectionOptions,
+  type ClientOptions,
+  type RedisConnection,
+} from '../internal/redisConnection.js';
+import { taskRefOf } from '../internal/taskRef.js';
+import { argTypeError, checkDuration, checkInteger, show } from '../internal/validate.js';
+
+/** How many finished jobs Redis keeps (BullMQ's `removeOnComplete` / `removeOnFail`). */
+export interface KeepFinished {
+  /** Milliseconds a finished job is kept (default 3 600 000: one hour). */
+  age?: number;
+  /** At most this many finished jobs of the queue are kept (default 10 000). */
+  count?: number;
+}
+
+/** Options of {@link DistributedExecutor}. */
+export interface DistributedExecutorOptions {
+  /** The Redis server: a URL (`redis://`, `rediss://`, `unix:///…`) or connection options. */
+  connection: RedisConnection;
+  /** The queue's name; workers started with the same name (and prefix) run its tasks. */
+  queue: string;
+  /** Prefix of every Redis key of the queue (default `concur`). */
+  prefix?: string;
+  /** Retention of finished jobs in Redis (bounded by default). */
+  keepFinished?: KeepFinished;
+  /**
+   * Milliseconds a cancelled running task has to acknowledge its abort before its future
+   * ends cancelled anyway (default 5000).
+   */
+  cancelGraceMs?: number;
+  /**
+   * Approximate length of the queue's event stream in Redis (default 100 000; BullMQ's
+   * default is 10 000). Events trimmed before this executor read them are recovered by
+   * reconciliation, later; a longer stream avoids that wait under heavy load.
+   */
+  eventStreamLength?: number;
+  /**
+   * Milliseconds between checks of the pending jobs' stored state, which settle any future
+   * whose event was missed and fail the ones whose job vanished (default 5000).
+   */
+  reconcileInterval?: number;
+}
+
+/** The connections, made once the peers are loaded. */
+interface Backend {
+  readonly redis: IORedis;
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+}
+
+const kChunkOf = Symbol('concur.chunkOf');
+
+/** A stand-in task whose one argument is a chunk of argument lists of `[kChunkOf]`. */
+type ChunkTask = TaskFn & { [kChunkOf]?: TaskFn };
+const ADD_BATCH = 1000;
+
+/**
+ * An executor whose tasks run on worker processes anywhere, through a Redis server: the
+ * same `submit`, `map`, `shutdown` and futures as the local pools.
+ *
+ * Workers are started separately, on any machine that can reach Redis and has the task
+ * modules: `concur worker --connection redis://host:6379 --queue jobs --tasks ./dist/tasks.js`
+ * (or `runWorker(…)`). A task is sent by its registered name (`defineTask`) with JSON
+ * arguments; the worker runs only the tasks its own modules define — nothing in Redis is
+ * ever executed.
+ *
+ * Python equivalent: `concurrent.futures.Executor` across machines (like Dask's
+ * `ClientExecutor`, Ray's `Pool`). Differences:
+ * - tasks must be `defineTask` references, and arguments and results must be JSON:
+ *   anything else throws at `submit` (`SerializationError`, `TypeError`);
+ * - delivery is at-least-once: a task whose worker dies runs again on another worker
+ *   (as often as the worker's `lostWorkerRetries` allows), then fails with
+ *   `WorkerLostError`; a task's own error is never retried;
+ * - a job removed from Redis while its future waits fails it with `TaskLostError`;
+ * - `future.cancel()` also reaches a running task (see *Cancellation*);
+ * - `statistics()` counts this executor's tasks; workers are not counted (`workers: 0`).
+ *
+ * Results arrive through one event stream per executor (BullMQ's `QueueEvents`, filtered
+ * to this executor's jobs); after every reconnect, and every `reconcileInterval`, pending
+ * futures are checked against their jobs' stored state, so a missed event never leaves a
+ * future hanging. Finished jobs are kept in Redis only for `keepFinished`.
+ *
+ * Cancellation: `cancel()` on a waiting task removes its job and ends the future cancelled.
+ * On a running task it publishes a cancel that the worker turns into an aborted
+ * `taskSignal()`; the future ends cancelled when the worker acknowledges, or after
+ * `cancelGraceMs`.
+ *
+ * @throws {TypeError} a missing or malformed `connection`, `queue` or option.
+ * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
+ *
+ * @example
+ * ```ts
+ * import { DistributedExecutor } from 'concur/distributed';
+ * import { sumSquares } from './tasks.js';
+ *
+ * await using executor = new DistributedExecutor({ connection: 'redis://127.0.0.1:6379', queue: 'sums' });
+ * for await (const total of executor.map(sumSquares, [1e6, 2e6, 3e6], { chunksize: 2 })) {
+ *   console.log(total);
+ * }
+ * ```
+ */
+export class DistributedExecutor extends Executor implements DistributedFutureOwner {
+  /** The queue's name. */
+  readonly queue: string;
+  /** The Redis key prefix. */
+  readonly prefix: string;
+  /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
+  lastError: unknown = null;
+
+  private readonly redisOptions: ClientOptions;
+  private readonly id = randomBytes(6).toString('hex');
+  private seq = 0;
+  private readonly jobOptions: object;
+  private readonly cancelGraceMs: number;
+  private readonly reconcileInterval: number;
+  private readonly eventStreamLength: number;
+  private readonly pending = new Map<string, DistributedFuture<unknown>>();
+  private toAdd: DistributedFuture<unknown>[] = [];
+  private flushScheduled = false;
+  private backend: Backend | null = null;
+  private redis: IORedis | null = null;
+  private readonly started: Promise<Backend>;
+  private startError: { error: unknown } | null = null;
+  private isShutdown = false;
+  private closing: Promise<void> | null = null;
+  private closed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private drained: (() => void)[] = [];
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private reconciling = false;
+  private readonly counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+
+  constructor(options: DistributedExecutorOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw argTypeError(
+        `DistributedExecutor needs options { connection, queue }, got ${show(options)}`,
+      );
+    }
+    this.redisOptions = connectionOptions(options.connection);
+    this.queue = checkQueueName(options.queue);
+    this.prefix = checkPrefix(options.prefix);
+    const keep = options.keepFinished ?? {};
+    if (typeof keep !== 'object' || keep === null) {
+      throw argTypeError(`keepFinished must be { age, count }, got ${show(keep)}`);
+    }
+    const age = checkDuration('keepFinished.age', keep.age ?? 3_600_000);
+    const count = checkInteger('keepFinished.count', keep.count ?? 10_000, 0);
+    const retention = { age: Math.ceil(age / 1000), count };
+    this.jobOptions = { attempts: 1, removeOnComplete: retention, removeOnFail: retention };
+    this.cancelGraceMs = checkDuration('cancelGraceMs', options.cancelGraceMs ?? 5000);
+    this.reconcileInterval = checkDuration('reconcileInterval', options.reconcileInterval ?? 5000);
+    this.eventStreamLength = checkInteger(
+      'eventStreamLength',
+      options.eventStreamLength ?? 100_000,
+      1,
+    );
+    checkPeersInstalled('DistributedExecutor');
+    this.started = this.start();
+    this.started.catch((error: unknown) => {
+      this.startError = { error };
+      this.failAll(error);
+    });
+  }
+
+  private async start(): Promise<Backend> {
+    const peers = await loadPeers();
+    if (this.closed) throw new InvalidStateError('the executor was shut down while connecting');
+    const onError = (error: unknown): void => {
+      this.lastError = error;
+    };
+    const redis = makeClient(peers, this.redisOptions, `concur:executor:${this.id}`, onError);
+    this.redis = redis;
+    const queue = new peers.bullmq.Queue(this.queue, {
+      connection: redis,
+      prefix: this.prefix,
+      streams: { events: { maxLen: this.eventStreamLength } },
+    });
+    queue.on('error', onError);
+    // Read events from the server's "now" on, so that no event of a job added after this
+    // point can be missed by a stream reader that starts a little later.
+    const [seconds, micros] = await redis.time();
+    const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    const events = new peers.bullmq.QueueEvents(this.queue, {
+      connection: redis,
+      prefix: this.prefix,
+      lastEventId,
+    });
+    events.on('error', onError);
+    events.on('active', ({ jobId }) => this.onActive(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => this.onRemoved(jobId));
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    const backend: Backend = { redis, queue, events };
+    this.backend = backend;
+    redis.on('ready', () => void this.reconcile()); // every reconnect
+    // Also what keeps the process alive while futures are pending (a Redis outage leaves
+    // no other live handle): referenced only then.
+    const every = this.reconcileInterval === Infinity ? 2 ** 30 : this.reconcileInterval;
+    this.reconcileTimer = setInterval(() => {
+      if (this.reconcileInterval !== Infinity) void this.reconcile();
+    }, every);
+    if (this.pending.size === 0) this.reconcileTimer.unref();
+    return backend;
+  }
+
+  override submit<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>> {
+    return this.enqueue(task, args) as Future<TaskResult<F>>;
+  }
+
+  override submitWith<F extends TaskFn>(
+    options: SubmitOptions,
+    task: F,
+    ...args: Parameters<F>
+  ): Future<TaskResult<F>> {
+    if (typeof options !== 'object' || options === null) {
+      throw argTypeError(`submitWith options must be an object, got ${show(options)}`);
+    }
+    if (options.transfer !== undefined && options.transfer.length > 0) {
+      throw argTypeError(
+        'a distributed task cannot transfer buffers: its arguments travel as JSON; send the data as an array or a string',
+      );
+    }
+    return this.submit(task, ...args);
+  }
+
+  private enqueue(task: unknown, args: unknown[]): Future<unknown> {
+    if (this.isShutdown) throw new InvalidStateError('cannot schedule new futures after shutdown');
+    const chunkOf = typeof task === 'function' ? (task as ChunkTask)[kChunkOf] : undefined;
+    const real = chunkOf ?? task;
+    const ref = taskRefOf(real);
+    if (ref === undefined) {
+      throw argTypeError(
+        `a distributed task must be a function made by defineTask(import.meta.url, fn) in a module the workers load with --tasks, got ${show(real)}`,
+      );
+    }
+    const calls = chunkOf === undefined ? [args] : (args[0] as unknown[][]);
+    const encoded: EncodedList[] = [];
+    for (const call of calls) {
+      call.forEach((arg, i) => {
+        const problem = checkJson(arg, `argument ${i + 1} of ${ref.name}`);
+        if (problem !== null) throw problem;
+      });
+      encoded.push(encodeList(call));
+    }
+    const data: JobData = chunkOf === undefined ? encoded[0]! : { c: encoded };
+    if (this.startError !== null) {
+      // Connecting failed for good (e.g. the executor was shut down while connecting).
+      const failed = new Future<unknown>();
+      failed.setException(this.startError.error);
+      return failed;
+    }
+    const jobId = `${this.id}-${++this.seq}`;
+    const future = new DistributedFuture<unknown>(
+      this,
+      jobId,
+      ref.name,
+      data,
+      chunkOf !== undefined,
+    );
+    this.pending.set(jobId, future);
+    if (this.pending.size === 1) this.reconcileTimer?.ref();
+    this.counts.queued++;
+    this.toAdd.push(future);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      if (this.backend !== null) queueMicrotask(() => this.flush());
+      else
+        void this.started.then(
+          () => this.flush(),
+          () => undefined,
+        );
+    }
+    return future;
+  }
+
+  /** Sends the jobs submitted since the last flush, in batches of `addBulk`. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const backend = this.backend!;
+    const batch = this.toAdd;
+    this.toAdd = [];
+    for (let start = 0; start < batch.length; start += ADD_BATCH) {
+      const part = batch.slice(start, start + ADD_BATCH).filter((f) => !f.done());
+      if (part.length === 0) continue;
+      const jobs = part.map((f) => ({
+        name: f._name,
+        data: f._data,
+        opts: { ...this.jobOptions, jobId: f._jobId },
+      }));
+      for (const f of part) f._data = null;
+      this.track(
+        backend.queue.addBulk(jobs).then(
+          () => {
+            for (const f of part) {
+              f._added = true;
+              if (f.cancelled()) this.removeJob(f); // cancelled while it was being added
+            }
+          },
+          (error: unknown) => {
+            for (const f of part) if (!f.done()) this.settle(f, false, error);
+          },
+        ),
+      );
+    }
+  }
+
+  // -- events -----------------------------------------------------------------------------
+
+  private onActive(jobId: string): void {
+    const f = this.pending.get(jobId);
+    if (f === undefined || f.done() || f.running()) return;
+    f.setRunningOrNotifyCancel();
+    this.counts.queued--;
+    this.counts.running++;
+  }
+
+  private onCompleted(jobId: string, returnvalue: unknown): void {
+    const f = this.pending.get(jobId);
+    if (f === undefined) return;
+    const value = f._chunk
+      ? decodeList(returnvalue)
+      : typeof returnvalue === 'object' && returnvalue !== null && 'r' in returnvalue
+        ? [returnvalue.r]
+        : typeof returnvalue === 'object' && returnvalue !== null
+          ? [undefined] // { r: undefined } arrives as {}
+          : null;
+    if (value === null) {
+      this.settle(
+        f,
+        false,
+        new SerializationError(
+          `the result of job ${jobId} in queue ${this.queue} is not in concur's format: ${show(returnvalue)} (was it written by another program?)`,
+        ),
+      );
+      return;
+    }
+    this.settle(f, true, f._chunk ? value : value[0]);
+  }
+
+  private onFailed(jobId: string, failedReason: unknown): void {
+    const f = this.pending.get(jobId);
+    if (f === undefined) return;
+    const record = decodeFailure(failedReason);
+    if (record === null) {
+      const reason = String(failedReason);
+      const error =
+        reason === STALLED_REASON
+          ? new WorkerLostError(
+              `the workers running job ${jobId} (task ${f._name}) of queue ${this.queue} were lost more often than the workers' lostWorkerRetries allows (BullMQ: "${reason}")`,
+            )
+          : new RemoteError({ name: 'Error', message: reason });
+      this.settle(f, false, error);
+    } else if (record.k === 'cancelled') {
+      this.settle(f, false, null);
+    } else if (record.k === 'serialization') {
+      this.settle(f, false, new SerializationError(record.e.message));
+    } else {
+      this.settle(f, false, new RemoteError(record.e));
+    }
+  }
+
+  private onRemoved(jobId: string): void {
+    const f = this.pending.get(jobId);
+    if (f === undefined || f.done()) return;
+    this.lose(f, 'was removed from Redis');
+  }
+
+  private lose(f: DistributedFuture<unknown>, how: string): void {
+    this.settle(
+      f,
+      false,
+      new TaskLostError(
+        `job ${f._jobId} (task ${f._name}) of queue ${this.queue} ${how} before it finished; its result can never arrive`,
+      ),
+    );
+  }
+
+  /**
+   * Ends `f`: with a result (`ok`), an error, or — `error === null` — cancelled. A future
+   * already done (cancelled here while its job still ran) only leaves the pending set.
+   */
+  private settle(f: DistributedFuture<unknown>, ok: boolean, value: unknown): void {
+    if (this.pending.get(f._jobId) !== f) return;
+    this.pending.delete(f._jobId);
+    if (f._grace !== null) {
+      clearTimeout(f._grace);
+      f._grace = null;
+    }
+    if (f.running()) this.counts.running--;
+    else if (!f.done()) this.counts.queued--;
+    if (!f.done()) {
+      if (ok) {
+        f.setResult(value);
+        this.counts.completed++;
+      } else if (value === null) {
+        f._setCancelled(f._abortMessage);
+        this.counts.cancelled++;
+      } else {
+        f.setException(value);
+        this.counts.failed++;
+      }
+    }
+    if (this.pending.size === 0) this.wakeDrained();
+  }
+
+  // -- cancellation -----------------------------------------------------------------------
+
+  /** @internal A waiting future was cancelled: forget it and remove its job. */
+  _cancelledPending(f: DistributedFuture<unknown>): void {
+    this.pending.delete(f._jobId);
+    this.counts.queued--;
+    this.counts.cancelled++;
+    if (f._added) this.removeJob(f);
+    if (this.pending.size === 0) this.wakeDrained();
+  }
+
+  /** Removes a cancelled task's job; one a worker already holds is told to abort instead. */
+  private removeJob(f: DistributedFuture<unknown>): void {
+    const backend = this.backend!;
+    this.track(
+      backend.queue.remove(f._jobId).then((removed) => {
+        if (removed === 0) return this.publishCancel(f._jobId, f._cancelMessage);
+        return undefined;
+      }),
+    );
+  }
+
+  /** @internal A running future was cancelled: ask its worker to abort the task. */
+  _cancelRunning(f: DistributedFuture<unknown>, msg: string | undefined): void {
+    f._abortSent = true;
+    f._abortMessage = msg;
+    this.track(this.publishCancel(f._jobId, msg));
+    if (this.cancelGraceMs !== Infinity) {
+      f._grace = setTimeout(() => this.settle(f, false, null), this.cancelGraceMs);
+    }
+  }
+
+  private async publishCancel(jobId: string, msg: string | undefined): Promise<void> {
+    const backend = this.backend!;
+    const message = JSON.stringify(msg === undefined ? { id: jobId } : { id: jobId, m: msg });
+    await backend.redis.publish(cancelChannel(this.prefix, this.queue), message);
+  }
+
+  // -- reconciliation ---------------------------------------------------------------------
+
+  /**
+   * Reads the stored state of every pending job and settles the futures whose events were
+   * missed; a job missing twice in a row is lost (once may be a retention race).
+   */
+  private async reconcile(): Promise<void> {
+    const backend = this.backend;
+    if (backend === null || this.reconciling || this.closed) return;
+    this.reconciling = true;
+    try {
+      const futures = [...this.pending.values()].filter((f) => f._added && !f.done());
+      const keys = futures.map((f) => backend.queue.toKey(f._jobId));
+      const states = await readJobStates(backend.redis, keys);
+      futures.forEach((f, i) => this.applyState(f, states[i] ?? null));
+    } catch (error) {
+      this.lastError = error; // a connection problem: the next round (or reconnect) retries
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private applyState(f: DistributedFuture<unknown>, state: StoredState): void {
+    if (state === null || f.done()) return;
+    if (state.kind === 'missing') {
+      if (++f._missing >= 2) this.lose(f, 'vanished from Redis');
+      return;
+    }
+    f._missing = 0;
+    if (state.kind === 'completed') this.onCompleted(f._jobId, state.returnvalue);
+    else if (state.kind === 'failed') this.onFailed(f._jobId, state.failedReason);
+    else if (state.kind === 'active') this.onActive(f._jobId);
+  }
+
+  // -- map --------------------------------------------------------------------------------
+
+  /**
+   * Runs `task` over the zipped items of `iterables` and yields the results in input
+   * order, as {@link Executor.map}. With `chunksize` above 1 each job carries that many
+   * calls (sent in one message and run by one worker), and `buffersize` counts jobs.
+   * A failing call fails its whole chunk, as in Python.
+   */
+  override map<F extends TaskFn>(
+    task: F,
+    ...iterables: MapIterables<Parameters<F>>
+  ): AsyncGenerator<TaskResult<F>, void, undefined>;
+  override map<F extends TaskFn>(
+    task: F,
+    ...iterablesAndOptions: [...MapIterables<Parameters<F>>, MapOptions]
+  ): AsyncGenerator<TaskResult<F>, void, undefined>;
+  override map(task: TaskFn, ...rest: unknown[]): AsyncGenerator<unknown, void, undefined> {
+    const last = rest.at(-1);
+    const hasOptions =
+      rest.length > 1 && !isIterable(last) && typeof last === 'object' && last !== null;
+    const options = (hasOptions ? last : {}) as MapOptions;
+    const chunksize = options.chunksize ?? 1;
+    const iterables = hasOptions ? rest.slice(0, -1) : rest;
+    const plain = (super.map as (t: TaskFn, ...r: unknown[]) => AsyncGenerator<unknown>).bind(this);
+    if (
+      typeof task !== 'function' ||
+      typeof chunksize !== 'number' ||
+      !Number.isInteger(chunksize) ||
+      chunksize <= 1 ||
+      !iterables.every(isIterable)
+    ) {
+      return plain(task, ...rest) as AsyncGenerator<unknown, void, undefined>;
+    }
+    const chunkTask = Object.assign(() => undefined, { [kChunkOf]: task }) as ChunkTask;
+    const inner = plain(chunkTask, batched(iterables as Iterable<unknown>[], chunksize), {
+      timeout: options.timeout ?? null,
+      buffersize: options.buffersize ?? null,
+    }) as AsyncGenerator<unknown[], void, undefined>;
+    return flatten(inner);
+  }
+
+  // -- shutdown ---------------------------------------------------------------------------
+
+  override shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    if (!this.isShutdown) {
+      this.isShutdown = true;
+      if (cancelFutures) {
+        for (const f of [...this.pending.values()]) if (!f.running()) f.cancel();
+      }
+      this.closing = this.whenDrained().then(() => this.close());
+      this.closing.catch((error: unknown) => {
+        this.lastError = error;
+      });
+    }
+    return wait ? this.closing! : Promise.resolve();
+  }
+
+  private whenDrained(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private wakeDrained(): void {
+    this.reconcileTimer?.unref();
+    const waiters = this.drained;
+    this.drained = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconcileTimer !== null) clearInterval(this.reconcileTimer);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const backend = this.backend;
+    if (backend !== null) {
+      await backend.events.close();
+      await backend.queue.close();
+      await backend.redis.quit();
+    } else {
+      this.redis?.disconnect();
+    }
+  }
+
+  private failAll(error: unknown): void {
+    this.lastError = error;
+    for (const f of [...this.pending.values()]) this.settle(f, false, error);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch((error: unknown) => {
+      this.lastError = error;
+    });
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  override statistics(): ExecutorStatistics {
+    return { workers: 0, busy: 0, idle: 0, ...this.counts };
+  }
+
+  /** `<DistributedExecutor queue=jobs queued=3 running=2 completed=10>`. */
+  [inspect.custom](): string {
+    const c = this.counts;
+    const state = this.isShutdown ? ' shutdown' : '';
+    return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `concur/distributed`: the `Executor` contract across machines, on BullMQ and Redis
+ * (optional peer dependencies `bullmq` and `ioredis`, loaded only when this subpath is
+ * used), and the worker that runs the tasks (`runWorker`, `concur worker`).
+ *
+ * Python equivalent: none in the standard library — `concurrent.futures` across machines,
+ * as Dask's `ClientExecutor` or Ray's `Pool` provide it; workers run registered task names
+ * only, as Celery's do.
+ *
+ * @module
+ */
+export {
+  DistributedExecutor,
+  type DistributedExecutorOptions,
+  type KeepFinished,
+} from './DistributedExecutor.js';
+export {
+  DistributedWorker,
+  runWorker,
+  type RunWorkerOptions,
+  type WorkerStatistics,
+} from './runWorker.js';
+export type { RedisConnection, RedisConnectionOptions } from '../internal/redisConnection.js';
+export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
+export { taskSignal } from '../futures/taskSignal.js';
+export {
+  CancelledError,
+  InvalidStateError,
+  MissingDependencyError,
+  RemoteError,
+  SerializationError,
+  TaskLostError,
+  TimeoutError,
+  WorkerLostError,
+} from '../errors.js';

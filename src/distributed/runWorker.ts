@@ -1,0 +1,481 @@
+/**
+ * `runWorker`: a distributed worker — takes jobs from a BullMQ queue and runs the tasks
+ * its modules define on a local pool.
+ *
+ *   Redis ─► BullMQ Worker (event loop: job locks, cancel messages)
+ *              │ name → registry of the --tasks modules (unknown: fail the job)
+ *              ▼
+ *            local ThreadPoolExecutor ─► task(...JSON args) ─► JSON result ─► Redis
+ *
+ * @module
+ */
+import { realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
+
+import type { Job } from 'bullmq';
+
+import {
+  CancelledError,
+  RemoteError,
+  SerializationError,
+  type SerializedError,
+} from '../errors.js';
+import type { Executor, TaskFn } from '../futures/Executor.js';
+import type { Future } from '../futures/Future.js';
+import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
+import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
+import { serializeError } from '../internal/codec.js';
+import {
+  checkJson,
+  decodeJobData,
+  encodeFailure,
+  encodeList,
+  type FailureKind,
+} from '../internal/jobWire.js';
+import {
+  cancelChannel,
+  checkPeersInstalled,
+  checkPrefix,
+  checkQueueName,
+  loadPeers,
+  makeClient,
+} from '../internal/redisPeers.js';
+import { connectionOptions, type RedisConnection } from '../internal/redisConnection.js';
+import { registeredTasks, type TaskFunction } from '../internal/taskRef.js';
+import {
+  argRangeError,
+  argTypeError,
+  checkDuration,
+  checkInteger,
+  show,
+} from '../internal/validate.js';
+
+/** Options of {@link runWorker}. */
+export interface RunWorkerOptions {
+  /** The Redis server: a URL (`redis://`, `rediss://`, `unix:///…`) or connection options. */
+  connection: RedisConnection;
+  /** The queue to take jobs from (the executor's `queue`). */
+  queue: string;
+  /** Prefix of the queue's Redis keys (default `concur`; the executor's `prefix`). */
+  prefix?: string;
+  /**
+   * The modules whose `defineTask` tasks this worker runs: file paths (relative to the
+   * current directory) or URLs. Only these tasks run; a job naming another fails.
+   */
+  tasks: readonly (string | URL)[];
+  /** Jobs run at once (default: the number of cores). */
+  concurrency?: number;
+  /**
+   * Where tasks run, so that CPU-bound tasks never block the worker's event loop (which
+   * renews the job locks): `'thread'` (default), a local `ThreadPoolExecutor`, or
+   * `'process'`, a local `ProcessPoolExecutor` (crash and memory isolation), each of
+   * `min(concurrency, cores)` workers.
+   */
+  pool?: 'thread' | 'process';
+  /**
+   * How many times a job whose worker was lost (killed, or its event loop stuck past
+   * `lockDuration`) is run again, elsewhere, before it fails with `WorkerLostError`
+   * (default 1: at most two runs). BullMQ's `maxStalledCount`.
+   */
+  lostWorkerRetries?: number;
+  /** Milliseconds a job's lock lasts without renewal (default 30 000). */
+  lockDuration?: number;
+  /** Milliseconds between checks for jobs whose worker was lost (default 30 000). */
+  stalledInterval?: number;
+  /** A task each pool thread runs once before its first job (e.g. to open a connection). */
+  initializer?: TaskFn | null;
+  /** Arguments of `initializer`. */
+  initargs?: readonly unknown[];
+  /**
+   * Drain and stop on SIGTERM and SIGINT (default `false`; the `concur worker` command
+   * turns it on). A second signal exits at once.
+   */
+  handleSignals?: boolean;
+}
+
+/** What a worker did so far. */
+export interface WorkerStatistics {
+  /** Jobs running now. */
+  active: number;
+  /** Jobs that finished with a result. */
+  completed: number;
+  /** Jobs that failed (the task's error, an unknown task, a result that is not JSON). */
+  failed: number;
+  /** Jobs whose task was cancelled by its executor. */
+  cancelled: number;
+}
+
+// The parts of BullMQ and ioredis the worker object uses, typed here so that the public
+// declarations never load the optional peers' types.
+interface ClientLike {
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  quit(): Promise<unknown>;
+}
+interface BullWorkerLike {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  run(): Promise<void>;
+  close(): Promise<void>;
+}
+interface JobLike {
+  readonly name: string;
+  readonly id?: string | undefined;
+  readonly data: unknown;
+}
+
+interface Started {
+  readonly redis: ClientLike;
+  readonly subscriber: ClientLike;
+  readonly worker: BullWorkerLike;
+  readonly pool: Executor;
+  /** BullMQ's `UnrecoverableError`: a failure it never retries. */
+  readonly unrecoverable: new (message: string) => Error;
+}
+
+/**
+ * A running distributed worker, returned by {@link runWorker}. `close()` (or
+ * `await using`) drains it: no new job is taken, the running ones finish, then the
+ * connections and the pool close.
+ *
+ * Python equivalent: none in the standard library (a Celery worker is the nearest).
+ */
+export class DistributedWorker {
+  /** The queue's name. */
+  readonly queue: string;
+  /** The names of the tasks this worker runs. */
+  readonly taskNames: readonly string[];
+  /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
+  lastError: unknown = null;
+
+  private readonly running = new Map<string, Future<unknown>[]>();
+  private readonly counts = { active: 0, completed: 0, failed: 0, cancelled: 0 };
+  private closing: Promise<void> | null = null;
+  private markClosed!: () => void;
+  /** Resolves once the worker stopped (after `close()`, or a SIGTERM/SIGINT it handles). */
+  readonly closed: Promise<void> = new Promise((resolve) => {
+    this.markClosed = resolve;
+  });
+  private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
+
+  /** @internal */
+  constructor(
+    private readonly started: Started,
+    private readonly tasks: ReadonlyMap<string, TaskFunction>,
+    queue: string,
+    private readonly channel: string,
+  ) {
+    this.queue = queue;
+    this.taskNames = [...tasks.keys()].sort();
+  }
+
+  /** @internal Starts taking jobs. */
+  _run(handleSignals: boolean): void {
+    const { worker, subscriber } = this.started;
+    worker.on('error', (error: Error) => {
+      this.lastError = error;
+    });
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.onCancelMessage(message);
+    });
+    if (handleSignals) {
+      let signals = 0;
+      this.signalHandler = (signal) => {
+        if (++signals > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        void this.close();
+      };
+      process.on('SIGTERM', this.signalHandler);
+      process.on('SIGINT', this.signalHandler);
+    }
+    worker.run().catch((error: unknown) => {
+      this.lastError = error;
+    });
+  }
+
+  /** @internal The BullMQ processor: one job. */
+  async _process(job: JobLike, signal: AbortSignal | undefined): Promise<unknown> {
+    const fn = this.tasks.get(job.name);
+    if (fn === undefined) {
+      const known = this.taskNames.length > 0 ? this.taskNames.join(', ') : 'none';
+      throw this.failure(
+        'unknown-task',
+        serializeError(
+          new TypeError(
+            `this worker has no task named ${show(job.name)} (its tasks: ${known}); start a worker with --tasks <the module that defines it>`,
+          ),
+        ),
+      );
+    }
+    const decoded = decodeJobData(job.data);
+    if (decoded === null) {
+      throw this.failure(
+        'error',
+        serializeError(
+          new TypeError(`job ${job.id} has data that is not a concur task call; it was not run`),
+        ),
+      );
+    }
+    const id = job.id ?? '';
+    const futures = decoded.calls.map((args) => this.started.pool.submit(fn, ...args));
+    this.running.set(id, futures);
+    const onAbort = (): void => {
+      for (const f of futures) f.cancel(String(signal?.reason ?? 'cancelled'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.counts.active++;
+    try {
+      const results: unknown[] = [];
+      for (const f of futures) results.push(await f);
+      const result: unknown = decoded.chunk ? encodeList(results) : { r: results[0] };
+      const problem = checkJson(decoded.chunk ? results : results[0], `the result of ${job.name}`);
+      if (problem !== null) throw problem;
+      this.counts.completed++;
+      return result;
+    } catch (error) {
+      for (const f of futures) if (!f.done()) f.cancel();
+      if (error instanceof CancelledError) {
+        this.counts.cancelled++;
+        throw this.failure('cancelled', serializeError(error));
+      }
+      this.counts.failed++;
+      if (error instanceof SerializationError) {
+        throw this.failure('serialization', serializeError(error));
+      }
+      throw this.failure(
+        'error',
+        error instanceof RemoteError ? unwrap(error) : serializeError(error),
+      );
+    } finally {
+      this.counts.active--;
+      signal?.removeEventListener('abort', onAbort);
+      this.running.delete(id);
+    }
+  }
+
+  /** An error that BullMQ records as the job's failure and never retries. */
+  private failure(kind: FailureKind, error: SerializedError): Error {
+    const failure = new this.started.unrecoverable(encodeFailure({ k: kind, e: error }));
+    if (error.stack !== undefined) failure.stack = error.stack;
+    return failure;
+  }
+
+  private onCancelMessage(message: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch (error) {
+      if (error instanceof SyntaxError) return; // not ours
+      throw error;
+    }
+    const { id, m } = (parsed ?? {}) as { id?: unknown; m?: unknown };
+    if (typeof id !== 'string') return;
+    const futures = this.running.get(id);
+    if (futures === undefined) return;
+    for (const f of futures) f.cancel(typeof m === 'string' ? m : undefined);
+  }
+
+  /**
+   * Drains the worker: takes no new job, lets the running ones finish, then closes the
+   * pool and the connections. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.signalHandler !== null) {
+        process.off('SIGTERM', this.signalHandler);
+        process.off('SIGINT', this.signalHandler);
+      }
+      const { worker, subscriber, redis, pool } = this.started;
+      await worker.close();
+      await pool.shutdown({ wait: true });
+      await subscriber.quit();
+      await redis.quit();
+      this.markClosed();
+    })();
+    return this.closing;
+  }
+
+  /** `await using worker = await runWorker(…)`: `close()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** The worker's counters. */
+  statistics(): WorkerStatistics {
+    return { ...this.counts };
+  }
+
+  /** `<DistributedWorker queue=jobs tasks=3 active=1 completed=10>`. */
+  [inspect.custom](): string {
+    const c = this.counts;
+    return `<DistributedWorker queue=${this.queue} tasks=${this.taskNames.length} active=${c.active} completed=${c.completed} failed=${c.failed}>`;
+  }
+}
+
+/** A local pool's `RemoteError` back in the form it crossed in, to cross again. */
+function unwrap(error: RemoteError): SerializedError {
+  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors', 'remoteCode']);
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(error)) {
+    if (own.has(key)) continue;
+    (props ??= {})[key] = (error as unknown as Record<string, unknown>)[key];
+  }
+  const remoteCode = (error as { remoteCode?: unknown }).remoteCode;
+  const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
+    name: error.remoteName,
+    message: error.message,
+    stack: error.remoteStack,
+  };
+  if (remoteCode !== undefined) out.code = remoteCode;
+  if (props !== undefined) out.props = props;
+  if (error.cause instanceof RemoteError) out.cause = unwrap(error.cause);
+  else if (error.cause !== undefined) out.cause = serializeError(error.cause);
+  if (error.errors !== undefined) out.errors = error.errors.map(unwrap);
+  return out;
+}
+
+/** The module URL of a `--tasks` entry: a URL as is, a path resolved and made real. */
+function moduleUrl(entry: string | URL): string {
+  if (entry instanceof URL) return entry.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(entry) && !isAbsolute(entry)) return entry;
+  const path = resolve(entry);
+  let real = path;
+  try {
+    real = realpathSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return pathToFileURL(real).href;
+}
+
+/**
+ * Starts a distributed worker: connects to Redis, imports the task modules, and runs the
+ * jobs of `queue` on a local pool until `close()`. Resolves once it takes jobs.
+ *
+ * Python equivalent: none in the standard library; like starting a Celery worker with
+ * `-A app`. The `concur worker` command calls it.
+ *
+ * Delivery is at-least-once: if this worker dies mid-task, the job runs again elsewhere
+ * (up to `lostWorkerRetries` times). A job that names a task none of `tasks` defines
+ * fails with a `RemoteError` saying so; its data is never executed.
+ *
+ * Cancellation: a cancel from the task's executor aborts the task's `taskSignal()` in its
+ * thread (a task that ignores it is stopped after the pool's grace).
+ *
+ * @throws {TypeError} a malformed option (at the call).
+ * @throws {RangeError} `concurrency` or `lostWorkerRetries` out of range (at the call).
+ * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
+ *
+ * @example
+ * ```ts
+ * import { runWorker } from 'concur/distributed';
+ *
+ * const worker = await runWorker({
+ *   connection: 'redis://127.0.0.1:6379',
+ *   queue: 'sums',
+ *   tasks: ['./dist/tasks.js'],
+ *   concurrency: 4,
+ * });
+ * process.on('SIGTERM', () => void worker.close());
+ * ```
+ */
+export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker> {
+  if (typeof options !== 'object' || options === null) {
+    throw argTypeError(
+      `runWorker needs options { connection, queue, tasks }, got ${show(options)}`,
+    );
+  }
+  const redisOptions = connectionOptions(options.connection);
+  const queue = checkQueueName(options.queue);
+  const prefix = checkPrefix(options.prefix);
+  if (!Array.isArray(options.tasks) || options.tasks.length === 0) {
+    throw argTypeError(
+      `tasks must be a non-empty array of module paths or URLs, got ${show(options.tasks)}`,
+    );
+  }
+  for (const entry of options.tasks) {
+    if (typeof entry !== 'string' && !(entry instanceof URL)) {
+      throw argTypeError(`each of tasks must be a path or a URL, got ${show(entry)}`);
+    }
+  }
+  const concurrency = options.concurrency ?? availableParallelism();
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw argRangeError(`concurrency must be an integer greater than 0, got ${show(concurrency)}`);
+  }
+  const poolKind = options.pool ?? 'thread';
+  if (poolKind !== 'thread' && poolKind !== 'process') {
+    throw argTypeError(`pool must be 'thread' or 'process', got ${show(poolKind)}`);
+  }
+  const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
+  const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 30_000);
+  const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 30_000);
+  const poolOptions = {
+    maxWorkers: Math.min(concurrency, availableParallelism()),
+    initializer: options.initializer ?? null,
+    initargs: options.initargs ?? [],
+  };
+  const pool =
+    poolKind === 'thread'
+      ? new ThreadPoolExecutor(poolOptions)
+      : new ProcessPoolExecutor(poolOptions);
+  checkPeersInstalled('runWorker');
+  const urls = options.tasks.map(moduleUrl);
+  return (async () => {
+    try {
+      const tasks = new Map<string, TaskFunction>();
+      for (const url of urls) {
+        await import(url);
+        const defined = registeredTasks(url);
+        if (defined.size === 0) {
+          throw argTypeError(
+            `the module ${url} defines no task: its tasks must be made with defineTask(import.meta.url, fn) at its top level`,
+          );
+        }
+        for (const [name, fn] of defined) {
+          const other = tasks.get(name);
+          if (other !== undefined && other !== fn) {
+            throw argTypeError(
+              `two task modules define a task named ${show(name)}; tasks travel by name, so give one of them another name ({ name })`,
+            );
+          }
+          tasks.set(name, fn);
+        }
+      }
+      const peers = await loadPeers();
+      let owner: DistributedWorker | null = null;
+      const onError = (error: unknown): void => {
+        if (owner !== null) owner.lastError = error;
+      };
+      const redis = makeClient(peers, redisOptions, `concur:worker:${queue}`, onError);
+      const subscriber = makeClient(peers, redisOptions, `concur:worker-cancel:${queue}`, onError);
+      const channel = cancelChannel(prefix, queue);
+      await subscriber.subscribe(channel);
+
+      const worker = new peers.bullmq.Worker(
+        queue,
+        (job: Job, _token?: string, signal?: AbortSignal) => owner!._process(job, signal),
+        {
+          connection: redis,
+          prefix,
+          concurrency,
+          autorun: false,
+          maxStalledCount: lostWorkerRetries,
+          lockDuration,
+          stalledInterval,
+        },
+      );
+      owner = new DistributedWorker(
+        { redis, subscriber, worker, pool, unrecoverable: peers.bullmq.UnrecoverableError },
+        tasks,
+        queue,
+        channel,
+      );
+      owner._run(options.handleSignals === true);
+      await worker.waitUntilReady();
+      return owner;
+    } catch (error) {
+      await pool.shutdown({ wait: false });
+      throw error;
+    }
+  })();
+}
