@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `concur` command: `concur demo [model]`, `concur compare`, `--help`, `--version`.
+ * The `concur` command: `concur demo [model]`, `concur compare`, `concur worker`, `--help`,
+ * `--version`.
  *
  * Exit codes: 0 success, 1 a demo or a run failed, 2 a usage error (unknown command or
  * option, a model whose demo is not built), 130 interrupted (Ctrl-C). Only Node built-ins
@@ -18,6 +19,7 @@ import type { Print } from './demos/demo.js';
 import { runFuturesDemos } from './demos/futures.js';
 import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
+import { workerCommand, WorkerUsageError } from './worker.js';
 
 const DEFAULTS = { cpuN: 500_000_000, ioRequests: 100, ioLatencyMs: 20, workers: 4 };
 
@@ -31,6 +33,7 @@ Commands:
                    --connection), measured here: wall time, speed-up, CPU time, memory
   demo [model]     the seeds' examples, live; model: asyncio (default), threads,
                    futures, processes, or all
+  worker           run distributed tasks from a Redis queue (concur worker --help)
 
 Options of compare:
   --cpu-n <n>         each of the 4 sums of squares adds n² for n < this (${DEFAULTS.cpuN};
@@ -205,6 +208,9 @@ function runCompare(args: string[], values: Values): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'worker') {
+    return workerCommand(argv.slice(1), (line) => void process.stderr.write(`${line}\n`));
+  }
   const { values, positionals } = parseCommandLine(argv);
   if (values.help === true) {
     process.stdout.write(`${USAGE}\n`);
@@ -224,7 +230,9 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error; // a bug or a failed demo: stack, exit 1
+  if (error instanceof WorkerUsageError) error.message += '; see concur worker --help';
+  // A bug or a failed demo: stack, exit 1.
+  if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError)) throw error;
   process.stderr.write(`concur: ${error.message}\nRun 'concur --help' for usage.\n`);
   process.exitCode = 2;
 }
