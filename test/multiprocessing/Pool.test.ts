@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
+  BrokenExecutor,
   CancelledError,
   InvalidStateError,
   RemoteError,
@@ -13,11 +14,13 @@ import {
   TimeoutError,
   WorkerCrashedError,
 } from 'concur/futures';
-import { AsyncResult, Pool } from 'concur/multiprocessing';
+import { AsyncResult, Pool, Process, Queue } from 'concur/multiprocessing';
 import { captureExceptions } from 'concur/testing';
 
 import {
   argCount,
+  failInit,
+  inheritedDaemonFlag,
   exitNow,
   failOn,
   mul,
@@ -213,5 +216,26 @@ describe('Pool', () => {
     using _errors = captureExceptions();
     await assert.rejects(pool.apply(exitNow, [3]), WorkerCrashedError);
     assert.equal(await pool.apply(square, [4]), 16);
+  });
+
+  test('a pool whose workers cannot start breaks and leaves no child behind (#47, test_release_unused_processes)', async () => {
+    const pool = new Pool({ processes: 2, initializer: failInit });
+    await assert.rejects(async () => pool.apply(square, [1]), BrokenExecutor);
+    await assert.rejects(async () => pool.apply(square, [2]), BrokenExecutor);
+    pool.close();
+    await pool.join();
+    // The global after-each check fails this test if a child process is left running.
+  });
+
+  test('a Process inherits the daemon flag of the process that makes it (#32, test_daemon_argument)', async () => {
+    assert.equal(new Process({ target: square, args: [1] }).daemon, false);
+    for (const daemon of [true, false]) {
+      const flags = new Queue<boolean>();
+      const parent = new Process({ target: inheritedDaemonFlag, args: [flags], daemon });
+      parent.start();
+      assert.equal(await flags.get(), daemon);
+      await parent.join();
+      flags.close();
+    }
   });
 });
