@@ -107,22 +107,50 @@ async function spawnWorker(queue: string, extra: string[] = []): Promise<ChildPr
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('; ready')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
   });
+  try {
+    await within(ready, 60_000, 'the worker starting');
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   child.stderr.resume();
   return child;
 }
 
-async function stopWorker(child: ChildProcess): Promise<number | null> {
+/** `promise`, or a rejection naming `what` after `ms` (a hang guard: fail, never stall). */
+async function within<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} never happened (hang guard)`)), ms);
+  });
+  try {
+    return await Promise.race([promise, guard]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * SIGTERM (a graceful drain), then SIGKILL if the worker has not exited within `graceMs`:
+ * a worker still running a task that never ends must not hang the test's clean-up.
+ */
+async function stopWorker(child: ChildProcess, graceMs = 10_000): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
-  return exited;
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('DistributedExecutor: workers that die', () => {
@@ -147,7 +175,8 @@ describe('DistributedExecutor: workers that die', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(settled, 1);
     } finally {
-      await executor.shutdown();
+      // A task that hangs for ever must not hang the clean-up if an assertion failed.
+      await executor.shutdown({ cancelFutures: true });
       for (const w of workers) await stopWorker(w);
     }
   });
@@ -172,13 +201,14 @@ describe('DistributedExecutor: workers that die', () => {
       await eventually(() => existsSync(join(dir, 'ran')), 'the task starting');
       const pid = Number(readFileSync(join(dir, 'ran'), 'utf8'));
       workers.find((w) => w.pid === pid)!.kill('SIGKILL');
-      await assert.rejects(future, (error: unknown) => {
+      await assert.rejects(within(future, 60_000, 'the lost task failing'), (error: unknown) => {
         assert.ok(error instanceof WorkerLostError);
         assert.equal(error.code, 'ERR_CONCUR_WORKER_LOST');
         return true;
       });
     } finally {
-      await executor.shutdown();
+      // A task that hangs for ever must not hang the clean-up if an assertion failed.
+      await executor.shutdown({ cancelFutures: true });
       for (const w of workers) await stopWorker(w);
     }
   });
