@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 
 import { InvalidStateError } from '../errors.js';
+import { asCompleted } from '../futures/asCompleted.js';
 import type { TaskFn, TaskResult } from '../futures/Executor.js';
 import { Future } from '../futures/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
@@ -337,19 +338,11 @@ function inOrder<R>(futures: Future<R>[]): Future<R[]> {
 
 /** Yields the items of each chunk as the chunks complete, whatever their order. */
 async function* inCompletionOrder<R>(chunks: Future<R[]>[]): AsyncGenerator<R, void, undefined> {
-  const ready: Future<R[]>[] = [];
-  let wake: (() => void) | null = null;
-  for (const chunk of chunks) {
-    chunk.addDoneCallback((f) => {
-      ready.push(f);
-      wake?.();
-    });
-  }
+  // By `next()`, not `for await`: its value is typed as the future it is.
+  const completed = asCompleted(chunks);
   try {
-    for (let yielded = 0; yielded < chunks.length; yielded++) {
-      while (ready.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      yield* ready.shift()!.result();
+    for (let step = await completed.next(); step.done !== true; step = await completed.next()) {
+      yield* step.value.result();
     }
   } finally {
     for (const chunk of chunks) {
