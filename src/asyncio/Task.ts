@@ -15,7 +15,8 @@ import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { Future } from '../futures/Future.js';
-import { callSoon, taskContext } from '../internal/loop.js';
+import { callSoon } from '../internal/loop.js';
+import { taskContext } from '../internal/taskContext.js';
 import { argTypeError, checkFunction, show } from '../internal/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
@@ -263,7 +264,7 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     this._state = 1; // running
-    taskContext.run(this, runBody, this as Task<unknown>, fn as TaskFunction<unknown>);
+    taskContext.run(this, runBody, this, fn);
   }
 
   /** @internal The function returned or threw. */

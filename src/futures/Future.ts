@@ -15,7 +15,8 @@
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
-import { callExceptionHandler, callSoon, taskContext, type TaskLike } from '../internal/loop.js';
+import { callExceptionHandler, callSoon } from '../internal/loop.js';
+import { taskContext, type TaskLike } from '../internal/taskContext.js';
 import { checkFunction } from '../internal/validate.js';
 
 const PENDING = 0;

@@ -454,6 +454,66 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.equal(currentTask(), null);
   });
 
+  test('currentTask() follows a task through awaits of native promises, foreign thenables, async generators and Promise.all branches', async () => {
+    const seen: boolean[] = [];
+    const task: Task<void> = createTask(async () => {
+      const here = (): void => void seen.push(currentTask() === task);
+      await delay(1);
+      here();
+      await { then: (resolve: (v: number) => void) => setTimeout(resolve, 1, 1) };
+      here();
+      async function* numbers(): AsyncGenerator<number> {
+        yield 1;
+        await delay(1);
+        here();
+        yield 2;
+      }
+      for await (const _ of numbers()) here();
+      await Promise.all([
+        (async () => {
+          await delay(1);
+          here();
+        })(),
+        delay(1).then(here),
+      ]);
+    });
+    await task;
+    assert.deepEqual(seen, [true, true, true, true, true, true, true]);
+  });
+
+  test('currentTask() is null in a timer or microtask callback a task started, as in a call_later callback', async () => {
+    const seen: unknown[] = [];
+    const timerRan = new Future<void>();
+    await createTask(async () => {
+      queueMicrotask(() => seen.push(currentTask()));
+      setTimeout(() => {
+        seen.push(currentTask());
+        timerRan.setResult();
+      }, 1);
+      await sleep(0);
+    });
+    await timerRan;
+    assert.deepEqual(seen, [null, null]);
+  });
+
+  test('a promise made by one task resumes another task that awaits it as that other task', async () => {
+    let shared: Promise<void> | null = null;
+    const gate = new Future<void>();
+    const maker = createTask(async () => {
+      shared = delay(1).then(() => gate);
+      await shared;
+    });
+    await sleep(0);
+    const other: Task<boolean> = createTask(async () => {
+      await shared;
+      return currentTask() === other;
+    });
+    await sleep(0);
+    gate.setResult();
+    await maker;
+    assert.equal(await other, true);
+  });
+
   test('currentTask() is null inside a done callback, even one scheduled by a task', async () => {
     const fut = new Future<void>();
     let inCallback: unknown = 'not called';
