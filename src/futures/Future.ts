@@ -16,7 +16,13 @@ import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { callExceptionHandler, callSoon } from '../internal/loop.js';
-import { taskContext, type TaskLike } from '../internal/taskContext.js';
+import {
+  Resumption,
+  takeResumption,
+  taskContext,
+  thenResuming,
+  type TaskLike,
+} from '../internal/taskContext.js';
 import { checkFunction } from '../internal/validate.js';
 
 const PENDING = 0;
@@ -224,25 +230,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
       return promise.then(onFulfilled, onRejected);
     }
     task._awaiting(this);
-    // On resumption, deliver a cancel that arrived after this future finished but before
-    // the task ran again (asyncio's `_must_cancel` check at the start of `__step`).
-    return promise.then(
-      (value) => {
-        const cancelled = task._resumeCancellation(this);
-        if (cancelled !== null) {
-          if (onRejected) return onRejected(cancelled);
-          throw cancelled;
-        }
-        return onFulfilled ? onFulfilled(value) : (value as unknown as R1);
-      },
-      (reason) => {
-        const cancelled = task._resumeCancellation(this);
-        const error =
-          cancelled !== null && !(reason instanceof CancelledError) ? cancelled : reason;
-        if (onRejected) return onRejected(error);
-        throw error;
-      },
-    );
+    const resumption = new Resumption(task, this, onFulfilled, onRejected);
+    return thenResuming(promise, resumption, resumeFulfilled, resumeRejected) as Promise<R1 | R2>;
   }
 
   /** `then(undefined, onRejected)`. */
@@ -369,6 +358,28 @@ let capturedReject: ((reason: unknown) => void) | null = null;
 function captureResolvers(resolve: (value: any) => void, reject: (reason: unknown) => void): void {
   capturedResolve = resolve;
   capturedReject = reject;
+}
+
+// The handlers of a task's await of a future. On resumption they deliver a cancel that
+// arrived after the future finished but before the task ran again (asyncio's
+// `_must_cancel` check at the start of `__step`).
+
+function resumeFulfilled(value: unknown): unknown {
+  const { task, future, onFulfilled, onRejected } = takeResumption();
+  const cancelled = (task as AwaitingTask)._resumeCancellation(future);
+  if (cancelled !== null) {
+    if (onRejected) return onRejected(cancelled);
+    throw cancelled;
+  }
+  return onFulfilled ? onFulfilled(value) : value;
+}
+
+function resumeRejected(reason: unknown): unknown {
+  const { task, future, onRejected } = takeResumption();
+  const cancelled = (task as AwaitingTask)._resumeCancellation(future);
+  const error = cancelled !== null && !(reason instanceof CancelledError) ? cancelled : reason;
+  if (onRejected) return onRejected(error);
+  throw error;
 }
 
 function runCallbacks<T>(batch: { future: Future<T>; callbacks: DoneCallback<T>[] }): void {

@@ -30,11 +30,30 @@ export interface TaskLike {
   done(): boolean;
 }
 
+/**
+ * A task's `await` of a future, as `Future.then` hands it to the reaction that resumes
+ * the task: the reaction's promise carries this instead of the bare task, and its shared
+ * handler reads it with `takeResumption()`. Measured: 120 bytes less per task blocked on a
+ * future than two closures over the same four values (P9).
+ */
+export class Resumption {
+  constructor(
+    readonly task: TaskLike,
+    readonly future: object,
+    readonly onFulfilled: ((value: any) => unknown) | null | undefined,
+    readonly onRejected: ((reason: any) => unknown) | null | undefined,
+  ) {}
+}
+
 const TASK = Symbol('concur.task');
 
-type Tagged = Promise<unknown> & { [TASK]?: TaskLike };
+type Tagged = Promise<unknown> & { [TASK]?: TaskLike | Resumption };
 
 let current: TaskLike | undefined;
+/** The tag for the next promise made (by `thenResuming`). */
+let nextTag: Resumption | null = null;
+/** The resumption whose reaction is about to run. */
+let resuming: Resumption | null = null;
 /** The tasks that were current when the reactions now running began, innermost last. */
 const outer: (TaskLike | undefined)[] = [];
 let installed = false;
@@ -44,16 +63,54 @@ let installed = false;
 // function's own promise, `new Promise`) only passes its value on to those. The tag costs
 // a property store on the promise (~40 bytes), so this saves one per task at least.
 function onInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-  if (current !== undefined && parent !== undefined) (promise as Tagged)[TASK] = current;
+  if (nextTag !== null) {
+    (promise as Tagged)[TASK] = nextTag;
+    nextTag = null;
+  } else if (current !== undefined && parent !== undefined) {
+    (promise as Tagged)[TASK] = current;
+  }
 }
 
 function onBefore(promise: Promise<unknown>): void {
   outer.push(current);
-  current = (promise as Tagged)[TASK];
+  const tag = (promise as Tagged)[TASK];
+  if (tag instanceof Resumption) {
+    resuming = tag;
+    current = tag.task;
+  } else {
+    current = tag;
+  }
 }
 
 function onAfter(): void {
   current = outer.pop();
+  resuming = null;
+}
+
+/**
+ * `promise.then(fulfilled, rejected)` for a task awaiting a future: the two shared handlers
+ * find `resumption` with `takeResumption()` when they run. Only called while a task runs,
+ * so the hooks are installed.
+ */
+export function thenResuming<T>(
+  promise: Promise<T>,
+  resumption: Resumption,
+  fulfilled: (value: T) => unknown,
+  rejected: (reason: unknown) => unknown,
+): Promise<any> {
+  nextTag = resumption; // the one promise `then` makes is its result
+  try {
+    return promise.then(fulfilled, rejected);
+  } finally {
+    nextTag = null;
+  }
+}
+
+/** The resumption whose reaction is running; for the handlers given to `thenResuming`. */
+export function takeResumption(): Resumption {
+  const resumption = resuming!;
+  resuming = null;
+  return resumption;
 }
 
 /** The running task's context: read it, run code in a task, or run code outside any. */
