@@ -16,13 +16,7 @@ import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { callExceptionHandler, callSoon } from '../internal/loop.js';
-import {
-  Resumption,
-  takeResumption,
-  taskContext,
-  thenResuming,
-  type TaskLike,
-} from '../internal/taskContext.js';
+import { Resumption, taskContext, type TaskLike } from '../internal/taskContext.js';
 import { checkFunction } from '../internal/validate.js';
 
 const PENDING = 0;
@@ -231,7 +225,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
     }
     task._awaiting(this);
     const resumption = new Resumption(task, this, onFulfilled, onRejected);
-    return thenResuming(promise, resumption, resumeFulfilled, resumeRejected) as Promise<R1 | R2>;
+    return taskContext.thenResuming(
+      promise,
+      resumption,
+      resumeFulfilled,
+      resumeRejected,
+    ) as Promise<R1 | R2>;
   }
 
   /** `then(undefined, onRejected)`. */
@@ -365,7 +364,7 @@ function captureResolvers(resolve: (value: any) => void, reject: (reason: unknow
 // `_must_cancel` check at the start of `__step`).
 
 function resumeFulfilled(value: unknown): unknown {
-  const { task, future, onFulfilled, onRejected } = takeResumption();
+  const { task, future, onFulfilled, onRejected } = taskContext.takeResumption();
   const cancelled = (task as AwaitingTask)._resumeCancellation(future);
   if (cancelled !== null) {
     if (onRejected) return onRejected(cancelled);
@@ -375,7 +374,7 @@ function resumeFulfilled(value: unknown): unknown {
 }
 
 function resumeRejected(reason: unknown): unknown {
-  const { task, future, onRejected } = takeResumption();
+  const { task, future, onRejected } = taskContext.takeResumption();
   const cancelled = (task as AwaitingTask)._resumeCancellation(future);
   const error = cancelled !== null && !(reason instanceof CancelledError) ? cancelled : reason;
   if (onRejected) return onRejected(error);

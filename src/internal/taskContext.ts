@@ -1,25 +1,31 @@
 /**
  * Which task is running: a context that follows a task's code across every `await`.
  *
- * Built on V8's promise hooks rather than `AsyncLocalStorage`. Every promise made while a
- * task is current remembers the task; when a promise's reactions run (an `await` resuming,
- * a `then` callback), its task is current again. That is exactly the path a task's code
- * takes, so `currentTask()` finds the task after any `await`, of a promise, a future or any
- * thenable — and nowhere else: a timer, `queueMicrotask` or event callback started by the
- * task runs outside it, as a `loop.call_later` callback does in asyncio.
+ * Two implementations, one chosen per process:
  *
- * Why not `AsyncLocalStorage`: on Node 20 it enables async_hooks for the whole process,
- * which gives every promise an async id, a trigger id and a store slot. Measured on 1M
- * `createTask` + `gather` (bench P6): 0.17× raw `Promise.all` with it, 0.45× with these
- * hooks; on Node 24, whose `AsyncLocalStorage` rides on AsyncContextFrame, these hooks were
- * still faster (1.3M vs 0.98M async calls/s in a bare loop). One mechanism on every Node
- * version also means one behaviour.
+ * - On Node 24 (and 22 started with `--experimental-async-context-frame`),
+ *   `AsyncLocalStorage` rides on V8's continuation data and costs next to nothing outside
+ *   tasks, so it carries the task.
+ * - Elsewhere (Node 20, 22), `AsyncLocalStorage` switches on async_hooks for the whole
+ *   process — an async id, a trigger id and a store slot on every promise — so V8's
+ *   promise hooks carry the task instead: every promise made from another one while a
+ *   task is current remembers the task, and its reactions (an `await` resuming, a `then`
+ *   callback) run with the task current again.
  *
- * The hooks are installed on the first task step, so a process that never runs a task
- * pays nothing.
+ * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`): Node 20
+ * 0.17× with `AsyncLocalStorage`, ~0.36× with the hooks. Node 24: the two are level
+ * (~0.45×), but with the hooks installed every other promise in the process runs at about
+ * half speed (1M async calls: 0.8–1.0M/s against 1.2–1.9M/s), so there the frames win.
+ *
+ * Both follow a task through every `await` (of a promise, a future, any thenable). They
+ * differ for callbacks a task schedules (timers, `queueMicrotask`, events): with the
+ * hooks those run outside any task, as a `call_later` callback does in asyncio; with
+ * `AsyncLocalStorage` they inherit the task. The hooks are installed on the first task
+ * step, so a process that never runs a task pays nothing.
  *
  * @module
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
 
 /** What a task is, as far as the scheduler and `Future.then` need to know. */
@@ -44,6 +50,31 @@ export class Resumption {
     readonly onRejected: ((reason: any) => unknown) | null | undefined,
   ) {}
 }
+
+/** The running task's context: read it, run code in a task, or run code outside any. */
+export interface TaskContext {
+  /** The task whose code is running now, if any (it may have finished since). */
+  getStore(): TaskLike | undefined;
+  /** Calls `fn(a, b)` with `task` current; what it starts carries the task on. */
+  run<A, B, R>(task: TaskLike, fn: (a: A, b: B) => R, a: A, b: B): R;
+  /** Calls `fn(arg)` with no task current. */
+  exit<A, R>(fn: (arg: A) => R, arg: A): R;
+  /**
+   * `promise.then(fulfilled, rejected)` for a task awaiting a future: the two shared
+   * handlers find `resumption` with `takeResumption()` when they run.
+   */
+  thenResuming<T>(
+    promise: Promise<T>,
+    resumption: Resumption,
+    fulfilled: (value: T) => unknown,
+    rejected: (reason: unknown) => unknown,
+  ): Promise<any>;
+  /** The resumption whose reaction is running; for the handlers of `thenResuming`. */
+  takeResumption(): Resumption;
+}
+
+// ---------------------------------------------------------------------------------------
+// Promise hooks (Node 20 and 22).
 
 const TASK = Symbol('concur.task');
 
@@ -87,41 +118,12 @@ function onAfter(): void {
   resuming = null;
 }
 
-/**
- * `promise.then(fulfilled, rejected)` for a task awaiting a future: the two shared handlers
- * find `resumption` with `takeResumption()` when they run. Only called while a task runs,
- * so the hooks are installed.
- */
-export function thenResuming<T>(
-  promise: Promise<T>,
-  resumption: Resumption,
-  fulfilled: (value: T) => unknown,
-  rejected: (reason: unknown) => unknown,
-): Promise<any> {
-  nextTag = resumption; // the one promise `then` makes is its result
-  try {
-    return promise.then(fulfilled, rejected);
-  } finally {
-    nextTag = null;
-  }
-}
-
-/** The resumption whose reaction is running; for the handlers given to `thenResuming`. */
-export function takeResumption(): Resumption {
-  const resumption = resuming!;
-  resuming = null;
-  return resumption;
-}
-
-/** The running task's context: read it, run code in a task, or run code outside any. */
-export const taskContext = {
-  /** The task whose code is running now, if any (it may have finished since). */
-  getStore(): TaskLike | undefined {
+const hookContext: TaskContext = {
+  getStore() {
     return current;
   },
 
-  /** Calls `fn(a, b)` with `task` current; promises it makes carry the task on. */
-  run<A, B, R>(task: TaskLike, fn: (a: A, b: B) => R, a: A, b: B): R {
+  run(task, fn, a, b) {
     if (!installed) {
       installed = true;
       promiseHooks.createHook({ init: onInit, before: onBefore, after: onAfter });
@@ -135,8 +137,7 @@ export const taskContext = {
     }
   },
 
-  /** Calls `fn(arg)` with no task current. */
-  exit<A, R>(fn: (arg: A) => R, arg: A): R {
+  exit(fn, arg) {
     const previous = current;
     current = undefined;
     try {
@@ -145,4 +146,55 @@ export const taskContext = {
       current = previous;
     }
   },
+
+  thenResuming(promise, resumption, fulfilled, rejected) {
+    // Only called while a task runs, so the hooks are installed.
+    nextTag = resumption; // the one promise `then` makes is its result
+    try {
+      return promise.then(fulfilled, rejected);
+    } finally {
+      nextTag = null;
+    }
+  },
+
+  takeResumption() {
+    const resumption = resuming!;
+    resuming = null;
+    return resumption;
+  },
 };
+
+// ---------------------------------------------------------------------------------------
+// AsyncLocalStorage on AsyncContextFrame (Node 24; Node 22 with the flag).
+
+const storage = new AsyncLocalStorage<TaskLike | Resumption>();
+
+function thenWith<T>(
+  promise: Promise<T>,
+  fulfilled: (value: T) => unknown,
+  rejected: (reason: unknown) => unknown,
+): Promise<unknown> {
+  return promise.then(fulfilled, rejected);
+}
+
+const frameContext: TaskContext = {
+  getStore() {
+    const store = storage.getStore();
+    return store instanceof Resumption ? store.task : store;
+  },
+  run: (task, fn, a, b) => storage.run(task, fn, a, b),
+  exit: (fn, arg) => storage.exit(fn, arg),
+  thenResuming: (promise, resumption, fulfilled, rejected) =>
+    storage.run(resumption, thenWith, promise, fulfilled, rejected),
+  takeResumption: () => storage.getStore() as Resumption,
+};
+
+/**
+ * True when `AsyncLocalStorage` runs on AsyncContextFrame: its implementation on
+ * async_hooks has an `_enable` method, the one on frames does not.
+ */
+export const onContextFrames =
+  typeof (AsyncLocalStorage.prototype as { _enable?: unknown })._enable !== 'function';
+
+/** The running task's context. */
+export const taskContext: TaskContext = onContextFrames ? frameContext : hookContext;
