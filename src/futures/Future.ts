@@ -65,11 +65,14 @@ interface AwaitingTask extends TaskLike {
  */
 export class Future<T = unknown> implements PromiseLike<T> {
   /** @internal */ _state: State = PENDING;
-  /** @internal */ _result: T | undefined = undefined;
-  /** @internal */ _exception: unknown = undefined;
+  /**
+   * @internal The result; or the exception when `_hasException`; or, once cancelled, the
+   * `CancelledError` (made on first use). One field for the three saves 16 bytes on every
+   * future and task (a million pending tasks hold a million of them).
+   */
+  _result: unknown = undefined;
   /** @internal */ _hasException = false;
   /** @internal */ _cancelMessage: string | undefined = undefined;
-  /** @internal */ _cancelledError: CancelledError | null = null;
   /**
    * @internal One callback, or an array of them: most futures get exactly one (their
    * awaiter's or gather's), and skipping the array saves an allocation per future. Typed
@@ -122,7 +125,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state !== FINISHED) throw new InvalidStateError('Result is not ready.');
     this._observed = true;
-    if (this._hasException) throw this._exception;
+    if (this._hasException) throw this._result;
     return this._result as T;
   }
 
@@ -134,7 +137,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     if (this._state === CANCELLED) throw this._makeCancelledError();
     if (this._state !== FINISHED) throw new InvalidStateError('Exception is not set.');
     this._observed = true;
-    return this._hasException ? this._exception : null;
+    return this._hasException ? this._result : null;
   }
 
   /**
@@ -186,7 +189,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
         `invalid state: cannot set the exception of a ${this._stateName()} future`,
       );
     }
-    this._exception = error;
+    this._result = error;
     this._hasException = true;
     this._state = FINISHED;
     this._finish(false, error);
@@ -281,7 +284,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _reprInfo(_options?: unknown): string[] {
     const info: string[] = [this.constructor.name, this._stateName()];
     if (this._state === FINISHED) {
-      if (this._hasException) info.push(`exception=${inspect(this._exception, { depth: 0 })}`);
+      if (this._hasException) info.push(`exception=${inspect(this._result, { depth: 0 })}`);
       else info.push(`result=${inspect(this._result, { depth: 0, maxStringLength: 40 })}`);
     }
     return info;
@@ -294,28 +297,26 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** @internal The `CancelledError` of a cancelled future: one instance, kept. */
   _makeCancelledError(): CancelledError {
-    if (this._cancelledError === null) {
-      this._cancelledError = new CancelledError(this._cancelMessage ?? '');
+    let error = this._result;
+    if (!(error instanceof CancelledError)) {
+      error = new CancelledError(this._cancelMessage ?? '');
+      this._result = error;
     }
-    return this._cancelledError;
+    return error as CancelledError;
   }
 
   /** @internal Cancels whatever the state; `error` keeps a caught `CancelledError`. */
   _setCancelled(msg: string | undefined, error?: CancelledError): void {
     this._cancelMessage = msg;
-    if (error !== undefined) this._cancelledError = error;
+    this._result = error; // a value kept for later (sleep's) goes; the error is made on demand
     this._state = CANCELLED;
     this._finish(false, this._resolve === null ? undefined : this._makeCancelledError());
   }
 
   /** @internal Finished with a result or an exception without the already-done check. */
   _finishWith(ok: boolean, value: unknown): void {
-    if (ok) {
-      this._result = value as T;
-    } else {
-      this._exception = value;
-      this._hasException = true;
-    }
+    this._result = value;
+    this._hasException = !ok;
     this._state = FINISHED;
     this._finish(ok, value);
   }
@@ -333,7 +334,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       this._reject = capturedReject;
       capturedResolve = capturedReject = null; // keep nothing alive
     } else if (this._hasException) {
-      promise = Promise.reject(this._exception);
+      promise = Promise.reject(this._result);
     } else {
       promise = Promise.resolve(this._result as T);
     }
@@ -391,7 +392,7 @@ function reportIfUnobserved(future: Future<unknown>): void {
   const kind = future.constructor.name;
   callExceptionHandler({
     message: `${kind} exception was never retrieved`,
-    exception: future._exception,
+    exception: future._result,
     future,
   });
 }
