@@ -13,9 +13,10 @@
  *   callback) run with the task current again.
  *
  * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`): Node 20
- * 0.17× with `AsyncLocalStorage`, ~0.36× with the hooks. Node 24: the two are level
- * (~0.45×), but with the hooks installed every other promise in the process runs at about
- * half speed (1M async calls: 0.8–1.0M/s against 1.2–1.9M/s), so there the frames win.
+ * 0.17× with `AsyncLocalStorage`, 0.39× with the hooks. Node 24: the two are level
+ * (0.45–0.48×), but with the hooks installed every other promise in the process runs at
+ * about half speed (1M async calls: 0.8–1.0M/s against 1.2–1.9M/s), so there the frames
+ * win.
  *
  * Both follow a task through every `await` (of a promise, a future, any thenable). They
  * differ for callbacks a task schedules (timers, `queueMicrotask`, events): with the
