@@ -5,6 +5,8 @@
 // warm-up of 200 jobs before the measured ones.
 //
 //   node bench/distributed.mjs concur [N]   → { perSec }
+//   node bench/distributed.mjs concur-pool-none [N]   (workers with --pool none: tasks on
+//                                                      their event loop; not the headline)
 //   node bench/distributed.mjs raw [N]      → { perSec }
 //   node bench/distributed.mjs raw-worker <url> <queue>   (a raw worker process)
 //
@@ -29,11 +31,16 @@ async function rawConnection(url) {
 /** `{ name: seconds of CPU (user + system) }` of each process, from /proc (Linux). */
 function cpuTimes(pids) {
   const tick = 100; // USER_HZ
+  const read = (path) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / tick;
+  };
   const out = {};
   for (const [name, pid] of Object.entries(pids)) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out[name] = (Number(fields[11]) + Number(fields[12])) / tick;
+    out[name] = read(`/proc/${pid}/stat`);
+    // A worker's main thread apart (the rest: its pool threads, GC and libuv threads).
+    if (name.startsWith('worker')) out[`${name}Main`] = read(`/proc/${pid}/task/${pid}/stat`);
   }
   return out;
 }
@@ -60,23 +67,24 @@ if (mode === 'raw-worker') {
   const { startRedis } = await import('../scripts/redis-server.mjs');
   const redis = await startRedis();
   const queue = `p10-${mode}`;
+  const concur = mode === 'concur' || mode === 'concur-pool-none';
   const startWorker = () =>
     new Promise((resolve, reject) => {
-      const args =
-        mode === 'concur'
-          ? [
-              'dist/cli/main.js',
-              'worker',
-              '--connection',
-              redis.url,
-              '--queue',
-              queue,
-              '--tasks',
-              'bench/distributed-tasks.mjs',
-              '--concurrency',
-              CONCURRENCY,
-            ]
-          : ['bench/distributed.mjs', 'raw-worker', redis.url, queue];
+      const args = concur
+        ? [
+            'dist/cli/main.js',
+            'worker',
+            '--connection',
+            redis.url,
+            '--queue',
+            queue,
+            '--tasks',
+            'bench/distributed-tasks.mjs',
+            '--concurrency',
+            CONCURRENCY,
+            ...(mode === 'concur-pool-none' ? ['--pool', 'none'] : []),
+          ]
+        : ['bench/distributed.mjs', 'raw-worker', redis.url, queue];
       const prof = process.env.P10_WORKER_PROF;
       if (prof) args.unshift('--cpu-prof', `--cpu-prof-dir=${prof}`);
       const child = spawn(process.execPath, args, {
@@ -115,14 +123,14 @@ if (mode === 'raw-worker') {
       if (d >= 0.01) commandsPerJob[name] = Math.round(d * 100) / 100;
     }
     const cpuUsPerJob = {};
-    for (const key of Object.keys(pids)) {
+    for (const key of Object.keys(cpuAfter)) {
       cpuUsPerJob[key] = Math.round(((cpuAfter[key] - cpuBefore[key]) * 1e6) / n);
     }
     return { perSec, cpuUsPerJob, commandsPerJob };
   };
   let out;
   try {
-    if (mode === 'concur') {
+    if (concur) {
       const { DistributedExecutor } = await import('../dist/distributed/index.js');
       const { add1 } = await import('./distributed-tasks.mjs');
       const executor = new DistributedExecutor({ connection: redis.url, queue });

@@ -6,6 +6,7 @@
  *              │ name → registry of the --tasks modules (unknown: fail the job)
  *              ▼
  *            local ThreadPoolExecutor ─► task(...JSON args) ─► JSON result ─► Redis
+ *            (or ProcessPoolExecutor; or, `pool: 'none'`, this event loop itself)
  *
  * @module
  */
@@ -24,7 +25,6 @@ import {
   type SerializedError,
 } from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
-import type { Future } from '../futures/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
 import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
 import { serializeError } from '../internal/codec.js';
@@ -45,10 +45,12 @@ import {
 } from '../internal/redisPeers.js';
 import { connectionOptions, type RedisConnection } from '../internal/redisConnection.js';
 import { registeredTasks, type TaskFunction } from '../internal/taskRef.js';
+import { callWithSignal } from '../internal/workerRuntime.js';
 import {
   argRangeError,
   argTypeError,
   checkDuration,
+  checkFunction,
   checkInteger,
   show,
 } from '../internal/validate.js';
@@ -73,8 +75,15 @@ export interface RunWorkerOptions {
    * renews the job locks): `'thread'` (default), a local `ThreadPoolExecutor`, or
    * `'process'`, a local `ProcessPoolExecutor` (crash and memory isolation), each of
    * `min(concurrency, cores)` workers.
+   *
+   * `'none'` runs the tasks on the worker's own event loop, as a plain BullMQ worker
+   * does: for I/O-bound tasks only (they `await` most of the time), which then skip the
+   * hop to a thread. A task that computes for long blocks the lock renewal: its job is
+   * taken for lost and run again elsewhere. A cancel aborts its `taskSignal()` and ends
+   * the job cancelled at once; a task that ignores the signal runs on, unused. The
+   * `initializer` runs once, on this loop, before the first job.
    */
-  pool?: 'thread' | 'process';
+  pool?: 'thread' | 'process' | 'none';
   /**
    * How many times a job whose worker was lost (killed, or its event loop stuck past
    * `lockDuration`) is run again, elsewhere, before it fails with `WorkerLostError`
@@ -85,7 +94,11 @@ export interface RunWorkerOptions {
   lockDuration?: number;
   /** Milliseconds between checks for jobs whose worker was lost (default 30 000). */
   stalledInterval?: number;
-  /** A task each pool thread runs once before its first job (e.g. to open a connection). */
+  /**
+   * A task each pool thread runs once before its first job (e.g. to open a connection);
+   * with `pool: 'none'`, run once on the worker's own loop (`runWorker` rejects if it
+   * throws).
+   */
   initializer?: TaskFn | null;
   /** Arguments of `initializer`. */
   initargs?: readonly unknown[];
@@ -129,7 +142,8 @@ interface Started {
   readonly redis: ClientLike;
   readonly subscriber: ClientLike;
   readonly worker: BullWorkerLike;
-  readonly pool: Executor;
+  /** The local pool (`null` with `pool: 'none'`). */
+  readonly pool: Executor | null;
   /** BullMQ's `UnrecoverableError`: a failure it never retries. */
   readonly unrecoverable: new (message: string) => Error;
 }
@@ -149,7 +163,8 @@ export class DistributedWorker {
   /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
   lastError: unknown = null;
 
-  private readonly running = new Map<string, Future<unknown>[]>();
+  /** How to cancel each running job, by job id. */
+  private readonly running = new Map<string, (msg: string | undefined) => void>();
   private readonly counts = { active: 0, completed: 0, failed: 0, cancelled: 0 };
   private closing: Promise<void> | null = null;
   private markClosed!: () => void;
@@ -223,35 +238,53 @@ export class DistributedWorker {
       );
     }
     const id = job.id ?? '';
-    const futures = decoded.calls.map((args) => this.started.pool.submit(fn, ...args));
-    this.running.set(id, futures);
+    const pool = this.started.pool;
+    let results: Promise<unknown[]>;
+    let cancel: (msg: string | undefined) => void;
+    if (pool === null) {
+      ({ results, cancel } = runInline(fn, decoded.calls));
+    } else {
+      const futures = decoded.calls.map((args) => pool.submit(fn, ...args));
+      results = awaitAll(futures);
+      cancel = (msg) => {
+        for (const f of futures) f.cancel(msg);
+      };
+    }
+    this.running.set(id, cancel);
     this.counts.active++;
+    let values: unknown[];
     try {
-      const results: unknown[] = [];
-      for (const f of futures) results.push(await f);
-      const result: unknown = decoded.chunk ? encodeList(results) : { r: results[0] };
-      const problem = checkJson(decoded.chunk ? results : results[0], `the result of ${job.name}`);
-      if (problem !== null) throw problem;
-      this.counts.completed++;
-      return result;
+      values = await results;
     } catch (error) {
-      for (const f of futures) if (!f.done()) f.cancel();
-      if (error instanceof CancelledError) {
-        this.counts.cancelled++;
-        throw this.failure('cancelled', serializeError(error));
-      }
-      this.counts.failed++;
-      if (error instanceof SerializationError) {
-        throw this.failure('serialization', serializeError(error));
-      }
-      throw this.failure(
-        'error',
-        error instanceof RemoteError ? unwrap(error) : serializeError(error),
-      );
+      cancel(undefined); // the other calls of a chunk
+      throw this.taskFailure(error);
     } finally {
       this.counts.active--;
       this.running.delete(id);
     }
+    const problem = checkJson(decoded.chunk ? values : values[0], `the result of ${job.name}`);
+    if (problem !== null) {
+      this.counts.failed++;
+      throw this.failure('serialization', serializeError(problem));
+    }
+    this.counts.completed++;
+    return decoded.chunk ? encodeList(values) : { r: values[0] };
+  }
+
+  /** The failure to record for a job whose task failed with `error` (counted). */
+  private taskFailure(error: unknown): Error {
+    if (error instanceof CancelledError) {
+      this.counts.cancelled++;
+      return this.failure('cancelled', serializeError(error));
+    }
+    this.counts.failed++;
+    if (error instanceof SerializationError) {
+      return this.failure('serialization', serializeError(error));
+    }
+    return this.failure(
+      'error',
+      error instanceof RemoteError ? unwrap(error) : serializeError(error),
+    );
   }
 
   /** An error that BullMQ records as the job's failure and never retries. */
@@ -271,9 +304,7 @@ export class DistributedWorker {
     }
     const { id, m } = (parsed ?? {}) as { id?: unknown; m?: unknown };
     if (typeof id !== 'string') return;
-    const futures = this.running.get(id);
-    if (futures === undefined) return;
-    for (const f of futures) f.cancel(typeof m === 'string' ? m : undefined);
+    this.running.get(id)?.(typeof m === 'string' ? m : undefined);
   }
 
   /**
@@ -288,7 +319,7 @@ export class DistributedWorker {
       }
       const { worker, subscriber, redis, pool } = this.started;
       await worker.close();
-      await pool.shutdown({ wait: true });
+      await pool?.shutdown({ wait: true });
       await subscriber.quit();
       await redis.quit();
       this.markClosed();
@@ -311,6 +342,60 @@ export class DistributedWorker {
     const c = this.counts;
     return `<DistributedWorker queue=${this.queue} tasks=${this.taskNames.length} active=${c.active} completed=${c.completed} failed=${c.failed}>`;
   }
+}
+
+/**
+ * The values of `calls`, awaited in order: the first to fail (by position, as a chunk's
+ * calls would fail one after another) rejects it.
+ */
+async function awaitAll(calls: readonly PromiseLike<unknown>[]): Promise<unknown[]> {
+  const values: unknown[] = [];
+  for (const call of calls) values.push(await call);
+  return values;
+}
+
+/**
+ * Runs a job's calls on this event loop (`pool: 'none'`), all at once. `cancel(msg)`
+ * aborts their `taskSignal()` (made only if a task asks for it) and rejects `results` with
+ * a `CancelledError` at once: there is no thread to stop, so a task that ignores the
+ * signal runs on and its outcome is dropped.
+ */
+function runInline(
+  fn: TaskFunction,
+  calls: readonly unknown[][],
+): { results: Promise<unknown[]>; cancel: (msg: string | undefined) => void } {
+  let controller: AbortController | null = null;
+  let reason: CancelledError | null = null;
+  let rejectCancelled!: (error: CancelledError) => void;
+  const cancelled = new Promise<never>((_, reject) => {
+    rejectCancelled = reject;
+  });
+  const signal = (): AbortSignal => {
+    if (controller === null) {
+      controller = new AbortController();
+      if (reason !== null) controller.abort(reason);
+    }
+    return controller.signal;
+  };
+  const runs = calls.map((args) => {
+    // A throw inside the executor rejects the promise, like an async task's rejection.
+    const run = new Promise<unknown>((resolve) =>
+      resolve(callWithSignal(signal, () => fn(...args))),
+    );
+    // Observed by awaitAll in order; marked handled now so that a later call failing
+    // first (or after a cancel) is not an unhandled rejection meanwhile.
+    run.catch(() => undefined);
+    return run;
+  });
+  return {
+    results: Promise.race([awaitAll(runs), cancelled]),
+    cancel(msg) {
+      if (reason !== null) return;
+      reason = new CancelledError(msg ?? 'the task was cancelled');
+      controller?.abort(reason);
+      rejectCancelled(reason);
+    },
+  };
 }
 
 /** A local pool's `RemoteError` back in the form it crossed in, to cross again. */
@@ -404,8 +489,8 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     throw argRangeError(`concurrency must be an integer greater than 0, got ${show(concurrency)}`);
   }
   const poolKind = options.pool ?? 'thread';
-  if (poolKind !== 'thread' && poolKind !== 'process') {
-    throw argTypeError(`pool must be 'thread' or 'process', got ${show(poolKind)}`);
+  if (poolKind !== 'thread' && poolKind !== 'process' && poolKind !== 'none') {
+    throw argTypeError(`pool must be 'thread', 'process' or 'none', got ${show(poolKind)}`);
   }
   const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
   const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 30_000);
@@ -418,7 +503,16 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
   const pool =
     poolKind === 'thread'
       ? new ThreadPoolExecutor(poolOptions)
-      : new ProcessPoolExecutor(poolOptions);
+      : poolKind === 'process'
+        ? new ProcessPoolExecutor(poolOptions)
+        : null;
+  const { initializer, initargs } = poolOptions;
+  if (pool === null) {
+    if (initializer !== null) checkFunction('initializer', initializer);
+    if (!Array.isArray(initargs)) {
+      throw argTypeError(`initargs must be an array, got ${show(initargs)}`);
+    }
+  }
   checkPeersInstalled('runWorker');
   const urls = options.tasks.map(moduleUrl);
   return (async () => {
@@ -442,6 +536,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
           tasks.set(name, fn);
         }
       }
+      if (pool === null && initializer !== null) await initializer(...initargs);
       const peers = await loadPeers();
       let owner: DistributedWorker | null = null;
       const onError = (error: unknown): void => {
@@ -476,7 +571,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
       await worker.waitUntilReady();
       return owner;
     } catch (error) {
-      await pool.shutdown({ wait: false });
+      await pool?.shutdown({ wait: false });
       throw error;
     }
   })();
