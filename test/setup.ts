@@ -7,10 +7,32 @@
  * The check waits (up to a few seconds of real time) for resources that are already
  * closing; that is a bound on clean-up, not a timing assertion.
  */
+import { resolve } from 'node:path';
 import { afterEach } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { allTasks, getRunningLoop, type ExceptionContext } from 'concur/asyncio';
 import { describeLeaks, leakReport, VirtualClock } from 'concur/testing';
+
+// Only the test process gets the check. Child processes (pool workers, `Process`es, the
+// harnesses' scripts) inherit `process.execArgv`, and a child that loaded this file would
+// start a test harness of its own: its report would mix into the output the runner reads,
+// and its 'uncaughtException' listener, in a process that ran no test, rethrows the error
+// (Node then exits with code 7 instead of 1, without an 'exit' event). So the option that
+// loaded this file is taken out of what children inherit, before any test starts one.
+// (Node 20's runner hands it to the test process as `--import <file>`, Node 24's as
+// `--import=<file>`.)
+const self = fileURLToPath(import.meta.url);
+const isSelf = (file: string): boolean =>
+  (file.startsWith('file:') ? fileURLToPath(file) : resolve(file)) === self;
+for (let i = process.execArgv.length - 1; i >= 0; i--) {
+  const arg = process.execArgv[i]!;
+  if (arg.startsWith('--import=') && isSelf(arg.slice('--import='.length))) {
+    process.execArgv.splice(i, 1);
+  } else if (arg === '--import' && isSelf(process.execArgv[i + 1] ?? '')) {
+    process.execArgv.splice(i, 2);
+  }
+}
 
 const SETTLE_LIMIT_MS = 5000;
 const baselineHandles = process

@@ -15,7 +15,8 @@ import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { Future } from '../futures/Future.js';
-import { callSoon, taskContext } from '../internal/loop.js';
+import { callSoon } from '../internal/loop.js';
+import { taskContext } from '../internal/taskContext.js';
 import { argTypeError, checkFunction, show } from '../internal/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
@@ -99,22 +100,15 @@ function unlink(task: Task<any>): void {
  * ```
  */
 export class Task<T = unknown> extends Future<T> {
+  // Every field costs every pending task (P6 and P9 hold a million), so the ones that only
+  // a named or cancelled task needs live in `_more`, made on first use.
+
   /** @internal Typed loosely so that `Task<T>` stays covariant in `T`. */
   _fn: TaskFunction<any> | null;
   /** @internal */ readonly _id: number;
-  /** @internal */ _name: string | undefined;
-  /** @internal */ _mustCancel = false;
-  /** @internal */ _numCancelsRequested = 0;
   /** @internal The concur future the task awaits (asyncio's `_fut_waiter`). */
   _futWaiter: Future<unknown> | null = null;
-  /**
-   * @internal Other futures awaited at the same time by concurrent branches of the task:
-   * async functions it called without awaiting them one by one (`gather([a(), b()])`,
-   * `Promise.all`). They run in the task's context, so their awaits register here too;
-   * `cancel()` must reach all of them, not only the last one registered.
-   */
-  _otherWaiters: Set<Future<unknown>> | null = null;
-  /** @internal */ _controller: AbortController | null = null;
+  /** @internal */ _more: TaskMore | null = null;
   /** @internal */ _run: RunScope | null;
   /** @internal Links of the list of pending tasks. */
   _prev: Task<any> | null = null;
@@ -131,7 +125,7 @@ export class Task<T = unknown> extends Future<T> {
         if (typeof options.name !== 'string') {
           throw argTypeError(`the task name must be a string, got ${show(options.name)}`);
         }
-        this._name = options.name;
+        this._moreOf().name = options.name;
       }
       if (options.eagerStart !== undefined) {
         if (typeof options.eagerStart !== 'boolean') {
@@ -158,14 +152,14 @@ export class Task<T = unknown> extends Future<T> {
 
   /** The task's name, `Task-<n>` unless given. Settable. */
   get name(): string {
-    return this._name ?? `Task-${this._id}`;
+    return this._more?.name ?? `Task-${this._id}`;
   }
 
   set name(value: string) {
     if (typeof value !== 'string') {
       throw argTypeError(`the task name must be a string, got ${show(value)}`);
     }
-    this._name = value;
+    this._moreOf().name = value;
   }
 
   /**
@@ -174,11 +168,12 @@ export class Task<T = unknown> extends Future<T> {
    * `cancelling()` back to 0, a fresh signal is handed out.
    */
   get signal(): AbortSignal {
-    let controller = this._controller;
+    const more = this._moreOf();
+    let controller = more.controller;
     if (controller === null) {
       controller = new AbortController();
-      this._controller = controller;
-      if (this._numCancelsRequested > 0 || this.cancelled()) {
+      more.controller = controller;
+      if (more.cancelsRequested > 0 || this.cancelled()) {
         controller.abort(new CancelledError(this._cancelMessage ?? ''));
       }
     }
@@ -191,24 +186,25 @@ export class Task<T = unknown> extends Future<T> {
    */
   override cancel(msg?: string): boolean {
     if (this.done()) return false;
-    this._numCancelsRequested++;
+    const more = this._moreOf();
+    more.cancelsRequested++;
     this._cancelMessage = msg;
-    const controller = this._controller;
+    const controller = more.controller;
     if (controller !== null && !controller.signal.aborted) {
       controller.abort(new CancelledError(msg ?? ''));
     }
     let reached = this._futWaiter?.cancel(msg) === true;
-    if (this._otherWaiters !== null) {
-      for (const other of [...this._otherWaiters]) if (other.cancel(msg)) reached = true;
+    if (more.otherWaiters !== null) {
+      for (const other of [...more.otherWaiters]) if (other.cancel(msg)) reached = true;
     }
     // Not waiting on a concur future (or it is already done): throw at the next await.
-    if (!reached) this._mustCancel = true;
+    if (!reached) more.mustCancel = true;
     return true;
   }
 
   /** The number of cancellation requests not yet taken back by `uncancel()`. */
   cancelling(): number {
-    return this._numCancelsRequested;
+    return this._more?.cancelsRequested ?? 0;
   }
 
   /**
@@ -217,14 +213,16 @@ export class Task<T = unknown> extends Future<T> {
    * finished task. Used by `timeout()` and `TaskGroup` to absorb their own cancels.
    */
   uncancel(): number {
-    if (this._numCancelsRequested > 0) {
-      this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0) {
-        this._mustCancel = false;
-        if (this._controller?.signal.aborted === true && !this.done()) this._controller = null;
+    const more = this._more;
+    if (more === null) return 0;
+    if (more.cancelsRequested > 0) {
+      more.cancelsRequested--;
+      if (more.cancelsRequested === 0) {
+        more.mustCancel = false;
+        if (more.controller?.signal.aborted === true && !this.done()) more.controller = null;
       }
     }
-    return this._numCancelsRequested;
+    return more.cancelsRequested;
   }
 
   /** @internal Called by `Future.then` when this task starts awaiting `future`. */
@@ -232,10 +230,11 @@ export class Task<T = unknown> extends Future<T> {
     const current = this._futWaiter;
     if (current !== null && current !== future) {
       // Still registered, so not resumed yet: another branch of this task waits on it.
-      (this._otherWaiters ??= new Set()).add(current);
+      (this._moreOf().otherWaiters ??= new Set()).add(current);
     }
     this._futWaiter = future;
-    if (this._mustCancel && future.cancel(this._cancelMessage)) this._mustCancel = false;
+    const more = this._more;
+    if (more?.mustCancel === true && future.cancel(this._cancelMessage)) more.mustCancel = false;
   }
 
   /**
@@ -243,11 +242,17 @@ export class Task<T = unknown> extends Future<T> {
    * `CancelledError` to throw instead if a cancel arrived in between.
    */
   _resumeCancellation(future: Future<unknown>): CancelledError | null {
+    const more = this._more;
     if (this._futWaiter === future) this._futWaiter = null;
-    else if (this._otherWaiters?.delete(future) !== true) return null;
-    if (!this._mustCancel) return null;
-    this._mustCancel = false;
+    else if (more?.otherWaiters?.delete(future) !== true) return null;
+    if (more?.mustCancel !== true) return null;
+    more.mustCancel = false;
     return new CancelledError(this._cancelMessage ?? '');
+  }
+
+  /** @internal The task's `_more`, made on first use. */
+  _moreOf(): TaskMore {
+    return (this._more ??= new TaskMore());
   }
 
   /** @internal Runs the first step. */
@@ -255,30 +260,32 @@ export class Task<T = unknown> extends Future<T> {
     const fn = this._fn;
     if (fn === null) return;
     this._fn = null;
-    if (this._mustCancel) {
+    const more = this._more;
+    if (more?.mustCancel === true) {
       // Cancelled before it started: the function never runs, as a coroutine that gets
       // CancelledError thrown in before its first line.
-      this._mustCancel = false;
+      more.mustCancel = false;
       this._complete(false, new CancelledError(this._cancelMessage ?? ''));
       return;
     }
     this._state = 1; // running
-    taskContext.run(this, runBody, this as Task<unknown>, fn as TaskFunction<unknown>);
+    taskContext.run(this, runBody, this, fn);
   }
 
   /** @internal The function returned or threw. */
   _complete(ok: boolean, value: unknown): void {
     if (this.done()) return;
     this._futWaiter = null;
-    this._otherWaiters = null;
+    const more = this._more;
+    if (more !== null) more.otherWaiters = null;
     unlink(this);
     const cancellation = ok ? null : this._asCancellation(value);
     if (cancellation !== null) {
       this._setCancelled(cancellation.message, cancellation);
-    } else if (this._mustCancel) {
+    } else if (more?.mustCancel === true) {
       // Returned (or failed with a non-cancel error) while a cancel was pending. asyncio
       // ends such a task cancelled when it returned; an error it raised wins.
-      this._mustCancel = false;
+      more.mustCancel = false;
       if (ok) this._setCancelled(this._cancelMessage);
       else this._finishWith(false, value);
     } else {
@@ -289,7 +296,7 @@ export class Task<T = unknown> extends Future<T> {
   /** The `CancelledError` that `error` stands for, or `null` if it is a real error. */
   private _asCancellation(error: unknown): CancelledError | null {
     if (error instanceof CancelledError) return error;
-    const signal = this._controller?.signal;
+    const signal = this._more?.controller?.signal;
     if (signal?.aborted === true && signal.reason instanceof CancelledError) {
       const reason = signal.reason;
       if (
@@ -308,14 +315,31 @@ export class Task<T = unknown> extends Future<T> {
     const info = super._reprInfo(options);
     info[0] = 'Task';
     info.splice(2, 0, `name=${inspect(this.name)}`);
-    if (!this.done() && this._numCancelsRequested > 0)
-      info.push(`cancelling=${this._numCancelsRequested}`);
+    const cancelling = this.cancelling();
+    if (!this.done() && cancelling > 0) info.push(`cancelling=${cancelling}`);
     return info;
   }
 
   override get [Symbol.toStringTag](): string {
     return 'Task';
   }
+}
+
+/** The state of a task that only a named or cancelled task needs. */
+class TaskMore {
+  name: string | undefined = undefined;
+  /** Cancellation requests not taken back by `uncancel()`. */
+  cancelsRequested = 0;
+  /** A cancel to deliver at the next concur `await` (asyncio's `_must_cancel`). */
+  mustCancel = false;
+  controller: AbortController | null = null;
+  /**
+   * Other futures awaited at the same time by concurrent branches of the task: async
+   * functions it called without awaiting them one by one (`gather([a(), b()])`,
+   * `Promise.all`). They run in the task's context, so their awaits register here too;
+   * `cancel()` must reach all of them, not only the last one registered.
+   */
+  otherWaiters: Set<Future<unknown>> | null = null;
 }
 
 function startTask(task: Task<unknown>): void {

@@ -14,19 +14,9 @@
  * Library timers are tracked so the test leak check can see them; the real clock's
  * timers hold the process open only when asked to (`keepAlive`).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
 
-/** What a task is, as far as the scheduler and `Future.then` need to know. */
-export interface TaskLike {
-  /** Called by `Future.then` when the running task starts waiting on a future. */
-  _awaiting(future: object): void;
-  /** True once the task has finished. */
-  done(): boolean;
-}
-
-/** The task whose code is running now; set for the whole async call tree of a task. */
-export const taskContext = new AsyncLocalStorage<TaskLike>();
+import { taskContext } from './taskContext.js';
 
 /** A scheduled callback that can be cancelled. */
 export interface TimerHandle {
@@ -180,7 +170,7 @@ export function callSoon<A>(fn: (arg: A) => void, arg: A): void {
 }
 
 function scheduleDrain(): void {
-  taskContext.exit(drain);
+  taskContext.exit(drain, undefined);
 }
 
 function drain(): void {

@@ -135,13 +135,23 @@ function main(): void {
   // A task that calls process.exit(), or an error nobody caught, ends the process: send
   // the results of the tasks that did finish and the exact count first, so that only the
   // culprit fails.
-  process.on('exit', () => {
+  const settle = (): void => {
     if (stopping) return;
     runtime.flush();
+    // (The next task to start reports again: the process may live on.)
+    reported = started;
     send([STARTED, started]);
+  };
+  process.on('exit', settle);
+  // The monitor settles too, before any 'uncaughtException' listener runs: one that throws
+  // (node:test's does, in a process that loaded it and ran no test) ends the process at
+  // once, with code 7 and no 'exit' event. Otherwise the monitor leaves Node's handling
+  // alone: a listener may keep the process alive; without one the error is printed and
+  // the code is 1.
+  process.on('uncaughtExceptionMonitor', (error) => {
+    send([FATAL, serializeError(error)]);
+    settle();
   });
-  // (The monitor leaves Node's own handling alone: the error is printed, the code is 1.)
-  process.on('uncaughtExceptionMonitor', (error) => send([FATAL, serializeError(error)]));
   const orphaned = (): never => process.exit(0);
   process.on('disconnect', orphaned);
 

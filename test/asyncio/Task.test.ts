@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter, once } from 'node:events';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -452,6 +453,74 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     await wait([task1, task2]);
     assert.deepEqual(seen, ['1:true', '2:true', '1:true', '2:true']);
     assert.equal(currentTask(), null);
+  });
+
+  test('currentTask() follows a task through awaits of native promises, foreign thenables, async generators and Promise.all branches', async () => {
+    const seen: boolean[] = [];
+    const task: Task<void> = createTask(async () => {
+      const here = (): void => void seen.push(currentTask() === task);
+      await delay(1);
+      here();
+      await { then: (resolve: (v: number) => void) => setTimeout(resolve, 1, 1) };
+      here();
+      async function* numbers(): AsyncGenerator<number> {
+        yield 1;
+        await delay(1);
+        here();
+        yield 2;
+      }
+      for await (const _ of numbers()) here();
+      await Promise.all([
+        (async () => {
+          await delay(1);
+          here();
+        })(),
+        delay(1).then(here),
+      ]);
+    });
+    await task;
+    assert.deepEqual(seen, [true, true, true, true, true, true, true]);
+  });
+
+  // With AsyncLocalStorage on AsyncContextFrame (Node 24) the task's context flows into
+  // the callbacks it schedules; elsewhere currentTask() rides on promise hooks and they run
+  // outside it, as asyncio's call_later callbacks do.
+  const framesCarryTask =
+    typeof (AsyncLocalStorage.prototype as { _enable?: unknown })._enable !== 'function';
+
+  test(`currentTask() in a timer or microtask callback a task started is ${framesCarryTask ? 'that task (Node 24: AsyncContextFrame)' : 'null, as in a call_later callback'}`, async () => {
+    const seen: unknown[] = [];
+    const timerRan = new Future<void>();
+    const task = createTask(async () => {
+      queueMicrotask(() => seen.push(currentTask()));
+      setTimeout(() => {
+        seen.push(currentTask());
+        timerRan.setResult();
+      }, 1);
+      await timerRan; // still pending while both callbacks run
+    });
+    await task;
+    const expected = framesCarryTask ? task : null;
+    assert.equal(seen[0], expected);
+    assert.equal(seen[1], expected);
+  });
+
+  test('a promise made by one task resumes another task that awaits it as that other task', async () => {
+    let shared: Promise<void> | null = null;
+    const gate = new Future<void>();
+    const maker = createTask(async () => {
+      shared = delay(1).then(() => gate);
+      await shared;
+    });
+    await sleep(0);
+    const other: Task<boolean> = createTask(async () => {
+      await shared;
+      return currentTask() === other;
+    });
+    await sleep(0);
+    gate.setResult();
+    await maker;
+    assert.equal(await other, true);
   });
 
   test('currentTask() is null inside a done callback, even one scheduled by a task', async () => {

@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import '../fixtures/children.js';
 import * as threadPoolAsCompleted from '../../examples/futures/01-thread-pool-as-completed.js';
 import * as processPoolAsCompleted from '../../examples/futures/02-process-pool-as-completed.js';
 

@@ -9,7 +9,6 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import '../fixtures/children.js';
 import * as sumOfSquares from '../../examples/multiprocessing/01-sum-of-squares.js';
 import * as twoProcesses from '../../examples/multiprocessing/02-two-processes.js';
 

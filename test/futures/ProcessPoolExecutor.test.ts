@@ -28,6 +28,7 @@ import {
   echo,
   ignoreAbort,
   returnsClassInstance,
+  returnThenCrashHard,
   strayThrow,
   whoAmI,
 } from '../fixtures/tasks.js';
@@ -89,6 +90,14 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
         return true;
       });
       assert.deepEqual(await Promise.all([1, 2, 3].map((x) => pool.submit(add1, x))), [2, 3, 4]);
+    }));
+
+  test('a result that has not left yet when an uncaught error ends the process still arrives, even when an uncaughtException listener rethrows (exit code 7, no exit event)', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const pid = (await pool.submit(whoAmI)).pid;
+      assert.equal(await pool.submit(returnThenCrashHard, 42), 42);
+      await allGone([pid]);
+      assert.equal(await pool.submit(add1, 1), 2);
     }));
 
   test('a task that ignores its abort past cancelGraceMs has its process killed and replaced; queued tasks still run', () =>
