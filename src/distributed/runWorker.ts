@@ -474,7 +474,8 @@ function moduleUrl(entry: string | URL): string {
  * fails with a `RemoteError` saying so; its data is never executed.
  *
  * Cancellation: a cancel from the task's executor aborts the task's `taskSignal()` in its
- * thread (a task that ignores it is stopped after the pool's grace).
+ * thread (a task that ignores it is stopped after the pool's grace). With `pool: 'none'`
+ * the job ends cancelled at once and a task that ignores its signal runs on, unused.
  *
  * @throws {TypeError} a malformed option (at the call).
  * @throws {RangeError} `concurrency` or `lostWorkerRetries` out of range (at the call).
