@@ -39,17 +39,6 @@ export const LOOP_BUDGET_MS = 2;
  * transition. 10 µs was too short to help; 30 µs did no better.
  */
 export const SPIN_US = 20;
-/**
- * The spin pays only when the next message comes within SPIN_US; when work trickles in
- * (a distributed worker's jobs, one per Redis reply, ~0.5 ms apart) every spin is a
- * 20 µs burn. So the worker spins only while recent waits show it would catch messages:
- * a wake-up within SPIN_US (caught by the spin, or seen to come that soon after a plain
- * wait) restores SPIN_CREDIT spins, each spin that catches nothing uses one up. Measured
- * with 8 callers each submitting a tiny task every ~1 ms to 2 threads: the threads' CPU
- * went from 24–27 to 18–22 µs per task; the one-at-a-time round trip (P2) keeps its spin
- * (p50 unchanged within noise).
- */
-export const SPIN_CREDIT = 8;
 
 async function main(): Promise<void> {
   const { port, cells: buffer, initializer } = (workerData as ThreadWorkerData).concur;
@@ -59,7 +48,6 @@ async function main(): Promise<void> {
   let waiting = false;
   let stopping = false;
   let seen = Atomics.load(cells, CELL_WAKE);
-  let spinCredit = SPIN_CREDIT;
 
   const endpoint = {
     post(message: unknown[], transfer: Transferable[] | undefined): void {
@@ -98,29 +86,6 @@ async function main(): Promise<void> {
   }
 
   /**
-   * Waits until WAKE moves from `value`, spinning first while spins pay (SPIN_CREDIT);
-   * false if nothing came within IDLE_WAIT_MS.
-   */
-  function awaitWake(value: number): boolean {
-    // Already moved: a message is there (this says nothing of spins either).
-    if (Atomics.load(cells, CELL_WAKE) !== value) return true;
-    if (spinCredit > 0) {
-      if (spinFor(value)) {
-        spinCredit = SPIN_CREDIT;
-        return true;
-      }
-      spinCredit--;
-      return Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS) !== 'timed-out';
-    }
-    const start = performance.now();
-    const woke = Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS);
-    if (woke === 'timed-out') return false;
-    // ('not-equal': the message was there before the wait; that says nothing of spins.)
-    if (woke === 'ok' && performance.now() - start <= SPIN_US / 1000) spinCredit = SPIN_CREDIT;
-    return true;
-  }
-
-  /**
    * Blocks (at most IDLE_WAIT_MS at a time) for the next message and runs it without an
    * event-loop turn, again and again while work keeps coming back-to-back — but for at
    * most LOOP_BUDGET_MS before it lets the event loop turn (timers, I/O, promises), and
@@ -143,7 +108,9 @@ async function main(): Promise<void> {
         // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
         // straight away (no look at the port first) matters when both threads share a
         // core: the main thread runs only once this one blocks.
-        if (!awaitWake(seen)) return;
+        if (!spinFor(seen) && Atomics.wait(cells, CELL_WAKE, seen, IDLE_WAIT_MS) === 'timed-out') {
+          return;
+        }
         seen = Atomics.load(cells, CELL_WAKE);
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
           runtime.receive(m.message as unknown[]);
