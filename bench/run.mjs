@@ -144,6 +144,22 @@ const benchmarks = [
     ],
   },
   {
+    // Not the P10 headline (that is the default thread-pool worker above): workers started
+    // with `--pool none`, which run tasks on their own event loop like a BullMQ worker —
+    // the mode for I/O-bound tasks.
+    id: 'P10b distributed, workers with --pool none (I/O-bound tasks; not the P10 headline)',
+    target: 'for comparison with P10',
+    metric: 'perSec',
+    unit: 'tasks/s',
+    modes: [
+      {
+        name: 'concur, --pool none workers',
+        cmd: [node, 'bench/distributed.mjs', 'concur-pool-none', N(10_000)],
+      },
+      { name: 'raw BullMQ', cmd: [node, 'bench/distributed.mjs', 'raw', N(10_000)] },
+    ],
+  },
+  {
     id: 'P7 multiprocessing Queue: parent → child',
     target: 'concur ≥ 4× Python multiprocessing.Queue',
     metric: 'perSec',

@@ -18,7 +18,8 @@ Options:
   --queue <name>             the executor's queue
   --tasks <module>…          task modules (paths or file: URLs); repeat or list them
   --concurrency <n>          jobs at once (default: the number of cores)
-  --pool thread|process      where tasks run: a thread pool (default) or a process pool
+  --pool thread|process|none where tasks run: a thread pool (default), a process pool,
+                             or none: this process's event loop (I/O-bound tasks only)
   --prefix <prefix>          Redis key prefix (default concur)
   --lost-worker-retries <n>  reruns of a task whose worker died (default 1)
   --lock-duration <ms>       job lock duration (default 30000)
@@ -85,8 +86,10 @@ export async function workerCommand(
   if (values.queue === undefined) throw new WorkerUsageError('--queue is required');
   if (tasks.length === 0) throw new WorkerUsageError('--tasks needs at least one module');
   const pool = values.pool ?? 'thread';
-  if (pool !== 'thread' && pool !== 'process') {
-    throw new WorkerUsageError(`--pool must be thread or process, got ${JSON.stringify(pool)}`);
+  if (pool !== 'thread' && pool !== 'process' && pool !== 'none') {
+    throw new WorkerUsageError(
+      `--pool must be thread, process or none, got ${JSON.stringify(pool)}`,
+    );
   }
   const concurrency = integer('concurrency', values.concurrency, 1);
   const lostWorkerRetries = integer('lost-worker-retries', values['lost-worker-retries'], 0);

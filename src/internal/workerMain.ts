@@ -39,6 +39,19 @@ export const LOOP_BUDGET_MS = 2;
  * transition. 10 µs was too short to help; 30 µs did no better.
  */
 export const SPIN_US = 20;
+/**
+ * The spin pays only when the next message comes within SPIN_US; when work trickles in
+ * (a distributed worker's jobs, ~0.5 ms apart) every spin is a 20 µs burn. So the worker
+ * spins only while spins catch messages: a spin that catches one restores SPIN_CREDIT
+ * spins, one that catches nothing uses one up; with none left, one wait in SPIN_PROBE
+ * still spins, to notice when spins would pay again. (Judging instead by how soon a plain
+ * wait woke does not work: the futex wake-up alone takes about SPIN_US, and the
+ * one-at-a-time round trip, P2, lost its spin.) Measured, alternating with the plain
+ * spin: P2 p50 median 20.3 → 17.0 µs (10 rounds); P10 concur/raw 0.738 → 0.769 (6 rounds).
+ */
+export const SPIN_CREDIT = 8;
+/** With no spin credit left, one wait in this many spins anyway (a probe). */
+export const SPIN_PROBE = 8;
 
 async function main(): Promise<void> {
   const { port, cells: buffer, initializer } = (workerData as ThreadWorkerData).concur;
@@ -48,6 +61,8 @@ async function main(): Promise<void> {
   let waiting = false;
   let stopping = false;
   let seen = Atomics.load(cells, CELL_WAKE);
+  let spinCredit = SPIN_CREDIT;
+  let plainWaits = 0;
 
   const endpoint = {
     post(message: unknown[], transfer: Transferable[] | undefined): void {
@@ -86,6 +101,24 @@ async function main(): Promise<void> {
   }
 
   /**
+   * Waits until WAKE moves from `value`, spinning first while spins pay (SPIN_CREDIT);
+   * false if nothing came within IDLE_WAIT_MS.
+   */
+  function awaitWake(value: number): boolean {
+    // Already moved: a message is there (this says nothing of spins).
+    if (Atomics.load(cells, CELL_WAKE) !== value) return true;
+    if (spinCredit > 0 || ++plainWaits >= SPIN_PROBE) {
+      plainWaits = 0;
+      if (spinFor(value)) {
+        spinCredit = SPIN_CREDIT;
+        return true;
+      }
+      if (spinCredit > 0) spinCredit--;
+    }
+    return Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS) !== 'timed-out';
+  }
+
+  /**
    * Blocks (at most IDLE_WAIT_MS at a time) for the next message and runs it without an
    * event-loop turn, again and again while work keeps coming back-to-back — but for at
    * most LOOP_BUDGET_MS before it lets the event loop turn (timers, I/O, promises), and
@@ -108,9 +141,7 @@ async function main(): Promise<void> {
         // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
         // straight away (no look at the port first) matters when both threads share a
         // core: the main thread runs only once this one blocks.
-        if (!spinFor(seen) && Atomics.wait(cells, CELL_WAKE, seen, IDLE_WAIT_MS) === 'timed-out') {
-          return;
-        }
+        if (!awaitWake(seen)) return;
         seen = Atomics.load(cells, CELL_WAKE);
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
           runtime.receive(m.message as unknown[]);

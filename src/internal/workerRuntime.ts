@@ -69,12 +69,31 @@ type LocalFailure = [kind: number, message: string, cause: SerializedError | und
 let current: WorkerRuntime | null = null;
 let currentId = -1;
 
+// The signal of a task called on this thread's own loop (a distributed worker's
+// `pool: 'none'`) while its synchronous part runs: made on first request.
+let inlineSignal: (() => AbortSignal) | null = null;
+
 /**
  * The `AbortSignal` of the pool task whose synchronous part is running now, or `null`
  * outside one.
  */
 export function runningTaskSignal(): AbortSignal | null {
-  return current === null ? null : current._signalFor(currentId);
+  if (current !== null) return current._signalFor(currentId);
+  return inlineSignal === null ? null : inlineSignal();
+}
+
+/**
+ * Calls `fn()` with `signal` as what `taskSignal()` returns during its synchronous part:
+ * a task run outside a pool. `signal` is called only if the task asks.
+ */
+export function callWithSignal<T>(signal: () => AbortSignal, fn: () => T): T {
+  const outer = inlineSignal;
+  inlineSignal = signal;
+  try {
+    return fn();
+  } finally {
+    inlineSignal = outer;
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

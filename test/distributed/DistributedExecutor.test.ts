@@ -24,7 +24,15 @@ import {
 
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';
 import { runOnceThenHang, sleepThen } from '../fixtures/distributedTasks.js';
-import { add1, echo, signalReason, whoAmI } from '../fixtures/tasks.js';
+import {
+  add1,
+  echo,
+  failOn,
+  readInit,
+  recordInit,
+  signalReason,
+  whoAmI,
+} from '../fixtures/tasks.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
 import { DIST_TASKS, eventually, executorWithWorker, freshQueue, TASKS } from './harness.js';
 
@@ -451,6 +459,48 @@ describe('DistributedExecutor: cancellation and retention', () => {
       await worker.close();
       await closeAdmin(a);
     }
+  });
+});
+
+describe('DistributedExecutor: a worker with pool: none', () => {
+  test('runs the tasks on its own event loop, with the same results and errors as a pool', async () => {
+    await using executor = executorWithWorker(redis.url, { pool: 'none' });
+    const where = await executor.submit(whoAmI);
+    assert.equal(where.pid, process.pid); // the in-test worker: this process
+    assert.equal(where.threadId, 0); // its main thread, no pool thread
+    assert.equal(await executor.submit(sleepThen, 5, 7), 7);
+    const mapped: number[] = [];
+    for await (const r of executor.map(add1, [1, 2, 3, 4, 5], { chunksize: 2 })) mapped.push(r);
+    assert.deepEqual(mapped, [2, 3, 4, 5, 6]);
+    await assert.rejects(executor.submit(failOn, 3, 3), (error: unknown) => {
+      assert.ok(error instanceof RemoteError);
+      assert.equal(error.remoteName, 'RangeError');
+      assert.match(error.message, /bad input 3/);
+      return true;
+    });
+  });
+
+  test('cancel() on a running task aborts its taskSignal() and ends the future cancelled at once', async () => {
+    await using executor = executorWithWorker(redis.url, { pool: 'none' });
+    const cells = executor.makeCells();
+    const future = executor.submit(signalReason, cells, 0);
+    await until(cells, 0);
+    await eventually(() => future.running(), 'the running state');
+    assert.equal(future.cancel('stop now'), true);
+    await assert.rejects(
+      future,
+      (e: unknown) => e instanceof CancelledError && e.message === 'stop now',
+    );
+    assert.equal(await executor.submit(add1, 1), 2);
+  });
+
+  test('the initializer runs once on the worker loop before the first job', async () => {
+    await using executor = executorWithWorker(redis.url, {
+      pool: 'none',
+      initializer: recordInit,
+      initargs: ['ready', 1],
+    });
+    assert.deepEqual(await executor.submit(readInit), ['ready', 1]);
   });
 });
 

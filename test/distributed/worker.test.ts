@@ -65,7 +65,7 @@ describe('concur worker', () => {
           '--pool',
           'fork',
         ],
-        /--pool must be thread or process/,
+        /--pool must be thread, process or none/,
       ],
     ];
     for (const [args, message] of cases) {
