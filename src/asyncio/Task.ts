@@ -16,7 +16,7 @@ import { inspect } from 'node:util';
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { callSoon } from '../internal/loop.js';
-import { taskContext } from '../internal/taskContext.js';
+import { taskContext, userContextPossible } from '../internal/taskContext.js';
 import { argTypeError, checkFunction, show } from '../internal/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
@@ -145,7 +145,9 @@ export class Task<T = unknown> extends Future<T> {
       // The ready queue runs its callbacks in the async context of whatever scheduled the
       // drain, so keep the creator's (its AsyncLocalStorage values) to start in, as
       // asyncio copies the contextvars when a task is created.
-      this._context = new AsyncResource('concur.Task', { requireManualDestroy: true });
+      if (userContextPossible()) {
+        this._context = new AsyncResource('concur.Task', { requireManualDestroy: true });
+      }
       callSoon(startTask, this as Task<unknown>);
     }
   }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { execFileSync } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 
 import {
@@ -503,6 +505,31 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     const expected = framesCarryTask ? task : null;
     assert.equal(seen[0], expected);
     assert.equal(seen[1], expected);
+  });
+
+  test("a task started lazily keeps its creator's AsyncLocalStorage values, also when the first storage appears after other tasks were made", () => {
+    // In a fresh process, without node:test (which switches async hooks on): until some
+    // AsyncLocalStorage is in use, tasks keep no creator context (there is none to keep).
+    const program = `
+      import { AsyncLocalStorage } from 'node:async_hooks';
+      import { createTask, currentTask, run } from 'concur/asyncio';
+      const seen = {};
+      await run(async () => {
+        const early = createTask(async () => { await null; return currentTask() === early; });
+        seen.early = await early;
+        const als = new AsyncLocalStorage();
+        const late = als.run('creator', () =>
+          createTask(async () => { await null; return als.getStore(); }));
+        const outside = createTask(async () => als.getStore() ?? 'none');
+        seen.late = await late;
+        seen.outside = await outside;
+      });
+      console.log(JSON.stringify(seen));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    assert.deepEqual(JSON.parse(out), { early: true, late: 'creator', outside: 'none' });
   });
 
   test('a promise made by one task resumes another task that awaits it as that other task', async () => {
