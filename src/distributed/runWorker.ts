@@ -44,6 +44,7 @@ import {
   loadPeers,
   makeClient,
 } from '../internal/redisPeers.js';
+import { poolConfig } from '../internal/poolExecutor.js';
 import { connectionOptions, type RedisConnection } from '../internal/redisConnection.js';
 import { registeredTasks, type TaskFunction } from '../internal/taskRef.js';
 import { callWithSignal } from '../internal/workerRuntime.js';
@@ -51,7 +52,6 @@ import {
   argRangeError,
   argTypeError,
   checkDuration,
-  checkFunction,
   checkInteger,
   show,
 } from '../internal/validate.js';
@@ -535,13 +535,8 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
       : poolKind === 'process'
         ? new ProcessPoolExecutor(poolOptions)
         : null;
-  const { initializer, initargs } = poolOptions;
-  if (pool === null) {
-    if (initializer !== null) checkFunction('initializer', initializer);
-    if (!Array.isArray(initargs)) {
-      throw argTypeError(`initargs must be an array, got ${show(initargs)}`);
-    }
-  }
+  // Without a pool this loop runs the initializer, checked as a pool would check it.
+  const inline = pool === null ? poolConfig('runWorker', poolOptions).initializer : null;
   checkPeersInstalled('runWorker');
   const urls = options.tasks.map(moduleUrl);
   return (async () => {
@@ -565,7 +560,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
           tasks.set(name, fn);
         }
       }
-      if (pool === null && initializer !== null) await initializer(...initargs);
+      if (inline !== null) await (inline.task as TaskFn)(...inline.args);
       const peers = await loadPeers();
       let owner: DistributedWorker | null = null;
       const onError = (error: unknown): void => {

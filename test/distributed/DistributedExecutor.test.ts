@@ -463,6 +463,22 @@ describe('DistributedExecutor: cancellation and retention', () => {
 });
 
 describe('DistributedExecutor: a worker with pool: none', () => {
+  test('an unknown pool, or a bad initializer for the loop, throws TypeError at the call', () => {
+    const base = { connection: redis.url, queue: freshQueue(), tasks: [TASKS] };
+    assert.throws(() => runWorker({ ...base, pool: 'fork' as 'none' }), {
+      name: 'TypeError',
+      message: /pool must be 'thread', 'process' or 'none', got 'fork'/,
+    });
+    assert.throws(
+      () => runWorker({ ...base, pool: 'none', initializer: 5 as unknown as () => void }),
+      { name: 'TypeError', message: /initializer/ },
+    );
+    assert.throws(
+      () => runWorker({ ...base, pool: 'none', initargs: 'x' as unknown as unknown[] }),
+      { name: 'TypeError', message: /initargs must be an array, got 'x'/ },
+    );
+  });
+
   test('runs the tasks on its own event loop, with the same results and errors as a pool', async () => {
     await using executor = executorWithWorker(redis.url, { pool: 'none' });
     const where = await executor.submit(whoAmI);
