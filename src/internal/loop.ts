@@ -147,6 +147,16 @@ export function liveRealTimers(): number {
 // ---------------------------------------------------------------------------------------
 // The ready queue. Two parallel arrays (function, argument) avoid a closure per callback;
 // the batch being run is swapped out so that arrivals during the batch wait for the next.
+//
+// A batch runs in slices of SLICE callbacks, each slice in its own microtask, so the
+// microtasks that a slice's callbacks start (an `await` resuming, a promise settling) run
+// before the next slice: a task whose step only awaits settled promises finishes and is
+// freed before the thousands behind it start, rather than all of them being alive at once
+// (Node likewise runs microtasks between its setImmediate callbacks). Measured on bench
+// P6 (1M createTask + gather, Node 20): 0.43M tasks/s with whole batches, where garbage
+// collection was three quarters of the time; 1.16M (slices of 16), 1.22M (64),
+// 1.34M (256), 1.07M (1000).
+const SLICE = 256;
 
 type Callback = (arg: any) => void;
 
@@ -154,6 +164,10 @@ let readyFns: Callback[] = [];
 let readyArgs: unknown[] = [];
 let spareFns: Callback[] = [];
 let spareArgs: unknown[] = [];
+/** The batch being run (null between batches) and how far it got. */
+let batchFns: Callback[] | null = null;
+let batchArgs: unknown[] = [];
+let batchDone = 0;
 let drainScheduled = false;
 
 /**
@@ -174,12 +188,17 @@ function scheduleDrain(): void {
 }
 
 function drain(): void {
-  const fns = readyFns;
-  const args = readyArgs;
-  readyFns = spareFns;
-  readyArgs = spareArgs;
-  drainScheduled = false;
-  for (let i = 0; i < fns.length; i++) {
+  if (batchFns === null) {
+    batchFns = readyFns;
+    batchArgs = readyArgs;
+    batchDone = 0;
+    readyFns = spareFns;
+    readyArgs = spareArgs;
+  }
+  const fns = batchFns;
+  const args = batchArgs;
+  const end = Math.min(fns.length, batchDone + SLICE);
+  for (let i = batchDone; i < end; i++) {
     const fn = fns[i]!;
     const arg = args[i];
     try {
@@ -188,11 +207,18 @@ function drain(): void {
       callExceptionHandler({ message: 'Exception in callback', exception, callback: fn });
     }
   }
+  batchDone = end;
+  if (end < fns.length) {
+    queueMicrotask(scheduleDrain); // the rest of the batch, after this slice's microtasks
+    return;
+  }
+  batchFns = null;
+  drainScheduled = false;
   fns.length = 0;
   args.length = 0;
   spareFns = fns;
   spareArgs = args;
-  if (readyFns.length > 0 && !drainScheduled) {
+  if (readyFns.length > 0) {
     drainScheduled = true;
     queueMicrotask(scheduleDrain);
   }
@@ -200,7 +226,7 @@ function drain(): void {
 
 /** Number of callbacks waiting in the ready queue. */
 export function pendingCallbacks(): number {
-  return readyFns.length;
+  return readyFns.length + (batchFns === null ? 0 : batchFns.length - batchDone);
 }
 
 /** Runs `fn(arg)` at loop time `when` (ms). Python equivalent: `loop.call_at`. */
