@@ -63,7 +63,13 @@ import { argTypeError, checkDuration, checkInteger, show } from '../internal/val
 
 /** How many finished jobs Redis keeps (BullMQ's `removeOnComplete` / `removeOnFail`). */
 export interface KeepFinished {
-  /** Milliseconds a finished job is kept (default 3 600 000: one hour). */
+  /**
+   * Milliseconds a finished job is kept (default 3 600 000: one hour). An age of at least
+   * 20 trim ticks (`min(reconcileInterval, 5000)` ms each: 100 s by default) is enforced by
+   * the executor on each tick, so a job may stay up to one tick longer, and only while an
+   * executor of the queue runs (`count` always holds); a shorter age is enforced by the
+   * worker as each job finishes.
+   */
   age?: number;
   /** At most this many finished jobs of the queue are kept (default 10 000). */
   count?: number;
@@ -109,6 +115,23 @@ const kChunkOf = Symbol('concur.chunkOf');
 /** A stand-in task whose one argument is a chunk of argument lists of `[kChunkOf]`. */
 type ChunkTask = TaskFn & { [kChunkOf]?: TaskFn };
 const ADD_BATCH = 1000;
+
+/**
+ * Longest gap (ms) between two trims of the finished jobs by age, done by the executor
+ * (`trimByAge`) instead of the worker at each completion: BullMQ's per-completion age
+ * check is one more ZREVRANGEBYSCORE inside every moveToFinished, and `{ age, count }`
+ * makes every job's stored `opts` larger (parsed again by the worker). Either way a job is
+ * trimmed only while something runs on the queue: before, a completion; now, an executor.
+ * Measured on P10, 6 alternating rounds each on a loaded machine (CPU µs per job over all
+ * processes, medians): count-only jobs without any age trim 343 → 319; this 345 → 339.
+ */
+const TRIM_EVERY_MS = 5000;
+/** Shortest gap (ms) between two trims by age. */
+const TRIM_MIN_MS = 100;
+/** The executor trims by age only when a tick is at most this fraction of the age. */
+const TRIM_TICKS_PER_AGE = 20;
+/** Most jobs one trim command removes (BullMQ's own per-completion limit). */
+const TRIM_BATCH = 1000;
 
 /**
  * An executor whose tasks run on worker processes anywhere, through a Redis server: the
@@ -167,6 +190,9 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private readonly id = randomBytes(6).toString('hex');
   private seq = 0;
   private readonly jobOptions: object;
+  /** The age (ms) this executor trims finished jobs by, or `null` when the jobs carry it. */
+  private readonly trimAge: number | null;
+  private readonly trimEvery: number;
   private readonly cancelGraceMs: number;
   private readonly reconcileInterval: number;
   private readonly eventStreamLength: number;
@@ -184,6 +210,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private drained: (() => void)[] = [];
   private reconcileTimer: NodeJS.Timeout | null = null;
   private reconciling = false;
+  private trimTimer: NodeJS.Timeout | null = null;
+  private trimming = false;
   private readonly counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
 
   constructor(options: DistributedExecutorOptions) {
@@ -202,10 +230,13 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     }
     const age = checkDuration('keepFinished.age', keep.age ?? 3_600_000);
     const count = checkInteger('keepFinished.count', keep.count ?? 10_000, 0);
-    const retention = { age: Math.ceil(age / 1000), count };
-    this.jobOptions = { attempts: 1, removeOnComplete: retention, removeOnFail: retention };
     this.cancelGraceMs = checkDuration('cancelGraceMs', options.cancelGraceMs ?? 5000);
     this.reconcileInterval = checkDuration('reconcileInterval', options.reconcileInterval ?? 5000);
+    this.trimEvery = Math.min(Math.max(this.reconcileInterval, TRIM_MIN_MS), TRIM_EVERY_MS);
+    this.trimAge = age >= TRIM_TICKS_PER_AGE * this.trimEvery ? age : null;
+    // BullMQ: a number keeps that many; { age (s), count } also drops older ones.
+    const retention = this.trimAge !== null ? count : { age: Math.ceil(age / 1000), count };
+    this.jobOptions = { attempts: 1, removeOnComplete: retention, removeOnFail: retention };
     this.eventStreamLength = checkInteger(
       'eventStreamLength',
       options.eventStreamLength ?? 100_000,
@@ -258,6 +289,10 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       if (this.reconcileInterval !== Infinity) void this.reconcile();
     }, every);
     if (this.pending.size === 0) this.reconcileTimer.unref();
+    if (this.trimAge !== null) {
+      // Never what keeps the process alive: trimming is housekeeping.
+      this.trimTimer = setInterval(() => this.track(this.trimByAge()), this.trimEvery).unref();
+    }
     return backend;
   }
 
@@ -533,6 +568,23 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     else if (state.kind === 'active') this.onActive(f._jobId);
   }
 
+  /** Removes the queue's finished jobs older than `trimAge` (see `TRIM_EVERY_MS`). */
+  private async trimByAge(): Promise<void> {
+    const backend = this.backend;
+    if (backend === null || this.trimming || this.closed) return;
+    this.trimming = true;
+    try {
+      for (const state of ['completed', 'failed'] as const) {
+        let removed: number;
+        do {
+          removed = (await backend.queue.clean(this.trimAge!, TRIM_BATCH, state)).length;
+        } while (removed === TRIM_BATCH && !this.closed);
+      }
+    } finally {
+      this.trimming = false; // (an error, a connection problem, is kept by `track`)
+    }
+  }
+
   // -- map --------------------------------------------------------------------------------
 
   /**
@@ -606,6 +658,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private async close(): Promise<void> {
     this.closed = true;
     if (this.reconcileTimer !== null) clearInterval(this.reconcileTimer);
+    if (this.trimTimer !== null) clearInterval(this.trimTimer);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const backend = this.backend;
     if (backend !== null) {

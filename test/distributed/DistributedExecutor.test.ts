@@ -64,6 +64,7 @@ interface AdminJob {
 interface AdminQueue {
   add(name: string, data: unknown): Promise<AdminJob>;
   getWaiting(): Promise<AdminJob[]>;
+  getCompleted(): Promise<AdminJob[]>;
   getJob(id: string): Promise<AdminJob | undefined>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
   toKey(type: string): string;
@@ -71,6 +72,7 @@ interface AdminQueue {
 }
 interface AdminClient {
   del(key: string): Promise<number>;
+  zadd(key: string, ...scoresAndMembers: (string | number)[]): Promise<unknown>;
   quit(): Promise<unknown>;
 }
 interface Admin {
@@ -454,6 +456,43 @@ describe('DistributedExecutor: cancellation and retention', () => {
       await Promise.all(Array.from({ length: 40 }, (_, i) => executor.submit(add1, i)));
       const kept = await a.queue.getJobCounts('completed');
       assert.ok(kept.completed! <= 6, `${kept.completed} completed jobs kept`);
+    } finally {
+      await executor.shutdown();
+      await worker.close();
+      await closeAdmin(a);
+    }
+  });
+
+  test('finished jobs older than a long keepFinished.age are trimmed by the executor, the younger ones kept', async () => {
+    const queue = freshQueue();
+    const worker = await runWorker({
+      connection: redis.url,
+      queue,
+      tasks: [TASKS],
+      concurrency: 2,
+    });
+    // A tick of 100 ms against an age of a minute: the executor trims by age, not the jobs.
+    const executor = new DistributedExecutor({
+      connection: redis.url,
+      queue,
+      reconcileInterval: 100,
+      keepFinished: { age: 60_000, count: 100 },
+    });
+    const a = await admin(redis.url, queue);
+    try {
+      await Promise.all(Array.from({ length: 6 }, (_, i) => executor.submit(add1, i)));
+      const ids = (await a.queue.getCompleted()).map((job) => job.id!);
+      assert.equal(ids.length, 6);
+      // Two of them finished "long ago": their scores in the completed set say so.
+      await a.client.zadd(a.queue.toKey('completed'), 'XX', 1, ids[0]!, 2, ids[1]!);
+      const deadline = Date.now() + 10_000; // a hang guard, not a timing assertion
+      while ((await a.queue.getJobCounts('completed')).completed! > 4) {
+        assert.ok(Date.now() < deadline, 'the old jobs were never trimmed');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(await a.queue.getJob(ids[0]!), undefined);
+      assert.equal((await a.queue.getJobCounts('completed')).completed, 4);
+      assert.notEqual(await a.queue.getJob(ids[5]!), undefined);
     } finally {
       await executor.shutdown();
       await worker.close();
