@@ -52,6 +52,19 @@ export const SPIN_US = 20;
 export const SPIN_CREDIT = 8;
 /** With no spin credit left, one wait in this many spins anyway (a probe). */
 export const SPIN_PROBE = 8;
+/*
+ * The blocking wait pays only when the next message comes within IDLE_WAIT_MS. Each post
+ * also wakes this thread's event loop (MessagePort's own signal), so a message caught by
+ * the wait costs a second wake-up later, when the loop turns; one that comes after the
+ * wait timed out costs the timeout's wake-up, then the loop's. When work comes sparser than
+ * that (a distributed worker's jobs: a batch every few ms per thread), the thread goes
+ * straight from the spin to its event loop instead, and only blocks again once a message
+ * comes within IDLE_WAIT_MS of going idle. Measured on P10 against the plain wait
+ * (medians of alternating rounds, CPU µs per job): 5 rounds, the workers 140 → 126, all
+ * processes 305 → 274; 3 more, the workers' voluntary context switches 63 → 45 per 100
+ * jobs, their CPU 131 → 120. Never blocking at all did a little better there (40 switches,
+ * 114 µs) but would give up the wait where it pays: the one-at-a-time round trip (P2).
+ */
 
 async function main(): Promise<void> {
   const { port, cells: buffer, initializer } = (workerData as ThreadWorkerData).concur;
@@ -63,6 +76,10 @@ async function main(): Promise<void> {
   let seen = Atomics.load(cells, CELL_WAKE);
   let spinCredit = SPIN_CREDIT;
   let plainWaits = 0;
+  /** Whether to block in `Atomics.wait` when idle (see above); else go to the event loop. */
+  let waitPays = true;
+  /** When the thread last went idle, to then wait in its event loop (ms). */
+  let idleSince = 0;
 
   const endpoint = {
     post(message: unknown[], transfer: Transferable[] | undefined): void {
@@ -115,7 +132,10 @@ async function main(): Promise<void> {
       }
       if (spinCredit > 0) spinCredit--;
     }
-    return Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS) !== 'timed-out';
+    if (!waitPays) return false;
+    if (Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS) !== 'timed-out') return true;
+    waitPays = false;
+    return false;
   }
 
   /**
@@ -141,7 +161,11 @@ async function main(): Promise<void> {
         // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
         // straight away (no look at the port first) matters when both threads share a
         // core: the main thread runs only once this one blocks.
-        if (!awaitWake(seen)) return;
+        const idleStart = performance.now();
+        if (!awaitWake(seen)) {
+          idleSince = idleStart;
+          return;
+        }
         seen = Atomics.load(cells, CELL_WAKE);
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
           runtime.receive(m.message as unknown[]);
@@ -172,7 +196,11 @@ async function main(): Promise<void> {
     }
   }
   // (`seen` is left alone here: a stale `seen` only costs the wait loop one extra look.)
-  port.on('message', (message: unknown[]) => runtime.receive(message));
+  port.on('message', (message: unknown[]) => {
+    // Idle through the loop, but this came soon enough for a blocking wait to catch it.
+    if (!waitPays && performance.now() - idleSince < IDLE_WAIT_MS) waitPays = true;
+    runtime.receive(message);
+  });
   port.postMessage([READY]);
   endpoint.idle();
 }
