@@ -21,6 +21,8 @@ export interface DistributedFutureOwner {
 export class DistributedFuture<T> extends Future<T> {
   /** @internal Set once the job is stored in Redis. */
   _added = false;
+  /** @internal The executor's reconcile epoch at the job's last event (see `reconcile`). */
+  _epoch = 0;
   /** @internal Consecutive reconciliations that found no job. */
   _missing = 0;
   /** @internal The job's data until it is sent. */
