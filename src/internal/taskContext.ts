@@ -14,10 +14,9 @@
  *
  * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`, when the
  * ready queue still ran whole batches): Node 20 0.17× with `AsyncLocalStorage`, 0.39×
- * with the hooks. Node 24: the two are level
- * (0.45–0.48×), but with the hooks installed every other promise in the process runs at
- * about half speed (1M async calls: 0.8–1.0M/s against 1.2–1.9M/s), so there the frames
- * win.
+ * with the hooks. Node 24: the two are level (0.45–0.48×), but with the hooks installed
+ * every other promise in the process runs at about half speed (1M async calls: 0.8–1.0M/s
+ * against 1.2–1.9M/s), so there the frames win.
  *
  * Both follow a task through every `await` (of a promise, a future, any thenable). They
  * differ for callbacks a task schedules (timers, `queueMicrotask`, events): with the
