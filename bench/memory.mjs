@@ -1,22 +1,30 @@
 // P9: heap bytes per pending asyncio task (run with --expose-gc).
-//   node --expose-gc bench/memory.mjs blocked|scheduled N
-// blocked: tasks started and waiting on an Event; scheduled: created, not yet started.
+//   node --expose-gc bench/memory.mjs blocked|scheduled|raw-thenable|raw-promise N
+// blocked: tasks started and waiting on a Future; scheduled: created, not yet started.
+// raw-thenable / raw-promise: no concur, plain async functions waiting on a thenable (as
+// `await future` is) or on a native promise: what V8 itself keeps per waiting function.
 const [kind, nArg] = process.argv.slice(2);
 const n = Number(nArg ?? 1_000_000);
+const raw = kind === 'raw-thenable' || kind === 'raw-promise';
 const { createTask, Future, sleep } = await import('../dist/asyncio/index.js');
 
-const gate = new Future();
+let release;
+const native = new Promise((resolve) => (release = resolve));
+const thenable = { then: (onFulfilled, onRejected) => native.then(onFulfilled, onRejected) };
+const gate = raw ? (kind === 'raw-thenable' ? thenable : native) : new Future();
 global.gc();
 const before = process.memoryUsage().heapUsed;
-const tasks = new Array(n);
+const pending = new Array(n);
 for (let i = 0; i < n; i++) {
-  tasks[i] = createTask(async () => {
+  const body = async () => {
     await gate;
-  });
+  };
+  pending[i] = raw ? body() : createTask(body);
 }
-if (kind === 'blocked') await sleep(0);
+if (kind !== 'scheduled') await sleep(0);
 global.gc();
 const after = process.memoryUsage().heapUsed;
 console.log(JSON.stringify({ kind, n, bytesPerTask: (after - before) / n }));
-gate.setResult(undefined);
-for (const t of tasks) await t;
+if (raw) release();
+else gate.setResult(undefined);
+await Promise.all(pending);

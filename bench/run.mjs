@@ -198,6 +198,14 @@ const benchmarks = [
         name: 'queued ThreadPoolExecutor task',
         cmd: [node, '--expose-gc', 'bench/pool-memory.mjs', N(100_000)],
       },
+      {
+        name: "plain async fn on a thenable (V8's own)",
+        cmd: [node, '--expose-gc', 'bench/memory.mjs', 'raw-thenable', N(1_000_000)],
+      },
+      {
+        name: 'plain async fn on a promise',
+        cmd: [node, '--expose-gc', 'bench/memory.mjs', 'raw-promise', N(1_000_000)],
+      },
     ],
     noRatios: true,
   },

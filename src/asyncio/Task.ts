@@ -61,7 +61,7 @@ function unlink(task: Task<any>): void {
   if (next !== null) next._prev = prev;
   task._prev = null;
   task._next = null;
-  liveCount--;
+  if (--liveCount === 0) taskContext.noTasksLeft(liveTaskCount);
 }
 
 /**

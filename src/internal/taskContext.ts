@@ -12,17 +12,18 @@
  *   task is current remembers the task, and its reactions (an `await` resuming, a `then`
  *   callback) run with the task current again.
  *
- * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`): Node 20
- * 0.17× with `AsyncLocalStorage`, 0.39× with the hooks. Node 24: the two are level
- * (0.45–0.48×), but with the hooks installed every other promise in the process runs at
- * about half speed (1M async calls: 0.8–1.0M/s against 1.2–1.9M/s), so there the frames
- * win.
+ * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`, when the
+ * ready queue still ran whole batches): Node 20 0.17× with `AsyncLocalStorage`, 0.39×
+ * with the hooks. Node 24: the two are level (0.45–0.48×), but with the hooks installed
+ * every other promise in the process runs at about half speed (1M async calls: 0.8–1.0M/s
+ * against 1.2–1.9M/s), so there the frames win.
  *
  * Both follow a task through every `await` (of a promise, a future, any thenable). They
  * differ for callbacks a task schedules (timers, `queueMicrotask`, events): with the
  * hooks those run outside any task, as a `call_later` callback does in asyncio; with
  * `AsyncLocalStorage` they inherit the task. The hooks are installed on the first task
- * step, so a process that never runs a task pays nothing.
+ * step, so a process that never runs a task pays nothing, and removed a second after the
+ * last pending task is done, so one that has stopped running tasks stops paying.
  *
  * @module
  */
@@ -72,6 +73,11 @@ export interface TaskContext {
   ): Promise<any>;
   /** The resumption whose reaction is running; for the handlers of `thenResuming`. */
   takeResumption(): Resumption;
+  /**
+   * Called when the last pending task is done, with a way to count pending tasks later:
+   * what only tasks need may go once none are left.
+   */
+  noTasksLeft(pendingTasks: () => number): void;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -88,7 +94,19 @@ let nextTag: Resumption | null = null;
 let resuming: Resumption | null = null;
 /** The tasks that were current when the reactions now running began, innermost last. */
 const outer: (TaskLike | undefined)[] = [];
-let installed = false;
+/** Removes the hooks; null while they are not installed. */
+let stopHooks: (() => void) | null = null;
+/** The timer that removes the hooks once no task has been pending for a while. */
+let idleTimer: NodeJS.Timeout | null = null;
+
+/**
+ * How long the hooks stay after the last task is done. With the hooks installed every
+ * promise in the process runs its hooks (measured: 1M unrelated async calls at 0.65× the
+ * speed), so a process that stops using tasks should stop paying for them; the delay
+ * keeps a program that runs tasks one after another from installing them for each
+ * (installing and removing costs ~0.7 µs).
+ */
+const IDLE_UNINSTALL_MS = 1000;
 
 // Only promises made from another one are tagged: a `then`'s result, an `await`'s inner
 // promises. Their reactions are what resumes a task's code; a promise made fresh (an async
@@ -125,10 +143,11 @@ const hookContext: TaskContext = {
   },
 
   run(task, fn, a, b) {
-    if (!installed) {
-      installed = true;
-      promiseHooks.createHook({ init: onInit, before: onBefore, after: onAfter });
-    }
+    stopHooks ??= promiseHooks.createHook({
+      init: onInit,
+      before: onBefore,
+      after: onAfter,
+    }) as () => void;
     const previous = current;
     current = task;
     try {
@@ -163,7 +182,31 @@ const hookContext: TaskContext = {
     resuming = null;
     return resumption;
   },
+
+  noTasksLeft(pendingTasks) {
+    if (stopHooks === null || idleTimer !== null) return;
+    liveTasks = pendingTasks;
+    idleTimer = setTimeout(uninstallIfIdle, IDLE_UNINSTALL_MS);
+    idleTimer.unref();
+  },
 };
+
+let liveTasks: () => number = () => 0;
+
+// A timer callback runs outside every promise reaction, so no `before` waits for its
+// `after`: removing the hooks here cannot strand a task as current.
+function uninstallIfIdle(): void {
+  idleTimer = null;
+  if (stopHooks === null || liveTasks() > 0 || outer.length > 0) return;
+  stopHooks();
+  stopHooks = null;
+  current = undefined;
+}
+
+/** Whether the promise hooks are installed now (for tests). */
+export function hooksInstalled(): boolean {
+  return stopHooks !== null;
+}
 
 // ---------------------------------------------------------------------------------------
 // AsyncLocalStorage on AsyncContextFrame (Node 24; Node 22 with the flag).
@@ -188,6 +231,7 @@ const frameContext: TaskContext = {
   thenResuming: (promise, resumption, fulfilled, rejected) =>
     storage.run(resumption, thenWith, promise, fulfilled, rejected),
   takeResumption: () => storage.getStore() as Resumption,
+  noTasksLeft() {},
 };
 
 /**

@@ -532,6 +532,43 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.deepEqual(JSON.parse(out), { early: true, late: 'creator', outside: 'none' });
   });
 
+  test(`the promise hooks that carry tasks are ${framesCarryTask ? 'never installed (Node 24 uses AsyncContextFrame)' : 'removed a second after the last task is done, kept while one is pending, and back with the next task'}`, () => {
+    // In a fresh process, so that no other test's tasks are pending. The hooks are internal
+    // state, so the program reads them from the built module (a white-box check); what a
+    // user sees is that currentTask() keeps working across the removal.
+    const program = `
+      import { createTask, currentTask } from 'concur/asyncio';
+      const { hooksInstalled } = await import('./dist/internal/taskContext.js');
+      const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      const seen = {};
+      const first = createTask(async () => { await null; return currentTask() === first; });
+      seen.first = await first;
+      seen.afterFirst = hooksInstalled();
+      const blocked = createTask(async () => { await wait(1200); return currentTask() === blocked; });
+      seen.blocked = await blocked; // the idle check fired while it was pending
+      seen.afterBlocked = hooksInstalled();
+      await wait(1200);
+      seen.afterIdle = hooksInstalled();
+      const next = createTask(async () => { await wait(1); await null; return currentTask() === next; });
+      seen.next = await next;
+      seen.afterNext = hooksInstalled();
+      console.log(JSON.stringify(seen));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    const hooks = !framesCarryTask;
+    assert.deepEqual(JSON.parse(out), {
+      first: true,
+      afterFirst: hooks,
+      blocked: true,
+      afterBlocked: hooks,
+      afterIdle: false,
+      next: true,
+      afterNext: hooks,
+    });
+  });
+
   test('a promise made by one task resumes another task that awaits it as that other task', async () => {
     let shared: Promise<void> | null = null;
     const gate = new Future<void>();

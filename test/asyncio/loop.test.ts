@@ -47,7 +47,7 @@ describe('the loop’s ready queue', () => {
     const tasks = Array.from({ length: 2000 }, (_, i) =>
       createTask(async () => {
         if (i >= 1000) doneWhenStarted.push(tasks[i - 1000]!.done());
-        await null;
+        await Promise.resolve(null);
         await Promise.resolve();
         return i;
       }),
