@@ -15,6 +15,7 @@ import {
   CancelledError,
   defineTask,
   DistributedExecutor,
+  type DistributedExecutorOptions,
   RemoteError,
   runWorker,
   SerializationError,
@@ -438,68 +439,55 @@ describe('DistributedExecutor: cancellation and retention', () => {
     }
   });
 
-  test('finished jobs do not accumulate in Redis: keepFinished bounds them', async () => {
-    const queue = freshQueue();
-    const worker = await runWorker({
-      connection: redis.url,
-      queue,
-      tasks: [TASKS],
-      concurrency: 2,
-    });
-    const executor = new DistributedExecutor({
-      connection: redis.url,
-      queue,
-      keepFinished: { count: 5 },
-    });
-    const a = await admin(redis.url, queue);
-    try {
+  test('finished jobs do not accumulate in Redis: keepFinished bounds them', () =>
+    withRetention({ keepFinished: { count: 5 } }, async (executor, a) => {
       await Promise.all(Array.from({ length: 40 }, (_, i) => executor.submit(add1, i)));
       const kept = await a.queue.getJobCounts('completed');
       assert.ok(kept.completed! <= 6, `${kept.completed} completed jobs kept`);
-    } finally {
-      await executor.shutdown();
-      await worker.close();
-      await closeAdmin(a);
-    }
-  });
+    }));
 
-  test('finished jobs older than a long keepFinished.age are trimmed by the executor, the younger ones kept', async () => {
-    const queue = freshQueue();
-    const worker = await runWorker({
-      connection: redis.url,
-      queue,
-      tasks: [TASKS],
-      concurrency: 2,
-    });
+  test('finished jobs older than a long keepFinished.age are trimmed by the executor, the younger ones kept', () =>
     // A tick of 100 ms against an age of a minute: the executor trims by age, not the jobs.
-    const executor = new DistributedExecutor({
-      connection: redis.url,
-      queue,
-      reconcileInterval: 100,
-      keepFinished: { age: 60_000, count: 100 },
-    });
-    const a = await admin(redis.url, queue);
-    try {
-      await Promise.all(Array.from({ length: 6 }, (_, i) => executor.submit(add1, i)));
-      const ids = (await a.queue.getCompleted()).map((job) => job.id!);
-      assert.equal(ids.length, 6);
-      // Two of them finished "long ago": their scores in the completed set say so.
-      await a.client.zadd(a.queue.toKey('completed'), 'XX', 1, ids[0]!, 2, ids[1]!);
-      const deadline = Date.now() + 10_000; // a hang guard, not a timing assertion
-      while ((await a.queue.getJobCounts('completed')).completed! > 4) {
-        assert.ok(Date.now() < deadline, 'the old jobs were never trimmed');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.equal(await a.queue.getJob(ids[0]!), undefined);
-      assert.equal((await a.queue.getJobCounts('completed')).completed, 4);
-      assert.notEqual(await a.queue.getJob(ids[5]!), undefined);
-    } finally {
-      await executor.shutdown();
-      await worker.close();
-      await closeAdmin(a);
-    }
-  });
+    withRetention(
+      { reconcileInterval: 100, keepFinished: { age: 60_000, count: 100 } },
+      async (executor, a) => {
+        await Promise.all(Array.from({ length: 6 }, (_, i) => executor.submit(add1, i)));
+        const ids = (await a.queue.getCompleted()).map((job) => job.id!);
+        assert.equal(ids.length, 6);
+        // Two of them finished "long ago": their scores in the completed set say so.
+        await a.client.zadd(a.queue.toKey('completed'), 'XX', 1, ids[0]!, 2, ids[1]!);
+        const deadline = Date.now() + 10_000; // a hang guard, not a timing assertion
+        while ((await a.queue.getJobCounts('completed')).completed! > 4) {
+          assert.ok(Date.now() < deadline, 'the old jobs were never trimmed');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        assert.equal(await a.queue.getJob(ids[0]!), undefined);
+        assert.equal((await a.queue.getJobCounts('completed')).completed, 4);
+        assert.notEqual(await a.queue.getJob(ids[5]!), undefined);
+      },
+    ));
 });
+
+/**
+ * Runs `body` with a worker, an executor made with `options` and an admin view, all on a
+ * fresh queue, and closes them after.
+ */
+async function withRetention(
+  options: Omit<DistributedExecutorOptions, 'connection' | 'queue'>,
+  body: (executor: DistributedExecutor, a: Admin) => Promise<void>,
+): Promise<void> {
+  const queue = freshQueue();
+  const worker = await runWorker({ connection: redis.url, queue, tasks: [TASKS], concurrency: 2 });
+  const executor = new DistributedExecutor({ connection: redis.url, queue, ...options });
+  const a = await admin(redis.url, queue);
+  try {
+    await body(executor, a);
+  } finally {
+    await executor.shutdown();
+    await worker.close();
+    await closeAdmin(a);
+  }
+}
 
 describe('DistributedExecutor: a worker with pool: none', () => {
   test('an unknown pool, or a bad initializer for the loop, throws TypeError at the call', () => {
