@@ -182,7 +182,10 @@ export class Pool implements PoolFutureOwner {
   private dispatchAll(): void {
     const maxWorkers = this.config.maxWorkers;
     while (this.queued > 0) {
-      const share = Math.ceil((this.queued + this.running) / maxWorkers);
+      // A few tiny tasks go to one worker whole (Window.keepsTogether), else split evenly.
+      const share = this.window.keepsTogether(this.queue.peek()!._num, this.queued)
+        ? this.queued
+        : Math.ceil((this.queued + this.running) / maxWorkers);
       const growing = liveWorkers(this.workers) < maxWorkers;
       const pick = pickWorker(this.workers, this.window.size, share, growing, this.maxTasks);
       if (pick === null) {
@@ -269,7 +272,7 @@ export class Pool implements PoolFutureOwner {
     this.running -= n;
     const now = performance.now();
     const sample = worker.answered(n, now);
-    if (sample >= 0) this.window.measure(sample);
+    if (sample >= 0) this.window.measure(sample, worker.heldNum);
     if (worker.inFlight === 0) {
       if (worker.seq >= this.maxTasks)
         this.stop(worker); // its replacement starts on demand

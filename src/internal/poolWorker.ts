@@ -15,6 +15,8 @@ export class PoolWorker {
   recycleReason: string | null = null;
   /** Tasks sent and not yet answered. */
   inFlight = 0;
+  /** The task number of every task it holds, -1 for a mix (what its answers measure). */
+  heldNum = -1;
   /** Tasks sent so far (the next task's position in its stream). */
   seq = 0;
   /** When it last became idle, and busy; when its last results came (ms). */
@@ -35,10 +37,13 @@ export class PoolWorker {
 
   /** It was sent `futures` at `now` (they start in this order). */
   took(futures: readonly PoolFuture<unknown>[], now: number): void {
+    let num = this.inFlight === 0 ? futures[0]!._num : this.heldNum;
     for (const future of futures) {
       future._worker = this;
       future._seq = this.seq++;
+      if (future._num !== num) num = -1;
     }
+    this.heldNum = num;
     if (this.inFlight === 0) {
       this.channel.ref(); // in-flight work keeps the process alive
       this.busySince = now;
