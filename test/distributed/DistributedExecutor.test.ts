@@ -387,17 +387,7 @@ describe('DistributedExecutor: who runs what', () => {
 
 describe('DistributedExecutor: cancellation and retention', () => {
   test('cancel() on a running task aborts its signal on the worker; the future ends cancelled when the worker acknowledges', async () => {
-    await using executor = executorWithWorker(redis.url, { maxWorkers: 1 });
-    const cells = executor.makeCells();
-    const future = executor.submit(signalReason, cells, 0);
-    await until(cells, 0);
-    await eventually(() => future.running(), 'the running state');
-    assert.equal(future.cancel('enough'), true);
-    await assert.rejects(
-      future,
-      (e: unknown) => e instanceof CancelledError && e.message === 'enough',
-    );
-    assert.equal(await executor.submit(add1, 1), 2);
+    await cancelRunningTask({ maxWorkers: 1 }, 'enough');
   });
 
   test('a cancelled running task whose worker cannot answer ends cancelled after cancelGraceMs', async () => {
@@ -524,17 +514,7 @@ describe('DistributedExecutor: a worker with pool: none', () => {
   });
 
   test('cancel() on a running task aborts its taskSignal() and ends the future cancelled at once', async () => {
-    await using executor = executorWithWorker(redis.url, { pool: 'none' });
-    const cells = executor.makeCells();
-    const future = executor.submit(signalReason, cells, 0);
-    await until(cells, 0);
-    await eventually(() => future.running(), 'the running state');
-    assert.equal(future.cancel('stop now'), true);
-    await assert.rejects(
-      future,
-      (e: unknown) => e instanceof CancelledError && e.message === 'stop now',
-    );
-    assert.equal(await executor.submit(add1, 1), 2);
+    await cancelRunningTask({ pool: 'none' }, 'stop now');
   });
 
   test('the initializer runs once on the worker loop before the first job', async () => {
@@ -598,3 +578,22 @@ describe('DistributedExecutor: connection and packaging', () => {
     );
   });
 });
+
+/**
+ * Starts a task that waits for its signal on a worker made with `options`, cancels it with
+ * `msg` once it runs, and checks that its future ends cancelled with that message and that
+ * the worker goes on serving.
+ */
+async function cancelRunningTask(
+  options: Parameters<typeof executorWithWorker>[1],
+  msg: string,
+): Promise<void> {
+  await using executor = executorWithWorker(redis.url, options);
+  const cells = executor.makeCells();
+  const future = executor.submit(signalReason, cells, 0);
+  await until(cells, 0);
+  await eventually(() => future.running(), 'the running state');
+  assert.equal(future.cancel(msg), true);
+  await assert.rejects(future, (e: unknown) => e instanceof CancelledError && e.message === msg);
+  assert.equal(await executor.submit(add1, 1), 2);
+}
