@@ -292,8 +292,14 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     }, every);
     if (this.pending.size === 0) this.reconcileTimer.unref();
     if (this.trimAge !== null) {
-      // Never what keeps the process alive: trimming is housekeeping.
-      this.trimTimer = setInterval(() => this.track(this.trimByAge()), this.trimEvery).unref();
+      // Housekeeping: never what keeps the process alive, and not waited for by shutdown
+      // (a trim stuck on an unreachable Redis ends when the connection is closed).
+      const trim = (): void => {
+        this.trimByAge().catch((error: unknown) => {
+          this.lastError = error;
+        });
+      };
+      this.trimTimer = setInterval(trim, this.trimEvery).unref();
     }
     return backend;
   }
@@ -593,7 +599,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
         } while (removed === TRIM_BATCH && !this.closed);
       }
     } finally {
-      this.trimming = false; // (an error, a connection problem, is kept by `track`)
+      this.trimming = false;
     }
   }
 
