@@ -858,7 +858,7 @@ describe('Task: what the function returns', () => {
       createTask(() => 'plain'),
       createTask(async () => 'async, no await'),
       createTask(async () => {
-        await null;
+        await Promise.resolve();
         return 'async, after an await';
       }),
       createTask(async () => Promise.resolve('async, returning a promise')),
@@ -900,7 +900,7 @@ describe('Task: what the function returns', () => {
         throw new Error('async throw');
       }),
       createTask(async () => {
-        await null;
+        await sleep(0);
         throw new Error('throw after an await');
       }),
       createTask(() => Promise.reject(new Error('rejected promise'))),
@@ -913,7 +913,7 @@ describe('Task: what the function returns', () => {
     ];
     const outcomes = await gather(tasks, { returnExceptions: true });
     assert.deepEqual(
-      outcomes.map((e) => (e as Error).message),
+      outcomes.map((e) => e.message),
       ['sync throw', 'async throw', 'throw after an await', 'rejected promise', 'eager throw'],
     );
   });
