@@ -1,6 +1,7 @@
 // P9: heap bytes per pending asyncio task (run with --expose-gc).
-//   node --expose-gc bench/memory.mjs blocked|scheduled|raw-thenable|raw-promise N
-// blocked: tasks started and waiting on a Future; scheduled: created, not yet started.
+//   node --expose-gc bench/memory.mjs blocked|sleeping|scheduled|raw-thenable|raw-promise N
+// blocked: tasks started and waiting on a Future; sleeping: each awaiting its own
+// `sleep()` (a future and a timer each); scheduled: created, not yet started.
 // raw-thenable / raw-promise: no concur, plain async functions waiting on a thenable (as
 // `await future` is) or on a native promise: what V8 itself keeps per waiting function.
 const [kind, nArg] = process.argv.slice(2);
@@ -16,9 +17,14 @@ global.gc();
 const before = process.memoryUsage().heapUsed;
 const pending = new Array(n);
 for (let i = 0; i < n; i++) {
-  const body = async () => {
-    await gate;
-  };
+  const body =
+    kind === 'sleeping'
+      ? async () => {
+          await sleep(3_600_000);
+        }
+      : async () => {
+          await gate;
+        };
   pending[i] = raw ? body() : createTask(body);
 }
 if (kind !== 'scheduled') await sleep(0);
@@ -27,4 +33,5 @@ const after = process.memoryUsage().heapUsed;
 console.log(JSON.stringify({ kind, n, bytesPerTask: (after - before) / n }));
 if (raw) release();
 else gate.setResult(undefined);
-await Promise.all(pending);
+if (kind === 'sleeping') for (const task of pending) task.cancel();
+await Promise.allSettled(pending);

@@ -191,6 +191,10 @@ const benchmarks = [
         cmd: [node, '--expose-gc', 'bench/memory.mjs', 'blocked', N(1_000_000)],
       },
       {
+        name: 'sleeping (each its own sleep timer)',
+        cmd: [node, '--expose-gc', 'bench/memory.mjs', 'sleeping', N(1_000_000)],
+      },
+      {
         name: 'scheduled, not started',
         cmd: [node, '--expose-gc', 'bench/memory.mjs', 'scheduled', N(1_000_000)],
       },

@@ -33,10 +33,12 @@ export interface Clock {
   /** The current loop time in milliseconds (monotonic). */
   now(): number;
   /**
-   * Runs `callback` at loop time `when`. `keepAlive` holds the process open until then
-   * (only meaningful for the real clock).
+   * Runs `fn(arg)` at loop time `when`. `keepAlive` holds the process open until then
+   * (only meaningful for the real clock). The function and its argument are kept apart,
+   * not bound in a closure: a closure and its context cost ~100 bytes on each of a million
+   * sleeping tasks.
    */
-  schedule(when: number, callback: () => void, keepAlive: boolean): TimerHandle;
+  schedule<A>(when: number, fn: (arg: A) => void, arg: A, keepAlive: boolean): TimerHandle;
 }
 
 /** Context passed to the exception handler, as asyncio's `call_exception_handler`. */
@@ -60,7 +62,8 @@ class RealTimer implements TimerHandle {
 
   constructor(
     readonly when: number,
-    private readonly callback: () => void,
+    private readonly fn: (arg: any) => void,
+    private readonly arg: unknown,
     private readonly keepAlive: boolean,
   ) {
     liveTimers++;
@@ -94,7 +97,7 @@ class RealTimer implements TimerHandle {
     }
     this.isCancelled = true;
     liveTimers--;
-    this.callback();
+    this.fn(this.arg);
   }
 
   cancel(): void {
@@ -124,7 +127,7 @@ let liveTimers = 0;
 /** The clock of real time: `performance.now()` and `setTimeout`. */
 export const realClock: Clock = {
   now: () => performance.now(),
-  schedule: (when, callback, keepAlive) => new RealTimer(when, callback, keepAlive),
+  schedule: (when, fn, arg, keepAlive) => new RealTimer(when, fn, arg, keepAlive),
 };
 
 let clock: Clock = realClock;
@@ -255,7 +258,7 @@ export function callAt<A>(
   arg: A,
   keepAlive = false,
 ): TimerHandle {
-  return clock.schedule(when, () => fn(arg), keepAlive);
+  return clock.schedule(when, fn, arg, keepAlive);
 }
 
 /** Runs `fn(arg)` after `delay` ms. Python equivalent: `loop.call_later`. */
@@ -265,7 +268,7 @@ export function callLater<A>(
   arg: A,
   keepAlive = false,
 ): TimerHandle {
-  return clock.schedule(clock.now() + delay, () => fn(arg), keepAlive);
+  return clock.schedule(clock.now() + delay, fn, arg, keepAlive);
 }
 
 /** The loop's time in milliseconds. Python equivalent: `loop.time()` (which is seconds). */

@@ -28,7 +28,8 @@ class VirtualTimer implements TimerHandle {
   constructor(
     readonly when: number,
     readonly seq: number,
-    readonly callback: () => void,
+    readonly fn: (arg: any) => void,
+    readonly arg: unknown,
     private readonly owner: VirtualClock,
   ) {}
 
@@ -152,8 +153,8 @@ export class VirtualClock implements Clock {
   }
 
   /** @internal Clock interface. */
-  schedule(when: number, callback: () => void, _keepAlive: boolean): TimerHandle {
-    const timer = new VirtualTimer(when, this.seq++, callback, this);
+  schedule<A>(when: number, fn: (arg: A) => void, arg: A, _keepAlive: boolean): TimerHandle {
+    const timer = new VirtualTimer(when, this.seq++, fn, arg, this);
     if (when !== Infinity) {
       this.push(timer);
       this.live++;
@@ -185,7 +186,7 @@ export class VirtualClock implements Clock {
       next.isCancelled = true;
       this.live--;
       if (next.when > this.current) this.current = next.when;
-      next.callback();
+      next.fn(next.arg);
     }
     if (target > this.current) this.current = target;
   }
