@@ -81,6 +81,11 @@ export class Heap<T> {
     seqs[pos] = this.nextSeq++;
   }
 
+  /** The smallest item (the earliest pushed among equal ones), or `undefined` when empty. */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
   /**
    * Removes and returns the smallest item (the earliest pushed among equal ones), or
    * `undefined` when empty (check `size` first if `undefined` is a valid item). If

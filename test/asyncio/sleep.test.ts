@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, getRunningLoop, sleep, CancelledError } from 'concur/asyncio';
+import { createTask, Future, getRunningLoop, sleep, CancelledError } from 'concur/asyncio';
 import { VirtualClock } from 'concur/testing';
 
 describe('sleep', () => {
@@ -48,5 +48,33 @@ describe('sleep', () => {
   test('sleep() with a duration that is not a number throws TypeError at the call', () => {
     assert.throws(() => sleep('10' as never), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
     assert.throws(() => sleep(undefined as never), TypeError);
+  });
+
+  test('on the real clock, timers fire in the order of their deadlines, equal deadlines in the order they were set', async () => {
+    const loop = getRunningLoop();
+    const order: string[] = [];
+    const all = new Future<void>();
+    const note = (name: string): void => {
+      order.push(name);
+      if (order.length === 5) all.setResult(undefined);
+    };
+    const now = loop.time();
+    loop.callAt(now + 30, note, 'd');
+    loop.callAt(now + 10, note, 'a');
+    loop.callAt(now + 20, note, 'b');
+    loop.callAt(now + 20, note, 'c');
+    loop.callLater(25, note, 'c2');
+    const holdOpen = sleep(60_000); // loop timers do not hold the process open; a sleep does
+    await all;
+    holdOpen.cancel();
+    assert.deepEqual(order, ['a', 'b', 'c', 'c2', 'd']);
+  });
+
+  test('on the real clock, cancelling many long sleeps frees them at once, while the others still wake', async () => {
+    const long = Array.from({ length: 600 }, () => sleep(3_600_000));
+    const short = sleep(5, 'woke');
+    for (const f of long) f.cancel();
+    assert.equal(await short, 'woke');
+    assert.ok(long.every((f) => f.cancelled()));
   });
 });
