@@ -32,6 +32,8 @@ describe('examples/threading/01-two-threads (seed 002 §2)', () => {
     const { idents, intervals, elapsedMs, lines } = await twoThreads.main({ quiet: true });
     assert.equal(new Set(idents).size, 2);
     assert.ok(!idents.includes(threadId));
+    // Each thread works only once both have started (a Barrier of both in the example):
+    // their overlap is a handshake, not two boots that happen to come close in time.
     const [startA, endA] = intervals[0]!;
     const [startB, endB] = intervals[1]!;
     assert.ok(startB < endA && startA < endB, `the threads overlap: ${JSON.stringify(intervals)}`);
