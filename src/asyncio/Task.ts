@@ -103,8 +103,6 @@ export class Task<T = unknown> extends Future<T> {
   // Every field costs every pending task (P6 and P9 hold a million), so the ones that only
   // a named or cancelled task needs live in `_more`, made on first use.
 
-  /** @internal Typed loosely so that `Task<T>` stays covariant in `T`. */
-  _fn: TaskFunction<any> | null;
   /** @internal */ readonly _id: number;
   /** @internal The concur future the task awaits (asyncio's `_fut_waiter`). */
   _futWaiter: Future<unknown> | null = null;
@@ -113,8 +111,14 @@ export class Task<T = unknown> extends Future<T> {
   /** @internal Links of the list of pending tasks. */
   _prev: Task<any> | null = null;
   /** @internal */ _next: Task<any> | null = null;
-  /** @internal The creator's async context, kept until a lazy task's first step. */
-  _context: AsyncResource | null = null;
+  /**
+   * @internal What the task keeps while it is not running, in one field since the two
+   * never overlap (8 bytes on every pending task): before a lazy task's first step, its
+   * function (a `TaskStart` when the creator's async context must be kept too); while it
+   * awaits a future, the resolve function of the promise that `await` waits on (see
+   * `Future.then`). Typed loosely so that `Task<T>` stays covariant in `T`.
+   */
+  _parked: TaskFunction<any> | TaskStart | ((value: unknown) => unknown) | null = null;
 
   constructor(fn: TaskFunction<T>, options?: TaskOptions) {
     super();
@@ -134,20 +138,17 @@ export class Task<T = unknown> extends Future<T> {
         eager = options.eagerStart;
       }
     }
-    this._fn = fn;
     this._id = nextTaskId++;
     const parent = taskContext.getStore() as Task<unknown> | undefined;
     this._run = parent === undefined ? null : parent._run;
     link(this);
     if (eager) {
-      this._start();
+      this._start(fn);
     } else {
       // The ready queue runs its callbacks in the async context of whatever scheduled the
       // drain, so keep the creator's (its AsyncLocalStorage values) to start in, as
       // asyncio copies the contextvars when a task is created.
-      if (userContextPossible()) {
-        this._context = new AsyncResource('concur.Task', { requireManualDestroy: true });
-      }
+      this._parked = userContextPossible() ? new TaskStart(fn) : fn;
       callSoon(startTask, this as Task<unknown>);
     }
   }
@@ -176,7 +177,7 @@ export class Task<T = unknown> extends Future<T> {
       controller = new AbortController();
       more.controller = controller;
       if (more.cancelsRequested > 0 || this.cancelled()) {
-        controller.abort(new CancelledError(this._cancelMessage ?? ''));
+        controller.abort(new CancelledError(more.cancelMessage ?? ''));
       }
     }
     return controller.signal;
@@ -190,7 +191,7 @@ export class Task<T = unknown> extends Future<T> {
     if (this.done()) return false;
     const more = this._moreOf();
     more.cancelsRequested++;
-    this._cancelMessage = msg;
+    more.cancelMessage = msg;
     const controller = more.controller;
     if (controller !== null && !controller.signal.aborted) {
       controller.abort(new CancelledError(msg ?? ''));
@@ -236,7 +237,7 @@ export class Task<T = unknown> extends Future<T> {
     }
     this._futWaiter = future;
     const more = this._more;
-    if (more?.mustCancel === true && future.cancel(this._cancelMessage)) more.mustCancel = false;
+    if (more?.mustCancel === true && future.cancel(more.cancelMessage)) more.mustCancel = false;
   }
 
   /**
@@ -249,7 +250,7 @@ export class Task<T = unknown> extends Future<T> {
     else if (more?.otherWaiters?.delete(future) !== true) return null;
     if (more?.mustCancel !== true) return null;
     more.mustCancel = false;
-    return new CancelledError(this._cancelMessage ?? '');
+    return new CancelledError(more.cancelMessage ?? '');
   }
 
   /** @internal The task's `_more`, made on first use. */
@@ -258,16 +259,13 @@ export class Task<T = unknown> extends Future<T> {
   }
 
   /** @internal Runs the first step. */
-  _start(): void {
-    const fn = this._fn;
-    if (fn === null) return;
-    this._fn = null;
+  _start(fn: TaskFunction<any>): void {
     const more = this._more;
     if (more?.mustCancel === true) {
       // Cancelled before it started: the function never runs, as a coroutine that gets
       // CancelledError thrown in before its first line.
       more.mustCancel = false;
-      this._complete(false, new CancelledError(this._cancelMessage ?? ''));
+      this._complete(false, new CancelledError(more.cancelMessage ?? ''));
       return;
     }
     this._state = 1; // running
@@ -288,7 +286,7 @@ export class Task<T = unknown> extends Future<T> {
       // Returned (or failed with a non-cancel error) while a cancel was pending. asyncio
       // ends such a task cancelled when it returned; an error it raised wins.
       more.mustCancel = false;
-      if (ok) this._setCancelled(this._cancelMessage);
+      if (ok) this._setCancelled(more.cancelMessage);
       else this._finishWith(false, value);
     } else {
       this._finishWith(ok, value);
@@ -334,6 +332,9 @@ class TaskMore {
   cancelsRequested = 0;
   /** A cancel to deliver at the next concur `await` (asyncio's `_must_cancel`). */
   mustCancel = false;
+  /** The message of the last cancel request. */
+  cancelMessage: string | undefined = undefined;
+
   controller: AbortController | null = null;
   /**
    * Other futures awaited at the same time by concurrent branches of the task: async
@@ -344,19 +345,26 @@ class TaskMore {
   otherWaiters: Set<Future<unknown>> | null = null;
 }
 
-function startTask(task: Task<unknown>): void {
-  const context = task._context;
-  if (context === null) {
-    task._start();
-    return;
+/** A lazy task's function, with the async context of the code that created the task. */
+class TaskStart extends AsyncResource {
+  constructor(readonly fn: TaskFunction<any>) {
+    super('concur.Task', { requireManualDestroy: true });
   }
-  task._context = null;
-  context.runInAsyncScope(startNow, null, task);
-  context.emitDestroy();
 }
 
-function startNow(task: Task<unknown>): void {
-  task._start();
+function startTask(task: Task<unknown>): void {
+  const parked = task._parked as TaskFunction<unknown> | TaskStart;
+  task._parked = null;
+  if (parked instanceof TaskStart) {
+    parked.runInAsyncScope(startNow, null, task, parked.fn);
+    parked.emitDestroy();
+  } else {
+    task._start(parked);
+  }
+}
+
+function startNow(task: Task<unknown>, fn: TaskFunction<unknown>): void {
+  task._start(fn);
 }
 
 /**
@@ -367,35 +375,22 @@ function startNow(task: Task<unknown>): void {
 function runBody(task: Task<unknown>, fn: TaskFunction<unknown>): void {
   let returned: unknown;
   try {
-    returned = fn(task);
+    returned = taskContext.callBody(fn, task);
   } catch (error) {
     task._complete(false, error);
     return;
   }
   if (returned === null || typeof (returned as PromiseLike<unknown>)?.then !== 'function') {
     task._complete(true, returned);
-  } else if (returned instanceof Promise || returned instanceof Future) {
-    // Native promises (and futures, which settle through one) run their reactions in the
-    // context `then` was called in — this task's — so two shared handlers find the task
-    // with `getStore()` instead of two closures per task. Measured on the 1M-task
-    // createTask + gather benchmark: ~150 bytes less per pending task, and fewer
-    // collections (garbage collection is three quarters of that benchmark's time).
-    (returned as PromiseLike<unknown>).then(bodyReturned, bodyThrew);
+  } else if (returned instanceof Promise) {
+    taskContext.followBody(task, returned);
   } else {
-    // A foreign thenable may call back from any context: bind the task.
+    // A future, or a foreign thenable that may call back from any context: bind the task.
     (returned as PromiseLike<unknown>).then(
       (value) => task._complete(true, value),
       (error) => task._complete(false, error),
     );
   }
-}
-
-function bodyReturned(value: unknown): void {
-  (taskContext.getStore() as Task<unknown>)._complete(true, value);
-}
-
-function bodyThrew(error: unknown): void {
-  (taskContext.getStore() as Task<unknown>)._complete(false, error);
 }
 
 /**

@@ -30,6 +30,8 @@ export type GatherSettled<T extends readonly unknown[]> = {
 /** The future `gather` returns: cancelling it cancels every child still running. */
 class GatheringFuture<T> extends Future<T> {
   /** @internal */ _cancelRequested = false;
+  /** @internal The message of the cancel that reached a child. */
+  _requestedMessage: string | undefined = undefined;
 
   constructor(readonly _children: readonly Future<unknown>[]) {
     super();
@@ -45,7 +47,7 @@ class GatheringFuture<T> extends Future<T> {
     // says (bpo-32684).
     if (cancelledAny) {
       this._cancelRequested = true;
-      this._cancelMessage = msg;
+      this._requestedMessage = msg;
     }
     return cancelledAny;
   }
@@ -153,11 +155,11 @@ export function gather(aws: Iterable<unknown>, options: GatherOptions = {}): Fut
     }
     if (finished === total) {
       if (outer._cancelRequested) {
-        outer._setCancelled(outer._cancelMessage);
+        outer._setCancelled(outer._requestedMessage);
         return;
       }
       const results = children.map((c) => {
-        if (c.cancelled()) return new CancelledError(c._cancelMessage ?? '');
+        if (c.cancelled()) return new CancelledError(c._cancelledMessage() ?? '');
         const error = c.exception();
         return error !== null ? error : c.result();
       });

@@ -522,7 +522,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     const backend = this.backend!;
     this.track(
       backend.queue.remove(f._jobId).then((removed) => {
-        if (removed === 0) return this.publishCancel(f._jobId, f._cancelMessage);
+        if (removed === 0) return this.publishCancel(f._jobId, f._cancelledMessage());
         return undefined;
       }),
     );

@@ -170,6 +170,16 @@ let batchArgs: unknown[] = [];
 let batchDone = 0;
 let drainScheduled = false;
 
+// A drain is scheduled as a reaction of a settled promise rather than with
+// `queueMicrotask`, which makes an `AsyncResource` and a bound function per call in Node:
+// 1M chained schedules take 28-34 ns each against 76-157 ns. The contended Lock benchmark
+// wakes one waiter per drain, so it pays this on every hand-off.
+const settled = Promise.resolve();
+
+function scheduleDrainSoon(): void {
+  void settled.then(scheduleDrain);
+}
+
 /**
  * Runs `fn(arg)` soon: after the code running now, in first-in first-out order with every
  * other `callSoon`. Python equivalent: `loop.call_soon`.
@@ -179,7 +189,7 @@ export function callSoon<A>(fn: (arg: A) => void, arg: A): void {
   readyArgs.push(arg);
   if (!drainScheduled) {
     drainScheduled = true;
-    queueMicrotask(scheduleDrain);
+    scheduleDrainSoon();
   }
 }
 
@@ -209,18 +219,27 @@ function drain(): void {
   }
   batchDone = end;
   if (end < fns.length) {
-    queueMicrotask(scheduleDrain); // the rest of the batch, after this slice's microtasks
+    scheduleDrainSoon(); // the rest of the batch, after this slice's microtasks
     return;
   }
   batchFns = null;
   drainScheduled = false;
-  fns.length = 0;
-  args.length = 0;
+  // `length = 0` is a runtime call (~40 ns); a batch of a few callbacks (a contended Lock
+  // wakes one waiter per drain) is emptied faster by pops.
+  if (fns.length <= 8) {
+    while (fns.length > 0) {
+      fns.pop();
+      args.pop();
+    }
+  } else {
+    fns.length = 0;
+    args.length = 0;
+  }
   spareFns = fns;
   spareArgs = args;
   if (readyFns.length > 0) {
     drainScheduled = true;
-    queueMicrotask(scheduleDrain);
+    scheduleDrainSoon();
   }
 }
 

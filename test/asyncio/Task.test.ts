@@ -848,6 +848,100 @@ describe('Task: foreign awaits', () => {
   });
 });
 
+describe('Task: what the function returns', () => {
+  test('a task ends with the outcome of whatever its function returns: a value, a settled or pending promise, one made before, a future', async () => {
+    const cached = Promise.resolve('cached');
+    let releaseLater!: (value: string) => void;
+    const later = new Promise<string>((resolve) => (releaseLater = resolve));
+    const future = new Future<string>();
+    const tasks = [
+      createTask(() => 'plain'),
+      createTask(async () => 'async, no await'),
+      createTask(async () => {
+        await Promise.resolve();
+        return 'async, after an await';
+      }),
+      createTask(async () => Promise.resolve('async, returning a promise')),
+      createTask(() => cached),
+      createTask(() => later),
+      createTask(() => {
+        // The promise it returns settled before another one it made did.
+        const returned = Promise.resolve('returned first');
+        void Promise.resolve('settled after it');
+        return returned;
+      }),
+      createTask(() => future),
+      createTask(() => 'eager', { eagerStart: true }),
+      createTask(async () => 'eager async', { eagerStart: true }),
+    ];
+    await sleep(0);
+    releaseLater('made before, pending');
+    future.setResult('a future');
+    assert.deepEqual(await gather(tasks), [
+      'plain',
+      'async, no await',
+      'async, after an await',
+      'async, returning a promise',
+      'cached',
+      'made before, pending',
+      'returned first',
+      'a future',
+      'eager',
+      'eager async',
+    ]);
+  });
+
+  test('a task fails with what its function throws, at once or after awaits, and with a rejected promise it returns', async () => {
+    const tasks = [
+      createTask(() => {
+        throw new Error('sync throw');
+      }),
+      createTask(async () => {
+        throw new Error('async throw');
+      }),
+      createTask(async () => {
+        await sleep(0);
+        throw new Error('throw after an await');
+      }),
+      createTask(() => Promise.reject(new Error('rejected promise'))),
+      createTask(
+        async () => {
+          throw new Error('eager throw');
+        },
+        { eagerStart: true },
+      ),
+    ];
+    const outcomes = await gather(tasks, { returnExceptions: true });
+    assert.deepEqual(
+      outcomes.map((e) => e.message),
+      ['sync throw', 'async throw', 'throw after an await', 'rejected promise', 'eager throw'],
+    );
+  });
+
+  test('eager tasks started inside another task’s first step all finish, inner and outer', async () => {
+    const order: string[] = [];
+    const outer = createTask(
+      async () => {
+        const inner = createTask(
+          async () => {
+            const innermost = createTask(async () => order.push('innermost') && 'c', {
+              eagerStart: true,
+            });
+            order.push('inner');
+            return ['b', await innermost];
+          },
+          { eagerStart: true },
+        );
+        order.push('outer');
+        return ['a', await inner];
+      },
+      { eagerStart: true },
+    );
+    assert.deepEqual(await outer, ['a', ['b', 'c']]);
+    assert.deepEqual(order, ['innermost', 'inner', 'outer']);
+  });
+});
+
 describe('Task: unobserved errors', () => {
   test('a task error nobody retrieves goes to the loop exception handler, never to an unhandled rejection', async () => {
     using captured = captureExceptions();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { sleep } from 'concur/asyncio';
+import { createTask, currentTask, sleep } from 'concur/asyncio';
 import { CancelledError, Future, InvalidStateError } from 'concur/futures';
 import { captureExceptions } from 'concur/testing';
 
@@ -73,5 +73,111 @@ describe('Future', () => {
     await sleep(0);
     assert.equal(captured.contexts.length, 1);
     assert.match(captured.contexts[0]!.message, /never retrieved/);
+  });
+});
+
+describe('Future: then and await', () => {
+  test('then() returns a promise settled by what its handler returns, outside and inside a task', async () => {
+    const f = new Future<number>();
+    const outside = f.then((v) => v + 1);
+    const task = createTask(() => f.then((v) => v * 10));
+    await sleep(0);
+    f.setResult(4);
+    assert.ok(outside instanceof Promise);
+    assert.equal(await outside, 5);
+    assert.equal(await task, 40);
+  });
+
+  test('then() handlers inside a task run with that task current; outside any task with none', async () => {
+    const f = new Future<string>();
+    const seen: unknown[] = [];
+    const outside = f.then(() => seen.push(currentTask()));
+    const task = createTask(() =>
+      f.then(
+        (v) => seen.push(currentTask()) && v,
+        (e) => e,
+      ),
+    );
+    await sleep(0);
+    f.setResult('x');
+    await outside;
+    assert.equal(await task, 'x');
+    assert.deepEqual(seen, [null, task]);
+  });
+
+  test('a throwing handler rejects the promise then() returned; a missing handler passes the outcome on', async () => {
+    const ok = new Future<number>();
+    ok.setResult(1);
+    await assert.rejects(
+      ok.then(() => {
+        throw new Error('from the handler');
+      }),
+      /from the handler/,
+    );
+    assert.equal(await ok.then(null, () => 'unused'), 1);
+    const failed = new Future<number>();
+    failed.setException(new Error('failed'));
+    await assert.rejects(
+      failed.then((v) => v),
+      /failed/,
+    );
+    assert.equal(await failed.catch((e: Error) => e.message), 'failed');
+    const cancelled = new Future<number>();
+    cancelled.cancel('stop');
+    await assert.rejects(
+      cancelled.then(),
+      (e) => e instanceof CancelledError && e.message === 'stop',
+    );
+    await createTask(async () => {
+      await assert.rejects(failed.then(undefined, undefined), /failed/);
+      assert.equal(await failed.then(undefined, () => 'caught in a task'), 'caught in a task');
+    });
+  });
+
+  test('Promise.all, Promise.race and Promise.resolve take futures, inside and outside tasks', async () => {
+    const a = new Future<number>();
+    const b = new Future<number>();
+    const all = Promise.all([a, b]);
+    const race = Promise.race([a, b]);
+    const inTask = createTask(() => Promise.all([a, b]));
+    await sleep(0);
+    b.setResult(2);
+    a.setResult(1);
+    assert.deepEqual(await all, [1, 2]);
+    assert.equal(await race, 2);
+    assert.deepEqual(await inTask, [1, 2]);
+    assert.equal(await Promise.resolve(a), 1);
+  });
+
+  test('many tasks awaiting one future all resume with its result, in the order they began to wait', async () => {
+    const gate = new Future<string>();
+    const order: number[] = [];
+    const tasks = Array.from({ length: 5 }, (_, i) =>
+      createTask(async () => {
+        const v = await gate;
+        order.push(i);
+        return `${v}${i}`;
+      }),
+    );
+    await sleep(0);
+    gate.setResult('r');
+    assert.deepEqual(await Promise.all(tasks), ['r0', 'r1', 'r2', 'r3', 'r4']);
+    assert.deepEqual(order, [0, 1, 2, 3, 4]);
+  });
+
+  test('a task awaiting one future in two branches at once resumes both', async () => {
+    const f = new Future<number>();
+    const g = new Future<number>();
+    const task = createTask(async () => {
+      const both = await Promise.all([
+        (async () => (await f) + 1)(),
+        (async () => (await g) + (await f))(),
+      ]);
+      return both;
+    });
+    await sleep(0);
+    f.setResult(1);
+    g.setResult(10);
+    assert.deepEqual(await task, [2, 11]);
   });
 });
