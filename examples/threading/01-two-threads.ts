@@ -18,11 +18,18 @@
  * JavaScript in parallel — no GIL — so the total would be the longest task even if the
  * threads computed instead of sleeping.
  *
+ * One addition: Python's `start()` has its thread running at once, but a Node worker
+ * thread takes tens of milliseconds to boot, and hundreds on a busy machine — Thread B
+ * could do all its 300 ms of work before Thread A had even started, and the two would not
+ * overlap at all. So each thread, once started, waits at a `Barrier` of both before its
+ * work: they work at the same time because they both exist, not because they happened to
+ * boot close together.
+ *
  * Run: npx tsc -p tsconfig.test.json && node build/examples/threading/01-two-threads.js
  */
 import { pathToFileURL } from 'node:url';
 
-import { Thread } from 'concur/threading';
+import { Barrier, Thread } from 'concur/threading';
 
 import { threadTask } from './tasks.js';
 
@@ -37,7 +44,7 @@ export interface Result {
   lines: string[];
   /** Each thread's ident (its `threadId`). */
   idents: number[];
-  /** When each thread worked, in ms from the start: `[start, end]`. */
+  /** When each thread started and when it ended its work, in ms from the start: `[start, end]`. */
   intervals: [number, number][];
   elapsedMs: number;
 }
@@ -55,8 +62,15 @@ export async function main(options: Options = {}): Promise<Result> {
 
   print('--- Starting multithreading example ---');
   const start = performance.timeOrigin + performance.now();
-  const t1 = new Thread({ target: threadTask, args: ['Thread A', durationA, times, 0, quiet] });
-  const t2 = new Thread({ target: threadTask, args: ['Thread B', durationB, times, 1, quiet] });
+  const together = new Barrier(2);
+  const t1 = new Thread({
+    target: threadTask,
+    args: ['Thread A', durationA, together, times, 0, quiet],
+  });
+  const t2 = new Thread({
+    target: threadTask,
+    args: ['Thread B', durationB, together, times, 1, quiet],
+  });
   t1.start();
   t2.start();
   await t1.join();

@@ -26,6 +26,11 @@
  * server this program starts (127.0.0.1, a free port), sent in slow chunks; it is saved
  * to a temporary file, removed at the end.
  *
+ * A worker thread's output reaches the terminal through the main thread, on a channel of
+ * its own: the lines of the two threads interleave in no fixed order, so a dot may land
+ * before "Start downloading files..." or after "Download is complete!" (in Python too, a
+ * dot can slip in between setting the flag and the last print, if rarely).
+ *
  * Run: npx tsc -p tsconfig.test.json && node build/examples/threading/03-download-progress.js
  */
 import { rm } from 'node:fs/promises';

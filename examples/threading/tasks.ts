@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 
 import { defineTask } from 'concur';
+import type { Barrier } from 'concur/threading';
 
 // `Atomics.waitAsync` is ES2024; the project's lib is ES2023.
 type WaitAsync = (
@@ -25,13 +26,15 @@ function now(): number {
 /**
  * Seed 002's `thread_task`: announce, wait `durationMs` (the seed's `time.sleep`,
  * standing for an I/O wait), announce the end. Start and end times go to `times[2·slot]`
- * and `times[2·slot + 1]`.
+ * and `times[2·slot + 1]`. The wait begins once every thread of the example has started
+ * (`together`, a Barrier of all of them): see 01-two-threads.ts.
  */
 export const threadTask = defineTask(
   import.meta.url,
   async function threadTask(
     name: string,
     durationMs: number,
+    together: Barrier,
     times: Float64Array,
     slot: number,
     quiet: boolean,
@@ -43,6 +46,7 @@ export const threadTask = defineTask(
     say(
       `Thread ${name} (PID: ${process.pid}, ident: ${threadId}) started, taking ${durationMs} ms...`,
     );
+    await together.wait();
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     say(`Thread ${name} (PID: ${process.pid}) ended`);
     times[2 * slot + 1] = now();

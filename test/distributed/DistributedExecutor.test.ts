@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,7 @@ import {
   signalReason,
   whoAmI,
 } from '../fixtures/tasks.js';
+import { cellContent } from '../fixtures/cells.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
 import { DIST_TASKS, eventually, executorWithWorker, freshQueue, TASKS } from './harness.js';
 
@@ -164,19 +165,35 @@ async function stopWorker(child: ChildProcess, graceMs = 10_000): Promise<number
   }
 }
 
+/**
+ * The clean-up of a test whose task may hang for ever (when an assertion failed before
+ * its worker was killed): shutdown waits for running tasks, so that one is cancelled
+ * first — it ends cancelled within cancelGraceMs even if its worker cannot answer — and
+ * the workers are stopped after.
+ */
+async function stopHangingTask(
+  executor: DistributedExecutor,
+  future: { cancel(): boolean },
+  workers: ChildProcess[],
+): Promise<void> {
+  future.cancel();
+  await executor.shutdown();
+  for (const w of workers) await stopWorker(w);
+}
+
 describe('DistributedExecutor: workers that die', () => {
   test('a worker process killed mid-task: the task completes on the other worker and its future resolves once', async () => {
     const queue = freshQueue();
-    const { dir } = makeFileCells(); // runOnceThenHang's marker directory
+    const cells = makeFileCells(); // runOnceThenHang's cell 0: the pid of its first run
     const fast = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '300'];
     const workers = [await spawnWorker(queue, fast), await spawnWorker(queue, fast)];
     const executor = new DistributedExecutor({ connection: redis.url, queue });
+    const future = executor.submit(runOnceThenHang, cells);
     try {
       let settled = 0;
-      const future = executor.submit(runOnceThenHang, dir);
       future.addDoneCallback(() => settled++);
-      await eventually(() => existsSync(join(dir, 'ran')), 'the task starting');
-      const pid = Number(readFileSync(join(dir, 'ran'), 'utf8'));
+      await until(cells, 0);
+      const pid = Number(cellContent(cells, 0));
       const victim = workers.find((w) => w.pid === pid)!;
       assert.ok(victim !== undefined, 'the task ran in one of the two workers');
       const died = new Promise((resolve) => victim.once('exit', resolve));
@@ -186,15 +203,13 @@ describe('DistributedExecutor: workers that die', () => {
       await new Promise((resolve) => setImmediate(resolve));
       assert.equal(settled, 1);
     } finally {
-      // A task that hangs for ever must not hang the clean-up if an assertion failed.
-      await executor.shutdown({ cancelFutures: true });
-      for (const w of workers) await stopWorker(w);
+      await stopHangingTask(executor, future, workers);
     }
   });
 
   test('a task whose workers die more often than lostWorkerRetries allows fails with WorkerLostError', async () => {
     const queue = freshQueue();
-    const { dir } = makeFileCells(); // runOnceThenHang's marker directory
+    const cells = makeFileCells(); // runOnceThenHang's cell 0: the pid of its first run
     const fast = [
       '--concurrency',
       '1',
@@ -207,10 +222,10 @@ describe('DistributedExecutor: workers that die', () => {
     ];
     const workers = [await spawnWorker(queue, fast), await spawnWorker(queue, fast)];
     const executor = new DistributedExecutor({ connection: redis.url, queue });
+    const future = executor.submit(runOnceThenHang, cells);
     try {
-      const future = executor.submit(runOnceThenHang, dir);
-      await eventually(() => existsSync(join(dir, 'ran')), 'the task starting');
-      const pid = Number(readFileSync(join(dir, 'ran'), 'utf8'));
+      await until(cells, 0);
+      const pid = Number(cellContent(cells, 0));
       workers.find((w) => w.pid === pid)!.kill('SIGKILL');
       await assert.rejects(within(future, 60_000, 'the lost task failing'), (error: unknown) => {
         assert.ok(error instanceof WorkerLostError);
@@ -218,9 +233,7 @@ describe('DistributedExecutor: workers that die', () => {
         return true;
       });
     } finally {
-      // A task that hangs for ever must not hang the clean-up if an assertion failed.
-      await executor.shutdown({ cancelFutures: true });
-      for (const w of workers) await stopWorker(w);
+      await stopHangingTask(executor, future, workers);
     }
   });
 
