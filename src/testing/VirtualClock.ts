@@ -21,13 +21,13 @@ import {
   type Clock,
   type TimerHandle,
 } from '../internal/loop.js';
+import { Heap } from '../internal/Heap.js';
 import { checkDuration } from '../internal/validate.js';
 
 class VirtualTimer implements TimerHandle {
   isCancelled = false;
   constructor(
     readonly when: number,
-    readonly seq: number,
     readonly fn: (arg: any) => void,
     readonly arg: unknown,
     private readonly owner: VirtualClock,
@@ -75,8 +75,8 @@ export interface VirtualClockOptions {
  */
 export class VirtualClock implements Clock {
   private current: number;
-  private seq = 0;
-  private readonly heap: VirtualTimer[] = [];
+  /** Pending timers, earliest first; equal times in the order they were set. */
+  private readonly heap = new Heap<VirtualTimer>((a, b) => a.when - b.when);
   private live = 0;
   private installed = false;
   private previous: Clock | null = null;
@@ -126,8 +126,9 @@ export class VirtualClock implements Clock {
     setClock(this.previous ?? realClock);
     this.previous = null;
     this.cancelIdleCheck();
-    for (const timer of this.heap) timer.isCancelled = true;
-    this.heap.length = 0;
+    for (let timer = this.heap.pop(); timer !== undefined; timer = this.heap.pop()) {
+      timer.isCancelled = true;
+    }
     this.live = 0;
   }
 
@@ -149,14 +150,14 @@ export class VirtualClock implements Clock {
   /** The time of the next timer, or `null` when none is scheduled. */
   nextDeadline(): number | null {
     this.dropCancelled();
-    return this.heap[0]?.when ?? null;
+    return this.heap.peek()?.when ?? null;
   }
 
   /** @internal Clock interface. */
   schedule<A>(when: number, fn: (arg: A) => void, arg: A, _keepAlive: boolean): TimerHandle {
-    const timer = new VirtualTimer(when, this.seq++, fn, arg, this);
+    const timer = new VirtualTimer(when, fn, arg, this);
     if (when !== Infinity) {
-      this.push(timer);
+      this.heap.push(timer);
       this.live++;
       this.scheduleIdleCheck();
     }
@@ -180,9 +181,9 @@ export class VirtualClock implements Clock {
   private runUntil(target: number): void {
     for (;;) {
       this.dropCancelled();
-      const next = this.heap[0];
+      const next = this.heap.peek();
       if (next === undefined || next.when > target) break;
-      this.pop();
+      this.heap.pop();
       next.isCancelled = true;
       this.live--;
       if (next.when > this.current) this.current = next.when;
@@ -218,45 +219,11 @@ export class VirtualClock implements Clock {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0]!.isCancelled) this.pop();
-  }
-
-  private push(timer: VirtualTimer): void {
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    if (heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
-      if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
-      if (smallest === i) break;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
-    }
+    while (this.heap.peek()?.isCancelled === true) this.heap.pop();
   }
 
   /** How `util.inspect` and `console.log` show the clock. */
   [inspect.custom](): string {
     return `<VirtualClock now=${this.current} timers=${this.live}${this.installed ? '' : ' uninstalled'}>`;
   }
-}
-
-function before(a: VirtualTimer, b: VirtualTimer): boolean {
-  return a.when < b.when || (a.when === b.when && a.seq < b.seq);
 }
