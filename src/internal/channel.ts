@@ -34,6 +34,8 @@ export interface ChannelInit {
    * event loop is empty (code 1 after an error, else 0).
    */
   single?: boolean;
+  /** How many tasks the worker may run at once (`concurrentTasksPerWorker`; default 1). */
+  concurrency?: number;
   /** Heap limits for a thread worker. */
   resourceLimits?: import('node:worker_threads').ResourceLimits | undefined;
 }
@@ -57,8 +59,13 @@ export interface WorkerChannel {
    * this thread goes idle, so every instruction after the wake-up delays it.
    */
   wake(): void;
-  /** How many tasks the worker has started, in the order they were sent. */
+  /**
+   * How many tasks the worker has started, in the order they were sent: exact for a
+   * thread; for a process, an upper bound unless `startedExactly()`.
+   */
   started(): number;
+  /** Whether `started()` is the exact count (else: it may count tasks not yet begun). */
+  startedExactly(): boolean;
   /** Keep the process alive for this worker (work is in flight). */
   ref(): void;
   /** Let the process exit even though this worker is alive (it is idle). */

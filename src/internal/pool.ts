@@ -9,10 +9,15 @@
  *
  * Design choices, measured on the 2-core test machine (Node 20):
  * - Tasks travel in batches, up to an adaptive window per worker (poolBatch.ts); a worker
- *   still starting takes one task only.
- * - Tasks start in the order sent and the worker counts them in shared memory, so a worker
- *   that dies fails only the tasks that had started on it; the others go back to the
- *   front of the queue (`WorkerCrashedError` for the former, nothing for the latter).
+ *   still starting takes one task only. A worker runs them one after the other
+ *   (`concurrentTasksPerWorker` at once), so `maxWorkers` bounds what runs at any moment.
+ * - The worker counts the tasks it starts in shared memory, so a worker that dies fails
+ *   only the task it was running; the others go back to the front of the queue
+ *   (poolResults.ts). A worker that dies before it is ready is replaced; only
+ *   MAX_START_FAILURES of them in a row break the pool, as a failing initializer does.
+ * - A taskTimeout counts from when the task starts in its worker: a deadline that passes
+ *   while the task has not started (its worker imports the task's module, or runs the
+ *   task before it) starts it again at the next look (deadlines.ts).
  * - One timer serves every taskTimeout (deadlines.ts), one the idle timeout
  *   (idleReaper.ts), none exists otherwise; pool timers are unref'd and real-time.
  *
@@ -68,6 +73,9 @@ const BROKEN = 2;
 const PENDING = 0;
 const RUNNING = 1;
 
+/** Workers in a row that may die before they are ready before the pool breaks. */
+const MAX_START_FAILURES = 3;
+
 let processExiting = false;
 let exitHookInstalled = false;
 
@@ -85,6 +93,8 @@ export class Pool implements PoolFutureOwner {
   private running = 0;
   private readonly workers: PoolWorker[] = [];
   private spawned = 0;
+  /** Workers in a row that died before they were ready. */
+  private startFailures = 0;
   private flushQueued = false;
   /** Tasks in flight per ready worker. */
   private readonly window = new Window();
@@ -101,7 +111,9 @@ export class Pool implements PoolFutureOwner {
   constructor(private readonly config: PoolConfig) {
     this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
-      config.taskTimeout === Infinity ? null : new Deadlines(config.taskTimeout, this.expire);
+      config.taskTimeout === Infinity
+        ? null
+        : new Deadlines(config.taskTimeout, this.expire, hasStarted);
     this.reaper =
       config.idleTimeout === Infinity
         ? null
@@ -205,6 +217,7 @@ export class Pool implements PoolFutureOwner {
         name: `${this.config.namePrefix}_${worker.index}`,
         daemon: true,
         initializer: this.initializer,
+        concurrency: this.config.concurrency,
         resourceLimits: this.config.resourceLimits,
       },
       {
@@ -256,6 +269,7 @@ export class Pool implements PoolFutureOwner {
       this.onResults(worker, message);
     } else if (kind === READY) {
       worker.ready = true;
+      this.startFailures = 0;
       if (worker.unclocked.length > 0) {
         this.deadlines!.start(worker.unclocked, performance.now());
         worker.unclocked.length = 0;
@@ -321,8 +335,12 @@ export class Pool implements PoolFutureOwner {
     if (end.kind === 'thread') markOwnerDead(worker.threadId);
     if (worker.inFlight > 0) this.requeueOrphans(worker, end, error);
     if (!worker.ready && !worker.stopping && this.state !== BROKEN) {
-      // It died before it could run anything: the initializer or the bootstrap failed.
-      this.breakPool(diedBeforeReadyError(this.config.kind, end, error));
+      // It died before it could run anything: killed from outside (an OOM killer), or
+      // its bootstrap or initializer crashed. A replacement starts on demand; only when
+      // every start fails is the pool unusable.
+      if (++this.startFailures >= MAX_START_FAILURES) {
+        this.breakPool(diedBeforeReadyError(this.config.kind, end, error, this.startFailures));
+      }
     }
     if (this.queued > 0 && this.state !== BROKEN) this.dispatchAll();
     else if (this.state !== OPEN) this.maybeClose();
@@ -339,6 +357,7 @@ export class Pool implements PoolFutureOwner {
       // After terminateWorkers() nothing is requeued: a requeued task would start a fresh
       // worker and keep the terminated pool alive.
       this.state !== BROKEN && !this.terminating,
+      this.config.concurrency,
     );
     this.running -= worker.inFlight;
     worker.inFlight = 0;
@@ -435,4 +454,10 @@ export class Pool implements PoolFutureOwner {
   statistics(): PoolStatistics {
     return statisticsOf(this.workers, this.queued, this.running, this.tally);
   }
+}
+
+/** Whether `future`'s task has started in its worker (it may wait behind an import). */
+function hasStarted(future: PoolFuture<unknown>): boolean {
+  const worker = future._worker as PoolWorker | null;
+  return worker !== null && worker.ready && future._seq < worker.channel.started();
 }

@@ -19,7 +19,7 @@ import type { Deque } from './Deque.js';
 import type { InFlight } from './inFlight.js';
 import type { PoolFuture } from './poolFuture.js';
 import type { PoolWorker } from './poolWorker.js';
-import { RUN } from './protocol.js';
+import { CTL_FLUSH, RUN } from './protocol.js';
 import { taskLabel } from './results.js';
 import { taskDef } from './taskRef.js';
 
@@ -124,7 +124,9 @@ export interface Batch {
 /**
  * Takes up to `limit` live futures from the front of `queue` (skipping cancelled ones)
  * into one RUN message for `worker`: marks them running, gives each an in-flight slot,
- * and adds the definitions of tasks the worker has not seen. `null` if none was live.
+ * and adds the definitions of tasks the worker has not seen. A task of another kind than
+ * the one the worker was sent last is flagged CTL_FLUSH: its length is unknown, so the
+ * results before it must not wait for it. `null` if none was live.
  */
 export function takeBatch(
   queue: Deque<PoolFuture<unknown>>,
@@ -144,6 +146,12 @@ export function takeBatch(
     if (worker.known[num] !== true) {
       (defs ??= []).push(num, taskDef(num));
       worker.known[num] = true;
+    }
+    if (num !== worker.lastNum) {
+      future._ctl |= CTL_FLUSH;
+      worker.lastNum = num;
+    } else {
+      future._ctl &= ~CTL_FLUSH;
     }
     const args = future._args!;
     message.push(inFlight.add(future), future._ctl, args.length);

@@ -11,6 +11,8 @@ import type { PoolWorker } from './poolWorker.js';
 /** How the pool was configured. */
 export interface PoolConfig {
   maxWorkers: number;
+  /** How many tasks one worker may run at once (`concurrentTasksPerWorker`). */
+  concurrency: number;
   /** Task and arguments run once in each worker before its first task. */
   initializer: { task: unknown; args: unknown[] } | null;
   /** Idle workers exit after this many ms (Infinity: never). */

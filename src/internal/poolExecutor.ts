@@ -40,8 +40,10 @@ export interface PoolExecutorOptions {
    */
   idleTimeout?: number;
   /**
-   * Milliseconds a task may run, from when it is handed to a worker; past it the future
-   * fails with `TimeoutError` and the task's `taskSignal()` is aborted (default: none).
+   * Milliseconds a task may run, from when it starts running in its worker — a worker's
+   * start-up, its import of the task's module and the time a task waits behind another
+   * do not count; past it the future fails with `TimeoutError` and the task's
+   * `taskSignal()` is aborted (default: none).
    */
   taskTimeout?: number | null;
   /**
@@ -49,6 +51,15 @@ export interface PoolExecutorOptions {
    * its worker is terminated and replaced (default 1000).
    */
   cancelGraceMs?: number;
+  /**
+   * How many tasks one worker may run at once (default 1, so that at most `maxWorkers`
+   * tasks run at any moment, async ones included, as Python's `max_workers` promises).
+   * A worker still receives several tiny tasks in one message, but starts each only once
+   * the one before it has settled. Raise it for tasks that mostly wait (I/O inside the
+   * worker): up to `maxWorkers × concurrentTasksPerWorker` then run at once. piscina's
+   * option of the same name.
+   */
+  concurrentTasksPerWorker?: number;
 }
 
 /** Checks the shared options; `kind` names the executor in messages. */
@@ -72,8 +83,18 @@ export function poolConfig(
   if (!Array.isArray(initargs)) {
     throw argTypeError(`initargs must be an array, got ${show(initargs)}`);
   }
+  const concurrency = options.concurrentTasksPerWorker ?? 1;
+  if (typeof concurrency !== 'number') {
+    throw argTypeError(`concurrentTasksPerWorker must be a number, got ${show(concurrency)}`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw argRangeError(
+      `concurrentTasksPerWorker must be an integer greater than 0, got ${show(concurrency)}`,
+    );
+  }
   return {
     maxWorkers,
+    concurrency,
     initializer: initializer === null ? null : { task: initializer, args: [...initargs] },
     idleTimeout: checkDuration('idleTimeout', options.idleTimeout ?? 60_000),
     taskTimeout:

@@ -1,8 +1,7 @@
 /**
  * What a worker's answers — or its death — mean for the pool's futures: each answered
- * future settles (a result, a rebuilt error), and when a worker dies, the tasks it had
- * started fail with `WorkerCrashedError` while those it never started go back to the
- * queue. The pool does the bookkeeping of workers and counts around these.
+ * future settles (a result, a rebuilt error), and when a worker dies, the task it was
+ * running fails with `WorkerCrashedError` while the others go back to the queue. The pool does the bookkeeping of workers and counts around these.
  *
  * @module
  */
@@ -70,10 +69,18 @@ function settleOther(
 
 /**
  * Settles the tasks of `worker`, which exited with `exitCode` (killed by `error`, if
- * any): those it started fail with `WorkerCrashedError` (or end cancelled, when
- * `terminateWorkers()` ended it); those it never started are returned pending again, the
- * last sent first, for the front of the queue — unless `requeue` is false (a broken or
- * terminated pool), when they fail too (or end cancelled, after `terminateWorkers()`).
+ * any): the task that was running fails with `WorkerCrashedError` (or ends cancelled,
+ * when `terminateWorkers()` ended it); the others are returned pending again, the last
+ * sent first, for the front of the queue — unless `requeue` is false (a broken or
+ * terminated pool), when every task it had started fails too (or ends cancelled).
+ *
+ * Which task was running: a worker runs one task at a time (`concurrency` 1), so when the
+ * pool itself ended it for a task that ignored its abort, that task (settled already);
+ * else, with an exact count of started tasks, the last one started. The tasks started
+ * before it had finished, but their results died with the worker (at most FLUSH_MS of
+ * them, see workerRuntime.ts): they run again. Where the count is only an upper bound (a
+ * worker process killed from outside in the middle of a batch) or tasks ran side by side
+ * (`concurrency` above 1), every task it had started and not answered fails.
  */
 export function settleOrphans(
   worker: PoolWorker,
@@ -82,13 +89,20 @@ export function settleOrphans(
   inFlight: InFlight,
   tally: Tally,
   requeue: boolean,
+  concurrency: number,
 ): PoolFuture<unknown>[] {
   const started = worker.channel.started();
+  // Tasks below `rerun` (by position in the worker's stream) run again.
+  let rerun = 0;
+  if (concurrency === 1) {
+    if (worker.killedFor !== null) rerun = started;
+    else if (worker.channel.startedExactly()) rerun = started - 1;
+  }
   const unstarted: PoolFuture<unknown>[] = [];
   for (const future of inFlight.takeAll(worker)) {
     clearGrace(future);
     if (future._state !== RUNNING) continue;
-    if (future._seq >= started && requeue) {
+    if (requeue && (future._seq >= started || future._seq < rerun)) {
       unstarted.push(future);
       continue;
     }

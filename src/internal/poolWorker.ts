@@ -13,6 +13,10 @@ export class PoolWorker {
   stopping = false;
   /** Why the pool itself ended it while tasks ran (the tasks' error message). */
   recycleReason: string | null = null;
+  /** The task whose abort it ignored, for which the pool ended it. */
+  killedFor: PoolFuture<unknown> | null = null;
+  /** The task number of the last task it was sent (-1: none yet). */
+  lastNum = -1;
   /** Tasks sent and not yet answered. */
   inFlight = 0;
   /** The task number of every task it holds, -1 for a mix (what its answers measure). */

@@ -48,10 +48,13 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
   let fatal: unknown = undefined;
   let exited = false;
   let started = 0;
+  let exactly = true;
   child.on('message', (message: unknown[]) => {
     const kind = message[0];
-    if (kind === STARTED) started = message[1] as number;
-    else if (kind === FATAL) fatal ??= deserializeError(message[1] as SerializedError);
+    if (kind === STARTED) {
+      started = message[1] as number;
+      exactly = message[2] === true;
+    } else if (kind === FATAL) fatal ??= deserializeError(message[1] as SerializedError);
     else events.message(message);
   });
   child.on('error', (error: Error & { code?: string }) => {
@@ -63,7 +66,7 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     exited = true;
     events.exit(exitCode, fatal, signal);
   });
-  child.send([INIT, init.initializer, init.single === true]);
+  child.send([INIT, init.initializer, init.single === true, init.concurrency ?? 1]);
   const unref = (): void => {
     child.unref();
     child.channel?.unref();
@@ -82,6 +85,7 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     },
     wake() {},
     started: () => started,
+    startedExactly: () => exactly,
     ref() {
       if (exited) return;
       child.ref();

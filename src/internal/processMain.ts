@@ -85,10 +85,12 @@ function main(): void {
       // Transfer lists do not apply between processes: the values are copied.
       if (process.connected) process.send!(message);
     },
-    started() {
-      if (++started > reported) {
-        reported = received;
-        send([STARTED, received]);
+    started(exact) {
+      if (++started > reported || (exact && reported > started)) {
+        // An upper bound (what it received) saves a message per task; a task of unknown
+        // length gets the exact count, so that the tasks behind it are not counted.
+        reported = exact ? started : received;
+        send([STARTED, reported, exact]);
       }
     },
     idle() {},
@@ -102,7 +104,7 @@ function main(): void {
     void flushResourceClients().then(() => {
       let pending = 2;
       const done = (): void => {
-        if (--pending === 0) send([STARTED, started], () => process.exit());
+        if (--pending === 0) send([STARTED, started, true], () => process.exit());
       };
       process.stdout.write('', done);
       process.stderr.write('', done);
@@ -140,7 +142,7 @@ function main(): void {
     runtime.flush();
     // (The next task to start reports again: the process may live on.)
     reported = started;
-    send([STARTED, started]);
+    send([STARTED, started, true]);
   };
   process.on('exit', settle);
   // The monitor settles too, before any 'uncaughtException' listener runs: one that throws
@@ -165,6 +167,7 @@ function main(): void {
   process.on('message', (message: unknown[]) => {
     if (message[0] === INIT) {
       single = message[2] === true;
+      runtime.concurrency = message[3] as number;
       void initialize(message[1] as [number, TaskDef, unknown[]] | null);
     } else if (backlog !== null) {
       backlog.push(message);

@@ -11,16 +11,18 @@
  *   worker ─► main   [READY]                             after the initializer ran
  *                    [INIT_FAILED, SerializedError]
  *                    [RESULTS, id, status, value, id, status, value, …]
- *                    [STARTED, count]                    (processes) see below
+ *                    [STARTED, count, exact?]            (processes) see below
  *                    [FATAL, SerializedError]            (processes) an uncaught error
  *
- * `id` is the main side's slot for the task; `ctl` is `taskNumber << 2 | flags`; `defs` is
- * `[taskNumber, TaskDef, …]` for the task numbers the worker has not been told yet. Tasks
- * start in the order they arrive; the worker counts them in a shared progress cell (see
- * `WorkerChannel.started`) so that after a crash the main side knows which never began.
- * A worker process has no shared memory: before it starts the first task of a batch it
- * sends STARTED with the number of tasks it has received (an upper bound of those that
- * will have started), and the exact count when it exits.
+ * `id` is the main side's slot for the task; `ctl` is `taskNumber << CTL_SHIFT | flags`;
+ * `defs` is `[taskNumber, TaskDef, …]` for the task numbers the worker has not been told
+ * yet. Tasks start in the order they arrive, one after the other (workerRuntime.ts); the
+ * worker counts them in a shared progress cell (see `WorkerChannel.started`) so that after
+ * a crash the main side knows which never began. A worker process has no shared memory:
+ * before it starts the first task of a batch it sends STARTED with the number of tasks it
+ * has received (an upper bound of those that will have started); before a CTL_FLUSH task,
+ * the exact count including it; and the exact count when it exits ([STARTED, count, true]
+ * for the exact ones).
  *
  * @module
  */
@@ -49,7 +51,13 @@ export const CTL_DISCARD = 2;
  * results (`Executor.map` with a `chunksize`).
  */
 export const CTL_CHUNK = 4;
-export const CTL_SHIFT = 3;
+/**
+ * `ctl` flag: a task of another kind than the one sent before it, of unknown length: the
+ * worker sends the results it holds before starting it, and tells exactly where it is
+ * (`WorkerEndpoint.started`), so that neither waits for it.
+ */
+export const CTL_FLUSH = 8;
+export const CTL_SHIFT = 4;
 
 /** Result status: `value` is the result. */
 export const ST_OK = 0;

@@ -116,12 +116,17 @@ export function initFailedError(kind: string, cause: SerializedError): BrokenExe
   });
 }
 
-/** The error that breaks a pool whose worker died before it was ready. */
-export function diedBeforeReadyError(kind: string, end: WorkerEnd, error: unknown): BrokenExecutor {
+/** The error that breaks a pool whose workers kept dying before they were ready. */
+export function diedBeforeReadyError(
+  kind: string,
+  end: WorkerEnd,
+  error: unknown,
+  inARow: number,
+): BrokenExecutor {
   const how = describeEnd(end);
   const cause = error instanceof Error ? error : new Error(`the worker ${how}`);
   return new BrokenExecutor(
-    `A worker of the ${kind} ${how} before it was ready, the ${kind} is not usable anymore`,
+    `${inARow} workers in a row of the ${kind} died before they were ready (the last ${how}), the ${kind} is not usable anymore: check its initializer, resourceLimits and execArgv`,
     { cause },
   );
 }

@@ -36,6 +36,7 @@ function onGraceExpired(future: PoolFuture<unknown>, graceMs: number): void {
   const worker = future._worker as PoolWorker | null;
   if (worker === null || worker.stopping) return;
   worker.stopping = true;
+  worker.killedFor = future;
   worker.recycleReason = `its worker was terminated because ${taskLabel(future._num)} ignored its abort signal for longer than cancelGraceMs (${graceMs} ms)`;
   worker.channel.terminate();
 }

@@ -26,5 +26,7 @@ export interface ThreadWorkerData {
     daemon: boolean;
     /** The initializer: its task number and definition, and its arguments. */
     initializer: [num: number, def: TaskDef, args: unknown[]] | null;
+    /** How many tasks may run at once. */
+    concurrency: number;
   };
 }

@@ -69,6 +69,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       name: init.name,
       daemon: init.daemon,
       initializer: init.initializer,
+      concurrency: init.concurrency ?? 1,
     },
   };
   const worker = newWorker({
@@ -107,6 +108,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       Atomics.notify(cells, CELL_WAKE, 1);
     },
     started: () => Atomics.load(cells, CELL_STARTED),
+    startedExactly: () => true,
     ref() {
       if (exited) return;
       worker.ref();

@@ -80,7 +80,7 @@ export const SPIN_MAX_US = 60;
  */
 
 async function main(): Promise<void> {
-  const { port, cells: buffer, initializer } = (workerData as ThreadWorkerData).concur;
+  const { port, cells: buffer, initializer, concurrency } = (workerData as ThreadWorkerData).concur;
   const cells = new Int32Array(buffer);
   let started = 0;
   let waitQueued = false;
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       process.stderr.write('', done);
     },
   };
-  const runtime = new WorkerRuntime(endpoint);
+  const runtime = new WorkerRuntime(endpoint, concurrency);
 
   /** How long spins last now, in µs (SPIN_US up to SPIN_MAX_US; see SPIN_MAX_US). */
   let spinUs = SPIN_US;

@@ -7,11 +7,14 @@
  *   endpoint ◄──post([RESULTS …])── out (one message per batch, or per setImmediate ◄─┘
  *                                        turn for tasks that returned a promise)
  *
- * Tasks of a batch start in arrival order, synchronously, one after another: a task that
- * returns a promise keeps running while the next starts (the pool's window decides how
- * many run at once). Results of the tasks that finished synchronously go out in one
- * message at the end of the batch; results of promises are gathered until the next
- * `setImmediate` turn, so that tasks finishing together share a message.
+ * Tasks start in arrival order, one after the other: the next starts only once the one
+ * before it has settled (its promise too), so that a pool's `maxWorkers` bounds what runs
+ * at once — unless the pool allows `concurrency` tasks per worker, when that many may be
+ * pending together. Results are gathered and sent in one message: at the end of a batch,
+ * at the next `setImmediate` turn once the running task waits, before a task flagged
+ * CTL_FLUSH (the pool flags a change of task: its length is unknown, and the results
+ * before it must not wait for it), and before any task once the oldest unsent result is
+ * FLUSH_MS old. A result thus waits behind a later task at most FLUSH_MS of tiny tasks.
  *
  * @module
  */
@@ -25,6 +28,7 @@ import {
   ABORT_TIMEOUT,
   CTL_CHUNK,
   CTL_DISCARD,
+  CTL_FLUSH,
   CTL_SHARED,
   CTL_SHIFT,
   LOCAL_NOT_SELF_CONTAINED,
@@ -54,13 +58,22 @@ import type { Transferable } from '../futures/transfer.js';
 export interface WorkerEndpoint {
   /** Sends `message`; throws synchronously (e.g. `DataCloneError`) if it cannot be sent. */
   post(message: unknown[], transfer: Transferable[] | undefined): void;
-  /** Records that one more task (in arrival order) has started. */
-  started(): void;
+  /**
+   * Records that one more task (in arrival order) is about to start; `exact` when the
+   * owner should know precisely which (a task of unknown length: see CTL_FLUSH).
+   */
+  started(exact: boolean): void;
   /** Nothing is running: the endpoint may wait for the next message its fastest way. */
   idle(): void;
   /** The owner asked this worker to exit (results are flushed already). */
   stop(): void;
 }
+
+/**
+ * How long a result may wait for the tasks after it (ms): sending after every task would
+ * cost a message each, the price batching exists to avoid.
+ */
+const FLUSH_MS = 1;
 
 /** The local error for a task the runtime itself could not run or answer. */
 type LocalFailure = [kind: number, message: string, cause: SerializedError | undefined];
@@ -162,19 +175,32 @@ export class WorkerRuntime {
   private readonly loads = new Map<number, Promise<void>>();
   /** RUN messages not yet executed (the head may wait for a module import). */
   private readonly backlog: unknown[][] = [];
+  /** Where the next task of the head of `backlog` starts. */
+  private cursor = 2;
   private loading = false;
+  /** `drain` is on the stack (a thenable that settles synchronously must not re-enter it). */
+  private draining = false;
   private out: unknown[] = [RESULTS];
+  /** When the oldest result in `out` was added (performance.now()). */
+  private outSince = 0;
   private outTransfer: Transferable[] | undefined = undefined;
   /** Transfer list per task id, kept only while a batch with transfers is unsent. */
   private transferOf: Map<number, readonly Transferable[]> | null = null;
   private flushQueued = false;
-  /** Tasks whose promise has not settled yet. */
+  /** Tasks whose promise has not settled yet (at most `concurrency`). */
   private readonly pending = new Set<number>();
   private signals: Map<number, AbortController> | null = null;
   /** Tasks aborted before they started: they are skipped. */
   private skip: Set<number> | null = null;
 
-  constructor(private readonly endpoint: WorkerEndpoint) {}
+  /**
+   * @param concurrency How many tasks may be pending at once (their promises unsettled);
+   *   settable until the first task arrives.
+   */
+  constructor(
+    private readonly endpoint: WorkerEndpoint,
+    public concurrency = 1,
+  ) {}
 
   /** True while a task runs, waits for its module or has a result unsent. */
   busy(): boolean {
@@ -185,7 +211,7 @@ export class WorkerRuntime {
   receive(message: unknown[]): void {
     if (message[0] === RUN) {
       this.backlog.push(message);
-      if (!this.loading) this.drain();
+      if (!this.loading && this.pending.size < this.concurrency) this.drain();
     } else if (message[0] === ABORT) {
       this.abort(message[1] as number, message[2] as number);
     } else if (message[0] === STOP) {
@@ -256,43 +282,67 @@ export class WorkerRuntime {
     }
   }
 
+  /** Runs what the backlog holds, as far as the concurrency allows. */
   private drain(): void {
     const backlog = this.backlog;
-    while (backlog.length > 0) {
-      const message = backlog[0]!;
-      const defs = message[1] as unknown[] | null;
-      if (defs !== null) {
-        let loads: Promise<void>[] | null = null;
-        for (let i = 0; i < defs.length; i += 2) {
-          const load = this.define(defs[i] as number, defs[i + 1] as TaskDef);
-          if (load !== null) (loads ??= []).push(load);
-        }
-        if (loads !== null) {
-          this.loading = true;
-          void Promise.all(loads).then(() => {
-            this.loading = false;
-            this.drain();
-          });
+    this.draining = true;
+    try {
+      while (backlog.length > 0) {
+        const message = backlog[0]!;
+        if (this.cursor === 2 && this.mustLoad(message)) {
+          this.flushSoon(); // (answers need not wait for an import)
           return;
         }
+        if (!this.execute(message)) {
+          // A task is pending and no other may start: what finished before it goes out
+          // once it really waits (tasks that only await settled promises share a message).
+          this.flushSoon();
+          return;
+        }
+        backlog.shift();
+        this.cursor = 2;
       }
-      if (!sharedTypesLoaded && carriesShared(message)) {
-        // The first shared primitive to arrive: load every shareable type first, so that
-        // decoding does not depend on what the task's module happens to import.
-        this.loading = true;
-        const resume = (): void => {
-          sharedTypesLoaded = true;
-          this.loading = false;
-          this.drain();
-        };
-        void loadSharedTypes().then(resume, resume);
-        return;
-      }
-      backlog.shift();
-      this.execute(message);
+    } finally {
+      this.draining = false;
     }
     this.flush();
     if (this.pending.size === 0) this.endpoint.idle();
+  }
+
+  /**
+   * Starts what `message` needs before its first task can run — its task modules, the
+   * shareable types — and returns true while that loads (`drain` resumes after).
+   */
+  private mustLoad(message: unknown[]): boolean {
+    const defs = message[1] as unknown[] | null;
+    if (defs !== null) {
+      let loads: Promise<void>[] | null = null;
+      for (let i = 0; i < defs.length; i += 2) {
+        const load = this.define(defs[i] as number, defs[i + 1] as TaskDef);
+        if (load !== null) (loads ??= []).push(load);
+      }
+      if (loads !== null) {
+        this.loading = true;
+        void Promise.all(loads).then(() => {
+          this.loading = false;
+          this.drain();
+        });
+        return true;
+      }
+    }
+    if (!sharedTypesLoaded && carriesShared(message)) {
+      // The first shared primitive to arrive: load every shareable type first, so that
+      // decoding does not depend on what the task's module happens to import.
+      this.loading = true;
+      const resume = (): void => {
+        sharedTypesLoaded = true;
+        this.loading = false;
+        this.drain();
+      };
+      void loadSharedTypes().then(resume, resume);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -350,25 +400,38 @@ export class WorkerRuntime {
     return load;
   }
 
-  private execute(message: unknown[]): void {
+  /**
+   * Runs the tasks of `message` from the cursor on, one after the other; returns false if
+   * it stopped because `concurrency` tasks are pending (the cursor marks where it stopped).
+   */
+  private execute(message: unknown[]): boolean {
     const endpoint = this.endpoint;
     const length = message.length;
-    let i = 2;
+    let i = this.cursor;
     while (i < length) {
+      if (this.pending.size >= this.concurrency) {
+        this.cursor = i;
+        return false;
+      }
       const id = message[i] as number;
       const ctl = message[i + 1] as number;
       const argc = message[i + 2] as number;
       const at = i + 3;
       i = at + argc;
-      endpoint.started();
+      const exact = (ctl & CTL_FLUSH) !== 0;
+      // (The clock is read only while results wait to be sent.)
+      if (this.out.length > 1 && (exact || performance.now() - this.outSince >= FLUSH_MS)) {
+        this.flush();
+      }
+      endpoint.started(exact);
       if (this.skip !== null && this.skip.delete(id)) {
-        this.out.push(id, ST_SKIPPED, undefined);
+        this.push(id, ST_SKIPPED, undefined);
         continue;
       }
       const num = ctl >>> CTL_SHIFT;
       const fn = this.fns[num];
       if (fn === undefined) {
-        this.out.push(id, ST_LOCAL, this.failures[num]);
+        this.push(id, ST_LOCAL, this.failures[num]);
         continue;
       }
       let result: unknown;
@@ -399,6 +462,20 @@ export class WorkerRuntime {
       if (isThenable(result)) this.track(id, ctl, result);
       else this.settle(id, ctl, result);
     }
+    return true;
+  }
+
+  /** Adds an answer to the next RESULTS message. */
+  private push(id: number, status: number, value: unknown): void {
+    if (this.out.length === 1) this.outSince = performance.now();
+    this.out.push(id, status, value);
+  }
+
+  private flushSoon(): void {
+    if (this.out.length > 1 && !this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushLater);
+    }
   }
 
   private track(id: number, ctl: number, promise: PromiseLike<unknown>): void {
@@ -417,10 +494,9 @@ export class WorkerRuntime {
     if (!this.pending.delete(id)) return; // a thenable that settled twice
     if (ok) this.settle(id, ctl, value);
     else this.fail(id, ctl >>> CTL_SHIFT, value);
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      setImmediate(this.flushLater);
-    }
+    // The next task may start now (it was held by the concurrency).
+    if (this.backlog.length > 0 && !this.loading && !this.draining) this.drain();
+    else this.flushSoon();
   }
 
   private readonly flushLater = (): void => {
@@ -432,12 +508,12 @@ export class WorkerRuntime {
   private settle(id: number, ctl: number, value: unknown): void {
     if (this.signals !== null) this.signals.delete(id);
     if ((ctl & CTL_DISCARD) !== 0) {
-      this.out.push(id, ST_OK, undefined);
+      this.push(id, ST_OK, undefined);
       return;
     }
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
       if (typeof value !== 'symbol') {
-        this.out.push(id, ST_OK, value);
+        this.push(id, ST_OK, value);
         return;
       }
     }
@@ -450,11 +526,11 @@ export class WorkerRuntime {
     const problem = checkCloneable(value, 'the result');
     if (problem !== null) {
       const cause = problem.cause === undefined ? undefined : serializeError(problem.cause);
-      this.out.push(id, ST_LOCAL, [LOCAL_SERIALIZATION, problem.message, cause]);
+      this.push(id, ST_LOCAL, [LOCAL_SERIALIZATION, problem.message, cause]);
       return;
     }
     const encoded = encodeShared(value);
-    this.out.push(id, encoded === value ? ST_OK : ST_OK_SHARED, encoded);
+    this.push(id, encoded === value ? ST_OK : ST_OK_SHARED, encoded);
   }
 
   private fail(id: number, num: number, error: unknown): void {
@@ -465,11 +541,11 @@ export class WorkerRuntime {
         `a function sent by source must be self-contained, but it uses a name the worker does not have (${error.message}). Pass the value as an argument, or define the function with defineTask(import.meta.url, fn) in a module the worker imports`,
         serializeError(error),
       ];
-      this.out.push(id, ST_LOCAL, failure);
+      this.push(id, ST_LOCAL, failure);
     } else if (throwsAsValue(error)) {
-      this.out.push(id, ST_THROWN, error);
+      this.push(id, ST_THROWN, error);
     } else {
-      this.out.push(id, ST_ERROR, serializeError(error));
+      this.push(id, ST_ERROR, serializeError(error));
     }
   }
 
@@ -478,15 +554,18 @@ export class WorkerRuntime {
       this.signals?.get(id)?.abort(abortReason(reason));
       return;
     }
-    // Not started yet (waiting behind a module import): skip it when its turn comes. A
-    // task that already finished is not in the backlog, and its id is left alone.
+    // Not started yet (behind a module import, or behind the task running): skip it when
+    // its turn comes. A task that already finished is behind the cursor, and its id (a
+    // slot the pool may reuse) is left alone.
+    let from = this.cursor;
     for (const message of this.backlog) {
-      for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
+      for (let i = from; i < message.length; i += 3 + (message[i + 2] as number)) {
         if (message[i] === id) {
           (this.skip ??= new Set()).add(id);
           return;
         }
       }
+      from = 2;
     }
   }
 }
