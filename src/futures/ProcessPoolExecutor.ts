@@ -27,17 +27,20 @@ let poolCount = 0;
  *   and results are structured-cloned (not pickled); a value that cannot cross fails its
  *   own future with `SerializationError`; concur's shared-memory primitives
  *   (`concur/threading`) cannot cross to another process;
- * - a worker that crashes, calls `process.exit` or is killed fails only the task(s) it
- *   was running, with `WorkerCrashedError` (`exitCode`, or `signal` and `signalNumber`),
- *   and is replaced — Python breaks the whole pool (`BrokenProcessPool`). Tasks it had not
- *   received are requeued. (A process shares no memory to count its progress in: killed
- *   by a signal, it fails every unanswered task it had received — for tiny tasks, which
- *   travel in batches, the rest of its batch; a long task travels alone.);
+ * - `maxWorkers` is a hard limit: a worker runs one task at a time (async ones included)
+ *   unless `concurrentTasksPerWorker` allows more;
+ * - a worker that crashes, calls `process.exit` or is killed fails only the task it was
+ *   running, with `WorkerCrashedError` (`exitCode`, or `signal` and `signalNumber`), and
+ *   is replaced — Python breaks the whole pool (`BrokenProcessPool`). The tasks queued
+ *   behind it are requeued. (A process shares no memory to count its progress in: killed
+ *   by a signal from outside in the middle of a batch of tiny tasks of one kind, it fails
+ *   every task of that batch it had not answered; a task of another kind, or a long one,
+ *   tells exactly when it starts.);
  * - `future.cancel()` also reaches a running task (see *Cancellation*); `taskTimeout`;
  * - workers start with Node's `child_process.fork` (spawn-like: a fresh process that
  *   imports the task's module), never `fork()` without exec;
  * - a task counts as running (`future.running()`) from when it is sent to a worker, which
- *   may hold a few tiny tasks at once;
+ *   may hold a few tiny tasks at once (it runs them one after the other);
  * - `submitWith({ transfer })` copies: nothing can be transferred between processes.
  *
  * Speed: tasks are queued in this process and sent to workers in batches (one IPC message
@@ -47,8 +50,7 @@ let poolCount = 0;
  * Cancellation: `future.cancel()` on a queued task cancels it. On a running task the
  * future ends cancelled at once and the signal the task got from `taskSignal()` is
  * aborted; if the task has not finished `cancelGraceMs` later, its process is terminated
- * and replaced (tasks that had started on it fail with `WorkerCrashedError`, the others
- * are requeued).
+ * and replaced, and the tasks queued behind it are requeued.
  *
  * Lifetime: idle workers never keep the process alive; work in flight does, as Python
  * waits for pending futures at exit. Workers never outlive this process: one that exits,

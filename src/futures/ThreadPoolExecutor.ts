@@ -28,11 +28,14 @@ let poolCount = 0;
  * - tasks are code references (`defineTask`) or self-contained functions, and arguments
  *   and results are structured-cloned (concur's threading primitives arrive shared);
  * - a worker that crashes, calls `process.exit` or runs out of memory fails only the
- *   task(s) that had started on it, with `WorkerCrashedError`, and is replaced;
+ *   task it was running, with `WorkerCrashedError`, and is replaced; the tasks queued
+ *   behind it are requeued (one that had finished, its result not yet sent, runs again);
  * - `future.cancel()` also reaches a running task (see *Cancellation*); `taskTimeout`;
  * - `maxWorkers` defaults to the number of cores, not `cores + 4`;
  * - a task counts as running (`future.running()`) from when it is sent to a worker, which
- *   may hold a few tiny tasks at once.
+ *   may hold a few tiny tasks at once; it runs them one after the other, so that
+ *   `maxWorkers` bounds what runs at once, async tasks included, as in Python
+ *   (`concurrentTasksPerWorker` allows more).
  *
  * Speed: tasks are queued on this thread and sent to workers in batches (one message for
  * up to 512 tasks), so hundreds of thousands of tiny tasks per second pass through; an
@@ -41,8 +44,7 @@ let poolCount = 0;
  * Cancellation: `future.cancel()` on a queued task cancels it. On a running task the
  * future ends cancelled at once and the signal the task got from `taskSignal()` is
  * aborted; if the task has not finished `cancelGraceMs` later, its worker is terminated
- * and replaced (tasks that had started on that worker fail with `WorkerCrashedError`,
- * the others are requeued).
+ * and replaced, and the tasks queued behind it are requeued.
  *
  * Lifetime: idle workers never keep the process alive; work in flight does, as Python
  * waits for pending futures at exit.
