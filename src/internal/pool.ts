@@ -24,6 +24,7 @@
 import { InvalidStateError, type BrokenExecutor, type SerializedError } from '../errors.js';
 import type { Future } from '../futures/Future.js';
 import type { Transferable } from '../futures/transfer.js';
+import { refuseWhileImporting } from './bootstrap.js';
 import { Deadlines } from './deadlines.js';
 import { Deque } from './Deque.js';
 import { IdleReaper } from './idleReaper.js';
@@ -99,6 +100,7 @@ export class Pool implements PoolFutureOwner {
   private readonly maxTasks: number;
 
   constructor(private readonly config: PoolConfig) {
+    refuseWhileImporting(`a ${config.kind}`);
     this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
       config.taskTimeout === Infinity ? null : new Deadlines(config.taskTimeout, this.expire);

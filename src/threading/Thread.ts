@@ -12,6 +12,7 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { inspect } from 'node:util';
 
 import { InvalidStateError, RemoteError } from '../errors.js';
+import { refuseWhileImporting } from '../internal/bootstrap.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
 import { markOwnerDead } from '../internal/owners.js';
@@ -161,9 +162,11 @@ export class Thread<F extends TaskFn = TaskFn> {
   /**
    * Starts the thread. Python: `Thread.start()`.
    * @throws {InvalidStateError} when called twice ("threads can only be started once").
+   * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
    */
   start(): void {
     if (this.started) throw new InvalidStateError('threads can only be started once');
+    refuseWhileImporting('a Thread');
     this.started = true;
     this.alive = true;
     const channel = openThreadChannel(
