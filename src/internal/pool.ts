@@ -29,6 +29,7 @@ import { Deadlines } from './deadlines.js';
 import { Deque } from './Deque.js';
 import { IdleReaper } from './idleReaper.js';
 import { InFlight } from './inFlight.js';
+import { liveBegin, liveEnd } from './liveObjects.js';
 import { markOwnerDead } from './owners.js';
 import { MAX_BATCH, pickWorker, postEach, takeBatch, Window } from './poolBatch.js';
 import {
@@ -99,7 +100,14 @@ export class Pool implements PoolFutureOwner {
   private readonly initializer: [number, TaskDef, unknown[]] | null;
   private readonly maxTasks: number;
 
-  constructor(private readonly config: PoolConfig) {
+  /**
+   * @param owner The executor this engine serves: what the leak check names while the
+   *   pool lives (from construction until it has closed).
+   */
+  constructor(
+    private readonly config: PoolConfig,
+    private readonly owner: object,
+  ) {
     refuseWhileImporting(`a ${config.kind}`);
     this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
@@ -122,6 +130,7 @@ export class Pool implements PoolFutureOwner {
         processExiting = true;
       });
     }
+    liveBegin('executors', owner);
   }
 
   // -------------------------------------------------------------------------------------
@@ -398,6 +407,7 @@ export class Pool implements PoolFutureOwner {
     if (this.workers.length === 0 && this.resolveClosed !== null) {
       const resolve = this.resolveClosed;
       this.resolveClosed = null;
+      liveEnd('executors', this.owner);
       resolve();
     }
   }

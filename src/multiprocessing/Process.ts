@@ -15,6 +15,7 @@ import { inspect } from 'node:util';
 
 import { InvalidStateError } from '../errors.js';
 import { refuseWhileImporting } from '../internal/bootstrap.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
 import { openProcessChannel } from '../internal/processChannel.js';
@@ -193,6 +194,7 @@ export class Process<F extends TaskFn = TaskFn> {
     channel.post(runMessage(prepared), undefined);
     if (!this.isDaemon) channel.ref();
     live.add(this);
+    liveBegin('processes', this);
   }
 
   /**
@@ -298,6 +300,7 @@ export class Process<F extends TaskFn = TaskFn> {
     this.alive = false;
     this.code = signal === null ? exitCode : -(osConstants.signals[signal] ?? 0);
     live.delete(this);
+    liveEnd('processes', this);
     this.resolveEnded();
   }
 }

@@ -15,6 +15,7 @@ import { InvalidStateError, RemoteError } from '../errors.js';
 import { refuseWhileImporting } from '../internal/bootstrap.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import { markOwnerDead } from '../internal/owners.js';
 import { RESULTS, ST_ERROR, ST_LOCAL, ST_THROWN } from '../internal/protocol.js';
 import { failureOf } from '../internal/results.js';
@@ -180,6 +181,7 @@ export class Thread<F extends TaskFn = TaskFn> {
     this.id = channel.threadId;
     if (!this.isDaemon) channel.ref();
     live.add(this);
+    liveBegin('threads', this);
     this._launch();
   }
 
@@ -266,6 +268,7 @@ export class Thread<F extends TaskFn = TaskFn> {
   private onExit(error: unknown): void {
     this.alive = false;
     live.delete(this);
+    liveEnd('threads', this);
     markOwnerDead(this.id!);
     if (error !== undefined) {
       const excType = error instanceof Error ? error.name : typeof error;
