@@ -82,4 +82,13 @@ describe('the global leak check', () => {
     assert.equal(code, 0, output);
     assert.doesNotMatch(output, /left things behind/);
   });
+
+  test('says what it waited for when clean-up took a while, without failing the test', () => {
+    const { code, output } = outcome('tidyPool');
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /after "leaves a pool to finish a slow task after shutdown" the leak check waited \d+ ms for what was still closing: 1 executor\(s\) not shut down: <ThreadPoolExecutor shutdown/,
+    );
+  });
 });
