@@ -36,7 +36,7 @@ async function runEntry(
     file,
     `import { appendFileSync } from 'node:fs';
 import * as concur from 'concur';
-import { Process } from 'concur/multiprocessing';
+import { Pool, Process } from 'concur/multiprocessing';
 import { Thread } from 'concur/threading';
 const { BootstrapError, ProcessPoolExecutor, ThreadPoolExecutor, defineTask, isWorker } = concur;
 appendFileSync(${JSON.stringify(log)}, 'imported\\n');
@@ -99,6 +99,18 @@ finally { await pool.shutdown(); }`);
     assert.equal(error.code, 'ERR_CONCUR_BOOTSTRAP');
     assert.match(error.message, /a ProcessPoolExecutor was created in a worker process/);
     assert.match(error.message, /isWorker/);
+    assert.equal(imports, 2);
+  });
+
+  test('a multiprocessing Pool created at the top level fails its first call with BootstrapError', async () => {
+    const { stdout, imports } = await runEntry(`
+const pool = new Pool({ processes: 1 });
+try { console.log('result', await pool.apply(square, [3])); } catch (error) { report(error); }
+finally { pool.close(); await pool.join(); }`);
+    const error = reported(stdout);
+    assert.equal(error.bootstrap, true);
+    assert.equal(error.code, 'ERR_CONCUR_BOOTSTRAP');
+    assert.match(error.message, /created in a worker process/);
     assert.equal(imports, 2);
   });
 
