@@ -13,7 +13,7 @@ let release;
 const native = new Promise((resolve) => (release = resolve));
 const thenable = { then: (onFulfilled, onRejected) => native.then(onFulfilled, onRejected) };
 const gate = raw ? (kind === 'raw-thenable' ? thenable : native) : new Future();
-global.gc();
+globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 const pending = new Array(n);
 for (let i = 0; i < n; i++) {
@@ -28,7 +28,7 @@ for (let i = 0; i < n; i++) {
   pending[i] = raw ? body() : createTask(body);
 }
 if (kind !== 'scheduled') await sleep(0);
-global.gc();
+globalThis.gc();
 const after = process.memoryUsage().heapUsed;
 console.log(JSON.stringify({ kind, n, bytesPerTask: (after - before) / n }));
 if (raw) release();

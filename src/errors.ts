@@ -98,6 +98,27 @@ export class BrokenExecutor extends ConcurError {
 }
 named(BrokenExecutor, 'BrokenExecutor');
 
+/**
+ * A worker, while it imported a task's module to run the task, was asked to start more
+ * workers: the module creates a pool, a `Thread` or a `Process` at its top level, so every
+ * worker it starts would import it and start more, without end. The task whose module did
+ * that fails with this error, and no worker is started.
+ *
+ * Guard the top-level work of a module that defines tasks — usually the program's entry
+ * file — so that it runs only in the main program: `if (!isWorker()) { … }` (from
+ * `concur`), or for thread workers `if (isMainThread) { … }` (from `node:worker_threads`).
+ *
+ * Python equivalent: the `RuntimeError` "An attempt has been made to start a new process
+ * before the current process has finished its bootstrapping phase", which asks for
+ * `if __name__ == "__main__":`.
+ */
+export class BootstrapError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_BOOTSTRAP', options);
+  }
+}
+named(BootstrapError, 'BootstrapError');
+
 /** Details of how a worker thread or process ended. */
 export interface WorkerExit {
   /** The exit code, or `null` when the worker was ended by a signal. */

@@ -33,6 +33,7 @@ export {
   ThreadPoolExecutor,
   ProcessPoolExecutor,
   defineTask,
+  isWorker,
   taskSignal,
   transfer,
 } from './futures/index.js';
@@ -42,6 +43,7 @@ export {
   TimeoutError,
   InvalidStateError,
   BrokenExecutor,
+  BootstrapError,
   WorkerCrashedError,
   WorkerLostError,
   TaskLostError,

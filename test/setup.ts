@@ -1,11 +1,13 @@
 /**
  * Loaded into every test process (`node --test --import build/test/setup.js`): after each
  * test, fails it if it left anything behind — pending tasks, concur timers, queued
- * callbacks, an installed VirtualClock, open Node handles — or if an error reached the
+ * callbacks, an installed VirtualClock, executors not shut down, threads and processes
+ * still running (daemons too), open Node handles — or if an error reached the
  * loop's exception handler without the test capturing it (`captureExceptions()`).
  *
  * The check waits (up to a few seconds of real time) for resources that are already
- * closing; that is a bound on clean-up, not a timing assertion.
+ * closing; that is a bound on clean-up, not a timing assertion. A wait longer than
+ * SETTLE_REPORT_MS is reported as a diagnostic line naming what it waited for.
  */
 import { resolve } from 'node:path';
 import { afterEach } from 'node:test';
@@ -44,19 +46,38 @@ getRunningLoop().setExceptionHandler((context) => {
   unobserved.push(context);
 });
 
-async function settled(): Promise<string[]> {
-  const deadline = Date.now() + SETTLE_LIMIT_MS;
+/** A settle wait longer than this is reported (as information, not as a failure). */
+const SETTLE_REPORT_MS = 300;
+
+/**
+ * Waits for what is still closing to finish: the leaks left after SETTLE_LIMIT_MS, and
+ * what the wait was for (the first leaks seen) and how long it took.
+ */
+async function settled(): Promise<{ leaks: string[]; waitedFor: string[]; waitedMs: number }> {
+  const start = Date.now();
+  const deadline = start + SETTLE_LIMIT_MS;
+  let waitedFor: string[] | null = null;
   for (;;) {
     // Let queued callbacks, microtasks and closing handles finish.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const leaks = describeLeaks(leakReport(), baselineHandles);
-    if (leaks.length === 0 || Date.now() > deadline) return leaks;
+    waitedFor ??= leaks;
+    if (leaks.length === 0 || Date.now() > deadline) {
+      return { leaks, waitedFor, waitedMs: Date.now() - start };
+    }
     await new Promise<void>((resolve) => setTimeout(resolve, 10));
   }
 }
 
-afterEach(async () => {
-  const leaks = await settled();
+afterEach(async (t) => {
+  const { leaks, waitedFor, waitedMs } = await settled();
+  if (leaks.length === 0 && waitedMs > SETTLE_REPORT_MS) {
+    // (A hook's context is the test's; a suite's context has no diagnostic.)
+    if ('diagnostic' in t)
+      t.diagnostic(
+        `after "${t.name}" the leak check waited ${waitedMs} ms for what was still closing: ${waitedFor.join('; ')}`,
+      );
+  }
   const errors = unobserved.splice(0);
   if (leaks.length > 0) {
     // Clean up so the next test starts fresh, then fail this one.

@@ -167,17 +167,8 @@ async function demo(args: string[], values: Values): Promise<number> {
     if (name === 'asyncio') await runAsyncioDemos(seed, print);
     else if (name === 'threads') await runThreadDemos(seed, print);
     else if (name === 'futures') await runFuturesDemos(seed, print);
-    else if (name === 'processes') {
-      if (!(await runProcessDemos(seed, print))) {
-        const message =
-          'the processes demo is not available yet (no multiprocessing examples in this build)';
-        if (model !== 'all') {
-          process.stderr.write(`concur: ${message}; try: concur demo threads\n`);
-          return 2;
-        }
-        print(`concur demo processes — ${message}`);
-      }
-    } else {
+    else if (name === 'processes') await runProcessDemos(seed, print);
+    else {
       throw new UsageError(
         `unknown model ${JSON.stringify(name)}; choose one of ${[...DEMOS, 'all'].join(', ')}`,
       );

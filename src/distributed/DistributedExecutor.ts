@@ -44,6 +44,7 @@ import {
   type JobData,
 } from '../internal/jobWire.js';
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import {
   cancelChannel,
   checkPeersInstalled,
@@ -245,6 +246,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       1,
     );
     checkPeersInstalled('DistributedExecutor');
+    liveBegin('executors', this);
     this.started = this.start();
     this.started.catch((error: unknown) => {
       this.startError = { error };
@@ -677,14 +679,18 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     this.closed = true;
     if (this.reconcileTimer !== null) clearInterval(this.reconcileTimer);
     if (this.trimTimer !== null) clearInterval(this.trimTimer);
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    const backend = this.backend;
-    if (backend !== null) {
-      await backend.events.close();
-      await backend.queue.close();
-      await backend.redis.quit();
-    } else {
-      this.redis?.disconnect();
+    try {
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      const backend = this.backend;
+      if (backend !== null) {
+        await backend.events.close();
+        await backend.queue.close();
+        await backend.redis.quit();
+      } else {
+        this.redis?.disconnect();
+      }
+    } finally {
+      liveEnd('executors', this);
     }
   }
 

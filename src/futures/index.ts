@@ -32,12 +32,14 @@ export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './ThreadPool
 export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './ProcessPoolExecutor.js';
 export { transfer, Transfer, type Transferable, type Untransfer } from './transfer.js';
 export { taskSignal } from './taskSignal.js';
+export { isWorker } from './isWorker.js';
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
 export {
   CancelledError,
   TimeoutError,
   InvalidStateError,
   BrokenExecutor,
+  BootstrapError,
   WorkerCrashedError,
   RemoteError,
   SerializationError,

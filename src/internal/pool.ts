@@ -29,10 +29,12 @@
 import { InvalidStateError, type BrokenExecutor, type SerializedError } from '../errors.js';
 import type { Future } from '../futures/Future.js';
 import type { Transferable } from '../futures/transfer.js';
+import { refuseWhileImporting } from './bootstrap.js';
 import { Deadlines } from './deadlines.js';
 import { Deque } from './Deque.js';
 import { IdleReaper } from './idleReaper.js';
 import { InFlight } from './inFlight.js';
+import { liveBegin, liveEnd } from './liveObjects.js';
 import { markOwnerDead } from './owners.js';
 import { MAX_BATCH, pickWorker, postEach, takeBatch, Window } from './poolBatch.js';
 import {
@@ -108,7 +110,15 @@ export class Pool implements PoolFutureOwner {
   private readonly initializer: [number, TaskDef, unknown[]] | null;
   private readonly maxTasks: number;
 
-  constructor(private readonly config: PoolConfig) {
+  /**
+   * @param owner The executor this engine serves: what the leak check names while the
+   *   pool lives (from construction until it has closed).
+   */
+  constructor(
+    private readonly config: PoolConfig,
+    private readonly owner: object,
+  ) {
+    refuseWhileImporting(`a ${config.kind}`);
     this.maxTasks = config.maxTasksPerWorker ?? Infinity;
     this.deadlines =
       config.taskTimeout === Infinity
@@ -132,6 +142,7 @@ export class Pool implements PoolFutureOwner {
         processExiting = true;
       });
     }
+    liveBegin('executors', owner);
   }
 
   // -------------------------------------------------------------------------------------
@@ -415,6 +426,7 @@ export class Pool implements PoolFutureOwner {
     if (this.workers.length === 0 && this.resolveClosed !== null) {
       const resolve = this.resolveClosed;
       this.resolveClosed = null;
+      liveEnd('executors', this.owner);
       resolve();
     }
   }

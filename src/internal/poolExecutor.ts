@@ -114,7 +114,7 @@ export abstract class PoolExecutor extends Executor {
   constructor(config: PoolConfig) {
     super();
     this._maxWorkers = config.maxWorkers;
-    this._pool = new Pool(config);
+    this._pool = new Pool(config, this);
   }
 
   override submit<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>> {

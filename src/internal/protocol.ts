@@ -76,6 +76,8 @@ export const ST_LOCAL = 5;
 export const LOCAL_SERIALIZATION = 0;
 export const LOCAL_UNKNOWN_TASK = 1;
 export const LOCAL_NOT_SELF_CONTAINED = 2;
+/** The task's module started workers while a worker imported it (bootstrap.ts). */
+export const LOCAL_BOOTSTRAP = 3;
 
 export const ABORT_CANCEL = 0;
 export const ABORT_TIMEOUT = 1;

@@ -129,6 +129,11 @@ class ResourceServer {
     if (core !== undefined && core.localRefs <= 0 && !core.shared) this.cores.delete(id);
   }
 
+  /** How many processes are connected (for the leak check). */
+  connections(): number {
+    return this.sockets.size;
+  }
+
   /** The socket address if the server listens already, else `null`. */
   currentAddress(): string | null {
     return this.addressPath;

@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 
 import {
+  BootstrapError,
   BrokenExecutor,
   SerializationError,
   TimeoutError,
@@ -16,6 +17,7 @@ import {
 } from '../errors.js';
 import { deserializeError } from './codec.js';
 import {
+  LOCAL_BOOTSTRAP,
   LOCAL_NOT_SELF_CONTAINED,
   LOCAL_SERIALIZATION,
   ST_ERROR,
@@ -35,7 +37,8 @@ export function taskLabel(num: number): string {
  * The error (or thrown value) a failed answer carries: a `RemoteError` for an error the
  * task threw, the value itself for a thrown non-error, and a local error class when the
  * runtime could not run or answer the task (`SerializationError`, a `ReferenceError` for a
- * by-source function that is not self-contained, a `TypeError` for an unknown task).
+ * by-source function that is not self-contained, a `TypeError` for an unknown task, a
+ * `BootstrapError` for a module that starts workers at import).
  */
 export function failureOf(status: number, value: unknown, num: number): unknown {
   if (status === ST_ERROR) return deserializeError(value as SerializedError);
@@ -46,6 +49,7 @@ export function failureOf(status: number, value: unknown, num: number): unknown 
   if (kind === LOCAL_SERIALIZATION) {
     return new SerializationError(`${taskLabel(num)}: ${text}`, options);
   }
+  if (kind === LOCAL_BOOTSTRAP) return new BootstrapError(text);
   if (kind === LOCAL_NOT_SELF_CONTAINED) {
     return Object.assign(new ReferenceError(text, options), {
       code: 'ERR_CONCUR_NOT_SELF_CONTAINED',

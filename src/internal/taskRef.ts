@@ -52,8 +52,9 @@ const registry: Map<string, TaskFunction> = ((globalThis as Record<symbol, unkno
  *
  * Python equivalent: a module-level function that `pickle` sends by reference
  * (`module.qualname`). As in Python, the worker imports the module: if the module is your
- * program's entry script, guard its top-level work with `isMainThread` (from
- * `node:worker_threads`), as Python guards it with `if __name__ == '__main__'`.
+ * program's entry script, guard its top-level work with `if (!isWorker())` (from
+ * `concur`), as Python guards it with `if __name__ == '__main__'`; a worker that would
+ * start workers while importing it throws a `BootstrapError` instead.
  *
  * TypeScript sources work when the program runs under a TS loader or Node's type
  * stripping: workers inherit `process.execArgv`.

@@ -20,8 +20,9 @@
  */
 import { inspect } from 'node:util';
 
-import { TimeoutError, CancelledError, type SerializedError } from '../errors.js';
+import { BootstrapError, TimeoutError, CancelledError, type SerializedError } from '../errors.js';
 import { isTransfer } from '../futures/transfer.js';
+import { beginTaskImport, endTaskImport, markWorker } from './bootstrap.js';
 import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './codec.js';
 import {
   ABORT,
@@ -31,6 +32,7 @@ import {
   CTL_FLUSH,
   CTL_SHARED,
   CTL_SHIFT,
+  LOCAL_BOOTSTRAP,
   LOCAL_NOT_SELF_CONTAINED,
   LOCAL_SERIALIZATION,
   LOCAL_UNKNOWN_TASK,
@@ -200,7 +202,9 @@ export class WorkerRuntime {
   constructor(
     private readonly endpoint: WorkerEndpoint,
     public concurrency = 1,
-  ) {}
+  ) {
+    markWorker();
+  }
 
   /** True while a task runs, waits for its module or has a result unsent. */
   busy(): boolean {
@@ -230,6 +234,7 @@ export class WorkerRuntime {
     const fn = this.fns[num];
     if (fn === undefined) {
       const failure = this.failures[num]!;
+      if (failure[0] === LOCAL_BOOTSTRAP) throw new BootstrapError(failure[1]);
       throw Object.assign(new Error(failure[1]), { cause: failure[2] });
     }
     if (args.length > 0) await loadSharedTypes().catch(() => undefined);
@@ -374,11 +379,16 @@ export class WorkerRuntime {
       this.fns[num] = known;
       return null;
     }
+    beginTaskImport(module, name);
     const load = import(module).then(
       () => {
         this.loads.delete(num);
+        const refused = endTaskImport();
         const fn = lookupTask(module, name);
-        if (fn !== undefined) this.fns[num] = fn;
+        if (refused !== null) {
+          // The module caught the refusal or hit it in a promise it did not await.
+          this.failures[num] = [LOCAL_BOOTSTRAP, refused.message, undefined];
+        } else if (fn !== undefined) this.fns[num] = fn;
         else {
           this.failures[num] = [
             LOCAL_UNKNOWN_TASK,
@@ -389,6 +399,11 @@ export class WorkerRuntime {
       },
       (error: unknown) => {
         this.loads.delete(num);
+        const refused = endTaskImport();
+        if (refused !== null) {
+          this.failures[num] = [LOCAL_BOOTSTRAP, refused.message, undefined];
+          return;
+        }
         this.failures[num] = [
           LOCAL_UNKNOWN_TASK,
           `the module of task ${JSON.stringify(name)} (${module}) failed to load in the worker: ${error instanceof Error ? error.message : inspect(error)}. Workers import it afresh: check that it exists and loads on its own (for a .ts module, run under a TypeScript loader or Node's type stripping; workers inherit process.execArgv)`,

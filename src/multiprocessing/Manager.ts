@@ -7,6 +7,7 @@
 import { inspect } from 'node:util';
 
 import { BrokenResourceError, InvalidStateError } from '../errors.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import type { DictKey } from '../internal/managerCores.js';
 import type { Handle } from '../internal/mpHandle.js';
 import type { Core } from '../internal/resourceServer.js';
@@ -74,6 +75,7 @@ export class Manager implements AsyncDisposable {
       throw new InvalidStateError(`Manager.start() was called on a manager that is ${this._state}`);
     }
     this._state = 'started';
+    liveBegin('managers', this);
   }
 
   private _track<H extends Handle>(handle: H): H {
@@ -170,6 +172,7 @@ export class Manager implements AsyncDisposable {
   async shutdown(): Promise<void> {
     if (this._state === 'shutdown') return;
     this._state = 'shutdown';
+    liveEnd('managers', this);
     const error = new BrokenResourceError('the Manager that made this object was shut down');
     for (const core of this._cores.splice(0)) core.dispose(error);
   }

@@ -14,6 +14,8 @@ import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 
 import { InvalidStateError } from '../errors.js';
+import { refuseWhileImporting } from '../internal/bootstrap.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
 import { openProcessChannel } from '../internal/processChannel.js';
@@ -169,12 +171,14 @@ export class Process<F extends TaskFn = TaskFn> {
    * @throws {TypeError} a target that is not a `defineTask` reference or a self-contained
    * function.
    * @throws {SerializationError} `args` that cannot cross to another process.
+   * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
    */
   start(): void {
     this.checkOpen();
     if (this.state !== INITIAL || this._external) {
       throw new InvalidStateError('cannot start a process twice');
     }
+    refuseWhileImporting('a Process');
     const prepared = prepareTarget('Process', this.target, this.args, true);
     this.state = STARTED;
     this.alive = true;
@@ -190,6 +194,7 @@ export class Process<F extends TaskFn = TaskFn> {
     channel.post(runMessage(prepared), undefined);
     if (!this.isDaemon) channel.ref();
     live.add(this);
+    liveBegin('processes', this);
   }
 
   /**
@@ -295,6 +300,7 @@ export class Process<F extends TaskFn = TaskFn> {
     this.alive = false;
     this.code = signal === null ? exitCode : -(osConstants.signals[signal] ?? 0);
     live.delete(this);
+    liveEnd('processes', this);
     this.resolveEnded();
   }
 }

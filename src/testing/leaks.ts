@@ -11,9 +11,11 @@ import {
   pendingTurns,
   realClock,
 } from '../internal/loop.js';
+import { describeLive } from '../internal/liveObjects.js';
+import { server } from '../internal/resourceServer.js';
 import type { VirtualClock } from './VirtualClock.js';
 
-/** What is still alive; every count should be 0 (and `handles` empty) between tests. */
+/** What is still alive; every count should be 0 (and every list empty) between tests. */
 export interface LeakReport {
   /** Tasks not yet done. */
   tasks: number;
@@ -27,6 +29,21 @@ export interface LeakReport {
   callbacks: number;
   /** Node handles keeping the process alive, by type (`process.getActiveResourcesInfo`). */
   handles: string[];
+  /**
+   * Executors not yet closed — thread and process pools (a multiprocessing `Pool` shows as
+   * its `ProcessPoolExecutor`), `DistributedExecutor`s — each as its inspect form
+   * (`<ThreadPoolExecutor maxWorkers=2 workers=1 …>`). A pool leaves this list once
+   * `shutdown()` has finished (its workers exited), whether or not anyone awaited it.
+   */
+  executors: string[];
+  /** `Thread`s started and not yet ended (daemons included), as `<Thread(…)>`. */
+  threads: string[];
+  /** `Process`es started and not yet ended (daemons included), as `<Process …>`. */
+  processes: string[];
+  /** `Manager`s started and not shut down, as `<Manager started objects=3>`. */
+  managers: string[];
+  /** Other processes still connected to this process's resource server. */
+  resourceConnections: number;
 }
 
 /** A snapshot of what is alive now. */
@@ -40,6 +57,11 @@ export function leakReport(): LeakReport {
     virtualClockInstalled: virtual,
     callbacks: pendingCallbacks() + pendingTurns(),
     handles: process.getActiveResourcesInfo().filter((h) => h !== 'CloseReq' && h !== 'TTYWrap'),
+    executors: describeLive('executors'),
+    threads: describeLive('threads'),
+    processes: describeLive('processes'),
+    managers: describeLive('managers'),
+    resourceConnections: server.connections(),
   };
 }
 
@@ -55,6 +77,20 @@ export function describeLeaks(
   if (report.virtualTimers > 0)
     lines.push(`${report.virtualTimers} virtual timer(s) still scheduled`);
   if (report.callbacks > 0) lines.push(`${report.callbacks} callback(s) still queued`);
+  // (A report made before these fields existed has none of them.)
+  const live: [string, string[] | undefined][] = [
+    ['executor(s) not shut down', report.executors],
+    ['thread(s) still running', report.threads],
+    ['process(es) still running', report.processes],
+    ['Manager(s) not shut down', report.managers],
+  ];
+  for (const [what, list] of live) {
+    if (list !== undefined && list.length > 0)
+      lines.push(`${list.length} ${what}: ${list.join(', ')}`);
+  }
+  if ((report.resourceConnections ?? 0) > 0) {
+    lines.push(`${report.resourceConnections} process(es) still connected to the resource server`);
+  }
   const extra = [...report.handles];
   for (const h of baselineHandles) {
     const i = extra.indexOf(h);

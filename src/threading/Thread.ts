@@ -12,8 +12,10 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { inspect } from 'node:util';
 
 import { InvalidStateError, RemoteError } from '../errors.js';
+import { refuseWhileImporting } from '../internal/bootstrap.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/channel.js';
+import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import { markOwnerDead } from '../internal/owners.js';
 import { RESULTS, ST_ERROR, ST_LOCAL, ST_THROWN } from '../internal/protocol.js';
 import { failureOf } from '../internal/results.js';
@@ -161,9 +163,11 @@ export class Thread<F extends TaskFn = TaskFn> {
   /**
    * Starts the thread. Python: `Thread.start()`.
    * @throws {InvalidStateError} when called twice ("threads can only be started once").
+   * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
    */
   start(): void {
     if (this.started) throw new InvalidStateError('threads can only be started once');
+    refuseWhileImporting('a Thread');
     this.started = true;
     this.alive = true;
     const channel = openThreadChannel(
@@ -177,6 +181,7 @@ export class Thread<F extends TaskFn = TaskFn> {
     this.id = channel.threadId;
     if (!this.isDaemon) channel.ref();
     live.add(this);
+    liveBegin('threads', this);
     this._launch();
   }
 
@@ -263,6 +268,7 @@ export class Thread<F extends TaskFn = TaskFn> {
   private onExit(error: unknown): void {
     this.alive = false;
     live.delete(this);
+    liveEnd('threads', this);
     markOwnerDead(this.id!);
     if (error !== undefined) {
       const excType = error instanceof Error ? error.name : typeof error;

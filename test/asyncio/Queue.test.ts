@@ -584,9 +584,23 @@ for (const [name, QueueClass] of queueClasses) {
     });
 
     test('join on a queue with nothing unfinished resolves at once, twice', async () => {
+      // "At once": already settled when it is returned, so it wins a race against a
+      // promise made after it that is settled too; a waiting join would lose.
+      const now = Symbol('settled later');
+      const settledAtOnce = async (join: Promise<void>): Promise<boolean> =>
+        (await Promise.race([join, Promise.resolve(now)])) !== now;
       const q = new QueueClass<number>();
-      await q.join();
-      await q.join();
+      assert.equal(await settledAtOnce(q.join()), true, 'a fresh queue');
+      assert.equal(await settledAtOnce(q.join()), true, 'the second join');
+      q.putNowait(1);
+      const waiting = q.join();
+      assert.equal(await settledAtOnce(waiting), false, 'with an item unfinished');
+      q.getNowait();
+      q.taskDone();
+      await waiting;
+      assert.equal(await settledAtOnce(q.join()), true, 'once every item is done');
+      assert.equal(await settledAtOnce(q.join()), true, 'and again');
+      assert.equal(q.statistics().joiners, 0);
     });
 
     test('a cancelled join leaves the queue unchanged and the next join still works', async () => {

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -16,7 +16,8 @@ const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('toThread', () => {
-  after(() => shutdownDefaultExecutor());
+  // The default executor lives until shut down, like asyncio's loop default executor.
+  afterEach(() => shutdownDefaultExecutor());
 
   test('toThread runs a task on a worker thread and resolves to its result (test_to_thread)', () =>
     run(async () => {

@@ -12,15 +12,11 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import * as futures from 'concur/futures';
-
 import { concur, exited, startConcur, waitForOutput, type Outcome } from './harness.js';
 import { decodePng } from './png.js';
 
 const SMALL = ['--cpu-n', '2000000', '--io-requests', '12', '--io-latency', '5', '--workers', '2'];
 const MODELS = ['sequential', 'asyncio', 'threads', 'processes'];
-/** The process pool lands separately; until then its row says why it was skipped. */
-const hasProcessPool = 'ProcessPoolExecutor' in futures;
 
 interface Result {
   model: string;
@@ -115,11 +111,6 @@ describe('concur compare --json', () => {
       const answer = workload.kind === 'cpu' ? String(((N - 1n) * N * (2n * N - 1n)) / 6n) : '1921';
       for (const r of workload.results) {
         const label = `${r.model} on ${workload.kind}`;
-        if (r.model === 'processes' && !hasProcessPool) {
-          assert.equal(r.status, 'unavailable', label);
-          assert.match(r.reason!, /ProcessPoolExecutor is not in this build/);
-          continue;
-        }
         assert.equal(r.status, 'ok', `${label}: ${r.reason}`);
         assert.equal(r.tasks, jobs, label);
         assert.deepEqual(r.answers, [answer], `${label}: every task did the same work`);
@@ -368,7 +359,7 @@ function processesMarked(marker: string): number[] {
 /** Starts a long compare whose processes carry `marker`; resolves once its runner is up. */
 async function startLongCompare(marker: string) {
   const [key, value] = marker.split('=') as [string, string];
-  const model = hasProcessPool ? 'processes' : 'threads';
+  const model = 'processes';
   const child = startConcur(
     ['compare', '--models', model, '--cpu-n', '2000000000', '--workers', '2'],
     { ...process.env, [key]: value },

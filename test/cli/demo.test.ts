@@ -3,15 +3,13 @@
  * Every child is awaited to its exit (and killed if it outlives the time limit).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
 import { CLI, concur, concurUntil, type Outcome } from './harness.js';
 
 /** The examples the package ships; the demo runs them (`dist/examples/asyncio/NN-*.js`). */
 const EXAMPLES = new URL('../../../dist/examples/asyncio/', import.meta.url);
-/** Built by the multiprocessing work; until then `concur demo processes` says it is not there. */
-const PROCESS_EXAMPLES = new URL('../../../dist/examples/multiprocessing/', import.meta.url);
 
 /** The lines each demo printed, keyed by the example file its header names. */
 function sections(stdout: string): Map<string, string[]> {
@@ -120,21 +118,15 @@ describe('concur demo futures', () => {
 });
 
 describe('concur demo processes and all', () => {
-  test('the processes demo runs the multiprocessing examples, or says they are not built yet (exit 2)', async () => {
+  test('the processes demo runs the multiprocessing examples, each in processes of its own', async () => {
     const outcome = await concur('demo', 'processes');
-    if (existsSync(PROCESS_EXAMPLES)) {
-      assert.equal(outcome.code, 0, outcome.stderr);
-      assert.match(outcome.stdout, /^concur demo processes/);
-      assert.doesNotMatch(outcome.stdout, /undefined|NaN/);
-      // Every example's children ran in processes of their own, as their PIDs show.
-      const pidLines = [...outcome.stdout.matchAll(/→ (\d+) processes, (\d+) different PIDs/g)];
-      assert.ok(pidLines.length > 0, 'the PIDs are reported');
-      for (const [, n, distinct] of pidLines) assert.equal(distinct, n);
-    } else {
-      assert.equal(outcome.code, 2);
-      assert.equal(outcome.stdout, '');
-      assert.match(outcome.stderr, /the processes demo is not available yet/);
-    }
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.match(outcome.stdout, /^concur demo processes/);
+    assert.doesNotMatch(outcome.stdout, /undefined|NaN/);
+    // Every example's children ran in processes of their own, as their PIDs show.
+    const pidLines = [...outcome.stdout.matchAll(/→ (\d+) processes, (\d+) different PIDs/g)];
+    assert.ok(pidLines.length > 0, 'the PIDs are reported');
+    for (const [, n, distinct] of pidLines) assert.equal(distinct, n);
   });
 
   test('`concur demo all` runs every model in turn and exits 0', async () => {

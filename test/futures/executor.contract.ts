@@ -114,9 +114,23 @@ export function executorContract(contract: ExecutorContract): void {
   const using = <T>(options: ContractExecutorOptions, body: (e: Executor) => Promise<T>) =>
     withExecutor(contract, options, body);
   const makeCells = contract.makeCells ?? makeSharedCells;
-  // A test that needs a capability the executor lacks is skipped (reported as such).
-  const testIf = (capable: boolean | undefined): typeof test.skip =>
-    capable === false ? test.skip : test;
+  // A test that needs a capability the executor lacks is skipped by name, with the reason
+  // (`{ skip: reason }`), so that the report shows what this executor does not do.
+  const needs = (capable: boolean | undefined, lacks: string): { skip?: string } =>
+    capable === false ? { skip: `${contract.name} ${lacks}` } : {};
+  const crash = needs(
+    contract.workersCanCrash,
+    'has no worker that a task can crash under this test',
+  );
+  const cancelRunning = needs(
+    contract.cancelsRunningTasks,
+    'does not cancel a running task (Python’s executors do not either)',
+  );
+  const local = needs(contract.localWorkers, 'does not own or count its workers');
+  const breaks = needs(
+    contract.breaksOnFailingInitializer,
+    'is not broken by a failing initializer',
+  );
 
   describe(`${contract.name} honours the Executor contract`, () => {
     // -- 1: submit -----------------------------------------------------------------------
@@ -329,8 +343,10 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- 8, 14: crashes -----------------------------------------------------------------
 
-    if (contract.workersCanCrash) {
-      test('a worker that dies mid-task fails only that task with WorkerCrashedError, and the executor keeps working (A.3 #8, our semantics for test_killed_child)', () =>
+    test(
+      'a worker that dies mid-task fails only that task with WorkerCrashedError, and the executor keeps working (A.3 #8, our semantics for test_killed_child)',
+      crash,
+      () =>
         using({ maxWorkers: 2 }, async (executor) => {
           const before = Array.from({ length: 5 }, (_, i) => executor.submit(add1, i));
           const doomed = executor.submit(exitMidTask, 7);
@@ -343,9 +359,13 @@ export function executorContract(contract: ExecutorContract): void {
           assert.deepEqual(await Promise.all(before), [1, 2, 3, 4, 5]);
           assert.deepEqual(await Promise.all(after), [11, 12, 13, 14, 15]);
           assert.equal(await executor.submit(add1, 99), 100);
-        }));
+        }),
+    );
 
-      test('a worker crashing after shutdown() was called still settles its future, and shutdown resolves (A.3 #14, test_shutdown_deadlock)', async () => {
+    test(
+      'a worker crashing after shutdown() was called still settles its future, and shutdown resolves (A.3 #14, test_shutdown_deadlock)',
+      crash,
+      async () => {
         const executor = contract.make({ maxWorkers: 1 });
         const cells = makeCells();
         const doomed = executor.submit(exitMidTask, 3, cells, 0);
@@ -355,8 +375,8 @@ export function executorContract(contract: ExecutorContract): void {
         await assert.rejects(doomed, WorkerCrashedError);
         assert.equal(await queued, 2);
         await closed;
-      });
-    }
+      },
+    );
 
     // -- 9: remote errors ---------------------------------------------------------------
 
@@ -396,8 +416,9 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- 12: saturation and reuse -------------------------------------------------------
 
-    void testIf(contract.localWorkers)(
+    test(
       'workers start on demand up to maxWorkers, and an idle worker is reused (A.3 #12, test_saturation, test_idle_process_reuse_one)',
+      local,
       () =>
         using({ maxWorkers: 3 }, async (executor) => {
           const sequential = new Set<string>();
@@ -539,8 +560,9 @@ export function executorContract(contract: ExecutorContract): void {
         assert.deepEqual(await executor.submit(readInit), ['init', 1]);
       }));
 
-    void testIf(contract.breaksOnFailingInitializer)(
+    test(
       'a failing initializer breaks the executor: pending futures fail with BrokenExecutor and submit throws it (A.3 #21, FailingInitializerMixin)',
+      breaks,
       async () => {
         const executor = contract.make({ maxWorkers: 2, initializer: failInit });
         const futures = Array.from({ length: 5 }, (_, i) => executor.submit(add1, i));
@@ -621,8 +643,10 @@ export function executorContract(contract: ExecutorContract): void {
         assert.equal(executor.statistics().cancelled, 1);
       }));
 
-    if (contract.cancelsRunningTasks) {
-      test('cancel() on a running task ends its future cancelled and aborts the task’s signal (A.3 #24, concur’s extension)', () =>
+    test(
+      'cancel() on a running task ends its future cancelled and aborts the task’s signal (A.3 #24, concur’s extension)',
+      cancelRunning,
+      () =>
         using({ maxWorkers: 1 }, async (executor) => {
           const cells = makeCells();
           const future = executor.submit(signalReason, cells, 0);
@@ -640,8 +664,8 @@ export function executorContract(contract: ExecutorContract): void {
           await until(cells, 1);
           cooperative.cancel();
           await assert.rejects(cooperative, CancelledError);
-        }));
-    }
+        }),
+    );
 
     test('done callbacks of a pool future run once it finishes, in order, and a throwing one does not stop the others (A.3 #25)', () =>
       using({ maxWorkers: 1 }, async (executor) => {
@@ -689,8 +713,9 @@ export function executorContract(contract: ExecutorContract): void {
       assert.equal(executor.statistics().workers, 0);
     });
 
-    void testIf(contract.breaksOnFailingInitializer)(
+    test(
       'terminateWorkers on an unused or broken executor does not throw (A.3 #27, test_force_shutdown_workers_not_started_yet)',
+      breaks,
       async () => {
         const unused = contract.make({ maxWorkers: 1 }) as WithTerminate;
         const broken = contract.make({ maxWorkers: 1, initializer: failInit }) as WithTerminate;
@@ -704,35 +729,33 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- statistics ---------------------------------------------------------------------
 
-    void testIf(contract.localWorkers)(
-      'statistics counts the completed, failed and cancelled tasks',
-      () =>
-        using({ maxWorkers: 1 }, async (executor) => {
-          await executor.submit(add1, 1);
-          await assert.rejects(executor.submit(failOn, 1, 1), RemoteError);
-          const cells = makeCells();
-          const running = executor.submit(blockUntil, cells, 0, 1);
-          try {
-            await until(cells, 0);
-            executor.submit(add1, 2).cancel();
-            assert.deepEqual(
-              { ...executor.statistics() },
-              {
-                workers: 1,
-                busy: 1,
-                idle: 0,
-                queued: 0,
-                running: 1,
-                completed: 1,
-                failed: 1,
-                cancelled: 1,
-              },
-            );
-          } finally {
-            release(cells, 1);
-          }
-          await running;
-        }),
+    test('statistics counts the completed, failed and cancelled tasks', local, () =>
+      using({ maxWorkers: 1 }, async (executor) => {
+        await executor.submit(add1, 1);
+        await assert.rejects(executor.submit(failOn, 1, 1), RemoteError);
+        const cells = makeCells();
+        const running = executor.submit(blockUntil, cells, 0, 1);
+        try {
+          await until(cells, 0);
+          executor.submit(add1, 2).cancel();
+          assert.deepEqual(
+            { ...executor.statistics() },
+            {
+              workers: 1,
+              busy: 1,
+              idle: 0,
+              queued: 0,
+              running: 1,
+              completed: 1,
+              failed: 1,
+              cancelled: 1,
+            },
+          );
+        } finally {
+          release(cells, 1);
+        }
+        await running;
+      }),
     );
   });
 }

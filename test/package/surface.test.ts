@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 const surface: Record<string, string[]> = {
   concur: [
     'ALL_COMPLETED',
+    'BootstrapError',
     'BrokenBarrierError',
     'BrokenExecutor',
     'EOFError',
@@ -42,6 +43,7 @@ const surface: Record<string, string[]> = {
     'currentTask',
     'defineTask',
     'gather',
+    'isWorker',
     'run',
     'shield',
     'sleep',
@@ -98,6 +100,7 @@ const surface: Record<string, string[]> = {
   'concur/futures': [
     'ALL_COMPLETED',
     'AsCompletedIterator',
+    'BootstrapError',
     'BrokenExecutor',
     'CancelledError',
     'Executor',
@@ -117,6 +120,7 @@ const surface: Record<string, string[]> = {
     'ensureFuture',
     'isAwaitable',
     'isFuture',
+    'isWorker',
     'taskSignal',
     'transfer',
     'wait',
@@ -250,6 +254,7 @@ describe('the public surface', () => {
       TimeoutError: 'ERR_CONCUR_TIMEOUT',
       InvalidStateError: 'ERR_CONCUR_INVALID_STATE',
       BrokenExecutor: 'ERR_CONCUR_BROKEN_EXECUTOR',
+      BootstrapError: 'ERR_CONCUR_BOOTSTRAP',
       WorkerLostError: 'ERR_CONCUR_WORKER_LOST',
       QueueEmpty: 'ERR_CONCUR_QUEUE_EMPTY',
       QueueFull: 'ERR_CONCUR_QUEUE_FULL',

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { createTask, gather, run } from '../../asyncio/index.js';
 import type { Executor } from '../../futures/Executor.js';
 import type { Future } from '../../futures/Future.js';
-import { ThreadPoolExecutor } from '../../futures/index.js';
+import { DistributedExecutor, runWorker } from '../../distributed/index.js';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from '../../futures/index.js';
 import type { Sample } from './tasks.js';
 
 /** One unit of work, runnable in place or on an executor. */
@@ -60,50 +61,8 @@ async function runOn(executor: Executor, jobs: readonly Job[], onDone: () => voi
   }
 }
 
-type ExecutorClass = new (options: Record<string, unknown>) => Executor;
-
-/** What the distributed model uses of `concur/distributed`. */
-interface DistributedModule {
-  DistributedExecutor: ExecutorClass;
-  runWorker(options: {
-    connection: string;
-    queue: string;
-    tasks: string[];
-    concurrency: number;
-    handleSignals: boolean;
-  }): Promise<{ close(): Promise<void> }>;
-}
-
-/**
- * A module that may not be in this build (the process pool and the distributed executor
- * land separately): loaded by URL so that the command builds without them.
- */
-async function optionalModule(specifier: string): Promise<Record<string, unknown> | null> {
-  try {
-    return (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') return null;
-    throw error;
-  }
-}
-
-const FUTURES = new URL('../../futures/index.js', import.meta.url).href;
-const DISTRIBUTED = new URL('../../distributed/index.js', import.meta.url).href;
 /** The workload tasks, for the distributed workers to import. */
 const TASKS = fileURLToPath(new URL('./tasks.js', import.meta.url));
-
-async function processPool(): Promise<ExecutorClass | null> {
-  const found = (await optionalModule(FUTURES))?.['ProcessPoolExecutor'];
-  return typeof found === 'function' ? (found as ExecutorClass) : null;
-}
-
-async function distributed(): Promise<DistributedModule | null> {
-  const module = await optionalModule(DISTRIBUTED);
-  return typeof module?.['DistributedExecutor'] === 'function' &&
-    typeof module['runWorker'] === 'function'
-    ? (module as unknown as DistributedModule)
-    : null;
-}
 
 /** Every model, in the order of the report. */
 export const MODELS: readonly Model[] = [
@@ -147,31 +106,20 @@ export const MODELS: readonly Model[] = [
   {
     name: 'processes',
     how: 'ProcessPoolExecutor: child processes (concur/futures)',
-    unavailable: async () =>
-      (await processPool()) === null
-        ? 'ProcessPoolExecutor is not in this build of concur yet'
-        : null,
-    async run(jobs, { workers, onDone }) {
-      const ProcessPoolExecutor = await processPool();
-      if (ProcessPoolExecutor === null) throw new Error('ProcessPoolExecutor is not in this build');
-      return runOn(new ProcessPoolExecutor({ maxWorkers: workers }), jobs, onDone);
-    },
+    unavailable: async () => null,
+    run: (jobs, { workers, onDone }) =>
+      runOn(new ProcessPoolExecutor({ maxWorkers: workers }), jobs, onDone),
   },
   {
     name: 'distributed',
     how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur/distributed)',
-    async unavailable({ connection }) {
-      if (connection === null) return 'needs --connection redis://…';
-      return (await distributed()) === null
-        ? 'DistributedExecutor is not in this build of concur yet'
-        : null;
-    },
+    unavailable: async ({ connection }) =>
+      connection === null ? 'needs --connection redis://…' : null,
     async run(jobs, { workers, connection, onDone }) {
-      const module = await distributed();
-      if (module === null || connection === null) throw new Error('no distributed executor');
+      if (connection === null) throw new Error('the distributed model needs a connection');
       // A queue of its own, so that no other worker takes these jobs and none are left over.
       const queue = `concur-compare-${process.pid}`;
-      const worker = await module.runWorker({
+      const worker = await runWorker({
         connection,
         queue,
         tasks: [TASKS],
@@ -179,7 +127,7 @@ export const MODELS: readonly Model[] = [
         handleSignals: false,
       });
       try {
-        return await runOn(new module.DistributedExecutor({ connection, queue }), jobs, onDone);
+        return await runOn(new DistributedExecutor({ connection, queue }), jobs, onDone);
       } finally {
         await worker.close();
       }

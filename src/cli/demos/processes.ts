@@ -79,40 +79,30 @@ function genericSummary({ pids, exitcodes, elapsedMs }: ProcessFacts): string[] 
 /** Title of an example from its file name: `03-pool-map` → "pool map". */
 const titleOf = (name: string): string => name.replace(/^\d+-/, '').replace(/-/g, ' ');
 
-/** The multiprocessing demos found in the build, or null when there are none yet. */
-export function processDemos(): Demo[] | null {
-  let names: string[];
-  try {
-    names = readdirSync(examplesDir('multiprocessing'));
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ENOENT') return null;
-    throw error;
-  }
-  const examples = names
+/** The multiprocessing demos, one per example built in `examples/multiprocessing`. */
+export function processDemos(): Demo[] {
+  return readdirSync(examplesDir('multiprocessing'))
     .filter((name) => /^\d\d-.*\.js$/.test(name))
     .sort()
-    .map((name) => name.replace(/\.js$/, ''));
-  if (examples.length === 0) return null;
-  return examples.map((example) => {
-    const known = KNOWN[example];
-    return demo<ProcessFacts>('multiprocessing', {
-      title: known?.title ?? titleOf(example),
-      seed: known?.seed ?? '000–003 multiprocessing',
-      example,
-      live: true,
-      summary: known?.summary ?? genericSummary,
+    .map((name) => name.replace(/\.js$/, ''))
+    .map((example) => {
+      const known = KNOWN[example];
+      return demo<ProcessFacts>('multiprocessing', {
+        title: known?.title ?? titleOf(example),
+        seed: known?.seed ?? '000–003 multiprocessing',
+        example,
+        live: true,
+        summary: known?.summary ?? genericSummary,
+      });
     });
-  });
 }
 
-/** Runs every multiprocessing demo; false when none is built. */
-export async function runProcessDemos(seed: number, write: Print): Promise<boolean> {
+/** Runs every multiprocessing demo. */
+export async function runProcessDemos(seed: number, write: Print): Promise<void> {
   const demos = processDemos();
-  if (demos === null) return false;
   const intro = [
     `concur demo processes — the seeds' multiprocessing examples, live (child processes)`,
     '(durations scaled down: 1 s in the seeds → 100 ms)',
   ];
   await runDemos(intro, demos, seed, write);
-  return true;
 }

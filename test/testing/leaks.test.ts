@@ -1,0 +1,94 @@
+/**
+ * The global after-each check (test/setup.ts) itself: test files that leave an executor,
+ * a daemon thread or a daemon process behind — none of which keeps the process alive —
+ * fail under it, naming what they left; the same work cleaned up passes.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const setup = fileURLToPath(new URL('../setup.js', import.meta.url));
+
+/** Runs one fixture test file under the global check: its exit code and output. */
+async function runUnderCheck(fixture: string): Promise<{ code: number; output: string }> {
+  const file = fileURLToPath(new URL(`./fixtures/${fixture}.js`, import.meta.url));
+  // Without the runner's marker the child runs its file as a test run of its own.
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  return run(process.execPath, ['--test', '--test-reporter=spec', '--import', setup, file], {
+    cwd: root,
+    env,
+    timeout: 60_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code: number | null; stdout: string; stderr: string }) => ({
+      code: error.code ?? -1,
+      output: error.stdout + error.stderr,
+    }),
+  );
+}
+
+const fixtures = [
+  'leakyPool',
+  'leakyProcessPool',
+  'leakyDaemonProcess',
+  'leakyDaemonThread',
+  'tidyPool',
+] as const;
+const results = new Map<string, { code: number; output: string }>();
+
+// All at once (each leaky one waits out the check's settle limit), and done before the
+// first test, so that no test's own check sees another's child running.
+before(async () => {
+  const outcomes = await Promise.all(fixtures.map(runUnderCheck));
+  fixtures.forEach((fixture, i) => results.set(fixture, outcomes[i]!));
+});
+
+function outcome(fixture: (typeof fixtures)[number]): { code: number; output: string } {
+  return results.get(fixture)!;
+}
+
+describe('the global leak check', () => {
+  test('fails a test that leaves a ThreadPoolExecutor un-shut-down, naming it', () => {
+    const { code, output } = outcome('leakyPool');
+    assert.notEqual(code, 0, output);
+    assert.match(output, /1 executor\(s\) not shut down: <ThreadPoolExecutor maxWorkers=1/);
+  });
+
+  test('fails a test that leaves a ProcessPoolExecutor un-shut-down, naming it', () => {
+    const { code, output } = outcome('leakyProcessPool');
+    assert.notEqual(code, 0, output);
+    assert.match(output, /1 executor\(s\) not shut down: <ProcessPoolExecutor maxWorkers=1/);
+  });
+
+  test('fails a test that leaves a daemon Process running, naming it', () => {
+    const { code, output } = outcome('leakyDaemonProcess');
+    assert.notEqual(code, 0, output);
+    assert.match(output, /1 process\(es\) still running: <Process name='Process-\d+' pid=\d+/);
+  });
+
+  test('fails a test that leaves a daemon Thread running, naming it', () => {
+    const { code, output } = outcome('leakyDaemonThread');
+    assert.notEqual(code, 0, output);
+    assert.match(output, /1 thread\(s\) still running: <Thread\(/);
+  });
+
+  test('passes the same work cleaned up (pools shut down without awaiting it)', () => {
+    const { code, output } = outcome('tidyPool');
+    assert.equal(code, 0, output);
+    assert.doesNotMatch(output, /left things behind/);
+  });
+
+  test('says what it waited for when clean-up took a while, without failing the test', () => {
+    const { code, output } = outcome('tidyPool');
+    assert.equal(code, 0, output);
+    assert.match(
+      output,
+      /after "leaves a pool to finish a slow task after shutdown" the leak check waited \d+ ms for what was still closing: 1 executor\(s\) not shut down: <ThreadPoolExecutor shutdown/,
+    );
+  });
+});
