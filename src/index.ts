@@ -45,6 +45,8 @@ export {
   WorkerCrashedError,
   WorkerLostError,
   TaskLostError,
+  ConnectionLostError,
+  AuthenticationError,
   MissingDependencyError,
   RemoteError,
   SerializationError,

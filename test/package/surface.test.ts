@@ -8,12 +8,14 @@ import { describe, test } from 'node:test';
 const surface: Record<string, string[]> = {
   concur: [
     'ALL_COMPLETED',
+    'AuthenticationError',
     'BrokenBarrierError',
     'BrokenExecutor',
     'EOFError',
     'BrokenResourceError',
     'CancelledError',
     'ConcurError',
+    'ConnectionLostError',
     'Event',
     'ExceptionGroup',
     'FIRST_COMPLETED',
@@ -154,7 +156,9 @@ const surface: Record<string, string[]> = {
     'setExcepthook',
   ],
   'concur/distributed': [
+    'AuthenticationError',
     'CancelledError',
+    'ConnectionLostError',
     'DistributedExecutor',
     'DistributedWorker',
     'InvalidStateError',
@@ -258,6 +262,8 @@ describe('the public surface', () => {
       BrokenResourceError: 'ERR_CONCUR_BROKEN_RESOURCE',
       SerializationError: 'ERR_CONCUR_SERIALIZATION',
       TaskLostError: 'ERR_CONCUR_TASK_LOST',
+      ConnectionLostError: 'ERR_CONCUR_CONNECTION_LOST',
+      AuthenticationError: 'ERR_CONCUR_AUTHENTICATION',
       MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
       EOFError: 'ERR_CONCUR_EOF',
     };
