@@ -210,6 +210,8 @@ export class DistributedWorker {
     this.markFailed = reject;
   });
   private readonly emitter = new EventEmitter();
+  /** Why BullMQ's loop ended by itself (`closed` then rejects with it). */
+  private failure: { error: unknown } | null = null;
   /** The message last reported since Redis was last ready: a retry's repeat is not. */
   private reported: string | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
@@ -274,10 +276,8 @@ export class DistributedWorker {
     worker.run().catch((error: unknown) => {
       // BullMQ's loop ended: this worker takes no more jobs. Say so through `closed`.
       this._report(error);
-      this.close().then(
-        () => this.markFailed(error),
-        () => this.markFailed(error),
-      );
+      this.failure = { error };
+      this.close().catch(() => this.markFailed(error));
     });
   }
 
@@ -423,7 +423,8 @@ export class DistributedWorker {
         if (client.status === 'ready') await client.quit();
         else client.disconnect();
       }
-      this.markClosed();
+      if (this.failure !== null) this.markFailed(this.failure.error);
+      else this.markClosed();
     })();
     return this.closing;
   }
@@ -696,7 +697,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
         await worker?.close(true).catch(() => undefined);
         redis.disconnect();
         subscriber.disconnect();
-        throw error;
+        throw isAuthFailure(error) ? authenticationError(error, what) : error;
       } finally {
         if (deadline !== null) clearTimeout(deadline);
       }
