@@ -3,7 +3,7 @@
  *
  *   submit(task, …args) ─► JSON check ─► batch ─► Queue.addBulk ─► Redis ─► any worker
  *        ▲                                                                  │
- *        └── Future ◄── one QueueEvents stream (active/completed/failed/removed) ◄┘
+ *        └── Future ◄── one read of the queue's event stream (active/completed/failed/removed) ◄┘
  *                  ◄── reconcile: read the jobs' stored state after a reconnect and
  *                      every `reconcileInterval`, so no completion is ever missed
  *
@@ -131,6 +131,8 @@ interface Backend {
 const READER_RETRY_MS = 1000;
 /** How long (ms) one read of the event stream blocks in Redis. */
 const READ_BLOCK_MS = 10_000;
+/** How long (ms) past its block a read may stay unanswered before its connection is reset. */
+const READ_GRACE_MS = 5000;
 
 const kChunkOf = Symbol('concur.chunkOf');
 
@@ -176,8 +178,9 @@ const TRIM_BATCH = 1000;
  * - `future.cancel()` also reaches a running task (see *Cancellation*);
  * - `statistics()` counts this executor's tasks; workers are not counted (`workers: 0`).
  *
- * Results arrive through one event stream per executor (BullMQ's `QueueEvents`, filtered
- * to this executor's jobs); after every reconnect, and every `reconcileInterval`, pending
+ * Results arrive through one reader of the queue's event stream per executor (BullMQ's
+ * events, filtered to this executor's jobs; one that cannot be read is skipped and
+ * reported); after every reconnect, and every `reconcileInterval`, pending
  * futures are checked against their jobs' stored state, so a missed event never leaves a
  * future hanging. Finished jobs are kept in Redis only for `keepFinished`.
  *
@@ -548,6 +551,10 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     let id = from;
     while (!this.closed && this.startError === null) {
       let reply: unknown;
+      // A read interrupted by a lost connection is sent again after the reconnect, but
+      // can be left unanswered (BullMQ #4479): past its block, drop the connection, and
+      // the read goes out again on the next one.
+      const watchdog = setTimeout(() => client.disconnect(true), READ_BLOCK_MS + READ_GRACE_MS);
       try {
         reply = await client.xread('BLOCK', READ_BLOCK_MS, 'STREAMS', key, id);
       } catch (error) {
@@ -557,6 +564,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
           this.readerPause = setTimeout(resolve, READER_RETRY_MS);
         });
         continue;
+      } finally {
+        clearTimeout(watchdog);
       }
       if (!Array.isArray(reply)) continue; // null: nothing within READ_BLOCK_MS
       const entries = (reply[0] as [string, [string, string[]][]] | undefined)?.[1] ?? [];

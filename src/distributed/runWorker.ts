@@ -211,7 +211,7 @@ export class DistributedWorker {
   });
   private readonly emitter = new EventEmitter();
   /** Why BullMQ's loop ended by itself (`closed` then rejects with it). */
-  private failure: { error: unknown } | null = null;
+  private loopFailure: { error: unknown } | null = null;
   /** The message last reported since Redis was last ready: a retry's repeat is not. */
   private reported: string | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
@@ -276,7 +276,7 @@ export class DistributedWorker {
     worker.run().catch((error: unknown) => {
       // BullMQ's loop ended: this worker takes no more jobs. Say so through `closed`.
       this._report(error);
-      this.failure = { error };
+      this.loopFailure = { error };
       this.close().catch(() => this.markFailed(error));
     });
   }
@@ -423,7 +423,7 @@ export class DistributedWorker {
         if (client.status === 'ready') await client.quit();
         else client.disconnect();
       }
-      if (this.failure !== null) this.markFailed(this.failure.error);
+      if (this.loopFailure !== null) this.markFailed(this.loopFailure.error);
       else this.markClosed();
     })();
     return this.closing;

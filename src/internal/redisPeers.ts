@@ -145,7 +145,7 @@ export function connectionLost(cause: unknown, ms: number, what: string): Connec
       ? 'no answer'
       : cause instanceof Error
         ? cause.message
-        : String(cause);
+        : show(cause);
   return new ConnectionLostError(
     `${what}: Redis could not be reached for ${ms} ms (connectTimeout; last error: ${last}); check that it runs and that the connection (host, port, TLS) is right`,
     cause === null || cause === undefined ? undefined : { cause },

@@ -167,7 +167,7 @@ describe('DistributedExecutor: Redis unreachable', () => {
       });
       assert.throws(() => executor.submit(add1, 2), ConnectionLostError);
       await server.up();
-      let later;
+      let later: Promise<number> | undefined;
       await eventually(() => {
         try {
           later = executor.submit(add1, 2);
@@ -305,8 +305,8 @@ describe('concur worker: Redis unreachable or refusing', () => {
   test('a worker whose BullMQ loop fails does not stop silently: closed rejects, and concur worker reports it and exits 1', async () => {
     // BullMQ's Worker.run() rejecting cannot be provoked from outside; this fixture makes
     // it reject once (in this process, and preloaded into the command's).
-    const { failNextRun } = (await import(FAIL_RUN)) as { failNextRun(): void };
-    failNextRun();
+    const fixture = (await import(FAIL_RUN)) as { failNextRun: () => void };
+    fixture.failNextRun();
     const worker = await runWorker({ connection: redis.url, queue: freshQueue(), tasks: [TASKS] });
     await assert.rejects(worker.closed, /BullMQ's loop failed \(test\)/);
     assert.match(String(worker.lastError), /BullMQ's loop failed/);
