@@ -200,6 +200,7 @@ const TRIM_BATCH = 1000;
  * `cancelGraceMs`.
  *
  * @throws {TypeError} a missing or malformed `connection`, `queue` or option.
+ * @throws {RangeError} an option out of range (e.g. a `connectTimeout` of 0).
  * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
  *
  * @example
@@ -349,6 +350,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
         this.startError = { error: authenticationError(error, this.what()) };
         this.report(this.startError.error);
         this.failAll(this.startError.error);
+        this.unwatch?.();
         this.redis?.disconnect();
         this.backend?.events.disconnect();
       }
@@ -398,7 +400,10 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       prefix: this.prefix,
       streams: { events: { maxLen: this.eventStreamLength } },
     });
-    queue.on('error', (error: unknown) => this.report(error));
+    queue.on('error', (error: unknown) => {
+      if (isAuthFailure(error)) this.onConnectionError(error);
+      else this.report(error);
+    });
     // Read events from the server's "now" on, so that no event of a job added after this
     // point can be missed by a stream reader that starts a little later.
     const [seconds, micros] = await redis.time();

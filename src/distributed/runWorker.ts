@@ -240,6 +240,12 @@ export class DistributedWorker {
     return this;
   }
 
+  /** Like {@link DistributedWorker.on}, for the next error only. */
+  once(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.once(checkEvent(event), listener);
+    return this;
+  }
+
   /** Removes a listener added by {@link DistributedWorker.on}. */
   off(event: 'error', listener: (error: unknown) => void): this {
     this.emitter.off(checkEvent(event), listener);
@@ -552,7 +558,11 @@ function moduleUrl(entry: string | URL): string {
  * the job ends cancelled at once and a task that ignores its signal runs on, unused.
  *
  * @throws {TypeError} a malformed option (at the call).
- * @throws {RangeError} `concurrency` or `lostWorkerRetries` out of range (at the call).
+ * @throws {RangeError} `concurrency`, `lostWorkerRetries` or `connectTimeout` out of range
+ *   (at the call).
+ *
+ * Rejects with `ConnectionLostError` when Redis cannot be reached within `connectTimeout`,
+ * with `AuthenticationError` when it refuses the credentials.
  * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
  *
  * @example
