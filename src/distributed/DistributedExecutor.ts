@@ -306,7 +306,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
 
   /**
    * Adds a listener of the executor's background errors: those that belong to no call —
-   * Redis unreachable or lost (once per outage), refused credentials, a malformed event
+   * Redis unreachable or lost (a retry's repeat of the same error is not reported again
+   * until Redis was ready), refused credentials, a malformed event
    * on the queue's event stream (skipped), a failed trim or reconciliation. Without a
    * listener they are kept in `lastError` only; unlike Node's `EventEmitter`, an
    * `'error'` nobody listens to is never thrown.

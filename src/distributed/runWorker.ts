@@ -704,9 +704,10 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
         worker.on('error', onError);
         await Promise.race([worker.waitUntilReady(), startFailed]);
       } catch (error) {
-        await worker?.close(true).catch(() => undefined);
+        // Disconnected first: a close waiting for a connection would wait for ever.
         redis.disconnect();
         subscriber.disconnect();
+        await worker?.close(true).catch(() => undefined);
         throw isAuthFailure(error) ? authenticationError(error, what) : error;
       } finally {
         if (deadline !== null) clearTimeout(deadline);
