@@ -37,8 +37,9 @@ async function ping(socket, child, password, guardMs = 20_000) {
 
 /**
  * Starts a private redis-server. Options: `persistence` (append-only file, fsync on every
- * write, so a restart loses nothing), `password` (`requirepass`).
- * Returns `{ url, socket, pid(), restart(), stop() }`.
+ * write, so a restart loses nothing), `password` (`requirepass`), `tls`
+ * (`{ port, cert, key, ca }`: also listen with TLS on 127.0.0.1:port).
+ * Returns `{ url, socket, pid(), down(), up(), restart(), stop() }`.
  */
 export async function startRedis(options = {}) {
   const path = process.env.CONCUR_REDIS_SERVER || ensureRedis();
@@ -65,6 +66,22 @@ export async function startRedis(options = {}) {
       ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
       : ['--appendonly', 'no', '--save', '']),
     ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ...(options.tls === undefined
+      ? []
+      : [
+          '--tls-port',
+          String(options.tls.port),
+          '--bind',
+          '127.0.0.1',
+          '--tls-cert-file',
+          options.tls.cert,
+          '--tls-key-file',
+          options.tls.key,
+          '--tls-ca-cert-file',
+          options.tls.ca,
+          '--tls-auth-clients',
+          'no',
+        ]),
   ];
   const launch = async () => {
     // Unreferenced while it runs: it is stopped explicitly and must not count as a
@@ -86,6 +103,13 @@ export async function startRedis(options = {}) {
     url: `unix://${socket}`,
     socket,
     pid: () => child.pid ?? -1,
+    /** Stops the server (saving when persistence is on); `up()` starts it again. */
+    async down() {
+      await halt(child);
+    },
+    async up() {
+      child = await launch();
+    },
     async restart() {
       await halt(child);
       child = await launch();

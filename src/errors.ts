@@ -176,6 +176,34 @@ export class TaskLostError extends ConcurError {
 named(TaskLostError, 'TaskLostError');
 
 /**
+ * Redis could not be reached, or was lost, for longer than the executor's (or worker's)
+ * `connectTimeout`: the futures waiting on it fail with this error, and `submit` throws it
+ * until the connection is back. `cause` is the last connection error (e.g. `ECONNREFUSED`,
+ * a TLS certificate error).
+ *
+ * Python equivalent: none (`ConnectionError` is the nearest).
+ */
+export class ConnectionLostError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_CONNECTION_LOST', options);
+  }
+}
+named(ConnectionLostError, 'ConnectionLostError');
+
+/**
+ * Redis refused the credentials: a wrong or missing password or user name (`WRONGPASS`,
+ * `NOAUTH`). It does not fix itself, so nothing is retried. `cause` is Redis's reply.
+ *
+ * Python equivalent: none (redis-py's `AuthenticationError` is the nearest).
+ */
+export class AuthenticationError extends ConcurError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_AUTHENTICATION', options);
+  }
+}
+named(AuthenticationError, 'AuthenticationError');
+
+/**
  * An optional peer dependency that a subpath needs is not installed (e.g. `bullmq` and
  * `ioredis` for `concur/distributed`). The message says what to install.
  *

@@ -47,6 +47,8 @@ export {
   WorkerCrashedError,
   WorkerLostError,
   TaskLostError,
+  ConnectionLostError,
+  AuthenticationError,
   MissingDependencyError,
   RemoteError,
   SerializationError,

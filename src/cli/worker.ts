@@ -1,7 +1,9 @@
 /**
  * `concur worker`: runs a distributed worker until SIGTERM/SIGINT (then drains).
  *
- * Exit codes: 0 after a graceful stop, 1 on a runtime failure, 2 on a usage error.
+ * Exit codes: 0 after a graceful stop, 1 on a runtime failure (Redis unreachable, refused
+ * credentials, a task module that does not load, the worker's loop failing: one line on
+ * stderr), 2 on a usage error.
  *
  * @module
  */
@@ -22,8 +24,10 @@ Options:
                              or none: this process's event loop (I/O-bound tasks only)
   --prefix <prefix>          Redis key prefix (default concur)
   --lost-worker-retries <n>  reruns of a task whose worker died (default 1)
-  --lock-duration <ms>       job lock duration (default 30000)
-  --stalled-interval <ms>    how often lost workers' jobs are looked for (default 30000)
+  --lock-duration <ms>       job lock duration (default 10000)
+  --stalled-interval <ms>    how often lost workers' jobs are looked for (default 5000)
+  --connect-timeout <ms>     how long Redis may be unreachable while starting before
+                             the worker gives up (default 10000)
   -h, --help                 show this help
 
 Example:
@@ -66,6 +70,7 @@ export async function workerCommand(
         'lost-worker-retries': { type: 'string' },
         'lock-duration': { type: 'string' },
         'stalled-interval': { type: 'string' },
+        'connect-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -95,25 +100,45 @@ export async function workerCommand(
   const lostWorkerRetries = integer('lost-worker-retries', values['lost-worker-retries'], 0);
   const lockDuration = integer('lock-duration', values['lock-duration'], 1);
   const stalledInterval = integer('stalled-interval', values['stalled-interval'], 1);
+  const connectTimeout = integer('connect-timeout', values['connect-timeout'], 1);
   // Loaded here so that the rest of the command never needs the optional peers.
   const { runWorker } = await import('../distributed/runWorker.js');
-  const worker = await runWorker({
-    connection: values.connection,
-    queue: values.queue,
-    tasks,
-    pool,
-    handleSignals: true,
-    ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
-    ...(concurrency === undefined ? {} : { concurrency }),
-    ...(lostWorkerRetries === undefined ? {} : { lostWorkerRetries }),
-    ...(lockDuration === undefined ? {} : { lockDuration }),
-    ...(stalledInterval === undefined ? {} : { stalledInterval }),
-  });
-  print(
-    `concur worker ${process.pid}: queue ${worker.queue}, tasks ${worker.taskNames.join(', ')}; ready`,
-  );
-  await worker.closed;
+  const me = `concur worker ${process.pid}`;
+  let worker;
+  try {
+    worker = await runWorker({
+      connection: values.connection,
+      queue: values.queue,
+      tasks,
+      pool,
+      handleSignals: true,
+      ...(values.prefix === undefined ? {} : { prefix: values.prefix }),
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(lostWorkerRetries === undefined ? {} : { lostWorkerRetries }),
+      ...(lockDuration === undefined ? {} : { lockDuration }),
+      ...(stalledInterval === undefined ? {} : { stalledInterval }),
+      ...(connectTimeout === undefined ? {} : { connectTimeout }),
+    });
+  } catch (error) {
+    print(`${me}: could not start: ${oneLine(error)}`);
+    return 1;
+  }
+  worker.on('error', (error) => print(`${me}: ${oneLine(error)}`));
+  print(`${me}: queue ${worker.queue}, tasks ${worker.taskNames.join(', ')}; ready`);
+  try {
+    await worker.closed;
+  } catch (error) {
+    print(`${me}: stopped taking jobs: ${oneLine(error)}`);
+    return 1;
+  }
   const s = worker.statistics();
-  print(`concur worker ${process.pid}: stopped (${s.completed} completed, ${s.failed} failed)`);
+  print(`${me}: stopped (${s.completed} completed, ${s.failed} failed)`);
   return 0;
+}
+
+/** `Name: message` of an error, on one line (no stack: the message says what to do). */
+function oneLine(error: unknown): string {
+  const text =
+    error instanceof Error ? `${error.name}: ${error.message}` : `error: ${String(error)}`;
+  return text.replace(/\s*\n\s*/g, ' ');
 }

@@ -3,19 +3,21 @@
  *
  *   submit(task, …args) ─► JSON check ─► batch ─► Queue.addBulk ─► Redis ─► any worker
  *        ▲                                                                  │
- *        └── Future ◄── one QueueEvents stream (active/completed/failed/removed) ◄┘
+ *        └── Future ◄── one read of the queue's event stream (active/completed/failed/removed) ◄┘
  *                  ◄── reconcile: read the jobs' stored state after a reconnect and
  *                      every `reconcileInterval`, so no completion is ever missed
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 
-import type { Queue, QueueEvents } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis as IORedis } from 'ioredis';
 
 import {
+  ConnectionLostError,
   InvalidStateError,
   RemoteError,
   SerializationError,
@@ -46,13 +48,18 @@ import {
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
 import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import {
+  authenticationError,
   cancelChannel,
+  checkConnectTimeout,
   checkPeersInstalled,
   checkPrefix,
   checkQueueName,
+  connectionLost,
+  isAuthFailure,
   loadPeers,
   makeClient,
   STALLED_REASON,
+  watchConnection,
 } from '../internal/redisPeers.js';
 import {
   connectionOptions,
@@ -102,14 +109,31 @@ export interface DistributedExecutorOptions {
    * whose event was missed and fail the ones whose job vanished (default 5000).
    */
   reconcileInterval?: number;
+  /**
+   * Milliseconds Redis may stay unreachable — when connecting, or after losing the
+   * connection — before the futures waiting on it fail with `ConnectionLostError`
+   * (default 10 000; `Infinity`: wait for ever). Until then commands wait and the
+   * futures settle normally once Redis is back; after it `submit` throws
+   * `ConnectionLostError` until the connection is back (the executor keeps reconnecting).
+   * Also bounds each connection attempt.
+   */
+  connectTimeout?: number;
 }
 
 /** The connections, made once the peers are loaded. */
 interface Backend {
   readonly redis: IORedis;
   readonly queue: Queue;
-  readonly events: QueueEvents;
+  /** The connection that blocks on the queue's event stream. */
+  readonly events: IORedis;
 }
+
+/** Milliseconds the event reader waits before reading again after a failed read. */
+const READER_RETRY_MS = 1000;
+/** How long (ms) one read of the event stream blocks in Redis. */
+const READ_BLOCK_MS = 10_000;
+/** How long (ms) past its block a read may stay unanswered before its connection is reset. */
+const READ_GRACE_MS = 5000;
 
 const kChunkOf = Symbol('concur.chunkOf');
 
@@ -155,10 +179,21 @@ const TRIM_BATCH = 1000;
  * - `future.cancel()` also reaches a running task (see *Cancellation*);
  * - `statistics()` counts this executor's tasks; workers are not counted (`workers: 0`).
  *
- * Results arrive through one event stream per executor (BullMQ's `QueueEvents`, filtered
- * to this executor's jobs); after every reconnect, and every `reconcileInterval`, pending
+ * Results arrive through one reader of the queue's event stream per executor (BullMQ's
+ * events, filtered to this executor's jobs; one that cannot be read is skipped and
+ * reported); after every reconnect, and every `reconcileInterval`, pending
  * futures are checked against their jobs' stored state, so a missed event never leaves a
  * future hanging. Finished jobs are kept in Redis only for `keepFinished`.
+ *
+ * When Redis is down: commands wait for the connection while it is retried, for at most
+ * `connectTimeout` (10 s by default); then every pending future fails with
+ * `ConnectionLostError` (its task may still run once Redis is back; its result is
+ * dropped) and `submit` throws `ConnectionLostError` until Redis answers again. Refused
+ * credentials fail everything with `AuthenticationError` at once, for good.
+ *
+ * Errors that belong to no call (a lost connection, a malformed event on the stream, a
+ * failed trim) are reported to `on('error', listener)` listeners and kept in `lastError`;
+ * with no listener they are only kept (never thrown, never an unhandled rejection).
  *
  * Cancellation: `cancel()` on a waiting task removes its job and ends the future cancelled.
  * On a running task it publishes a cancel that the worker turns into an aborted
@@ -166,6 +201,7 @@ const TRIM_BATCH = 1000;
  * `cancelGraceMs`.
  *
  * @throws {TypeError} a missing or malformed `connection`, `queue` or option.
+ * @throws {RangeError} an option out of range (e.g. a `connectTimeout` of 0).
  * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
  *
  * @example
@@ -184,7 +220,10 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   readonly queue: string;
   /** The Redis key prefix. */
   readonly prefix: string;
-  /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
+  /**
+   * The last error that belongs to no call (reported to `'error'` listeners too), for
+   * diagnosis (or `null`).
+   */
   lastError: unknown = null;
 
   private readonly redisOptions: ClientOptions;
@@ -197,6 +236,16 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private readonly cancelGraceMs: number;
   private readonly reconcileInterval: number;
   private readonly eventStreamLength: number;
+  private readonly connectTimeout: number;
+  private readonly emitter = new EventEmitter();
+  /** Set while Redis has been unreachable for longer than `connectTimeout`. */
+  private down: ConnectionLostError | null = null;
+  /** The last error of the Redis connection itself. */
+  private connectionError: unknown = null;
+  /** The message last reported since Redis was last ready: a retry's repeat is not. */
+  private reported: string | null = null;
+  private unwatch: (() => void) | null = null;
+  private readerPause: NodeJS.Timeout | null = null;
   private readonly pending = new Map<string, DistributedFuture<unknown>>();
   private toAdd: DistributedFuture<unknown>[] = [];
   private flushScheduled = false;
@@ -245,46 +294,130 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       options.eventStreamLength ?? 100_000,
       1,
     );
+    this.connectTimeout = checkConnectTimeout(options.connectTimeout);
     checkPeersInstalled('DistributedExecutor');
     liveBegin('executors', this);
     this.started = this.start();
     this.started.catch((error: unknown) => {
-      this.startError = { error };
-      this.failAll(error);
+      this.startError ??= {
+        error: isAuthFailure(error) ? authenticationError(error, this.what()) : error,
+      };
+      this.failAll(this.startError.error);
     });
+  }
+
+  /**
+   * Adds a listener of the executor's background errors: those that belong to no call —
+   * Redis unreachable or lost (a retry's repeat of the same error is not reported again
+   * until Redis was ready), refused credentials, a malformed event
+   * on the queue's event stream (skipped), a failed trim or reconciliation. Without a
+   * listener they are kept in `lastError` only; unlike Node's `EventEmitter`, an
+   * `'error'` nobody listens to is never thrown.
+   */
+  on(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.on(checkEvent(event), listener);
+    return this;
+  }
+
+  /** Like {@link DistributedExecutor.on}, for the next error only. */
+  once(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.once(checkEvent(event), listener);
+    return this;
+  }
+
+  /** Removes a listener added by {@link DistributedExecutor.on}. */
+  off(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.off(checkEvent(event), listener);
+    return this;
+  }
+
+  /** Keeps `error` in `lastError` and reports it to the `'error'` listeners, if any. */
+  private report(error: unknown): void {
+    this.lastError = error;
+    const message = String(error);
+    if (message === this.reported) return;
+    this.reported = message;
+    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
+  }
+
+  private what(): string {
+    return `DistributedExecutor (queue ${this.queue})`;
+  }
+
+  /** An error of the Redis connection (retried by the client until `connectTimeout`). */
+  private onConnectionError(error: unknown): void {
+    this.connectionError = error;
+    if (isAuthFailure(error)) {
+      if (this.startError === null) {
+        // Retrying cannot help: stop, and fail everything now.
+        this.startError = { error: authenticationError(error, this.what()) };
+        this.report(this.startError.error);
+        this.failAll(this.startError.error);
+        this.unwatch?.();
+        this.redis?.disconnect();
+        this.backend?.events.disconnect();
+      }
+      return;
+    }
+    this.report(error);
+  }
+
+  /** Redis has been unreachable for `connectTimeout`: fail what waits on it. */
+  private onConnectionLost(): void {
+    if (this.startError !== null) return;
+    const error = connectionLost(this.connectionError, this.connectTimeout, this.what());
+    this.down = error;
+    this.report(error);
+    this.failAll(error);
+    if (this.closed) {
+      // A shutdown waits for the commands in flight: end them.
+      this.redis?.disconnect();
+      this.backend?.events.disconnect();
+    }
   }
 
   private async start(): Promise<Backend> {
     const peers = await loadPeers();
     if (this.closed) throw new InvalidStateError('the executor was shut down while connecting');
-    const onError = (error: unknown): void => {
-      this.lastError = error;
-    };
-    const redis = makeClient(peers, this.redisOptions, `concur:executor:${this.id}`, onError);
+    const onConnectionError = (error: unknown): void => this.onConnectionError(error);
+    const redis = makeClient(
+      peers,
+      this.redisOptions,
+      `concur:executor:${this.id}`,
+      onConnectionError,
+      this.connectTimeout,
+    );
     this.redis = redis;
+    this.unwatch = watchConnection(
+      redis,
+      this.connectTimeout,
+      () => this.onConnectionLost(),
+      () => undefined,
+    );
+    redis.on('ready', () => {
+      this.down = null;
+      this.reported = null;
+    });
     const queue = new peers.bullmq.Queue(this.queue, {
       connection: redis,
       prefix: this.prefix,
       streams: { events: { maxLen: this.eventStreamLength } },
     });
-    queue.on('error', onError);
+    queue.on('error', (error: unknown) => {
+      if (isAuthFailure(error)) this.onConnectionError(error);
+      else this.report(error);
+    });
     // Read events from the server's "now" on, so that no event of a job added after this
     // point can be missed by a stream reader that starts a little later.
     const [seconds, micros] = await redis.time();
     const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
-    const events = new peers.bullmq.QueueEvents(this.queue, {
-      connection: redis,
-      prefix: this.prefix,
-      lastEventId,
-    });
-    events.on('error', onError);
-    events.on('active', ({ jobId }) => this.onActive(jobId));
-    events.on('completed', ({ jobId, returnvalue }) => this.onCompleted(jobId, returnvalue));
-    events.on('failed', ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
-    events.on('removed', ({ jobId }) => this.onRemoved(jobId));
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    // A connection of its own: it blocks on XREAD.
+    const events = redis.duplicate({ connectionName: `concur:executor-events:${this.id}` });
+    events.on('error', onConnectionError);
+    await queue.waitUntilReady();
     const backend: Backend = { redis, queue, events };
     this.backend = backend;
+    void this.readEvents(events, queue.toKey('events'), lastEventId);
     redis.on('ready', () => void this.reconcile(true)); // every reconnect: events may be lost
     // Also what keeps the process alive while futures are pending (a Redis outage leaves
     // no other live handle): referenced only then.
@@ -297,9 +430,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       // Housekeeping: never what keeps the process alive, and not waited for by shutdown
       // (a trim stuck on an unreachable Redis ends when the connection is closed).
       const trim = (): void => {
-        this.trimByAge().catch((error: unknown) => {
-          this.lastError = error;
-        });
+        this.trimByAge().catch((error: unknown) => this.report(error));
       };
       this.trimTimer = setInterval(trim, this.trimEvery).unref();
     }
@@ -346,6 +477,9 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       encoded.push(encodeList(call));
     }
     const data: JobData = chunkOf === undefined ? encoded[0]! : { c: encoded };
+    if (this.down !== null) {
+      throw new ConnectionLostError(this.down.message, { cause: this.down.cause });
+    }
     if (this.startError !== null) {
       // Connecting failed for good (e.g. the executor was shut down while connecting).
       const failed = new Future<unknown>();
@@ -397,7 +531,12 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
             for (const f of part) {
               f._added = true;
               f._epoch = this.epoch;
-              if (f.cancelled()) this.removeJob(f); // cancelled while it was being added
+              if (f.cancelled())
+                this.removeJob(f); // cancelled while it was being added
+              else if (f.done() && f.exception() instanceof ConnectionLostError) {
+                // Failed while Redis was away: nobody waits for this job any more.
+                this.track(backend.queue.remove(f._jobId));
+              }
             }
           },
           (error: unknown) => {
@@ -409,6 +548,70 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   }
 
   // -- events -----------------------------------------------------------------------------
+
+  /**
+   * Reads the queue's event stream from `from` until the executor closes. A read that
+   * fails is reported and retried; an event that cannot be understood is reported and
+   * skipped (anyone who can write to the stream can add one): its job's stored state
+   * settles the future at the next reconciliation.
+   */
+  private async readEvents(client: IORedis, key: string, from: string): Promise<void> {
+    let id = from;
+    while (!this.closed && this.startError === null) {
+      let reply: unknown;
+      // A read interrupted by a lost connection is sent again after the reconnect, but
+      // can be left unanswered (BullMQ #4479): past its block, drop the connection, and
+      // the read goes out again on the next one.
+      const watchdog = setTimeout(() => client.disconnect(true), READ_BLOCK_MS + READ_GRACE_MS);
+      try {
+        reply = await client.xread('BLOCK', READ_BLOCK_MS, 'STREAMS', key, id);
+      } catch (error) {
+        if (this.closed || this.startError !== null) return;
+        this.report(error);
+        await new Promise((resolve) => {
+          this.readerPause = setTimeout(resolve, READER_RETRY_MS);
+        });
+        continue;
+      } finally {
+        clearTimeout(watchdog);
+      }
+      if (!Array.isArray(reply)) continue; // null: nothing within READ_BLOCK_MS
+      const entries = (reply[0] as [string, [string, string[]][]] | undefined)?.[1] ?? [];
+      for (const entry of entries) {
+        id = entry[0];
+        try {
+          this.onEvent(entry[1]);
+        } catch (error) {
+          this.report(
+            new SerializationError(
+              `skipped the malformed event ${id} on the event stream of queue ${this.queue} (${error instanceof Error ? error.message : String(error)}); its job's stored state will settle its future`,
+              { cause: error },
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  /** One event of the stream: `fields` are BullMQ's `[name, value, …]`. */
+  private onEvent(fields: string[]): void {
+    let event: string | undefined;
+    let jobId: string | undefined;
+    let value: string | undefined;
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const name = fields[i];
+      if (name === 'event') event = fields[i + 1];
+      else if (name === 'jobId') jobId = fields[i + 1];
+      else if (name === 'returnvalue' || name === 'failedReason') value = fields[i + 1];
+    }
+    if (jobId === undefined || !this.pending.has(jobId)) return; // not this executor's job
+    if (event === 'completed') {
+      if (typeof value !== 'string') throw new TypeError(`job ${jobId} completed with no result`);
+      this.onCompleted(jobId, JSON.parse(value));
+    } else if (event === 'active') this.onActive(jobId);
+    else if (event === 'failed') this.onFailed(jobId, value);
+    else if (event === 'removed') this.onRemoved(jobId);
+  }
 
   private onActive(jobId: string): void {
     const f = this.pending.get(jobId);
@@ -570,7 +773,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       const states = await readJobStates(backend.redis, keys);
       futures.forEach((f, i) => this.applyState(f, states[i] ?? null));
     } catch (error) {
-      this.lastError = error; // a connection problem: the next round (or reconnect) retries
+      this.report(error); // the next round (or reconnect) retries
     } finally {
       this.reconciling = false;
     }
@@ -656,9 +859,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
         for (const f of [...this.pending.values()]) if (!f.running()) f.cancel();
       }
       this.closing = this.whenDrained().then(() => this.close());
-      this.closing.catch((error: unknown) => {
-        this.lastError = error;
-      });
+      this.closing.catch((error: unknown) => this.report(error));
     }
     return wait ? this.closing! : Promise.resolve();
   }
@@ -679,14 +880,22 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     this.closed = true;
     if (this.reconcileTimer !== null) clearInterval(this.reconcileTimer);
     if (this.trimTimer !== null) clearInterval(this.trimTimer);
+    if (this.readerPause !== null) clearTimeout(this.readerPause);
+    const backend = this.backend;
     try {
+      // Interrupts the blocking read (and ends the reader).
+      backend?.events.disconnect();
+      if (this.down !== null || this.startError !== null) {
+        // Nothing in flight can reach Redis: end it rather than wait for a reconnect.
+        this.redis?.disconnect();
+      }
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      const backend = this.backend;
-      if (backend !== null) {
-        await backend.events.close();
+      this.unwatch?.();
+      if (backend !== null && backend.redis.status === 'ready') {
         await backend.queue.close();
         await backend.redis.quit();
       } else {
+        await backend?.queue.close();
         this.redis?.disconnect();
       }
     } finally {
@@ -695,14 +904,11 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   }
 
   private failAll(error: unknown): void {
-    this.lastError = error;
     for (const f of [...this.pending.values()]) this.settle(f, false, error);
   }
 
   private track(promise: Promise<unknown>): void {
-    const tracked = promise.catch((error: unknown) => {
-      this.lastError = error;
-    });
+    const tracked = promise.catch((error: unknown) => this.report(error));
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
@@ -717,4 +923,11 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     const state = this.isShutdown ? ' shutdown' : '';
     return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;
   }
+}
+
+function checkEvent(event: unknown): 'error' {
+  if (event !== 'error') {
+    throw argTypeError(`a DistributedExecutor emits only 'error' events, got ${show(event)}`);
+  }
+  return event;
 }

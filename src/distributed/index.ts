@@ -24,7 +24,9 @@ export type { RedisConnection, RedisConnectionOptions } from '../internal/redisC
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
 export { taskSignal } from '../futures/taskSignal.js';
 export {
+  AuthenticationError,
   CancelledError,
+  ConnectionLostError,
   InvalidStateError,
   MissingDependencyError,
   RemoteError,

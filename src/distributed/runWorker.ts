@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { EventEmitter } from 'node:events';
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -37,10 +38,14 @@ import {
   type FailureKind,
 } from '../internal/jobWire.js';
 import {
+  authenticationError,
   cancelChannel,
+  checkConnectTimeout,
   checkPeersInstalled,
   checkPrefix,
   checkQueueName,
+  connectionLost,
+  isAuthFailure,
   loadPeers,
   makeClient,
 } from '../internal/redisPeers.js';
@@ -91,10 +96,29 @@ export interface RunWorkerOptions {
    * (default 1: at most two runs). BullMQ's `maxStalledCount`.
    */
   lostWorkerRetries?: number;
-  /** Milliseconds a job's lock lasts without renewal (default 30 000). */
+  /**
+   * Milliseconds a job's lock lasts without renewal (default 10 000; BullMQ's
+   * `lockDuration`, whose default is 30 000). The worker renews the locks of its running
+   * jobs every half of it, from its event loop; a job whose lock expired is taken for
+   * lost and run again elsewhere. Shorter: a dead worker's jobs run again sooner; but an
+   * event loop blocked for longer than half of it (a CPU-bound task with `pool: 'none'`,
+   * a machine overloaded for seconds) makes a live worker's job run twice.
+   */
   lockDuration?: number;
-  /** Milliseconds between checks for jobs whose worker was lost (default 30 000). */
+  /**
+   * Milliseconds between checks for jobs whose worker was lost (default 5000; BullMQ's
+   * `stalledInterval`, default 30 000). A dead worker's job runs again within about
+   * `lockDuration + stalledInterval` (15 s by default, BullMQ's defaults: up to 60 s); each
+   * check is one Redis script call per worker.
+   */
   stalledInterval?: number;
+  /**
+   * Milliseconds Redis may stay unreachable while the worker starts before `runWorker`
+   * rejects with `ConnectionLostError` (default 10 000; `Infinity`: wait for ever). Also
+   * bounds each connection attempt. Once running, the worker waits for Redis through any
+   * outage (reported as `'error'` events).
+   */
+  connectTimeout?: number;
   /**
    * A task each pool thread runs once before its first job (e.g. to open a connection);
    * with `pool: 'none'`, run once on the worker's own loop (`runWorker` rejects if it
@@ -126,7 +150,10 @@ export interface WorkerStatistics {
 // declarations never load the optional peers' types.
 interface ClientLike {
   on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
   quit(): Promise<unknown>;
+  disconnect(): void;
+  readonly status: string;
 }
 interface BullWorkerLike {
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -161,7 +188,10 @@ export class DistributedWorker {
   readonly queue: string;
   /** The names of the tasks this worker runs. */
   readonly taskNames: readonly string[];
-  /** The last connection error reported by Redis or BullMQ, for diagnosis (or `null`). */
+  /**
+   * The last error that belongs to no job (reported to `'error'` listeners too), for
+   * diagnosis (or `null`).
+   */
   lastError: unknown = null;
 
   /** How to cancel each running job, by job id. */
@@ -169,10 +199,21 @@ export class DistributedWorker {
   private readonly counts = { active: 0, completed: 0, failed: 0, cancelled: 0 };
   private closing: Promise<void> | null = null;
   private markClosed!: () => void;
-  /** Resolves once the worker stopped (after `close()`, or a SIGTERM/SIGINT it handles). */
-  readonly closed: Promise<void> = new Promise((resolve) => {
+  private markFailed!: (error: unknown) => void;
+  /**
+   * Resolves once the worker stopped (after `close()`, or a SIGTERM/SIGINT it handles);
+   * rejects with the error if it stopped taking jobs by itself (BullMQ's loop failed),
+   * after closing its pool and connections.
+   */
+  readonly closed: Promise<void> = new Promise((resolve, reject) => {
     this.markClosed = resolve;
+    this.markFailed = reject;
   });
+  private readonly emitter = new EventEmitter();
+  /** Why BullMQ's loop ended by itself (`closed` then rejects with it). */
+  private loopFailure: { error: unknown } | null = null;
+  /** The message last reported since Redis was last ready: a retry's repeat is not. */
+  private reported: string | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
   /** Resolves at the end of this event-loop turn (see `turnEnd`). */
   private nextTurn: Promise<void> | null = null;
@@ -186,13 +227,45 @@ export class DistributedWorker {
   ) {
     this.queue = queue;
     this.taskNames = [...tasks.keys()].sort();
+    this.closed.catch(() => undefined); // a failure nobody awaits is kept, never thrown
+  }
+
+  /**
+   * Adds a listener of the worker's background errors (those of no job): Redis lost or
+   * unreachable (once per outage; the worker waits for it), errors of BullMQ's loop.
+   * Without a listener they are kept in `lastError` only, never thrown.
+   */
+  on(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.on(checkEvent(event), listener);
+    return this;
+  }
+
+  /** Like {@link DistributedWorker.on}, for the next error only. */
+  once(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.once(checkEvent(event), listener);
+    return this;
+  }
+
+  /** Removes a listener added by {@link DistributedWorker.on}. */
+  off(event: 'error', listener: (error: unknown) => void): this {
+    this.emitter.off(checkEvent(event), listener);
+    return this;
+  }
+
+  /** @internal Keeps `error` in `lastError` and reports it to the listeners, if any. */
+  _report(error: unknown): void {
+    this.lastError = error;
+    const message = String(error);
+    if (message === this.reported) return;
+    this.reported = message;
+    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
   }
 
   /** @internal Starts taking jobs. */
   _run(handleSignals: boolean): void {
-    const { worker, subscriber } = this.started;
-    worker.on('error', (error: Error) => {
-      this.lastError = error;
+    const { worker, subscriber, redis } = this.started;
+    redis.on('ready', () => {
+      this.reported = null;
     });
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.onCancelMessage(message);
@@ -207,7 +280,10 @@ export class DistributedWorker {
       process.on('SIGINT', this.signalHandler);
     }
     worker.run().catch((error: unknown) => {
-      this.lastError = error;
+      // BullMQ's loop ended: this worker takes no more jobs. Say so through `closed`.
+      this._report(error);
+      this.loopFailure = { error };
+      this.close().catch(() => this.markFailed(error));
     });
   }
 
@@ -348,9 +424,13 @@ export class DistributedWorker {
       const { worker, subscriber, redis, pool } = this.started;
       await worker.close();
       await pool?.shutdown({ wait: true });
-      await subscriber.quit();
-      await redis.quit();
-      this.markClosed();
+      for (const client of [subscriber, redis]) {
+        // quit() would wait for a reconnect.
+        if (client.status === 'ready') await client.quit();
+        else client.disconnect();
+      }
+      if (this.loopFailure !== null) this.markFailed(this.loopFailure.error);
+      else this.markClosed();
     })();
     return this.closing;
   }
@@ -478,7 +558,11 @@ function moduleUrl(entry: string | URL): string {
  * the job ends cancelled at once and a task that ignores its signal runs on, unused.
  *
  * @throws {TypeError} a malformed option (at the call).
- * @throws {RangeError} `concurrency` or `lostWorkerRetries` out of range (at the call).
+ * @throws {RangeError} `concurrency`, `lostWorkerRetries` or `connectTimeout` out of range
+ *   (at the call).
+ *
+ * Rejects with `ConnectionLostError` when Redis cannot be reached within `connectTimeout`,
+ * with `AuthenticationError` when it refuses the credentials.
  * @throws {MissingDependencyError} `bullmq` or `ioredis` is not installed.
  *
  * @example
@@ -522,8 +606,9 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     throw argTypeError(`pool must be 'thread', 'process' or 'none', got ${show(poolKind)}`);
   }
   const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
-  const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 30_000);
-  const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 30_000);
+  const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 10_000);
+  const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 5000);
+  const connectTimeout = checkConnectTimeout(options.connectTimeout);
   const poolOptions = {
     maxWorkers: Math.min(concurrency, availableParallelism()),
     initializer: options.initializer ?? null,
@@ -563,28 +648,70 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
       if (inline !== null) await (inline.task as TaskFn)(...inline.args);
       const peers = await loadPeers();
       let owner: DistributedWorker | null = null;
+      const what = `the worker of queue ${queue}`;
+      // Until the worker runs, a connection problem ends the start: an auth failure at
+      // once, anything else after connectTimeout.
+      let lastError: unknown = null;
+      let giveUp!: (error: unknown) => void;
+      const startFailed = new Promise<never>((_, reject) => {
+        giveUp = reject;
+      });
+      startFailed.catch(() => undefined);
       const onError = (error: unknown): void => {
-        if (owner !== null) owner.lastError = error;
+        if (owner !== null) owner._report(error);
+        else if (isAuthFailure(error)) giveUp(authenticationError(error, what));
+        else lastError = error;
       };
-      const redis = makeClient(peers, redisOptions, `concur:worker:${queue}`, onError);
-      const subscriber = makeClient(peers, redisOptions, `concur:worker-cancel:${queue}`, onError);
-      const channel = cancelChannel(prefix, queue);
-      await subscriber.subscribe(channel);
-
-      const worker = new peers.bullmq.Worker(
-        queue,
-        // One parameter: see `_process` (BullMQ passes a signal only to processors that take it).
-        (job: Job) => owner!._process(job),
-        {
-          connection: redis,
-          prefix,
-          concurrency,
-          autorun: false,
-          maxStalledCount: lostWorkerRetries,
-          lockDuration,
-          stalledInterval,
-        },
+      const deadline =
+        connectTimeout === Infinity
+          ? null
+          : setTimeout(
+              () => giveUp(connectionLost(lastError, connectTimeout, what)),
+              connectTimeout,
+            );
+      const redis = makeClient(
+        peers,
+        redisOptions,
+        `concur:worker:${queue}`,
+        onError,
+        connectTimeout,
       );
+      const subscriber = makeClient(
+        peers,
+        redisOptions,
+        `concur:worker-cancel:${queue}`,
+        onError,
+        connectTimeout,
+      );
+      const channel = cancelChannel(prefix, queue);
+      let worker: InstanceType<typeof peers.bullmq.Worker> | null = null;
+      try {
+        await Promise.race([subscriber.subscribe(channel), startFailed]);
+        worker = new peers.bullmq.Worker(
+          queue,
+          // One parameter: see `_process` (BullMQ passes a signal only to processors that take it).
+          (job: Job) => owner!._process(job),
+          {
+            connection: redis,
+            prefix,
+            concurrency,
+            autorun: false,
+            maxStalledCount: lostWorkerRetries,
+            lockDuration,
+            stalledInterval,
+          },
+        );
+        worker.on('error', onError);
+        await Promise.race([worker.waitUntilReady(), startFailed]);
+      } catch (error) {
+        // Disconnected first: a close waiting for a connection would wait for ever.
+        redis.disconnect();
+        subscriber.disconnect();
+        await worker?.close(true).catch(() => undefined);
+        throw isAuthFailure(error) ? authenticationError(error, what) : error;
+      } finally {
+        if (deadline !== null) clearTimeout(deadline);
+      }
       owner = new DistributedWorker(
         { redis, subscriber, worker, pool, unrecoverable: peers.bullmq.UnrecoverableError },
         tasks,
@@ -592,11 +719,17 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
         channel,
       );
       owner._run(options.handleSignals === true);
-      await worker.waitUntilReady();
       return owner;
     } catch (error) {
       await pool?.shutdown({ wait: false });
       throw error;
     }
   })();
+}
+
+function checkEvent(event: unknown): 'error' {
+  if (event !== 'error') {
+    throw argTypeError(`a DistributedWorker emits only 'error' events, got ${show(event)}`);
+  }
+  return event;
 }

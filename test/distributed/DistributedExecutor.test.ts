@@ -181,11 +181,19 @@ async function stopHangingTask(
   for (const w of workers) await stopWorker(w);
 }
 
+/**
+ * Worker options that find a dead worker's job within a few seconds. The lock is renewed
+ * every half of its duration: 2.5 s is a margin a worker's event loop keeps on a loaded
+ * 2-core machine (a 1 s lock, renewed every 500 ms, did not: live workers' jobs were taken
+ * for lost).
+ */
+const FAST_LOSS = ['--lock-duration', '5000', '--stalled-interval', '500'];
+
 describe('DistributedExecutor: workers that die', () => {
   test('a worker process killed mid-task: the task completes on the other worker and its future resolves once', async () => {
     const queue = freshQueue();
     const cells = makeFileCells(); // runOnceThenHang's cell 0: the pid of its first run
-    const fast = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '300'];
+    const fast = ['--concurrency', '1', ...FAST_LOSS];
     const workers = [await spawnWorker(queue, fast), await spawnWorker(queue, fast)];
     const executor = new DistributedExecutor({ connection: redis.url, queue });
     const future = executor.submit(runOnceThenHang, cells);
@@ -210,16 +218,7 @@ describe('DistributedExecutor: workers that die', () => {
   test('a task whose workers die more often than lostWorkerRetries allows fails with WorkerLostError', async () => {
     const queue = freshQueue();
     const cells = makeFileCells(); // runOnceThenHang's cell 0: the pid of its first run
-    const fast = [
-      '--concurrency',
-      '1',
-      '--lock-duration',
-      '1000',
-      '--stalled-interval',
-      '300',
-      '--lost-worker-retries',
-      '0',
-    ];
+    const fast = ['--concurrency', '1', ...FAST_LOSS, '--lost-worker-retries', '0'];
     const workers = [await spawnWorker(queue, fast), await spawnWorker(queue, fast)];
     const executor = new DistributedExecutor({ connection: redis.url, queue });
     const future = executor.submit(runOnceThenHang, cells);
@@ -292,15 +291,19 @@ describe('DistributedExecutor: who runs what', () => {
     const queue = freshQueue();
     const executor = new DistributedExecutor({ connection: redis.url, queue });
     const futures = Array.from({ length: 5 }, (_, i) => executor.submit(add1, i));
+    const a = await admin(redis.url, queue);
     let worker;
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50)); // let them reach Redis first
-      assert.ok(futures.every((f) => !f.done()));
+      // All five wait in Redis, with no worker to take them.
+      let waiting = await a.queue.getWaiting();
+      while (waiting.length < 5) waiting = await a.queue.getWaiting();
+      assert.ok(futures.every((f) => !f.done() && !f.running()));
       worker = await runWorker({ connection: redis.url, queue, tasks: [TASKS], concurrency: 2 });
       assert.deepEqual(await Promise.all(futures), [1, 2, 3, 4, 5]);
     } finally {
       await executor.shutdown();
       await worker?.close();
+      await closeAdmin(a);
     }
   });
 

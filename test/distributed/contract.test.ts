@@ -34,4 +34,6 @@ executorContract({
   localWorkers: false,
   breaksOnFailingInitializer: false,
   argumentErrorsThrow: true,
+  noTerminateWorkers:
+    'a DistributedExecutor does not own its workers: they are processes of their own, stopped by SIGTERM',
 });

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 const surface: Record<string, string[]> = {
   concur: [
     'ALL_COMPLETED',
+    'AuthenticationError',
     'BootstrapError',
     'BrokenBarrierError',
     'BrokenExecutor',
@@ -15,6 +16,7 @@ const surface: Record<string, string[]> = {
     'BrokenResourceError',
     'CancelledError',
     'ConcurError',
+    'ConnectionLostError',
     'Event',
     'ExceptionGroup',
     'FIRST_COMPLETED',
@@ -158,7 +160,9 @@ const surface: Record<string, string[]> = {
     'setExcepthook',
   ],
   'concur/distributed': [
+    'AuthenticationError',
     'CancelledError',
+    'ConnectionLostError',
     'DistributedExecutor',
     'DistributedWorker',
     'InvalidStateError',
@@ -263,6 +267,8 @@ describe('the public surface', () => {
       BrokenResourceError: 'ERR_CONCUR_BROKEN_RESOURCE',
       SerializationError: 'ERR_CONCUR_SERIALIZATION',
       TaskLostError: 'ERR_CONCUR_TASK_LOST',
+      ConnectionLostError: 'ERR_CONCUR_CONNECTION_LOST',
+      AuthenticationError: 'ERR_CONCUR_AUTHENTICATION',
       MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
       EOFError: 'ERR_CONCUR_EOF',
     };
