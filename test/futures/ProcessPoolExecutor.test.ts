@@ -270,6 +270,34 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
     );
   });
 
+  test('await terminateWorkers() and killWorkers() keep the program alive until the workers are gone', async () => {
+    // One busy and one idle worker (the idle one unref'd). For terminateWorkers the idle
+    // worker takes 1.5 s to obey SIGTERM, so without a ref the program ends every time
+    // with code 13 (an unfinished top-level await) before printing.
+    for (const [method, runs] of [
+      ['terminateWorkers', 2],
+      ['killWorkers', 3],
+    ] as const) {
+      const script = `import { ProcessPoolExecutor } from 'concur/futures';
+        const pool = new ProcessPoolExecutor({
+          maxWorkers: 2,
+          initializer: () => {
+            process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500));
+          },
+        });
+        const nap = async () => { await new Promise((r) => setTimeout(r, 200)); return process.pid; };
+        const pids = await Promise.all([pool.submit(nap), pool.submit(nap)]);
+        pool.submit(() => { process.removeAllListeners('SIGTERM'); return new Promise(() => {}); });
+        await new Promise((r) => setTimeout(r, 100));
+        await pool.${method}();
+        console.log('after ${method}', new Set(pids).size);`;
+      for (let run = 0; run < runs; run++) {
+        const { stdout } = await runScript(script);
+        assert.equal(stdout.trim(), `after ${method} 2`);
+      }
+    }
+  });
+
   test('an idle pool never keeps the process alive', async () => {
     const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });

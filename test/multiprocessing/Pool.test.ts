@@ -31,6 +31,7 @@ import {
   square,
   untilAborted,
 } from '../fixtures/poolTasks.js';
+import { runScript } from '../fixtures/children.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -169,6 +170,28 @@ describe('Pool', () => {
     for (const r of results) await assert.rejects(r.get(), CancelledError);
     await pool.join();
     assert.throws(() => pool.applyAsync(square, [1]), InvalidStateError);
+  });
+
+  test('await terminate() keeps the program alive until the workers are gone, with an idle worker slow to exit', async () => {
+    // The idle worker (unref'd while idle) takes 1.5 s to obey SIGTERM; the busy one dies
+    // at once. The code after the top-level await must still run, and the exit be clean.
+    const script = `import { Pool } from 'concur/multiprocessing';
+      const pool = new Pool({
+        processes: 2,
+        initializer: () => {
+          process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500));
+        },
+      });
+      const nap = async () => { await new Promise((r) => setTimeout(r, 200)); return process.pid; };
+      const pids = await Promise.all([pool.apply(nap), pool.apply(nap)]);
+      pool.applyAsync(() => { process.removeAllListeners('SIGTERM'); return new Promise(() => {}); });
+      await new Promise((r) => setTimeout(r, 100));
+      await pool.terminate();
+      console.log('after terminate', new Set(pids).size);`;
+    for (let run = 0; run < 2; run++) {
+      const { stdout } = await runScript(script);
+      assert.equal(stdout.trim(), 'after terminate 2');
+    }
   });
 
   test('calls after close() and join() before close() are errors; asyncDispose drains (#45, test_context)', async () => {
