@@ -133,6 +133,59 @@ describe('Pool', () => {
     assert.deepEqual(await pool.map(square, [2]), [4]);
   });
 
+  test('imap over an iterable that throws yields the results of the items before it, then the error (#43, test_imap_handle_iterable_exception)', async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* throwsAt(n: number): Generator<number> {
+      for (let i = 0; ; i++) {
+        if (i === n) throw new Error('SayWhenError');
+        yield i;
+      }
+    }
+    // As CPython: the error comes where the chunk holding the failing item would start.
+    for (const [at, chunksize, yielded] of [
+      [3, 1, 3],
+      [7, 2, 6],
+      [7, 4, 4],
+    ] as const) {
+      const seen: number[] = [];
+      const it = pool.imap(square, throwsAt(at), chunksize);
+      await assert.rejects(async () => {
+        for await (const v of it) seen.push(v);
+      }, /SayWhenError/);
+      assert.deepEqual(
+        seen,
+        range(yielded).map((x) => x * x),
+      );
+    }
+  });
+
+  test('imapUnordered over an iterable that throws yields every result of the items before it, then the error (#43, test_imap_unordered_handle_iterable_exception)', async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* throwsAt(n: number): Generator<number> {
+      for (let i = 0; ; i++) {
+        if (i === n) throw new Error('SayWhenError');
+        yield i;
+      }
+    }
+    for (const [at, chunksize, yielded] of [
+      [3, 1, 3],
+      [7, 2, 6],
+    ] as const) {
+      const seen: number[] = [];
+      const it = pool.imapUnordered(square, throwsAt(at), chunksize);
+      await assert.rejects(async () => {
+        for await (const v of it) seen.push(v);
+      }, /SayWhenError/);
+      assert.deepEqual(
+        seen.sort((a, b) => a - b),
+        range(yielded).map((x) => x * x),
+      );
+    }
+    // The pool is unharmed, and map still raises at the call (test_map_handle_iterable_exception).
+    assert.deepEqual(await pool.map(square, [3]), [9]);
+    assert.throws(() => pool.map(square, throwsAt(0)), /SayWhenError/);
+  });
+
   test('an argument or result that cannot be cloned fails that call and the pool carries on (#44, test_map_unplicklable, test_unpickleable_result)', async () => {
     await using pool = new Pool({ processes: 1 });
     // Refused at the call or on its result at once: never sent, never hung.
