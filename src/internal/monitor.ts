@@ -14,6 +14,7 @@
  * @module
  */
 import { remaining } from './futex.js';
+import { BrokenResourceError } from '../errors.js';
 import { BROKEN, lockGuard, unlockGuard } from './mutex.js';
 import type { WaitList } from './waitList.js';
 
@@ -114,5 +115,31 @@ export class Monitor {
     } finally {
       unlockGuard(this.words, this.guard, this.what);
     }
+  }
+}
+
+/**
+ * A thread died: under `monitor`'s guard, frees the slots it held in each of `lists`
+ * and passes on every wake-up it had been given but could not use. True if it held any.
+ * A guard already broken is left alone (its waiters fail anyway).
+ */
+export function reapDead(
+  monitor: Monitor,
+  lists: WaitList | WaitList[],
+  threadId: number,
+): boolean {
+  try {
+    return monitor.run(() => {
+      let held = 0;
+      for (const list of Array.isArray(lists) ? lists : [lists]) {
+        const reaped = list.reap(threadId);
+        held += reaped.held;
+        list.wake(reaped.notified);
+      }
+      return held > 0;
+    });
+  } catch (error) {
+    if (error instanceof BrokenResourceError) return false;
+    throw error;
   }
 }

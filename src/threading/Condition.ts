@@ -24,7 +24,7 @@ import {
   type AcquireOptions,
   type SyncOptions,
 } from '../internal/futex.js';
-import { Monitor } from '../internal/monitor.js';
+import { Monitor, reapDead } from '../internal/monitor.js';
 import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
 import {
   decodeShared,
@@ -249,11 +249,20 @@ export class Condition implements Shareable, OwnedPrimitive {
     };
   }
 
-  /** @internal Dead-owner hook: a broken lock rouses every waiter so each can fail. */
+  /**
+   * @internal Dead-owner hook: a broken lock rouses every waiter so each can fail. A
+   * waiter whose thread died leaves the list, and a notification it had been given goes
+   * to the next waiter: left behind, it would swallow a `notify` meant for a live one.
+   */
   [kOwnerDied](threadId: number): boolean {
     const broke = this._lock[kOwnerDied](threadId);
-    if (this._lock._isBroken()) this._waiters.rouseAll();
-    return broke;
+    if (this._lock._isBroken()) {
+      this._waiters.rouseAll();
+      return broke;
+    }
+    const waiters = this._waiters;
+    const reaped = reapDead(this._guard, waiters, threadId);
+    return broke || reaped;
   }
 
   private _checkOwned(what: string): void {
