@@ -15,7 +15,7 @@
  */
 import { remaining } from './futex.js';
 import { BrokenResourceError } from '../errors.js';
-import { BROKEN, lockGuard, unlockGuard } from './mutex.js';
+import { BROKEN, breakIfOwnedBy, lockGuard, unlockGuard } from './mutex.js';
 import type { WaitList } from './waitList.js';
 
 /** Returned by an `attempt` that cannot proceed yet. */
@@ -29,13 +29,18 @@ export class Monitor {
    * rouses every sleeper, and each must then see the broken guard and throw, not find its
    * slot still waiting and sleep again.
    */
-  private readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
+  readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
 
   constructor(
     private readonly words: Int32Array,
     private readonly guard: number,
     private readonly what: string,
   ) {}
+
+  /** Breaks the guard if the dead thread `threadId` holds it; true if it did. */
+  breakIfHeldBy(threadId: number): boolean {
+    return breakIfOwnedBy(this.words, this.guard, threadId);
+  }
 
   /** Runs `fn` under the guard. `fn` must be short, synchronous and free of user code. */
   run<T>(fn: () => T): T {

@@ -260,9 +260,12 @@ export class Condition implements Shareable, OwnedPrimitive {
       this._waiters.rouseAll();
       return broke;
     }
-    const waiters = this._waiters;
-    const reaped = reapDead(this._guard, waiters, threadId);
-    return broke || reaped;
+    if (this._guard.breakIfHeldBy(threadId)) {
+      // Killed inside the guard: the list may be half-updated; every waiter wakes to fail.
+      this._waiters.rouseAll();
+      return true;
+    }
+    return reapDead(this._guard, this._waiters, threadId) || broke;
   }
 
   private _checkOwned(what: string): void {
@@ -281,7 +284,7 @@ export class Condition implements Shareable, OwnedPrimitive {
     const saved = this._releaseOrLeave(slot);
     let failure: { error: unknown } | null = null;
     try {
-      await waiters.sleep(slot, deadline, () => lock._isBroken());
+      await waiters.sleep(slot, deadline, () => lock._isBroken() || this._guard.broken());
     } catch (error) {
       failure = { error };
     }
@@ -311,7 +314,7 @@ export class Condition implements Shareable, OwnedPrimitive {
     const slot = this._guard.run(() => waiters.enqueue());
     const saved = this._releaseOrLeave(slot);
     try {
-      waiters.sleepSync(slot, deadline, () => lock._isBroken());
+      waiters.sleepSync(slot, deadline, () => lock._isBroken() || this._guard.broken());
     } finally {
       lock._acquireRestoreSync(saved);
     }
