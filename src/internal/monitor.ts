@@ -14,7 +14,8 @@
  * @module
  */
 import { remaining } from './futex.js';
-import { BROKEN, lockGuard, unlockGuard } from './mutex.js';
+import { BrokenResourceError } from '../errors.js';
+import { BROKEN, breakIfOwnedBy, lockGuard, unlockGuard } from './mutex.js';
 import type { WaitList } from './waitList.js';
 
 /** Returned by an `attempt` that cannot proceed yet. */
@@ -28,13 +29,18 @@ export class Monitor {
    * rouses every sleeper, and each must then see the broken guard and throw, not find its
    * slot still waiting and sleep again.
    */
-  private readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
+  readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
 
   constructor(
     private readonly words: Int32Array,
     private readonly guard: number,
     private readonly what: string,
   ) {}
+
+  /** Breaks the guard if the dead thread `threadId` holds it; true if it did. */
+  breakIfHeldBy(threadId: number): boolean {
+    return breakIfOwnedBy(this.words, this.guard, threadId);
+  }
 
   /** Runs `fn` under the guard. `fn` must be short, synchronous and free of user code. */
   run<T>(fn: () => T): T {
@@ -114,5 +120,31 @@ export class Monitor {
     } finally {
       unlockGuard(this.words, this.guard, this.what);
     }
+  }
+}
+
+/**
+ * A thread died: under `monitor`'s guard, frees the slots it held in each of `lists`
+ * and passes on every wake-up it had been given but could not use. True if it held any.
+ * A guard already broken is left alone (its waiters fail anyway).
+ */
+export function reapDead(
+  monitor: Monitor,
+  lists: WaitList | WaitList[],
+  threadId: number,
+): boolean {
+  try {
+    return monitor.run(() => {
+      let held = 0;
+      for (const list of Array.isArray(lists) ? lists : [lists]) {
+        const reaped = list.reap(threadId);
+        held += reaped.held;
+        list.wake(reaped.notified);
+      }
+      return held > 0;
+    });
+  } catch (error) {
+    if (error instanceof BrokenResourceError) return false;
+    throw error;
   }
 }

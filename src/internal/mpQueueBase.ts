@@ -5,9 +5,16 @@
  *   put(item) ── validate + copy at the call ──► owner: QueueCore.put
  *                                               other: fire-and-forget message (unbounded)
  *                                                      or a request (bounded: waits for room)
- *   get()     ◄── this handle's prefetch buffer ◄── QueueCore.get(max) batches (unbounded)
+ *   get()     ◄── QueueCore.get(1)                    (a queue: one item per get)
+ *             ◄── this handle's prefetch buffer ◄── QueueCore.get(max) batches (a pipe)
  *
- * In another process, a `get` that finds the buffer empty asks the owner for up to
+ * A queue's `get` in another process asks the owner for one item: an item this process
+ * held for a later `get` would be hidden from every other consumer while this one
+ * computes (its event loop busy, it cannot give it back), and lost if it died then —
+ * Python's consumers take items one by one from a shared pipe, and so lose and hide
+ * nothing they did not take. Concurrent `get`s of one process still share a frame.
+ *
+ * A pipe end has one reader, so there a `get` that finds the buffer empty asks for up to
  * `prefetch` items (doubling while batches come back full, up to 4096); the extras wait
  * here for the next `get`s (acknowledged in bulk, so `qsize()` counts them until then);
  * what is left at the end of the turn goes back to the owner. A `put` on an unbounded
@@ -53,6 +60,8 @@ export abstract class QueueBase<T> extends Handle {
   readonly maxsize: number;
   private readonly _buffer = new Deque<unknown>();
   private _prefetch = MIN_PREFETCH;
+  /** Whether a remote `get` may take more than one item (pipes only, see module docs). */
+  private readonly _prefetches: boolean;
   private _giveBackScheduled = false;
   private _unacked = 0;
   private _closed = false;
@@ -61,14 +70,16 @@ export abstract class QueueBase<T> extends Handle {
     super();
     if (this._revived !== null) {
       this.maxsize = this._revived.maxsize as number;
+      this._prefetches = this._revived.prefetch === true;
       return;
     }
     this.maxsize = maxsize === Infinity ? 0 : checkInteger(`${kind} maxsize`, maxsize, 0);
+    this._prefetches = pipe && this.maxsize === 0;
     this._serve(new QueueCore({ maxsize: this.maxsize, joinable, pipe, kind }));
   }
 
   protected override _extraState(): Record<string, unknown> {
-    return { maxsize: this.maxsize };
+    return { maxsize: this.maxsize, prefetch: this._prefetches };
   }
 
   /** The class name for messages. */
@@ -114,7 +125,7 @@ export abstract class QueueBase<T> extends Handle {
       return incoming(batch[0]) as T;
     }
     this._flushAck();
-    const max = this.maxsize === 0 ? this._prefetch : 1;
+    const max = this._prefetches ? this._prefetch : 1;
     const batch = (await this._call('get', [max, timeout], (late) =>
       this._stash(late),
     )) as unknown[];

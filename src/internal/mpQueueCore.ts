@@ -4,12 +4,12 @@
  *
  *   producer ──put(item)──► QueueCore.items ──get(max)──► [item, …] ──► consumer
  *
- * A remote consumer asks for up to `max` items per request and keeps the extras in its
- * handle (prefetch), so a stream of items costs one round trip per batch, not per item.
- * Prefetched items count in `qsize()` until the consumer acknowledges taking them
- * (`ack`, sent along with its next messages) or gives back the ones it did not take by
- * the end of its event-loop turn (`unget`: they return to the head, in order). Bounded
- * queues are never prefetched, so `maxsize` keeps its meaning.
+ * A queue's remote consumer asks for one item per `get`. A pipe's reader asks for up to
+ * `max` items per request and keeps the extras in its handle (prefetch), so a stream of
+ * items costs one round trip per batch, not per item. Prefetched items count in
+ * `qsize()` until the reader acknowledges taking them (`ack`, sent along with its next
+ * messages) or gives back the ones it did not take by the end of its event-loop turn
+ * (`unget`: they return to the head, in order).
  *
  * @module
  */

@@ -408,6 +408,9 @@ export class Pool implements PoolFutureOwner {
     this.terminating = true;
     void this.shutdown(false, true);
     for (const worker of this.workers) {
+      // Held until it exits (idle workers are unref'd), so that `await terminateWorkers()`
+      // keeps the program alive, as `stop()` does for `shutdown()`.
+      worker.channel.ref();
       if (kill && !worker.stopping && worker.channel.kill !== undefined) {
         worker.stopping = true;
         worker.channel.kill();

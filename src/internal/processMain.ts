@@ -16,8 +16,9 @@
  *
  * No orphans: the process exits as soon as its IPC channel closes ('disconnect': the
  * parent exited, crashed or was killed). A task that blocks the event loop cannot see that
- * event, so a watchdog thread also checks every WATCHDOG_MS that the parent is still the
- * same process (`process.ppid`; an orphan is re-parented) and kills this process if not.
+ * event, nor can an initializer that blocks, so a watchdog thread, started before
+ * anything else, also checks every WATCHDOG_MS that the parent is still the same process
+ * (`process.ppid`; an orphan is re-parented) and kills this process if not.
  *
  * @module
  */
@@ -72,6 +73,9 @@ function send(message: unknown[], done?: () => void): void {
 
 function main(): void {
   const parentPid = identity.parentPid ?? process.ppid;
+  // From the start: an initializer that blocks the event loop must not outlive the
+  // parent either (the watchdog runs on its own thread).
+  startWatchdog(parentPid);
   let received = 0;
   let started = 0;
   let reported = 0;
@@ -189,7 +193,6 @@ function main(): void {
     const queued = backlog!;
     backlog = null;
     for (const message of queued) receive(message);
-    startWatchdog(parentPid);
   }
 }
 

@@ -3,7 +3,7 @@
  * waiter — the engine under the cross-thread `Condition`, `Barrier` and queues.
  *
  *   header (fixed SAB)    HEAD · TAIL · FREE · COUNT · ALLOCATED
- *   slots (growable SAB)  slot k = words 3k..3k+2: STATE · NEXT · PREV   (k >= 1)
+ *   slots (growable SAB)  slot k = words 4k..4k+3: STATE · NEXT · PREV · OWNER  (k >= 1)
  *
  * Each waiter owns one slot and sleeps on its STATE word; `wakeOne()` unlinks the oldest
  * slot, marks it NOTIFIED and notifies that word alone. This is CPython's design (one lock
@@ -20,10 +20,13 @@
  *
  * A slot is freed only by its own waiter (`leave`), after the waiter stopped waiting on
  * it — so a slot is never reused while an old sleeper could still read it. A cancelled
- * async sleeper flushes its word first (futex.ts).
+ * async sleeper flushes its word first (futex.ts) — or by `reap`, for a waiter whose
+ * thread died (OWNER names it), which will never leave nor use a wake-up it was given.
  *
  * @module
  */
+import { threadId } from 'node:worker_threads';
+
 import { argRangeError } from './validate.js';
 import { remaining, waitAsync, waitSync } from './futex.js';
 
@@ -39,10 +42,13 @@ const FREE_SLOT = 0;
 const WAITING = 1;
 const NOTIFIED = 2;
 
-const SLOT_WORDS = 3;
+const SLOT_WORDS = 4;
 const STATE = 0;
 const NEXT = 1;
 const PREV = 2;
+/** The `threadId + 1` of the waiter's thread (0 in a free slot). */
+const OWNER = 3;
+const SELF = threadId + 1;
 
 const INITIAL_SLOTS = 8;
 /** At most this many simultaneous waiters per list (a clear error past it). */
@@ -90,6 +96,7 @@ export class WaitList {
     const tail = Atomics.load(this.header, TAIL);
     Atomics.store(this.slots, base + NEXT, 0);
     Atomics.store(this.slots, base + PREV, tail);
+    Atomics.store(this.slots, base + OWNER, SELF);
     Atomics.store(this.slots, base + STATE, WAITING);
     if (tail === 0) Atomics.store(this.header, HEAD, slot);
     else Atomics.store(this.slots, tail * SLOT_WORDS + NEXT, slot);
@@ -124,10 +131,31 @@ export class WaitList {
     const base = slot * SLOT_WORDS;
     const notified = Atomics.load(this.slots, base + STATE) === NOTIFIED;
     if (!notified) this.unlink(slot);
-    Atomics.store(this.slots, base + STATE, FREE_SLOT);
-    Atomics.store(this.slots, base + NEXT, Atomics.load(this.header, FREE));
-    Atomics.store(this.header, FREE, slot);
+    this.free(slot);
     return notified;
+  }
+
+  /**
+   * The thread `deadThreadId` died: frees every slot it held (it will never `leave`
+   * them). Returns how many it held, and how many of those had been notified — wake-ups
+   * the caller passes on, as a waiter that gives up does. Under the lock.
+   */
+  reap(deadThreadId: number): { held: number; notified: number } {
+    const owner = deadThreadId + 1;
+    let held = 0;
+    let notified = 0;
+    const allocated = Atomics.load(this.header, ALLOCATED);
+    for (let slot = 1; slot <= allocated; slot++) {
+      const base = slot * SLOT_WORDS;
+      if (Atomics.load(this.slots, base + OWNER) !== owner) continue;
+      const state = Atomics.load(this.slots, base + STATE);
+      if (state === FREE_SLOT) continue;
+      held++;
+      if (state === NOTIFIED) notified++;
+      else this.unlink(slot);
+      this.free(slot);
+    }
+    return { held, notified };
   }
 
   /** True once `slot` was notified. Safe without the lock. */
@@ -200,6 +228,14 @@ export class WaitList {
     }
     Atomics.store(this.header, ALLOCATED, slot);
     return slot;
+  }
+
+  private free(slot: number): void {
+    const base = slot * SLOT_WORDS;
+    Atomics.store(this.slots, base + STATE, FREE_SLOT);
+    Atomics.store(this.slots, base + OWNER, 0);
+    Atomics.store(this.slots, base + NEXT, Atomics.load(this.header, FREE));
+    Atomics.store(this.header, FREE, slot);
   }
 
   private unlink(slot: number): void {

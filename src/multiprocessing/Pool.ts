@@ -176,7 +176,9 @@ export class Pool {
 
   /**
    * `task(item)` for every item, yielding the results in input order as they arrive.
-   * Python: `imap`.
+   * Python: `imap`. An error the iterable throws is thrown by the iteration, after the
+   * results of the items before it (those of a chunk it cut short are dropped, as
+   * CPython's).
    *
    * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
    */
@@ -187,14 +189,28 @@ export class Pool {
   ): AsyncGenerator<TaskResult<F>, void, undefined> {
     this.#checkRunning();
     checkInteger('chunksize', chunksize, 1);
-    return this.#executor.map(task as TaskFn, iterable as Iterable<unknown>, {
-      chunksize,
-    }) as AsyncGenerator<TaskResult<F>, void, undefined>;
+    if (
+      typeof (iterable as Partial<AsyncIterable<unknown>> | null)?.[Symbol.asyncIterator] ===
+      'function'
+    ) {
+      // (An async input's error already comes after the results of the items before it.)
+      return this.#executor.map(task as TaskFn, iterable as AsyncIterable<unknown>, {
+        chunksize,
+      }) as AsyncGenerator<TaskResult<F>, void, undefined>;
+    }
+    const { items, error } = this.#read('imap', iterable as Iterable<unknown>, chunksize);
+    const results = this.#executor.map(task as TaskFn, items, { chunksize });
+    return (error === null ? results : thenThrow(results, error.value)) as AsyncGenerator<
+      TaskResult<F>,
+      void,
+      undefined
+    >;
   }
 
   /**
    * `task(item)` for every item, yielding each result as soon as it is ready (items of a
-   * chunk together, in order). Python: `imap_unordered`.
+   * chunk together, in order). Python: `imap_unordered`. An error the iterable throws
+   * is thrown after the results of the items before it.
    *
    * @typeParam F - The task: a one-argument function (`defineTask`, or self-contained).
    */
@@ -205,12 +221,13 @@ export class Pool {
   ): AsyncGenerator<TaskResult<F>, void, undefined> {
     this.#checkRunning();
     checkInteger('chunksize', chunksize, 1);
-    const items = this.#list('imapUnordered', iterable);
+    const { items, error } = this.#read('imapUnordered', iterable, chunksize);
     const chunks: Future<TaskResult<F>[]>[] = [];
     for (let i = 0; i < items.length; i += chunksize) {
       chunks.push(this.#chunk(task, [items.slice(i, i + chunksize)], chunksize));
     }
-    return inCompletionOrder(chunks);
+    const results = inCompletionOrder(chunks);
+    return error === null ? results : thenThrow(results, error.value);
   }
 
   /** No more work will be submitted; the workers exit once the work queued is done. */
@@ -268,6 +285,30 @@ export class Pool {
     return Array.from(iterable);
   }
 
+  /**
+   * Reads a lazy map's input up to its end or its first error, as CPython's task handler
+   * does: the error is reported after the results of the items read before it, and a
+   * chunk the error cut short is dropped with it (the error stands where its results
+   * would have started).
+   */
+  #read<T>(
+    what: string,
+    iterable: Iterable<T>,
+    chunksize: number,
+  ): { items: T[]; error: { value: unknown } | null } {
+    if (typeof (iterable as Partial<Iterable<T>> | null)?.[Symbol.iterator] !== 'function') {
+      throw argTypeError(`${what} needs an iterable of items, got ${show(iterable)}`);
+    }
+    const items: T[] = [];
+    try {
+      for (const item of iterable) items.push(item);
+    } catch (error) {
+      items.length -= items.length % chunksize;
+      return { items, error: { value: error } };
+    }
+    return { items, error: null };
+  }
+
   /** Python's default chunk size: the items over four times the workers, rounded up. */
   #chunksize(n: number, chunksize: number | null | undefined): number {
     if (chunksize != null) return checkInteger('chunksize', chunksize, 1);
@@ -309,6 +350,15 @@ export class Pool {
     })();
     return future;
   }
+}
+
+/** Yields what `results` yields, then throws `error`. */
+async function* thenThrow<T>(
+  results: AsyncGenerator<T, void, undefined>,
+  error: unknown,
+): AsyncGenerator<T, void, undefined> {
+  yield* results;
+  throw error;
 }
 
 /** Argument rows of one width → argument columns, for `Executor.map`'s zipped iterables. */

@@ -27,9 +27,11 @@ import { registerShareable } from '../internal/shareable.js';
  *   turn, so a process that puts and exits never hangs (Python's "join deadlock") and
  *   never loses the item (a `Process` child flushes before it exits; only an explicit
  *   `process.exit()` right after a `put` can cut it off).
- * - A consumer process prefetches items in batches (that is how a stream crosses at
- *   millions per second); prefetched items count in `qsize()` until taken. Bounded
- *   queues are not prefetched.
+ * - As in Python, a consumer process takes one item per `get`: it never holds items it
+ *   did not take, so another consumer gets them while it computes, and its death loses
+ *   nothing else. Each `get` from another process is a round trip to the owner
+ *   (concurrent `get`s of one process share a frame); for a one-way stream with a single
+ *   reader, a `Pipe` prefetches in batches and is much faster.
  * - An item that cannot be cloned (a function, a class instance) rejects that `put` at
  *   the call with `SerializationError`; the queue carries on.
  * - When the creating process exits, other processes' calls reject with
@@ -101,7 +103,7 @@ export class Queue<T = unknown> extends QueueBase<T> {
     return this._getNowait();
   }
 
-  /** Resolves to the number of items not yet taken by a `get` (prefetched ones count). */
+  /** Resolves to the number of items not yet taken by a `get`. */
   qsize(): Promise<number> {
     return this._ask('qsize');
   }

@@ -17,8 +17,7 @@ import { registerShareable } from '../internal/shareable.js';
  * `close()` (idempotent; later `put`/`get` in this process throw `InvalidStateError`,
  * Python: `ValueError`/`OSError`).
  *
- * Differences: as {@link Queue} — async `empty()`, prefetching consumers, typed errors
- * when the owner exits.
+ * Differences: as {@link Queue} — async `empty()`, typed errors when the owner exits.
  *
  * Cancellation: as `Queue.get`.
  *

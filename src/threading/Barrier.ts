@@ -3,6 +3,8 @@
  *
  *   SAB   GUARD · STATE · COUNT · PARTIES · HAS_ACTION · ACTION_REQUESTS · (f64) TIMEOUT
  *   + one WaitList, woken whole on every state change (CPython's Condition.notify_all)
+ *   + one WaitList never woken, `members`: a slot per party inside (counted in COUNT),
+ *     naming its thread, so that a party whose thread dies breaks the barrier
  *
  * CPython's state machine (`threading.Barrier`), plus two states for the action:
  *
@@ -23,7 +25,7 @@
  */
 import { inspect } from 'node:util';
 
-import { BrokenBarrierError } from '../errors.js';
+import { BrokenBarrierError, BrokenResourceError } from '../errors.js';
 import {
   assertMayBlock,
   checkTimeout,
@@ -99,7 +101,7 @@ export interface BarrierStatistics {
 }
 
 /** What the guarded step of `wait()` decided. */
-type Entered = { index: number; runAction: boolean; released: boolean };
+type Entered = { index: number; runAction: boolean; released: boolean; member: number };
 const RUN_ACTION = Symbol('run action');
 const RELEASED = Symbol('released');
 
@@ -126,7 +128,8 @@ const RELEASED = Symbol('released');
  *
  * Cancellation: a task cancelled in `wait()` leaves the barrier (`nWaiting` drops by
  * one) and rejects with `CancelledError`, without breaking it — as asyncio's Barrier;
- * another party can take its place.
+ * another party can take its place. A party whose thread dies while it waits (a worker
+ * killed or terminated) breaks the barrier instead: it cannot be counted as arrived.
  *
  * @example
  * ```ts
@@ -138,6 +141,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
   private _words!: Int32Array;
   private _timeout!: Float64Array;
   private _list!: WaitList;
+  private _members!: WaitList;
   private _monitor!: Monitor;
   private _action: (() => void) | null = null;
 
@@ -163,7 +167,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
     words[PARTIES] = parties;
     words[HAS_ACTION] = options.action === undefined ? 0 : 1;
     new Float64Array(sab)[TIMEOUT_F64] = timeout;
-    this._attach(sab, new WaitList());
+    this._attach(sab, new WaitList(), new WaitList());
     if (options.action !== undefined) {
       this._action = options.action;
       this._watchActionRequests();
@@ -217,7 +221,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
       }
       return entered.index;
     } finally {
-      m.run(() => this._exit());
+      m.run(() => this._exit(entered.member));
     }
   }
 
@@ -284,15 +288,44 @@ export class Barrier implements Shareable, OwnedPrimitive {
   [kShare](): SharedState {
     return {
       __concur: 'Barrier',
-      state: { words: this._words.buffer, waiters: this._list.share() },
+      state: {
+        words: this._words.buffer,
+        waiters: this._list.share(),
+        members: this._members.share(),
+      },
     };
   }
 
-  /** @internal A dead thread inside the guard breaks the barrier. */
+  /**
+   * @internal A dead thread inside the guard breaks the barrier; so does a party whose
+   * thread died while in `wait` (it will never leave: counted, it would let the next
+   * party pass in its place). Its slots are freed and it leaves, as `_exit` would.
+   */
   [kOwnerDied](threadId: number): boolean {
-    if (!breakIfOwnedBy(this._words, GUARD, threadId)) return false;
-    this._list.rouseAll();
-    return true;
+    if (breakIfOwnedBy(this._words, GUARD, threadId)) {
+      this._list.rouseAll();
+      return true;
+    }
+    const words = this._words;
+    try {
+      return this._monitor.run(() => {
+        this._list.reap(threadId); // (every change wakes the whole list: nothing to pass on)
+        const dead = this._members.reap(threadId).held;
+        if (dead === 0) return false;
+        const state = Atomics.load(words, STATE);
+        const left = Atomics.sub(words, COUNT, dead) - dead;
+        if (state === FILLING || state === ACTION_PENDING || state === ACTION_RUNNING) {
+          this._break();
+        } else if (left === 0 && (state === RESETTING || state === DRAINING)) {
+          Atomics.store(words, STATE, FILLING);
+          this._list.wake(Infinity);
+        }
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof BrokenResourceError) return false; // broken already
+      throw error;
+    }
   }
 
   // -------------------------------------------------------------------------------------
@@ -304,24 +337,25 @@ export class Barrier implements Shareable, OwnedPrimitive {
     const state = Atomics.load(words, STATE);
     if (state === BROKEN) throw this._brokenError('is broken');
     if (state !== FILLING) return BLOCKED; // draining, resetting, or the action runs
+    const member = this._members.enqueue();
     const index = Atomics.add(words, COUNT, 1);
     if (index + 1 < Atomics.load(words, PARTIES)) {
-      return { index, runAction: false, released: false };
+      return { index, runAction: false, released: false, member };
     }
     // The last party: release the round, or get the action run first.
     if (Atomics.load(words, HAS_ACTION) === 0) {
       this._release();
-      return { index, runAction: false, released: true };
+      return { index, runAction: false, released: true, member };
     }
     if (this._action !== null) {
       Atomics.store(words, STATE, ACTION_RUNNING);
-      return { index, runAction: true, released: false };
+      return { index, runAction: true, released: false, member };
     }
     Atomics.store(words, STATE, ACTION_PENDING);
     Atomics.add(words, ACTION_REQUESTS, 1);
     Atomics.notify(words, ACTION_REQUESTS); // the home thread's event loop…
     this._list.wake(Infinity); // …or its party blocked in waitSync
-    return { index, runAction: false, released: false };
+    return { index, runAction: false, released: false, member };
   }
 
   /** Python's `_wait`: released, broken, or (home thread) the action to run. */
@@ -344,7 +378,8 @@ export class Barrier implements Shareable, OwnedPrimitive {
   }
 
   /** Python's `_exit`: the last party out reopens the barrier. */
-  private _exit(): void {
+  private _exit(member: number): void {
+    this._members.leave(member);
     const words = this._words;
     if (Atomics.sub(words, COUNT, 1) - 1 === 0) {
       const state = Atomics.load(words, STATE);
@@ -397,7 +432,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
       }
       return entered.index;
     } finally {
-      m.run(() => this._exit());
+      m.run(() => this._exit(entered.member));
     }
   }
 
@@ -452,20 +487,28 @@ export class Barrier implements Shareable, OwnedPrimitive {
     }
   }
 
-  private _attach(sab: SharedArrayBuffer, list: WaitList): this {
+  private _attach(sab: SharedArrayBuffer, list: WaitList, members: WaitList): this {
     this._words = new Int32Array(sab, 0, INT_WORDS);
     this._timeout = new Float64Array(sab);
     this._list = list;
+    this._members = members;
     this._monitor = new Monitor(this._words, GUARD, "the Barrier's internal guard");
     trackOwned(this);
     return this;
   }
 
   static {
-    registerShareable('Barrier', (state: { words: SharedArrayBuffer; waiters: WaitListState }) => {
-      const barrier = Object.create(Barrier.prototype) as Barrier;
-      barrier._action = null;
-      return barrier._attach(state.words, new WaitList(state.waiters));
-    });
+    registerShareable(
+      'Barrier',
+      (state: { words: SharedArrayBuffer; waiters: WaitListState; members: WaitListState }) => {
+        const barrier = Object.create(Barrier.prototype) as Barrier;
+        barrier._action = null;
+        return barrier._attach(
+          state.words,
+          new WaitList(state.waiters),
+          new WaitList(state.members),
+        );
+      },
+    );
   }
 }

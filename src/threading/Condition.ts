@@ -24,7 +24,7 @@ import {
   type AcquireOptions,
   type SyncOptions,
 } from '../internal/futex.js';
-import { Monitor } from '../internal/monitor.js';
+import { Monitor, reapDead } from '../internal/monitor.js';
 import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
 import {
   decodeShared,
@@ -249,11 +249,23 @@ export class Condition implements Shareable, OwnedPrimitive {
     };
   }
 
-  /** @internal Dead-owner hook: a broken lock rouses every waiter so each can fail. */
+  /**
+   * @internal Dead-owner hook: a broken lock rouses every waiter so each can fail. A
+   * waiter whose thread died leaves the list, and a notification it had been given goes
+   * to the next waiter: left behind, it would swallow a `notify` meant for a live one.
+   */
   [kOwnerDied](threadId: number): boolean {
     const broke = this._lock[kOwnerDied](threadId);
-    if (this._lock._isBroken()) this._waiters.rouseAll();
-    return broke;
+    if (this._lock._isBroken()) {
+      this._waiters.rouseAll();
+      return broke;
+    }
+    if (this._guard.breakIfHeldBy(threadId)) {
+      // Killed inside the guard: the list may be half-updated; every waiter wakes to fail.
+      this._waiters.rouseAll();
+      return true;
+    }
+    return reapDead(this._guard, this._waiters, threadId) || broke;
   }
 
   private _checkOwned(what: string): void {
@@ -272,7 +284,7 @@ export class Condition implements Shareable, OwnedPrimitive {
     const saved = this._releaseOrLeave(slot);
     let failure: { error: unknown } | null = null;
     try {
-      await waiters.sleep(slot, deadline, () => lock._isBroken());
+      await waiters.sleep(slot, deadline, () => lock._isBroken() || this._guard.broken());
     } catch (error) {
       failure = { error };
     }
@@ -302,7 +314,7 @@ export class Condition implements Shareable, OwnedPrimitive {
     const slot = this._guard.run(() => waiters.enqueue());
     const saved = this._releaseOrLeave(slot);
     try {
-      waiters.sleepSync(slot, deadline, () => lock._isBroken());
+      waiters.sleepSync(slot, deadline, () => lock._isBroken() || this._guard.broken());
     } finally {
       lock._acquireRestoreSync(saved);
     }

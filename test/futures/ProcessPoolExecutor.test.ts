@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
@@ -257,6 +260,68 @@ describe('ProcessPoolExecutor: no orphans', () => {
   });
 });
 
+/**
+ * Starts a parent program whose pool child blocks in its initializer (until the file
+ * `stop` appears, or 60 s) after writing its pid to the file `pid`; resolves with the
+ * parent and that pid. `exitParent`: the parent then calls process.exit() by itself.
+ */
+async function startInitializerParent(
+  dir: string,
+  exitParent: boolean,
+): Promise<{ parent: ChildProcess; child: number }> {
+  const source = `import { existsSync, writeFileSync } from 'node:fs';
+    import { ProcessPoolExecutor } from 'concur/futures';
+    const dir = ${JSON.stringify(dir)};
+    const pool = new ProcessPoolExecutor({
+      maxWorkers: 1,
+      initargs: [dir],
+      initializer: (dir) => {
+        const fs = process.getBuiltinModule('node:fs');
+        fs.writeFileSync(dir + '/pid.tmp', String(process.pid));
+        fs.renameSync(dir + '/pid.tmp', dir + '/pid');
+        const end = Date.now() + 60_000;
+        while (Date.now() < end && !fs.existsSync(dir + '/stop')) {}
+      },
+    });
+    void pool.submit((x) => x, 1);
+    ${exitParent ? `while (!existsSync(dir + '/pid')) await new Promise((r) => setTimeout(r, 10)); process.exit(0);` : ''}`;
+  const parent = spawn(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(`${dir}/pid`)) {
+    if (Date.now() > deadline) {
+      parent.kill('SIGKILL');
+      throw new Error('the pool child never reported its pid (hang guard)');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { parent, child: Number(readFileSync(`${dir}/pid`, 'utf8')) };
+}
+
+describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
+  for (const how of ['SIGKILL', 'process.exit()'] as const) {
+    test(`a child blocked in a synchronous initializer ends soon after its parent's ${how}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'concur-init-orphan-'));
+      let child = 0;
+      try {
+        const started = await startInitializerParent(dir, how === 'process.exit()');
+        child = started.child;
+        const exited = new Promise((resolve) => started.parent.once('exit', resolve));
+        if (how === 'SIGKILL') process.kill(started.parent.pid!, 'SIGKILL');
+        await exited;
+        await allGone([child], 10_000);
+      } finally {
+        // A failure leaves the child blocked: let it go, and make sure it is gone.
+        writeFileSync(join(dir, 'stop'), '');
+        if (child !== 0 && alive(child)) process.kill(child, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
+
 describe('ProcessPoolExecutor: the process lifetime', () => {
   test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
     const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
@@ -268,6 +333,34 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
       stdout.trim(),
       'InvalidStateError: cannot schedule new futures after interpreter shutdown',
     );
+  });
+
+  test('await terminateWorkers() and killWorkers() keep the program alive until the workers are gone', async () => {
+    // One busy and one idle worker (the idle one unref'd). For terminateWorkers the idle
+    // worker takes 1.5 s to obey SIGTERM, so without a ref the program ends every time
+    // with code 13 (an unfinished top-level await) before printing.
+    for (const [method, runs] of [
+      ['terminateWorkers', 2],
+      ['killWorkers', 3],
+    ] as const) {
+      const script = `import { ProcessPoolExecutor } from 'concur/futures';
+        const pool = new ProcessPoolExecutor({
+          maxWorkers: 2,
+          initializer: () => {
+            process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500));
+          },
+        });
+        const nap = async () => { await new Promise((r) => setTimeout(r, 200)); return process.pid; };
+        const pids = await Promise.all([pool.submit(nap), pool.submit(nap)]);
+        pool.submit(() => { process.removeAllListeners('SIGTERM'); return new Promise(() => {}); });
+        await new Promise((r) => setTimeout(r, 100));
+        await pool.${method}();
+        console.log('after ${method}', new Set(pids).size);`;
+      for (let run = 0; run < runs; run++) {
+        const { stdout } = await runScript(script);
+        assert.equal(stdout.trim(), `after ${method} 2`);
+      }
+    }
   });
 
   test('an idle pool never keeps the process alive', async () => {

@@ -31,6 +31,7 @@ import {
   square,
   untilAborted,
 } from '../fixtures/poolTasks.js';
+import { runScript } from '../fixtures/children.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -132,6 +133,59 @@ describe('Pool', () => {
     assert.deepEqual(await pool.map(square, [2]), [4]);
   });
 
+  test('imap over an iterable that throws yields the results of the items before it, then the error (#43, test_imap_handle_iterable_exception)', async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* throwsAt(n: number): Generator<number> {
+      for (let i = 0; ; i++) {
+        if (i === n) throw new Error('SayWhenError');
+        yield i;
+      }
+    }
+    // As CPython: the error comes where the chunk holding the failing item would start.
+    for (const [at, chunksize, yielded] of [
+      [3, 1, 3],
+      [7, 2, 6],
+      [7, 4, 4],
+    ] as const) {
+      const seen: number[] = [];
+      const it = pool.imap(square, throwsAt(at), chunksize);
+      await assert.rejects(async () => {
+        for await (const v of it) seen.push(v);
+      }, /SayWhenError/);
+      assert.deepEqual(
+        seen,
+        range(yielded).map((x) => x * x),
+      );
+    }
+  });
+
+  test('imapUnordered over an iterable that throws yields every result of the items before it, then the error (#43, test_imap_unordered_handle_iterable_exception)', async () => {
+    await using pool = new Pool({ processes: 2 });
+    function* throwsAt(n: number): Generator<number> {
+      for (let i = 0; ; i++) {
+        if (i === n) throw new Error('SayWhenError');
+        yield i;
+      }
+    }
+    for (const [at, chunksize, yielded] of [
+      [3, 1, 3],
+      [7, 2, 6],
+    ] as const) {
+      const seen: number[] = [];
+      const it = pool.imapUnordered(square, throwsAt(at), chunksize);
+      await assert.rejects(async () => {
+        for await (const v of it) seen.push(v);
+      }, /SayWhenError/);
+      assert.deepEqual(
+        seen.sort((a, b) => a - b),
+        range(yielded).map((x) => x * x),
+      );
+    }
+    // The pool is unharmed, and map still raises at the call (test_map_handle_iterable_exception).
+    assert.deepEqual(await pool.map(square, [3]), [9]);
+    assert.throws(() => pool.map(square, throwsAt(0)), /SayWhenError/);
+  });
+
   test('an argument or result that cannot be cloned fails that call and the pool carries on (#44, test_map_unplicklable, test_unpickleable_result)', async () => {
     await using pool = new Pool({ processes: 1 });
     // Refused at the call or on its result at once: never sent, never hung.
@@ -169,6 +223,28 @@ describe('Pool', () => {
     for (const r of results) await assert.rejects(r.get(), CancelledError);
     await pool.join();
     assert.throws(() => pool.applyAsync(square, [1]), InvalidStateError);
+  });
+
+  test('await terminate() keeps the program alive until the workers are gone, with an idle worker slow to exit', async () => {
+    // The idle worker (unref'd while idle) takes 1.5 s to obey SIGTERM; the busy one dies
+    // at once. The code after the top-level await must still run, and the exit be clean.
+    const script = `import { Pool } from 'concur/multiprocessing';
+      const pool = new Pool({
+        processes: 2,
+        initializer: () => {
+          process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1500));
+        },
+      });
+      const nap = async () => { await new Promise((r) => setTimeout(r, 200)); return process.pid; };
+      const pids = await Promise.all([pool.apply(nap), pool.apply(nap)]);
+      pool.applyAsync(() => { process.removeAllListeners('SIGTERM'); return new Promise(() => {}); });
+      await new Promise((r) => setTimeout(r, 100));
+      await pool.terminate();
+      console.log('after terminate', new Set(pids).size);`;
+    for (let run = 0; run < 2; run++) {
+      const { stdout } = await runScript(script);
+      assert.equal(stdout.trim(), 'after terminate 2');
+    }
   });
 
   test('calls after close() and join() before close() are errors; asyncDispose drains (#45, test_context)', async () => {

@@ -3,6 +3,9 @@
  * shared state and uses the very same queue, lock, pipe or barrier.
  */
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { Barrier, Event, Lock, Manager, Pipe, Process, Queue } from 'concur/multiprocessing';
@@ -14,6 +17,8 @@ import {
   putAndReturn,
   squares,
   takeOne,
+  takeThenCompute,
+  takeWithTimeout,
 } from './fixtures/threadTasks.js';
 
 describe('multiprocessing primitives passed to Process targets', () => {
@@ -90,5 +95,63 @@ describe('multiprocessing primitives passed to Process targets', () => {
     const got = [await results.get(), await results.get(), await results.get()].sort();
     assert.deepEqual(got, [0, 1, 2]);
     for (const p of ps) await p.join();
+  });
+});
+
+/** Waits for the file `path` (a child's signal) and returns its content. */
+async function fileSignal(path: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`no ${path} (hang guard)`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return readFileSync(path, 'utf8');
+}
+
+describe('multiprocessing Queue: a consumer that computes or dies keeps only what it took', () => {
+  test('a consumer killed while it computes after one get() loses nothing else: the 99 other items are all back, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    try {
+      const queue = new Queue<number>();
+      for (let i = 0; i < 100; i++) await queue.put(i);
+      const p = new Process({ target: takeThenCompute, args: [queue, join(dir, 'took')] });
+      p.start();
+      assert.equal(await fileSignal(join(dir, 'took')), '0');
+      p.kill();
+      await p.join();
+      assert.equal(await queue.qsize(), 99);
+      const rest: number[] = [];
+      for (let i = 0; i < 99; i++) rest.push(await queue.get({ timeout: 10_000 }));
+      assert.deepEqual(
+        rest,
+        Array.from({ length: 99 }, (_, i) => i + 1),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('while a consumer computes after its get(), the other items go to other consumers and qsize() counts only them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    const queue = new Queue<number>();
+    const results = new Queue<number | string>();
+    const busy = new Process({ target: takeThenCompute, args: [queue, join(dir, 'took')] });
+    try {
+      for (let i = 0; i < 10; i++) await queue.put(i);
+      busy.start();
+      assert.equal(await fileSignal(join(dir, 'took')), '0');
+      assert.equal(await queue.qsize(), 9);
+      // Another process, then this one (the owner), get the next items.
+      const other = new Process({ target: takeWithTimeout, args: [queue, results, 10_000] });
+      other.start();
+      assert.equal(await results.get(), 1);
+      await other.join();
+      assert.equal(await queue.get({ timeout: 10_000 }), 2);
+      assert.equal(await queue.qsize(), 7);
+    } finally {
+      busy.kill();
+      await busy.join();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@ import { CancelledError, createTask, run } from 'concur/asyncio';
 import { captureExceptions } from 'concur/testing';
 import { Barrier, BrokenBarrierError, Event, InvalidStateError, Value } from 'concur/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { killMidWait, results, until, withWorkers } from './harness.js';
 
 /** Parties of the multi-thread tests (CPython uses 5; each is a real worker here). */
 const N = 4;
@@ -219,4 +219,26 @@ describe('threading Barrier', () => {
       broken: true,
     });
   });
+});
+
+describe('threading.Barrier: a party whose thread dies', () => {
+  for (const how of ['waitSync', 'wait'] as const) {
+    test(`a party killed in ${how}() breaks the barrier: the next party gets BrokenBarrierError, not a pass`, async () => {
+      const barrier = new Barrier(2);
+      await killMidWait(
+        how === 'waitSync' ? (b: Barrier) => b.waitSync() : (b: Barrier) => b.wait(),
+        [barrier],
+        () => barrier.nWaiting === 1,
+        'the party to wait',
+      );
+      assert.equal(barrier.broken, true);
+      assert.equal(barrier.nWaiting, 0);
+      await assert.rejects(barrier.wait(10_000), BrokenBarrierError);
+      // Repaired by reset(): a full round of live parties passes again.
+      barrier.reset();
+      const other = createTask(() => barrier.wait(10_000));
+      await until(() => barrier.nWaiting === 1, 'the new party');
+      assert.deepEqual([await barrier.wait(10_000), await other].sort(), [0, 1]);
+    });
+  }
 });

@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { CancelledError, createTask, run } from 'concur/asyncio';
 import { Condition, InvalidStateError, Lock, RLock, SimpleQueue, Value } from 'concur/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { killMidWait, results, until, withWorkers } from './harness.js';
 
 /** Takes every item a SimpleQueue holds now. */
 function drain<T>(queue: SimpleQueue<T>): T[] {
@@ -170,5 +170,31 @@ describe('threading Condition', () => {
     });
     assert.equal(inspect(cond), '<Condition unlocked>');
     assert.throws(() => cond.waitSync(), InvalidStateError);
+  });
+});
+
+describe('threading.Condition: a waiter whose thread dies', () => {
+  test('a waiter killed in waitSync() does not swallow a notify(1) meant for a live waiter', async () => {
+    const cond = new Condition();
+    await killMidWait(
+      (c: Condition) => {
+        c.acquireSync();
+        c.waitSync();
+      },
+      [cond],
+      () => cond.statistics().waiters === 1,
+      'the waiter to wait',
+    );
+    let entered = false;
+    const live = createTask(() =>
+      cond.use(() => {
+        entered = true;
+        return cond.wait(10_000);
+      }),
+    );
+    await until(() => entered && !cond.locked(), 'the live waiter');
+    await cond.use(() => cond.notify(1));
+    assert.equal(await live, true);
+    assert.equal(cond.statistics().waiters, 0);
   });
 });

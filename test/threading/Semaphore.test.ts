@@ -11,7 +11,7 @@ import {
   Value,
 } from 'concur/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { killMidWait, results, until, withWorkers } from './harness.js';
 
 function drain<T>(queue: SimpleQueue<T>): T[] {
   const items: T[] = [];
@@ -138,5 +138,21 @@ describe('threading Semaphore', () => {
     assert.equal(sem.acquireSync({ blocking: false }), true);
     assert.equal(inspect(sem), '<Semaphore value=0>');
     sem.release();
+  });
+});
+
+describe('threading.Semaphore: a waiter whose thread dies', () => {
+  test('a waiter killed in acquireSync() does not swallow the permit released for a live waiter', async () => {
+    const sem = new Semaphore(0);
+    await killMidWait(
+      (s: Semaphore) => s.acquireSync(),
+      [sem],
+      () => sem.statistics().waiters === 1,
+      'the waiter to sleep',
+    );
+    const live = sem.acquire({ timeout: 10_000 });
+    sem.release();
+    assert.equal(await live, true);
+    assert.equal(sem.statistics().value, 0);
   });
 });

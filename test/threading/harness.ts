@@ -3,8 +3,10 @@
  * up: every worker is awaited (or terminated) before the test ends, and when one exits
  * the harness calls `markOwnerDead(threadId)`, as concur's pools and `Thread` do.
  */
+import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 
+import { ThreadPoolExecutor } from 'concur/futures';
 import { encodeShared, markOwnerDead } from 'concur/threading';
 
 const FIXTURE = new URL('./fixtures/worker.js', import.meta.url);
@@ -117,4 +119,26 @@ export async function until(predicate: () => boolean, what = 'the condition'): P
 /** Every result of `running`. */
 export function results<R>(running: Running<R>[]): Promise<R[]> {
   return Promise.all(running.map((r) => r.result));
+}
+
+/**
+ * Runs `task(...args)` on a one-thread pool, waits until `waiting()` holds (the task is
+ * in its wait), then cancels it. The task ignores its abort signal, so the pool kills the
+ * worker after `cancelGraceMs` and marks it dead; resolves once that happened.
+ */
+export async function killMidWait(
+  task: (...args: any[]) => unknown,
+  args: unknown[],
+  waiting: () => boolean,
+  what: string,
+): Promise<void> {
+  const pool = new ThreadPoolExecutor({ maxWorkers: 1, cancelGraceMs: 20 });
+  try {
+    const future = pool.submit(task, ...args);
+    await until(waiting, what);
+    assert.equal(future.cancel(), true);
+    await until(() => pool.statistics().workers === 0, 'the killed worker to be gone');
+  } finally {
+    await pool.shutdown({ wait: true });
+  }
 }
