@@ -428,19 +428,19 @@ function runInline(
 
 /** A local pool's `RemoteError` back in the form it crossed in, to cross again. */
 function unwrap(error: RemoteError): SerializedError {
-  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors', 'remoteCode']);
+  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors']);
   let props: Record<string, unknown> | undefined;
   for (const key of Object.keys(error)) {
     if (own.has(key)) continue;
     (props ??= {})[key] = (error as unknown as Record<string, unknown>)[key];
   }
-  const remoteCode = (error as { remoteCode?: unknown }).remoteCode;
   const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
     name: error.remoteName,
     message: error.message,
     stack: error.remoteStack,
   };
-  if (remoteCode !== undefined) out.code = remoteCode;
+  // ERR_CONCUR_REMOTE stands for "no code of its own": the next hop puts it back.
+  if (error.code !== 'ERR_CONCUR_REMOTE') out.code = error.code;
   if (props !== undefined) out.props = props;
   if (error.cause instanceof RemoteError) out.cause = unwrap(error.cause);
   else if (error.cause !== undefined) out.cause = serializeError(error.cause);
