@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { TaskFn } from './Executor.js';
+import type { Future } from './Future.js';
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from '../internal/poolExecutor.js';
 import { openProcessChannel } from '../internal/processChannel.js';
 import { argRangeError, argTypeError, show } from '../internal/validate.js';
@@ -87,6 +89,14 @@ export class ProcessPoolExecutor extends PoolExecutor {
       namePrefix: `ProcessPoolExecutor-${poolCount++}`,
       open: openProcessChannel,
     });
+  }
+
+  /**
+   * @internal One task over a chunk of calls (`map` with a `chunksize`). Only process pools
+   * chunk, as in Python: a thread pool batches on its own, and a chunk fails as a whole.
+   */
+  override _submitChunk(task: TaskFn, values: unknown[], arity: number): Future<unknown[]> {
+    return this._pool.submit(task, [arity, values], null, true);
   }
 
   /**

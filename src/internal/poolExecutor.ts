@@ -100,11 +100,6 @@ export abstract class PoolExecutor extends Executor {
     return this._pool.submit(task, args, null);
   }
 
-  /** @internal One task over a chunk of calls (`map` with a `chunksize`). */
-  override _submitChunk(task: TaskFn, values: unknown[], arity: number): Future<unknown[]> {
-    return this._pool.submit(task, [arity, values], null, true);
-  }
-
   override submitWith<F extends TaskFn>(
     options: SubmitOptions,
     task: F,

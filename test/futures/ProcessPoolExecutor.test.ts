@@ -26,6 +26,7 @@ import {
   awaitAbort,
   blockUntil,
   echo,
+  failOn,
   ignoreAbort,
   returnsClassInstance,
   returnThenCrashHard,
@@ -138,6 +139,19 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
       );
       await assert.rejects(pool.submit(returnsClassInstance), SerializationError);
       assert.equal(await pool.submit(add1, 1), 2);
+    }));
+});
+
+describe('ProcessPoolExecutor: map', () => {
+  // As Python's ProcessPoolExecutor: one task per chunk, which fails as a whole.
+  test('map sends a chunk of chunksize items as one task: [1..6] in chunks of 3 failing at 5 yields 1, 2, 3 then the error', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const seen: number[] = [];
+      const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
+      await assert.rejects(async () => {
+        for await (const value of failing) seen.push(value);
+      }, /bad input 5/);
+      assert.deepEqual(seen, [1, 2, 3]);
     }));
 });
 

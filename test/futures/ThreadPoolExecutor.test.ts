@@ -28,6 +28,7 @@ import {
   echo,
   exceedMemory,
   exitMidTask,
+  failOn,
   ignoreAbort,
   makeBytes,
   returnsClassInstance,
@@ -334,6 +335,19 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
       const futures = Array.from({ length: 4 }, () => pool.submit(sumSquares, 5_000_000));
       await Promise.all(futures);
       assert.equal(pool.statistics().workers, 2);
+    }));
+});
+
+describe('ThreadPoolExecutor: map', () => {
+  // Python's ThreadPoolExecutor.map ignores chunksize: each item is its own task.
+  test('map ignores chunksize: an item after the failing one is not lost with its chunk, so [1..6] failing at 5 yields 1, 2, 3, 4 then the error', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const seen: number[] = [];
+      const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
+      await assert.rejects(async () => {
+        for await (const value of failing) seen.push(value);
+      }, /bad input 5/);
+      assert.deepEqual(seen, [1, 2, 3, 4]);
     }));
 });
 
