@@ -44,6 +44,7 @@ import {
   type JobData,
 } from '../internal/jobWire.js';
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
+import { callLaterReal } from '../internal/loop.js';
 import {
   cancelChannel,
   checkPeersInstalled,
@@ -286,7 +287,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     redis.on('ready', () => void this.reconcile(true)); // every reconnect: events may be lost
     // Also what keeps the process alive while futures are pending (a Redis outage leaves
     // no other live handle): referenced only then.
-    const every = this.reconcileInterval === Infinity ? 2 ** 30 : this.reconcileInterval;
+    // setInterval overflows past 2^31 - 1 ms into 1 ms: an extra reconcile is harmless.
+    const every = Math.min(this.reconcileInterval, 2 ** 30);
     this.reconcileTimer = setInterval(() => {
       if (this.reconcileInterval !== Infinity) void this.reconcile(false);
     }, every);
@@ -486,7 +488,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     if (this.pending.get(f._jobId) !== f) return;
     this.pending.delete(f._jobId);
     if (f._grace !== null) {
-      clearTimeout(f._grace);
+      f._grace.cancel();
       f._grace = null;
     }
     if (f.running()) this.counts.running--;
@@ -534,7 +536,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     f._abortMessage = msg;
     this.track(this.publishCancel(f._jobId, msg));
     if (this.cancelGraceMs !== Infinity) {
-      f._grace = setTimeout(() => this.settle(f, false, null), this.cancelGraceMs);
+      // Held open until it fires (the future is pending); chained past 2^31 - 1 ms.
+      f._grace = callLaterReal(this.cancelGraceMs, () => this.settle(f, false, null), null, true);
     }
   }
 

@@ -51,7 +51,7 @@ import { callWithSignal } from '../internal/workerRuntime.js';
 import {
   argRangeError,
   argTypeError,
-  checkDuration,
+  checkTimerDuration,
   checkInteger,
   show,
 } from '../internal/validate.js';
@@ -91,9 +91,12 @@ export interface RunWorkerOptions {
    * (default 1: at most two runs). BullMQ's `maxStalledCount`.
    */
   lostWorkerRetries?: number;
-  /** Milliseconds a job's lock lasts without renewal (default 30 000). */
+  /** Milliseconds a job's lock lasts without renewal (default 30 000; at most 2^31 - 1). */
   lockDuration?: number;
-  /** Milliseconds between checks for jobs whose worker was lost (default 30 000). */
+  /**
+   * Milliseconds between checks for jobs whose worker was lost (default 30 000; at most
+   * 2^31 - 1).
+   */
   stalledInterval?: number;
   /**
    * A task each pool thread runs once before its first job (e.g. to open a connection);
@@ -522,8 +525,9 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     throw argTypeError(`pool must be 'thread', 'process' or 'none', got ${show(poolKind)}`);
   }
   const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
-  const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 30_000);
-  const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 30_000);
+  // BullMQ times both with setTimeout/setInterval, which cannot wait longer.
+  const lockDuration = checkTimerDuration('lockDuration', options.lockDuration ?? 30_000);
+  const stalledInterval = checkTimerDuration('stalledInterval', options.stalledInterval ?? 30_000);
   const poolOptions = {
     maxWorkers: Math.min(concurrency, availableParallelism()),
     initializer: options.initializer ?? null,

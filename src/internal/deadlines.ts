@@ -7,6 +7,7 @@
  * @module
  */
 import { Deque } from './Deque.js';
+import { realClock, type TimerHandle } from './loop.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
 
 const RUNNING = 1;
@@ -15,7 +16,9 @@ export class Deadlines {
   private readonly futures = new Deque<PoolFuture<unknown>>();
   /** The deadline each entry had when queued (a requeued task gets a newer entry). */
   private readonly times = new Deque<number>();
-  private timer: NodeJS.Timeout | null = null;
+  // On the loop's real-time heap: one Node timer for every concur timer, and no overflow
+  // for a taskTimeout past setTimeout's 2^31 - 1 ms.
+  private timer: TimerHandle | null = null;
 
   constructor(
     private readonly timeoutMs: number,
@@ -36,7 +39,7 @@ export class Deadlines {
 
   /** Drops every clock (the pool shut down). */
   clear(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     this.futures.clear();
     this.times.clear();
@@ -51,9 +54,7 @@ export class Deadlines {
     while (this.futures.length > 0) {
       const deadline = this.times.peek()!;
       if (this.live(this.futures.peek()!, deadline)) {
-        const delay = Math.max(0, deadline - performance.now());
-        this.timer = setTimeout(this.fire, Math.ceil(delay));
-        this.timer.unref();
+        this.timer = realClock.schedule(deadline, this.fire, undefined, false);
         return;
       }
       this.futures.shift(); // settled, or requeued after a crash (it has a newer entry)

@@ -5,10 +5,13 @@
  *
  * @module
  */
+import { callLaterReal, type TimerHandle } from './loop.js';
 import type { PoolWorker } from './poolWorker.js';
 
 export class IdleReaper {
-  private timer: NodeJS.Timeout | null = null;
+  // On the loop's real-time heap, so that an idleTimeout past setTimeout's 2^31 - 1 ms
+  // waits instead of overflowing into a 1 ms timer.
+  private timer: TimerHandle | null = null;
 
   constructor(
     private readonly idleTimeout: number,
@@ -29,14 +32,13 @@ export class IdleReaper {
     }
     if (earliest === Infinity) return;
     const delay = Math.max(0, earliest + this.idleTimeout - performance.now());
-    this.timer = setTimeout(this.reap, Math.ceil(delay));
-    this.timer.unref();
+    this.timer = callLaterReal(delay, this.reap, undefined);
   }
 
   /** Stops the timer (the pool is closing). */
   clear(): void {
     if (this.timer === null) return;
-    clearTimeout(this.timer);
+    this.timer.cancel();
     this.timer = null;
   }
 

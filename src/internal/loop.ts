@@ -196,6 +196,20 @@ export const realClock: Clock = {
 
 let clock: Clock = realClock;
 
+/**
+ * Runs `fn(arg)` after `delay` ms of real time, whatever clock is installed: the pools'
+ * timers (taskTimeout, idleTimeout, cancelGraceMs) measure real work. `Infinity` never
+ * fires, and a delay longer than `setTimeout` takes waits in the heap like any other.
+ */
+export function callLaterReal<A>(
+  delay: number,
+  fn: (arg: A) => void,
+  arg: A,
+  keepAlive = false,
+): TimerHandle {
+  return scheduleRealTimer(performance.now() + delay, fn, arg, keepAlive);
+}
+
 /** The loop's clock; a `VirtualClock` replaces it while installed. */
 export function getClock(): Clock {
   return clock;

@@ -46,7 +46,8 @@ export interface PoolExecutorOptions {
   taskTimeout?: number | null;
   /**
    * Milliseconds an aborted task (cancelled, or past `taskTimeout`) may keep running before
-   * its worker is terminated and replaced (default 1000).
+   * its worker is terminated and replaced (default 1000; `Infinity`: never, the task runs
+   * to its end). Any length works, including past Node's 2^31 - 1 ms timer limit.
    */
   cancelGraceMs?: number;
 }

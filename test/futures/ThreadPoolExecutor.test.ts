@@ -29,7 +29,9 @@ import {
   exceedMemory,
   exitMidTask,
   failOn,
+  finishAfterAbort,
   ignoreAbort,
+  later,
   makeBytes,
   returnsClassInstance,
   returnsHiddenFunction,
@@ -40,6 +42,7 @@ import {
   throwValue,
   whoAmI,
 } from '../fixtures/tasks.js';
+import { isSet, setCell } from '../fixtures/cells.js';
 import { makeCells, until } from '../fixtures/sync.js';
 
 const run = promisify(execFile);
@@ -202,6 +205,50 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
       await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
       assert.equal(await pool.submit(add1, 1), 2);
     }));
+});
+
+describe('ThreadPoolExecutor: durations past what setTimeout takes (2^31 ms)', () => {
+  test('with cancelGraceMs Infinity a cancelled task that ignores its abort is never terminated: it finishes later on the same worker', () =>
+    withPool({ maxWorkers: 1, cancelGraceMs: Infinity }, async (pool) => {
+      const cells = makeCells();
+      const { threadId } = await pool.submit(whoAmI);
+      const stuck = pool.submit(finishAfterAbort, cells, 0);
+      await until(cells, 0);
+      assert.equal(stuck.cancel(), true);
+      await assert.rejects(stuck, CancelledError);
+      await until(cells, 1); // the abort reached the task, after its grace timer was set
+      // A grace timer that overflowed to 1 ms was set before this one, so fires first.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      setCell(cells, 2);
+      const after = await pool.submit(whoAmI);
+      assert.ok(isSet(cells, 3), 'the cancelled task ran to its end');
+      assert.equal(after.threadId, threadId, 'on the worker it started on');
+    }));
+
+  test('a taskTimeout and an idleTimeout of 2^31 ms or more neither fire nor print a TimeoutOverflowWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      await withPool(
+        { maxWorkers: 1, taskTimeout: 2 ** 31, idleTimeout: 2 ** 32 },
+        async (pool) => {
+          const first = await pool.submit(whoAmI);
+          assert.equal(await pool.submit(later, 7), 7);
+          await new Promise((resolve) => setImmediate(resolve)); // the worker is idle now
+          const second = await pool.submit(whoAmI);
+          assert.equal(second.threadId, first.threadId, 'the idle worker was kept');
+        },
+      );
+      // process.emitWarning delivers on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
 });
 
 describe('ThreadPoolExecutor: tasks and their values', () => {
