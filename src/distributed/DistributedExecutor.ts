@@ -44,7 +44,7 @@ import {
   type JobData,
 } from '../internal/jobWire.js';
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
-import { callLaterReal } from '../internal/loop.js';
+import { LongTimeout } from '../internal/longTimeout.js';
 import {
   cancelChannel,
   checkPeersInstalled,
@@ -535,10 +535,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     f._abortSent = true;
     f._abortMessage = msg;
     this.track(this.publishCancel(f._jobId, msg));
-    if (this.cancelGraceMs !== Infinity) {
-      // Held open until it fires (the future is pending); chained past 2^31 - 1 ms.
-      f._grace = callLaterReal(this.cancelGraceMs, () => this.settle(f, false, null), null, true);
-    }
+    // Held open until it fires (the future is pending); never for Infinity.
+    f._grace = LongTimeout.start(this.cancelGraceMs, () => this.settle(f, false, null), true);
   }
 
   private async publishCancel(jobId: string, msg: string | undefined): Promise<void> {

@@ -7,8 +7,8 @@
  * @module
  */
 import { Deque } from './Deque.js';
-import { realClock, type TimerHandle } from './loop.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
+import { MAX_TIMER_MS } from './validate.js';
 
 const RUNNING = 1;
 
@@ -16,9 +16,7 @@ export class Deadlines {
   private readonly futures = new Deque<PoolFuture<unknown>>();
   /** The deadline each entry had when queued (a requeued task gets a newer entry). */
   private readonly times = new Deque<number>();
-  // On the loop's real-time heap: one Node timer for every concur timer, and no overflow
-  // for a taskTimeout past setTimeout's 2^31 - 1 ms.
-  private timer: TimerHandle | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly timeoutMs: number,
@@ -39,7 +37,7 @@ export class Deadlines {
 
   /** Drops every clock (the pool shut down). */
   clear(): void {
-    this.timer?.cancel();
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.futures.clear();
     this.times.clear();
@@ -54,7 +52,11 @@ export class Deadlines {
     while (this.futures.length > 0) {
       const deadline = this.times.peek()!;
       if (this.live(this.futures.peek()!, deadline)) {
-        this.timer = realClock.schedule(deadline, this.fire, undefined, false);
+        // A taskTimeout past Node's longest timer waits in steps: `fire` finds the deadline
+        // not reached yet and arms again.
+        const delay = Math.min(Math.ceil(Math.max(0, deadline - performance.now())), MAX_TIMER_MS);
+        this.timer = setTimeout(this.fire, delay);
+        this.timer.unref();
         return;
       }
       this.futures.shift(); // settled, or requeued after a crash (it has a newer entry)

@@ -5,13 +5,11 @@
  *
  * @module
  */
-import { callLaterReal, type TimerHandle } from './loop.js';
 import type { PoolWorker } from './poolWorker.js';
+import { MAX_TIMER_MS } from './validate.js';
 
 export class IdleReaper {
-  // On the loop's real-time heap, so that an idleTimeout past setTimeout's 2^31 - 1 ms
-  // waits instead of overflowing into a 1 ms timer.
-  private timer: TimerHandle | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly idleTimeout: number,
@@ -31,14 +29,17 @@ export class IdleReaper {
       }
     }
     if (earliest === Infinity) return;
+    // An idleTimeout past Node's longest timer waits in steps: `reap` finds no worker idle
+    // for that long yet and arms again.
     const delay = Math.max(0, earliest + this.idleTimeout - performance.now());
-    this.timer = callLaterReal(delay, this.reap, undefined);
+    this.timer = setTimeout(this.reap, Math.min(Math.ceil(delay), MAX_TIMER_MS));
+    this.timer.unref();
   }
 
   /** Stops the timer (the pool is closing). */
   clear(): void {
     if (this.timer === null) return;
-    this.timer.cancel();
+    clearTimeout(this.timer);
     this.timer = null;
   }
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { callLaterReal } from './loop.js';
+import { LongTimeout } from './longTimeout.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
 import type { PoolWorker } from './poolWorker.js';
 import { ABORT } from './protocol.js';
@@ -18,10 +18,8 @@ export function abortInWorker(future: PoolFuture<unknown>, reason: number, grace
   if (worker === null) return;
   worker.channel.post([ABORT, future._slot, reason], undefined);
   worker.channel.wake();
-  // `cancelGraceMs: Infinity` never terminates (setTimeout would make it 1 ms).
-  if (graceMs !== Infinity) {
-    extraOf(future).grace = callLaterReal(graceMs, () => onGraceExpired(future, graceMs), null);
-  }
+  // `cancelGraceMs: Infinity` never terminates (a bare setTimeout would make it 1 ms).
+  extraOf(future).grace = LongTimeout.start(graceMs, () => onGraceExpired(future, graceMs));
 }
 
 /** Stops the grace timer of `future` (its answer came, or its worker is gone). */

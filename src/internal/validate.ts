@@ -32,7 +32,7 @@ export function argRangeError(message: string): RangeError {
 /**
  * A duration in milliseconds: a number, not NaN, and (unless `allowNegative`) not
  * negative. `Infinity` is allowed and means "never". Any length suits concur's own timers
- * (`callLater`, `callLaterReal`), which chain past what `setTimeout` takes; a duration
+ * (`callLater`, the pools' timers), which chain past what `setTimeout` takes; a duration
  * handed to a timer concur does not own goes through {@link checkTimerDuration}.
  */
 export function checkDuration(what: string, ms: unknown, allowNegative = false): number {
