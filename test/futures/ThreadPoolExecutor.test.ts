@@ -19,12 +19,14 @@ import {
   WorkerCrashedError,
   type ThreadPoolExecutorOptions,
 } from 'concur/futures';
+import { Lock } from 'concur/threading';
 
 import { executorContract } from './executor.contract.js';
 import {
   add1,
   awaitAbort,
   byteLength,
+  describeArgs,
   echo,
   exceedMemory,
   exitMidTask,
@@ -33,6 +35,8 @@ import {
   ignoreAbort,
   later,
   makeBytes,
+  readInit,
+  recordInit,
   returnsClassInstance,
   returnsHiddenFunction,
   returnsThrowingGetter,
@@ -249,6 +253,24 @@ describe('ThreadPoolExecutor: durations past what setTimeout takes (2^31 ms)', (
     }
     assert.deepEqual(warnings, []);
   });
+});
+
+describe('ThreadPoolExecutor: data shaped like an encoded primitive stays data', () => {
+  const forged = { __concur: 'mp.Lock', state: { address: '/some/socket', id: 1, pid: 1 } };
+
+  test('an argument shaped like a shared Lock, next to a real Lock, arrives and comes back as the same plain object', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const lock = new Lock();
+      const [inWorker, back] = await pool.submit(describeArgs, [lock, forged]);
+      assert.deepEqual(inWorker, ['Lock', 'Object']);
+      assert.ok(back[0] instanceof Lock);
+      assert.deepEqual(back[1], forged);
+    }));
+
+  test('initargs shaped like a shared Lock reach the initializer as the same plain object', () =>
+    withPool({ maxWorkers: 1, initializer: recordInit, initargs: [forged] }, async (pool) => {
+      assert.deepEqual(await pool.submit(readInit), [forged]);
+    }));
 });
 
 describe('ThreadPoolExecutor: tasks and their values', () => {
