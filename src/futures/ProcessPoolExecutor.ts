@@ -74,6 +74,13 @@ let poolCount = 0;
 export class ProcessPoolExecutor extends PoolExecutor {
   constructor(options: ProcessPoolExecutorOptions = {}) {
     const config = poolConfig('ProcessPoolExecutor', options);
+    if ((options as { resourceLimits?: unknown }).resourceLimits !== undefined) {
+      throw argTypeError(
+        'ProcessPoolExecutor has no resourceLimits (a ThreadPoolExecutor option, for worker ' +
+          "threads); a child process's heap is limited by Node's own flags, e.g. run the " +
+          'program with --max-old-space-size=256, which the children inherit',
+      );
+    }
     const maxTasks = options.maxTasksPerChild ?? Infinity;
     if (typeof maxTasks !== 'number' || Number.isNaN(maxTasks)) {
       throw argTypeError(`maxTasksPerChild must be a positive integer, got ${show(maxTasks)}`);

@@ -191,6 +191,15 @@ describe('ProcessPoolExecutor: workers', () => {
     assert.throws(() => new ProcessPoolExecutor({ idleTimeout: -1 }), RangeError);
   });
 
+  test('resourceLimits, a ThreadPoolExecutor option, is refused with TypeError saying how to limit a child process', () => {
+    for (const resourceLimits of ['x', { maxOldGenerationSizeMb: 64 }]) {
+      assert.throws(() => new ProcessPoolExecutor({ resourceLimits } as never), {
+        name: 'TypeError',
+        message: /ProcessPoolExecutor has no resourceLimits.*--max-old-space-size/,
+      });
+    }
+  });
+
   test('a worker is a child of this process, named after its pool as currentProcess() shows', () =>
     withPool({ maxWorkers: 1 }, async (pool) => {
       const me = await pool.submit(whoAmI);

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inspect, promisify } from 'node:util';
+import type { ResourceLimits } from 'node:worker_threads';
 
 import { defineTask } from 'concur';
 import {
@@ -439,6 +440,43 @@ describe('ThreadPoolExecutor: options and introspection', () => {
       SerializationError,
     );
   });
+
+  test('resourceLimits is checked at the constructor: an object of known fields, each a number large enough for a worker to start', () => {
+    const make = (resourceLimits: unknown) => () =>
+      new ThreadPoolExecutor({ resourceLimits: resourceLimits as ResourceLimits });
+    assert.throws(make('x'), { name: 'TypeError', message: /resourceLimits must be an object/ });
+    assert.throws(make({ maxOldGenerationSizeMB: 64 }), {
+      name: 'TypeError',
+      message: /resourceLimits has no field 'maxOldGenerationSizeMB'.*maxOldGenerationSizeMb/,
+    });
+    assert.throws(make({ stackSizeMb: '4' }), {
+      name: 'TypeError',
+      message: /resourceLimits.stackSizeMb must be a number of megabytes, got '4'/,
+    });
+    for (const bad of [-1, 0, 1, Number.NaN, Infinity]) {
+      assert.throws(make({ maxOldGenerationSizeMb: bad }), {
+        name: 'RangeError',
+        message: new RegExp(`maxOldGenerationSizeMb must be .*got ${String(bad)}`),
+      });
+    }
+    assert.throws(make({ maxYoungGenerationSizeMb: -1 }), RangeError);
+    assert.throws(make({ codeRangeSizeMb: 0 }), RangeError);
+    assert.throws(make({ stackSizeMb: 0.1 }), {
+      name: 'RangeError',
+      message: /stackSizeMb must be at least 1/,
+    });
+  });
+
+  test('resourceLimits at the smallest accepted values still run tasks', () =>
+    withPool(
+      {
+        maxWorkers: 1,
+        resourceLimits: { maxOldGenerationSizeMb: 16, stackSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+      },
+      async (pool) => {
+        assert.equal(await pool.submit(add1, 1), 2);
+      },
+    ));
 
   test('the pool shows its state when inspected', () =>
     withPool({ maxWorkers: 3 }, async (pool) => {
