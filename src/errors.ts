@@ -171,6 +171,24 @@ export class MissingDependencyError extends ConcurError {
 named(MissingDependencyError, 'MissingDependencyError');
 
 /**
+ * A module of tasks named to a distributed worker (`runWorker({ tasks })`, `concur worker
+ * --tasks`) is not there: no file at its path. `path` is the file looked for; `cause` is
+ * the loader's own error (`ERR_MODULE_NOT_FOUND`).
+ *
+ * Python equivalent: `ModuleNotFoundError`.
+ */
+export class TaskModuleNotFoundError extends ConcurError {
+  /** The file that was looked for. */
+  readonly path: string;
+
+  constructor(message: string, path: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_TASK_MODULE_NOT_FOUND', options);
+    this.path = path;
+  }
+}
+named(TaskModuleNotFoundError, 'TaskModuleNotFoundError');
+
+/**
  * A task's arguments or result cannot cross to or from the worker: a function, a symbol,
  * a class instance (whose class and private fields structured clone would silently drop),
  * or a value whose serialisation threw. Only the future of that task fails; the pool and

@@ -46,6 +46,7 @@ export {
   WorkerLostError,
   TaskLostError,
   MissingDependencyError,
+  TaskModuleNotFoundError,
   RemoteError,
   SerializationError,
   QueueEmpty,

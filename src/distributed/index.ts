@@ -30,6 +30,7 @@ export {
   RemoteError,
   SerializationError,
   TaskLostError,
+  TaskModuleNotFoundError,
   TimeoutError,
   WorkerLostError,
 } from '../errors.js';

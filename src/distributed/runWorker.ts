@@ -10,10 +10,10 @@
  *
  * @module
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
 import type { Job } from 'bullmq';
@@ -22,6 +22,7 @@ import {
   CancelledError,
   RemoteError,
   SerializationError,
+  TaskModuleNotFoundError,
   type SerializedError,
 } from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
@@ -451,6 +452,30 @@ function unwrap(error: RemoteError): SerializedError {
   return out;
 }
 
+/**
+ * Imports a tasks module; one with no file behind it rejects with a
+ * `TaskModuleNotFoundError` naming the file (a module that is there but fails to load
+ * rejects with the loader's own error).
+ */
+async function importTasks(url: string): Promise<void> {
+  try {
+    await import(url);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !url.startsWith('file:')) {
+      throw error;
+    }
+    const path = fileURLToPath(url);
+    if (existsSync(path)) throw error; // what is missing is one of its imports
+    throw new TaskModuleNotFoundError(
+      `the tasks module ${path} does not exist; give the path of the built module that ` +
+        'defines the tasks (e.g. ./dist/tasks.js after building, or the .ts source when ' +
+        'running under a TypeScript loader), relative to the current directory or as a file: URL',
+      path,
+      { cause: error },
+    );
+  }
+}
+
 /** The module URL of a `--tasks` entry: a URL as is, a path resolved and made real. */
 function moduleUrl(entry: string | URL): string {
   if (entry instanceof URL) return entry.href;
@@ -547,7 +572,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     try {
       const tasks = new Map<string, TaskFunction>();
       for (const url of urls) {
-        await import(url);
+        await importTasks(url);
         const defined = registeredTasks(url);
         if (defined.size === 0) {
           throw argTypeError(

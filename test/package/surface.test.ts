@@ -22,6 +22,7 @@ const surface: Record<string, string[]> = {
     'InvalidStateError',
     'Lock',
     'MissingDependencyError',
+    'TaskModuleNotFoundError',
     'Queue',
     'QueueEmpty',
     'QueueFull',
@@ -162,6 +163,7 @@ const surface: Record<string, string[]> = {
     'RemoteError',
     'SerializationError',
     'TaskLostError',
+    'TaskModuleNotFoundError',
     'TimeoutError',
     'WorkerLostError',
     'defineTask',
@@ -259,6 +261,7 @@ describe('the public surface', () => {
       SerializationError: 'ERR_CONCUR_SERIALIZATION',
       TaskLostError: 'ERR_CONCUR_TASK_LOST',
       MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
+      TaskModuleNotFoundError: 'ERR_CONCUR_TASK_MODULE_NOT_FOUND',
       EOFError: 'ERR_CONCUR_EOF',
     };
     for (const [name, code] of Object.entries(expected)) {
