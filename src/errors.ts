@@ -15,12 +15,15 @@ import { constants as osConstants } from 'node:os';
 /**
  * The base of every error concur defines. `code` is stable across releases; match on it
  * (or `instanceof`) rather than on the message.
+ *
+ * `Code` is `string` for every class but {@link RemoteError}, whose `code` is the remote
+ * error's own (a string or a number).
  */
-export class ConcurError extends Error {
+export class ConcurError<Code extends string | number = string> extends Error {
   /** Stable machine-readable code, e.g. `ERR_CONCUR_CANCELLED`. */
-  readonly code: string;
+  readonly code: Code;
 
-  constructor(message: string, code: string, options?: ErrorOptions) {
+  constructor(message: string, code: Code, options?: ErrorOptions) {
     super(message, options);
     this.code = code;
   }
@@ -217,6 +220,24 @@ export class MissingDependencyError extends ConcurError {
 named(MissingDependencyError, 'MissingDependencyError');
 
 /**
+ * A module of tasks named to a distributed worker (`runWorker({ tasks })`, `concur worker
+ * --tasks`) is not there: no file at its path. `path` is the file looked for; `cause` is
+ * the loader's own error (`ERR_MODULE_NOT_FOUND`).
+ *
+ * Python equivalent: `ModuleNotFoundError`.
+ */
+export class TaskModuleNotFoundError extends ConcurError {
+  /** The file that was looked for. */
+  readonly path: string;
+
+  constructor(message: string, path: string, options?: ErrorOptions) {
+    super(message, 'ERR_CONCUR_TASK_MODULE_NOT_FOUND', options);
+    this.path = path;
+  }
+}
+named(TaskModuleNotFoundError, 'TaskModuleNotFoundError');
+
+/**
  * A task's arguments or result cannot cross to or from the worker: a function, a symbol,
  * a class instance (whose class and private fields structured clone would silently drop),
  * or a value whose serialisation threw. Only the future of that task fails; the pool and
@@ -251,25 +272,52 @@ export interface SerializedError {
 /**
  * An error thrown by a task in another thread, process or machine, rebuilt on this side.
  *
- * `remoteName` and `remoteStack` keep the original class name and stack; `cause` is the
- * remote cause (itself a `RemoteError`); the original's own enumerable properties are
- * copied onto this object; the members of a remote `AggregateError` are in `errors`, each
- * a `RemoteError`. Error classes are never rebuilt by name from remote data.
+ * - `code`: the remote error's own `code` when it had a string or number one (`'ENOENT'`,
+ *   `'ERR_INVALID_ARG_TYPE'`, an exit status), so `err.code === 'ENOENT'` works after a
+ *   pool task fails; otherwise `'ERR_CONCUR_REMOTE'`. That the error is remote is told by
+ *   the class and by `remoteName`, not by the code.
+ * - `remoteName`, `remoteStack`: the original class name and stack; `message` is the
+ *   original message, and `stack` is `remoteStack` headed `RemoteError: [remote Name] …`.
+ * - `cause`: the remote cause, itself a `RemoteError` (`undefined` when none).
+ * - `errors`: the members of a remote `AggregateError`, each a `RemoteError`.
+ * - The original's other own enumerable properties (`errno`, `path`, your own fields) are
+ *   copied onto this object, except where they would hide one of the above; read them with
+ *   a cast, as TypeScript cannot know them.
  *
- * Python equivalent: the `_RemoteTraceback` that `concurrent.futures.process` chains as
- * `__cause__`.
+ * Error classes are never rebuilt by name from remote data: match on `code` or
+ * `remoteName`, not with `instanceof` of the original class.
+ *
+ * Python equivalent: the task's exception, re-raised by `Future.result()` with the
+ * `_RemoteTraceback` that `concurrent.futures.process` chains as `__cause__`; Python
+ * unpickles the original class, concur keeps its name.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await pool.submit(readConfig, '/etc/app.json');
+ * } catch (err) {
+ *   if (err instanceof RemoteError && err.code === 'ENOENT') useDefaults();
+ *   else throw err;
+ * }
+ * ```
  */
-export class RemoteError extends ConcurError {
+export class RemoteError extends ConcurError<string | number> {
   /** The `name` of the error on the remote side, e.g. `'TypeError'`. */
   readonly remoteName: string;
   /** The stack trace captured on the remote side. */
   readonly remoteStack: string | undefined;
   /** The members, when the remote error was an `AggregateError`; otherwise `undefined`. */
   readonly errors: RemoteError[] | undefined;
+  /** The remote error's cause, rebuilt as a `RemoteError`; `undefined` when it had none. */
+  declare readonly cause: RemoteError | undefined;
 
   constructor(remote: SerializedError) {
     const cause = remote.cause === undefined ? undefined : new RemoteError(remote.cause);
-    super(remote.message, 'ERR_CONCUR_REMOTE', cause === undefined ? undefined : { cause });
+    const code =
+      typeof remote.code === 'string' || typeof remote.code === 'number'
+        ? remote.code
+        : 'ERR_CONCUR_REMOTE';
+    super(remote.message, code, cause === undefined ? undefined : { cause });
     this.remoteName = remote.name;
     this.remoteStack = remote.stack;
     this.errors = remote.errors?.map((member) => new RemoteError(member));
@@ -277,9 +325,6 @@ export class RemoteError extends ConcurError {
       for (const [key, value] of Object.entries(remote.props)) {
         if (!(key in this)) (this as Record<string, unknown>)[key] = value;
       }
-    }
-    if (typeof remote.code === 'string' || typeof remote.code === 'number') {
-      (this as { remoteCode?: unknown }).remoteCode = remote.code;
     }
     if (remote.stack !== undefined) {
       this.stack = `${this.name}: [remote ${remote.name}] ${remote.message}\n${remote.stack

@@ -50,6 +50,7 @@ export {
   ConnectionLostError,
   AuthenticationError,
   MissingDependencyError,
+  TaskModuleNotFoundError,
   RemoteError,
   SerializationError,
   QueueEmpty,

@@ -125,6 +125,11 @@ export class Task<T = unknown> extends Future<T> {
     checkFunction('the task function', fn);
     let eager = false;
     if (options !== undefined) {
+      if (typeof options !== 'object' || options === null) {
+        throw argTypeError(
+          `createTask() options must be an object such as { name, eagerStart }, got ${show(options)}`,
+        );
+      }
       if (options.name !== undefined) {
         if (typeof options.name !== 'string') {
           throw argTypeError(`the task name must be a string, got ${show(options.name)}`);

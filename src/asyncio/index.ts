@@ -40,8 +40,8 @@ export {
 } from './loop.js';
 export { Future, isFuture } from '../futures/Future.js';
 export { ensureFuture } from '../futures/ensureFuture.js';
+export { wait } from './wait.js';
 export {
-  wait,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   ALL_COMPLETED,

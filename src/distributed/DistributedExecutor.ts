@@ -47,6 +47,7 @@ import {
 } from '../internal/jobWire.js';
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
 import { liveBegin, liveEnd } from '../internal/liveObjects.js';
+import { LongTimeout } from '../internal/longTimeout.js';
 import {
   authenticationError,
   cancelChannel,
@@ -421,7 +422,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     redis.on('ready', () => void this.reconcile(true)); // every reconnect: events may be lost
     // Also what keeps the process alive while futures are pending (a Redis outage leaves
     // no other live handle): referenced only then.
-    const every = this.reconcileInterval === Infinity ? 2 ** 30 : this.reconcileInterval;
+    // setInterval overflows past 2^31 - 1 ms into 1 ms: an extra reconcile is harmless.
+    const every = Math.min(this.reconcileInterval, 2 ** 30);
     this.reconcileTimer = setInterval(() => {
       if (this.reconcileInterval !== Infinity) void this.reconcile(false);
     }, every);
@@ -691,7 +693,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     if (this.pending.get(f._jobId) !== f) return;
     this.pending.delete(f._jobId);
     if (f._grace !== null) {
-      clearTimeout(f._grace);
+      f._grace.cancel();
       f._grace = null;
     }
     if (f.running()) this.counts.running--;
@@ -738,9 +740,8 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     f._abortSent = true;
     f._abortMessage = msg;
     this.track(this.publishCancel(f._jobId, msg));
-    if (this.cancelGraceMs !== Infinity) {
-      f._grace = setTimeout(() => this.settle(f, false, null), this.cancelGraceMs);
-    }
+    // Held open until it fires (the future is pending); never for Infinity.
+    f._grace = LongTimeout.start(this.cancelGraceMs, () => this.settle(f, false, null), true);
   }
 
   private async publishCancel(jobId: string, msg: string | undefined): Promise<void> {

@@ -32,6 +32,7 @@ export {
   RemoteError,
   SerializationError,
   TaskLostError,
+  TaskModuleNotFoundError,
   TimeoutError,
   WorkerLostError,
 } from '../errors.js';

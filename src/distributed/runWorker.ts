@@ -11,10 +11,10 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 
 import type { Job } from 'bullmq';
@@ -23,6 +23,7 @@ import {
   CancelledError,
   RemoteError,
   SerializationError,
+  TaskModuleNotFoundError,
   type SerializedError,
 } from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
@@ -56,7 +57,7 @@ import { callWithSignal } from '../internal/workerRuntime.js';
 import {
   argRangeError,
   argTypeError,
-  checkDuration,
+  checkTimerDuration,
   checkInteger,
   show,
 } from '../internal/validate.js';
@@ -109,7 +110,7 @@ export interface RunWorkerOptions {
    * Milliseconds between checks for jobs whose worker was lost (default 5000; BullMQ's
    * `stalledInterval`, default 30 000). A dead worker's job runs again within about
    * `lockDuration + stalledInterval` (15 s by default, BullMQ's defaults: up to 60 s); each
-   * check is one Redis script call per worker.
+   * check is one Redis script call per worker. At most 2^31 - 1 each.
    */
   stalledInterval?: number;
   /**
@@ -508,24 +509,48 @@ function runInline(
 
 /** A local pool's `RemoteError` back in the form it crossed in, to cross again. */
 function unwrap(error: RemoteError): SerializedError {
-  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors', 'remoteCode']);
+  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors']);
   let props: Record<string, unknown> | undefined;
   for (const key of Object.keys(error)) {
     if (own.has(key)) continue;
     (props ??= {})[key] = (error as unknown as Record<string, unknown>)[key];
   }
-  const remoteCode = (error as { remoteCode?: unknown }).remoteCode;
   const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
     name: error.remoteName,
     message: error.message,
     stack: error.remoteStack,
   };
-  if (remoteCode !== undefined) out.code = remoteCode;
+  // ERR_CONCUR_REMOTE stands for "no code of its own": the next hop puts it back.
+  if (error.code !== 'ERR_CONCUR_REMOTE') out.code = error.code;
   if (props !== undefined) out.props = props;
   if (error.cause instanceof RemoteError) out.cause = unwrap(error.cause);
   else if (error.cause !== undefined) out.cause = serializeError(error.cause);
   if (error.errors !== undefined) out.errors = error.errors.map(unwrap);
   return out;
+}
+
+/**
+ * Imports a tasks module; one with no file behind it rejects with a
+ * `TaskModuleNotFoundError` naming the file (a module that is there but fails to load
+ * rejects with the loader's own error).
+ */
+async function importTasks(url: string): Promise<void> {
+  try {
+    await import(url);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !url.startsWith('file:')) {
+      throw error;
+    }
+    const path = fileURLToPath(url);
+    if (existsSync(path)) throw error; // what is missing is one of its imports
+    throw new TaskModuleNotFoundError(
+      `the tasks module ${path} does not exist; give the path of the built module that ` +
+        'defines the tasks (e.g. ./dist/tasks.js after building, or the .ts source when ' +
+        'running under a TypeScript loader), relative to the current directory or as a file: URL',
+      path,
+      { cause: error },
+    );
+  }
 }
 
 /** The module URL of a `--tasks` entry: a URL as is, a path resolved and made real. */
@@ -606,8 +631,9 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     throw argTypeError(`pool must be 'thread', 'process' or 'none', got ${show(poolKind)}`);
   }
   const lostWorkerRetries = checkInteger('lostWorkerRetries', options.lostWorkerRetries ?? 1, 0);
-  const lockDuration = checkDuration('lockDuration', options.lockDuration ?? 10_000);
-  const stalledInterval = checkDuration('stalledInterval', options.stalledInterval ?? 5000);
+  // BullMQ times both with setTimeout/setInterval, which cannot wait longer.
+  const lockDuration = checkTimerDuration('lockDuration', options.lockDuration ?? 10_000);
+  const stalledInterval = checkTimerDuration('stalledInterval', options.stalledInterval ?? 5000);
   const connectTimeout = checkConnectTimeout(options.connectTimeout);
   const poolOptions = {
     maxWorkers: Math.min(concurrency, availableParallelism()),
@@ -628,7 +654,7 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
     try {
       const tasks = new Map<string, TaskFunction>();
       for (const url of urls) {
-        await import(url);
+        await importTasks(url);
         const defined = registeredTasks(url);
         if (defined.size === 0) {
           throw argTypeError(

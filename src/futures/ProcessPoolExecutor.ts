@@ -3,6 +3,8 @@
  *
  * @module
  */
+import type { TaskFn } from './Executor.js';
+import type { Future } from './Future.js';
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from '../internal/poolExecutor.js';
 import { openProcessChannel } from '../internal/processChannel.js';
 import { argRangeError, argTypeError, show } from '../internal/validate.js';
@@ -74,6 +76,13 @@ let poolCount = 0;
 export class ProcessPoolExecutor extends PoolExecutor {
   constructor(options: ProcessPoolExecutorOptions = {}) {
     const config = poolConfig('ProcessPoolExecutor', options);
+    if ((options as { resourceLimits?: unknown }).resourceLimits !== undefined) {
+      throw argTypeError(
+        'ProcessPoolExecutor has no resourceLimits (a ThreadPoolExecutor option, for worker ' +
+          "threads); a child process's heap is limited by Node's own flags, e.g. run the " +
+          'program with --max-old-space-size=256, which the children inherit',
+      );
+    }
     const maxTasks = options.maxTasksPerChild ?? Infinity;
     if (typeof maxTasks !== 'number' || Number.isNaN(maxTasks)) {
       throw argTypeError(`maxTasksPerChild must be a positive integer, got ${show(maxTasks)}`);
@@ -89,6 +98,14 @@ export class ProcessPoolExecutor extends PoolExecutor {
       namePrefix: `ProcessPoolExecutor-${poolCount++}`,
       open: openProcessChannel,
     });
+  }
+
+  /**
+   * @internal One task over a chunk of calls (`map` with a `chunksize`). Only process pools
+   * chunk, as in Python: a thread pool batches on its own, and a chunk fails as a whole.
+   */
+  override _submitChunk(task: TaskFn, values: unknown[], arity: number): Future<unknown[]> {
+    return this._pool.submit(task, [arity, values], null, true);
   }
 
   /**

@@ -7,17 +7,62 @@ import type { ResourceLimits } from 'node:worker_threads';
 
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from '../internal/poolExecutor.js';
 import { openThreadChannel } from '../internal/threadChannel.js';
-import { argTypeError, show } from '../internal/validate.js';
+import { argRangeError, argTypeError, show } from '../internal/validate.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions extends PoolExecutorOptions {
-  /** Heap limits of each worker; a worker that exceeds them fails its tasks with `WorkerCrashedError`. */
+  /**
+   * Heap limits of each worker (Node's `ResourceLimits`, in MB); a worker that exceeds them
+   * fails its tasks with `WorkerCrashedError`. Each field must be a finite number at least
+   * as large as a worker needs to start: `maxOldGenerationSizeMb` >= 16,
+   * `maxYoungGenerationSizeMb` >= 0.5, `codeRangeSizeMb` >= 1, `stackSizeMb` >= 1.
+   */
   resourceLimits?: ResourceLimits;
   /** Prefix of the workers' thread names (default `ThreadPoolExecutor-N`). */
   threadNamePrefix?: string;
 }
 
 let poolCount = 0;
+
+/**
+ * The smallest value of each `resourceLimits` field, in MB. Below them a worker dies
+ * before it can say it is ready: of out-of-memory for a tiny old generation (it needs
+ * about 8 MB to load its runtime), of a stack overflow in Node's bootstrap for a tiny
+ * stack (which takes the whole process down with it).
+ */
+const RESOURCE_MINIMUMS: Readonly<Record<keyof ResourceLimits, number>> = {
+  maxOldGenerationSizeMb: 16,
+  maxYoungGenerationSizeMb: 0.5,
+  codeRangeSizeMb: 1,
+  stackSizeMb: 1,
+};
+
+function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
+  if (limits === undefined) return undefined;
+  if (typeof limits !== 'object' || limits === null) {
+    throw argTypeError(`resourceLimits must be an object, got ${show(limits)}`);
+  }
+  const fields = Object.keys(RESOURCE_MINIMUMS);
+  for (const [key, value] of Object.entries(limits)) {
+    const minimum = RESOURCE_MINIMUMS[key as keyof ResourceLimits] as number | undefined;
+    if (minimum === undefined) {
+      throw argTypeError(
+        `resourceLimits has no field ${show(key)}; the fields are ${fields.join(', ')}`,
+      );
+    }
+    if (value === undefined) continue;
+    if (typeof value !== 'number') {
+      throw argTypeError(`resourceLimits.${key} must be a number of megabytes, got ${show(value)}`);
+    }
+    if (!Number.isFinite(value) || value < minimum) {
+      throw argRangeError(
+        `resourceLimits.${key} must be at least ${minimum} (MB): a worker with less dies ` +
+          `before it can run a task (leave the field out for Node's default); got ${value}`,
+      );
+    }
+  }
+  return limits;
+}
 
 /**
  * An executor that runs tasks on a pool of worker threads — in parallel on every core,
@@ -49,8 +94,9 @@ let poolCount = 0;
  * Lifetime: idle workers never keep the process alive; work in flight does, as Python
  * waits for pending futures at exit.
  *
- * @throws {RangeError} `maxWorkers` below 1 (with the value), a negative duration.
- * @throws {TypeError} an option of the wrong kind.
+ * @throws {RangeError} `maxWorkers` below 1 (with the value), a negative duration, a
+ * `resourceLimits` field too small for a worker to start.
+ * @throws {TypeError} an option of the wrong kind, an unknown `resourceLimits` field.
  *
  * @example
  * ```ts
@@ -65,13 +111,7 @@ let poolCount = 0;
 export class ThreadPoolExecutor extends PoolExecutor {
   constructor(options: ThreadPoolExecutorOptions = {}) {
     const config = poolConfig('ThreadPoolExecutor', options);
-    const resourceLimits = options.resourceLimits;
-    if (
-      resourceLimits !== undefined &&
-      (typeof resourceLimits !== 'object' || resourceLimits === null)
-    ) {
-      throw argTypeError(`resourceLimits must be an object, got ${show(resourceLimits)}`);
-    }
+    const resourceLimits = checkResourceLimits(options.resourceLimits);
     const prefix = options.threadNamePrefix ?? `ThreadPoolExecutor-${poolCount++}`;
     if (typeof prefix !== 'string') {
       throw argTypeError(`threadNamePrefix must be a string, got ${show(prefix)}`);

@@ -56,16 +56,16 @@ export function futureSet<F extends Future<unknown>>(what: string, fs: Iterable<
 /**
  * Waits until some or all of `fs` are done and resolves to `{ done, notDone }`.
  *
- * Python equivalent: `asyncio.wait(fs, timeout=, return_when=)` and
- * `concurrent.futures.wait` — one function for both. Accepts any concur futures: tasks,
- * executor futures and plain futures, mixed. Never throws on timeout and never cancels
- * the futures; look at `notDone`.
+ * Python equivalent: `concurrent.futures.wait(fs, timeout=, return_when=)`. Accepts any
+ * concur futures: tasks, executor futures and plain futures, mixed. Never throws on timeout
+ * and never cancels the futures; look at `notDone`. An empty collection resolves to two
+ * empty sets, as in Python (`concur/asyncio`'s `wait` refuses it, as `asyncio.wait` does).
  *
  * Cancellation: cancelling the task that waits leaves the futures running.
  *
  * @throws TypeError for anything that is not a future (wrap promises with
- * `ensureFuture`); RangeError for an empty collection, a negative or NaN timeout, or an
- * unknown `returnWhen`. Both are thrown at the call, not as a rejection.
+ * `ensureFuture`); RangeError for a negative or NaN timeout, or an unknown `returnWhen`.
+ * Both are thrown at the call, not as a rejection.
  * @example
  * ```ts
  * const { done, notDone } = await wait([t1, t2], { returnWhen: FIRST_COMPLETED });
@@ -76,8 +76,14 @@ export function wait<F extends Future<unknown>>(
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
   // Not `async`: bad arguments must throw here, at the call, not come back as a rejection.
-  const set = futureSet('wait()', fs);
-  if (set.size === 0) throw argRangeError('wait() needs at least one future; the set is empty');
+  return waitOn(futureSet('wait()', fs), options);
+}
+
+/** `wait` on an already validated set; asyncio's `wait` adds its own rule first. @internal */
+export function waitOn<F extends Future<unknown>>(
+  set: Set<F>,
+  options: WaitOptions,
+): Promise<WaitResult<F>> {
   const returnWhen = options.returnWhen ?? ALL_COMPLETED;
   if (
     returnWhen !== FIRST_COMPLETED &&

@@ -14,6 +14,7 @@
  */
 import { Deque } from './Deque.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
+import { MAX_TIMER_MS } from './validate.js';
 
 const RUNNING = 1;
 
@@ -67,8 +68,10 @@ export class Deadlines {
     while (this.futures.length > 0) {
       const deadline = this.times.peek()!;
       if (this.live(this.futures.peek()!, deadline)) {
-        const delay = Math.max(0, deadline - performance.now());
-        this.timer = setTimeout(this.fire, Math.ceil(delay));
+        // A taskTimeout past Node's longest timer waits in steps: `fire` finds the deadline
+        // not reached yet and arms again.
+        const delay = Math.min(Math.ceil(Math.max(0, deadline - performance.now())), MAX_TIMER_MS);
+        this.timer = setTimeout(this.fire, delay);
         this.timer.unref();
         return;
       }

@@ -5,6 +5,7 @@
  */
 import { Future } from '../futures/Future.js';
 import type { JobData } from './jobWire.js';
+import type { LongTimeout } from './longTimeout.js';
 
 /** What a distributed future asks of its executor when it is cancelled. */
 export interface DistributedFutureOwner {
@@ -30,7 +31,7 @@ export class DistributedFuture<T> extends Future<T> {
   /** @internal A cancel was sent to the worker running it. */
   _abortSent = false;
   /** @internal The cancel's grace timer. */
-  _grace: NodeJS.Timeout | null = null;
+  _grace: LongTimeout | null = null;
   /** @internal The message given to `cancel()` while running. */
   _abortMessage: string | undefined = undefined;
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { PoolWorker } from './poolWorker.js';
+import { MAX_TIMER_MS } from './validate.js';
 
 export class IdleReaper {
   private timer: NodeJS.Timeout | null = null;
@@ -28,8 +29,10 @@ export class IdleReaper {
       }
     }
     if (earliest === Infinity) return;
+    // An idleTimeout past Node's longest timer waits in steps: `reap` finds no worker idle
+    // for that long yet and arms again.
     const delay = Math.max(0, earliest + this.idleTimeout - performance.now());
-    this.timer = setTimeout(this.reap, Math.ceil(delay));
+    this.timer = setTimeout(this.reap, Math.min(Math.ceil(delay), MAX_TIMER_MS));
     this.timer.unref();
   }
 

@@ -18,6 +18,7 @@ import { inspect } from 'node:util';
 
 import { Heap } from './Heap.js';
 import { taskContext } from './taskContext.js';
+import { MAX_TIMER_MS } from './validate.js';
 
 /** A scheduled callback that can be cancelled. */
 export interface TimerHandle {
@@ -53,9 +54,6 @@ export interface ExceptionContext {
 
 /** A loop exception handler: receives what went unobserved (`loop.setExceptionHandler`). */
 export type ExceptionHandler = (context: ExceptionContext) => void;
-
-// setTimeout stores delays in a signed 32-bit int; longer delays fire at once.
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 // The real clock's timers wait in a heap, earliest first, under one Node timer armed for
 // the earliest of them, as asyncio keeps its TimerHandles in a heap. A Node timer per loop
@@ -141,7 +139,7 @@ function timerCancelled(timer: RealTimer): void {
 function armNodeTimer(when: number): void {
   if (nodeTimer !== null) clearTimeout(nodeTimer);
   // Round up so a timer never fires before its loop time; very long delays re-arm.
-  const delay = Math.min(Math.max(Math.ceil(when - performance.now()), 1), MAX_TIMER_DELAY);
+  const delay = Math.min(Math.max(Math.ceil(when - performance.now()), 1), MAX_TIMER_MS);
   nodeTimer = setTimeout(fireRealTimers, delay);
   if (keepAliveTimers === 0) nodeTimer.unref();
   nodeTimerAt = when;

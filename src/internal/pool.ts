@@ -130,7 +130,13 @@ export class Pool implements PoolFutureOwner {
         : new IdleReaper(config.idleTimeout, this.workers, (worker) => this.stop(worker));
     if (config.initializer !== null) {
       const num = taskNumber(config.initializer.task, config.allowSource);
-      const args = encodeArgs(config.initializer.args, num, 'the initargs', config.crossProcess);
+      const args = encodeArgs(
+        config.initializer.args,
+        num,
+        'the initargs',
+        config.crossProcess,
+        true, // the worker decodes initargs unflagged
+      );
       if (!Array.isArray(args)) throw args;
       this.initializer = [num, taskDef(num), args];
     } else {

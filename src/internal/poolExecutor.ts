@@ -48,7 +48,8 @@ export interface PoolExecutorOptions {
   taskTimeout?: number | null;
   /**
    * Milliseconds an aborted task (cancelled, or past `taskTimeout`) may keep running before
-   * its worker is terminated and replaced (default 1000).
+   * its worker is terminated and replaced (default 1000; `Infinity`: never, the task runs
+   * to its end). Any length works, including past Node's 2^31 - 1 ms timer limit.
    */
   cancelGraceMs?: number;
   /**
@@ -119,11 +120,6 @@ export abstract class PoolExecutor extends Executor {
 
   override submit<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>> {
     return this._pool.submit(task, args, null);
-  }
-
-  /** @internal One task over a chunk of calls (`map` with a `chunksize`). */
-  override _submitChunk(task: TaskFn, values: unknown[], arity: number): Future<unknown[]> {
-    return this._pool.submit(task, [arity, values], null, true);
   }
 
   override submitWith<F extends TaskFn>(

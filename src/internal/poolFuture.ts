@@ -5,6 +5,7 @@
  * @module
  */
 import { Future } from '../futures/Future.js';
+import type { LongTimeout } from './longTimeout.js';
 import { CTL_SHIFT } from './protocol.js';
 import type { Transferable } from '../futures/transfer.js';
 
@@ -27,7 +28,7 @@ export interface PoolFutureExtra {
   /** When its taskTimeout expires (ms, performance.now()). */
   deadline: number;
   /** The grace timer after an abort. */
-  grace: NodeJS.Timeout | null;
+  grace: LongTimeout | null;
 }
 
 /** The `_extra` of `future`, made on first use. */

@@ -22,6 +22,7 @@ import {
   InvalidStateError,
   QueueEmpty,
   QueueFull,
+  RemoteError,
   SerializationError,
   TimeoutError,
   type SerializedError,
@@ -75,7 +76,9 @@ const OURS: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
 
 /** How `error` crosses to a client. */
 export function toWireError(error: unknown): WireError {
-  if (error instanceof ConcurError && OURS.has(error.code)) {
+  // A RemoteError carries its task's code, which may be one of ours: it still crosses
+  // as the remote error it is.
+  if (error instanceof ConcurError && !(error instanceof RemoteError) && OURS.has(error.code)) {
     return { kind: 'concur', code: error.code, message: error.message };
   }
   if (error instanceof RangeError || error instanceof TypeError) {

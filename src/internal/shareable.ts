@@ -17,6 +17,13 @@
  *   arrays and plain objects down to `MAX_DEPTH` levels — replacing shareables by their
  *   state and back. Primitives (numbers, strings, …) return at once without inspection,
  *   and a container with nothing to replace is returned as is (no copy).
+ * - Plain data can take the shape of a state (`{ __concur: 'mp.Lock', state: {...} }`, from
+ *   a file, a socket, another process). The encoder escapes every such object it meets
+ *   where the decoder looks, as `{ __concur: 'plain', state: <the object> }`, so that
+ *   what the decoder revives can only be what the encoder made from a real primitive.
+ *   The rule that keeps it sound: decode only what was encoded. Senders that skip the
+ *   encoder when there is no primitive (pool and `Thread` arguments: `CTL_SHARED`; results:
+ *   `ST_OK_SHARED`) flag the payloads they did encode, and receivers decode only those.
  *
  * Dead-owner handling (`markOwnerDead`) lives in owners.ts and is re-exported here.
  *
@@ -51,6 +58,9 @@ export interface Shareable {
 /** How deep `encodeShared`/`decodeShared` look into nested arrays and plain objects. */
 export const MAX_DEPTH = 8;
 
+/** The type name of an escaped plain object that looked like a state. */
+const ESCAPED = 'plain';
+
 const REVIVERS = Symbol.for('concur.shareable.revivers');
 const revivers: Map<string, (state: any) => unknown> = ((globalThis as Record<symbol, unknown>)[
   REVIVERS
@@ -62,6 +72,7 @@ const revivers: Map<string, (state: any) => unknown> = ((globalThis as Record<sy
  *
  */
 export function registerShareable(typeName: string, revive: (state: any) => unknown): void {
+  if (typeName === ESCAPED) throw new Error(`'${ESCAPED}' marks escaped data, not a type`);
   // A second copy of concur registers its own classes under the same names; the first
   // registration wins (both rebuild the same shared memory).
   if (!revivers.has(typeName)) revivers.set(typeName, revive);
@@ -117,13 +128,24 @@ function mapContainer(value: object, fn: (item: unknown) => unknown): unknown {
 function encodeAt(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (isShareable(value)) return value[kShare]();
-  if (depth >= MAX_DEPTH || !(Array.isArray(value) || isPlainObject(value))) return value;
-  return mapContainer(value, (item) => encodeAt(item, depth + 1));
+  if (Array.isArray(value)) {
+    return depth >= MAX_DEPTH ? value : mapContainer(value, (item) => encodeAt(item, depth + 1));
+  }
+  if (!isPlainObject(value)) return value;
+  // Mapped at the depth the decoder will see it, the escape wrapper not counting.
+  const mapped =
+    depth >= MAX_DEPTH ? value : mapContainer(value, (item) => encodeAt(item, depth + 1));
+  if (isSharedState(value)) return { __concur: ESCAPED, state: mapped };
+  return mapped;
 }
 
 function decodeAt(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (!Array.isArray(value) && isPlainObject(value) && isSharedState(value)) {
+    if (value.__concur === ESCAPED) {
+      const data = value.state;
+      return depth >= MAX_DEPTH ? data : mapContainer(data, (item) => decodeAt(item, depth + 1));
+    }
     const revive = revivers.get(value.__concur);
     if (revive === undefined) {
       throw argTypeError(
@@ -141,7 +163,9 @@ function decodeAt(value: unknown, depth: number): unknown {
  * Prepares a value holding concur shared primitives (locks, events, queues, `Value`, …)
  * for `postMessage` or `workerData`: each primitive — at the top level, or inside plain
  * arrays and objects up to 8 levels (`MAX_DEPTH`) — becomes its {@link SharedState}.
- * Values with nothing to replace come back unchanged (the same object).
+ * Values with nothing to replace come back unchanged (the same object). A plain object
+ * that merely looks like a `SharedState` is escaped, so that `decodeShared` gives it back
+ * as the same plain data, never as a primitive.
  *
  * Only needed with raw `worker_threads`: concur's `Thread` and `ThreadPoolExecutor` do
  * this for task arguments and results.
@@ -165,6 +189,10 @@ export function encodeShared(value: unknown): unknown {
  * same shared memory, so the receiving thread uses the very same lock, event or queue.
  * The classes are rebuilt from concur's own registry only; nothing received is ever
  * evaluated.
+ *
+ * Security: decode only what `encodeShared` produced. Plain data from elsewhere (a file,
+ * a socket, a message that did not pass through `encodeShared`) may be shaped like a state,
+ * and would be rebuilt as a primitive connected to whatever its state names.
  *
  * Python equivalent: none needed (see `encodeShared`).
  *

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { LongTimeout } from './longTimeout.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
 import type { PoolWorker } from './poolWorker.js';
 import { ABORT } from './protocol.js';
@@ -17,16 +18,15 @@ export function abortInWorker(future: PoolFuture<unknown>, reason: number, grace
   if (worker === null) return;
   worker.channel.post([ABORT, future._slot, reason], undefined);
   worker.channel.wake();
-  const grace = setTimeout(onGraceExpired, graceMs, future, graceMs);
-  grace.unref();
-  extraOf(future).grace = grace;
+  // `cancelGraceMs: Infinity` never terminates (a bare setTimeout would make it 1 ms).
+  extraOf(future).grace = LongTimeout.start(graceMs, () => onGraceExpired(future, graceMs));
 }
 
 /** Stops the grace timer of `future` (its answer came, or its worker is gone). */
 export function clearGrace(future: PoolFuture<unknown>): void {
   const extra = future._extra;
   if (extra !== null && extra.grace !== null) {
-    clearTimeout(extra.grace);
+    extra.grace.cancel();
     extra.grace = null;
   }
 }

@@ -16,13 +16,16 @@ import { encodeShared } from './shareable.js';
  * or the `SerializationError` to fail the task with. Arguments that are all primitives
  * return at once, unexamined: the fast path of tiny tasks. `what` names the arguments in
  * the error (default: "the arguments of <task>"). With `crossProcess`, shared memory is
- * refused too (another process would get a copy).
+ * refused too (another process would get a copy). A receiver that decodes whatever it
+ * gets (the initializer's arguments) needs `always`: every object is then encoded, so
+ * data shaped like a shared state is escaped rather than revived (see shareable.ts).
  */
 export function encodeArgs(
   args: unknown[],
   num: number,
   what?: string,
   crossProcess = false,
+  always = false,
 ): unknown[] | SerializationError {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -37,7 +40,7 @@ export function encodeArgs(
         crossProcess,
       );
       if (problem !== null) return problem;
-      return lastCheckMetShareable() ? (encodeShared(args) as unknown[]) : args;
+      return always || lastCheckMetShareable() ? (encodeShared(args) as unknown[]) : args;
     }
   }
   return args;

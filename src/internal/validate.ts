@@ -31,7 +31,9 @@ export function argRangeError(message: string): RangeError {
 
 /**
  * A duration in milliseconds: a number, not NaN, and (unless `allowNegative`) not
- * negative. `Infinity` is allowed and means "never".
+ * negative. `Infinity` is allowed and means "never". Any length suits concur's own timers
+ * (`callLater`, the pools' timers), which chain past what `setTimeout` takes; a duration
+ * handed to a timer concur does not own goes through {@link checkTimerDuration}.
  */
 export function checkDuration(what: string, ms: unknown, allowNegative = false): number {
   if (typeof ms !== 'number') {
@@ -42,6 +44,24 @@ export function checkDuration(what: string, ms: unknown, allowNegative = false):
     throw argRangeError(`${what} must be >= 0 milliseconds, got ${ms}`);
   }
   return ms;
+}
+
+/** The longest delay Node's timers take (a signed 32-bit count); a longer one fires in 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A duration handed to a timer concur cannot chain (BullMQ's, Node's `setInterval`): a
+ * {@link checkDuration} that is also at most {@link MAX_TIMER_MS}, `Infinity` included.
+ */
+export function checkTimerDuration(what: string, ms: unknown): number {
+  checkDuration(what, ms);
+  if ((ms as number) > MAX_TIMER_MS) {
+    throw argRangeError(
+      `${what} must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest delay a ` +
+        `timer takes, got ${String(ms)}`,
+    );
+  }
+  return ms as number;
 }
 
 /** An integer >= `min` (a count, a size, a number of workers). */

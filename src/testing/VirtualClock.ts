@@ -22,7 +22,7 @@ import {
   type TimerHandle,
 } from '../internal/loop.js';
 import { Heap } from '../internal/Heap.js';
-import { checkDuration } from '../internal/validate.js';
+import { argTypeError, checkDuration, checkTimerDuration, show } from '../internal/validate.js';
 
 class VirtualTimer implements TimerHandle {
   isCancelled = false;
@@ -53,7 +53,8 @@ export interface VirtualClockOptions {
   autojump?: boolean;
   /**
    * Real milliseconds the program must stay idle before an autojump, for tests that also
-   * wait on real I/O (a worker, a socket) that the clock cannot see. Default 0.
+   * wait on real I/O (a worker, a socket) that the clock cannot see. Default 0; at most
+   * 2^31 - 1 (Node's longest timer), or `Infinity`, which never jumps.
    */
   autojumpThreshold?: number;
   /** The virtual time to start at, in ms. Default 0. */
@@ -84,11 +85,26 @@ export class VirtualClock implements Clock {
   private readonly autojump: boolean;
   private readonly threshold: number;
 
-  /** Makes a clock without installing it; prefer `VirtualClock.install()`. */
+  /**
+   * Makes a clock without installing it; prefer `VirtualClock.install()`.
+   *
+   * @throws TypeError for options that are not an object, or of the wrong kind (`autojump`
+   * not a boolean, a duration not a number); RangeError for a negative or NaN
+   * `autojumpThreshold`, or one past 2^31 - 1 other than `Infinity`.
+   */
   constructor(options: VirtualClockOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw argTypeError(`VirtualClock options must be an object, got ${show(options)}`);
+    }
     this.current = checkDuration('start', options.start ?? 0, true);
-    this.autojump = options.autojump ?? true;
-    this.threshold = checkDuration('autojumpThreshold', options.autojumpThreshold ?? 0);
+    const autojump = options.autojump ?? true;
+    if (typeof autojump !== 'boolean') {
+      throw argTypeError(`autojump must be true or false, got ${show(autojump)}`);
+    }
+    this.autojump = autojump;
+    const threshold = options.autojumpThreshold ?? 0;
+    this.threshold =
+      threshold === Infinity ? Infinity : checkTimerDuration('autojumpThreshold', threshold);
   }
 
   /** Makes a clock and installs it as the loop's clock. */
@@ -194,6 +210,7 @@ export class VirtualClock implements Clock {
 
   private scheduleIdleCheck(): void {
     if (!this.autojump || !this.installed || this.idleCheck !== null || this.live === 0) return;
+    if (this.threshold === Infinity) return;
     const check = (): void => {
       this.idleCheck = null;
       this.onIdleCheck();

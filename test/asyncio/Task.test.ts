@@ -996,6 +996,16 @@ describe('Task: bad input', () => {
     });
   });
 
+  test('createTask() with options that are not an object throws TypeError naming them', () => {
+    assert.throws(() => createTask(() => 1, 'x' as never), {
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: /createTask\(\) options must be an object .*got 'x'/,
+    });
+    assert.throws(() => createTask(() => 1, null as never), TypeError);
+    assert.throws(() => createTask(() => 1, 5 as never), TypeError);
+  });
+
   test('createTask() with a name that is not a string throws TypeError', () => {
     assert.throws(() => createTask(() => 1, { name: 42 as never }), TypeError);
   });

@@ -29,6 +29,7 @@ import {
   awaitAbort,
   blockUntil,
   echo,
+  failOn,
   ignoreAbort,
   returnsClassInstance,
   returnThenCrashHard,
@@ -144,6 +145,19 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
     }));
 });
 
+describe('ProcessPoolExecutor: map', () => {
+  // As Python's ProcessPoolExecutor: one task per chunk, which fails as a whole.
+  test('map sends a chunk of chunksize items as one task: [1..6] in chunks of 3 failing at 5 yields 1, 2, 3 then the error', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const seen: number[] = [];
+      const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
+      await assert.rejects(async () => {
+        for await (const value of failing) seen.push(value);
+      }, /bad input 5/);
+      assert.deepEqual(seen, [1, 2, 3]);
+    }));
+});
+
 describe('ProcessPoolExecutor: workers', () => {
   test('with maxTasksPerChild 3 one process serves three tasks and a new one the fourth; the pool keeps one worker (A.3 #10, test_max_tasks_per_child)', () =>
     withPool({ maxWorkers: 1, maxTasksPerChild: 3 }, async (pool) => {
@@ -178,6 +192,15 @@ describe('ProcessPoolExecutor: workers', () => {
     );
     assert.throws(() => new ProcessPoolExecutor({ maxWorkers: 1.5 }), RangeError);
     assert.throws(() => new ProcessPoolExecutor({ idleTimeout: -1 }), RangeError);
+  });
+
+  test('resourceLimits, a ThreadPoolExecutor option, is refused with TypeError saying how to limit a child process', () => {
+    for (const resourceLimits of ['x', { maxOldGenerationSizeMb: 64 }]) {
+      assert.throws(() => new ProcessPoolExecutor({ resourceLimits } as never), {
+        name: 'TypeError',
+        message: /ProcessPoolExecutor has no resourceLimits.*--max-old-space-size/,
+      });
+    }
   });
 
   test('a worker is a child of this process, named after its pool as currentProcess() shows', () =>

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inspect, promisify } from 'node:util';
+import type { ResourceLimits } from 'node:worker_threads';
 
 import { defineTask } from 'concur';
 import {
@@ -19,17 +20,24 @@ import {
   WorkerCrashedError,
   type ThreadPoolExecutorOptions,
 } from 'concur/futures';
+import { Lock } from 'concur/threading';
 
 import { executorContract } from './executor.contract.js';
 import {
   add1,
   awaitAbort,
   byteLength,
+  describeArgs,
   echo,
   exceedMemory,
   exitMidTask,
+  failOn,
+  finishAfterAbort,
   ignoreAbort,
+  later,
   makeBytes,
+  readInit,
+  recordInit,
   returnsClassInstance,
   returnsHiddenFunction,
   returnsThrowingGetter,
@@ -39,6 +47,7 @@ import {
   throwValue,
   whoAmI,
 } from '../fixtures/tasks.js';
+import { isSet, setCell } from '../fixtures/cells.js';
 import { makeCells, until } from '../fixtures/sync.js';
 
 const run = promisify(execFile);
@@ -203,6 +212,68 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 });
 
+describe('ThreadPoolExecutor: durations past what setTimeout takes (2^31 ms)', () => {
+  test('with cancelGraceMs Infinity a cancelled task that ignores its abort is never terminated: it finishes later on the same worker', () =>
+    withPool({ maxWorkers: 1, cancelGraceMs: Infinity }, async (pool) => {
+      const cells = makeCells();
+      const { threadId } = await pool.submit(whoAmI);
+      const stuck = pool.submit(finishAfterAbort, cells, 0);
+      await until(cells, 0);
+      assert.equal(stuck.cancel(), true);
+      await assert.rejects(stuck, CancelledError);
+      await until(cells, 1); // the abort reached the task, after its grace timer was set
+      // A grace timer that overflowed to 1 ms was set before this one, so fires first.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      setCell(cells, 2);
+      const after = await pool.submit(whoAmI);
+      assert.ok(isSet(cells, 3), 'the cancelled task ran to its end');
+      assert.equal(after.threadId, threadId, 'on the worker it started on');
+    }));
+
+  test('a taskTimeout and an idleTimeout of 2^31 ms or more neither fire nor print a TimeoutOverflowWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(`${warning.name}: ${warning.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      await withPool(
+        { maxWorkers: 1, taskTimeout: 2 ** 31, idleTimeout: 2 ** 32 },
+        async (pool) => {
+          const first = await pool.submit(whoAmI);
+          assert.equal(await pool.submit(later, 7), 7);
+          await new Promise((resolve) => setImmediate(resolve)); // the worker is idle now
+          const second = await pool.submit(whoAmI);
+          assert.equal(second.threadId, first.threadId, 'the idle worker was kept');
+        },
+      );
+      // process.emitWarning delivers on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+});
+
+describe('ThreadPoolExecutor: data shaped like an encoded primitive stays data', () => {
+  const forged = { __concur: 'mp.Lock', state: { address: '/some/socket', id: 1, pid: 1 } };
+
+  test('an argument shaped like a shared Lock, next to a real Lock, arrives and comes back as the same plain object', () =>
+    withPool({ maxWorkers: 1 }, async (pool) => {
+      const lock = new Lock();
+      const [inWorker, back] = await pool.submit(describeArgs, [lock, forged]);
+      assert.deepEqual(inWorker, ['Lock', 'Object']);
+      assert.ok(back[0] instanceof Lock);
+      assert.deepEqual(back[1], forged);
+    }));
+
+  test('initargs shaped like a shared Lock reach the initializer as the same plain object', () =>
+    withPool({ maxWorkers: 1, initializer: recordInit, initargs: [forged] }, async (pool) => {
+      assert.deepEqual(await pool.submit(readInit), [forged]);
+    }));
+});
+
 describe('ThreadPoolExecutor: tasks and their values', () => {
   test('a self-contained function is sent by source', () =>
     withPool({ maxWorkers: 1 }, async (pool) => {
@@ -337,6 +408,19 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 });
 
+describe('ThreadPoolExecutor: map', () => {
+  // Python's ThreadPoolExecutor.map ignores chunksize: each item is its own task.
+  test('map ignores chunksize: an item after the failing one is not lost with its chunk, so [1..6] failing at 5 yields 1, 2, 3, 4 then the error', () =>
+    withPool({ maxWorkers: 2 }, async (pool) => {
+      const seen: number[] = [];
+      const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
+      await assert.rejects(async () => {
+        for await (const value of failing) seen.push(value);
+      }, /bad input 5/);
+      assert.deepEqual(seen, [1, 2, 3, 4]);
+    }));
+});
+
 describe('ThreadPoolExecutor: options and introspection', () => {
   test('bad options throw at the constructor with the offending value', () => {
     assert.throws(() => new ThreadPoolExecutor({ maxWorkers: 1.5 }), /got 1\.5/);
@@ -356,6 +440,43 @@ describe('ThreadPoolExecutor: options and introspection', () => {
       SerializationError,
     );
   });
+
+  test('resourceLimits is checked at the constructor: an object of known fields, each a number large enough for a worker to start', () => {
+    const make = (resourceLimits: unknown) => () =>
+      new ThreadPoolExecutor({ resourceLimits: resourceLimits as ResourceLimits });
+    assert.throws(make('x'), { name: 'TypeError', message: /resourceLimits must be an object/ });
+    assert.throws(make({ maxOldGenerationSizeMB: 64 }), {
+      name: 'TypeError',
+      message: /resourceLimits has no field 'maxOldGenerationSizeMB'.*maxOldGenerationSizeMb/,
+    });
+    assert.throws(make({ stackSizeMb: '4' }), {
+      name: 'TypeError',
+      message: /resourceLimits.stackSizeMb must be a number of megabytes, got '4'/,
+    });
+    for (const bad of [-1, 0, 1, Number.NaN, Infinity]) {
+      assert.throws(make({ maxOldGenerationSizeMb: bad }), {
+        name: 'RangeError',
+        message: new RegExp(`maxOldGenerationSizeMb must be .*got ${String(bad)}`),
+      });
+    }
+    assert.throws(make({ maxYoungGenerationSizeMb: -1 }), RangeError);
+    assert.throws(make({ codeRangeSizeMb: 0 }), RangeError);
+    assert.throws(make({ stackSizeMb: 0.1 }), {
+      name: 'RangeError',
+      message: /stackSizeMb must be at least 1/,
+    });
+  });
+
+  test('resourceLimits at the smallest accepted values still run tasks', () =>
+    withPool(
+      {
+        maxWorkers: 1,
+        resourceLimits: { maxOldGenerationSizeMb: 16, stackSizeMb: 1, maxYoungGenerationSizeMb: 1 },
+      },
+      async (pool) => {
+        assert.equal(await pool.submit(add1, 1), 2);
+      },
+    ));
 
   test('the pool shows its state when inspected', () =>
     withPool({ maxWorkers: 3 }, async (pool) => {

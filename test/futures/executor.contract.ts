@@ -40,6 +40,7 @@ import {
   failAggregate,
   failInit,
   failOn,
+  failWithCode,
   later,
   mul,
   readInit,
@@ -391,13 +392,33 @@ export function executorContract(contract: ExecutorContract): void {
         assert.ok(error instanceof RemoteError);
         assert.equal(error.remoteName, 'TypeError');
         assert.equal(error.message, 'boom');
-        assert.equal((error as RemoteError & { remoteCode?: unknown }).remoteCode, 'E_FIXTURE');
+        assert.equal(error.code, 'E_FIXTURE');
         assert.deepEqual((error as RemoteError & { detail?: unknown }).detail, { attempt: 3 });
         assert.match(error.remoteStack ?? '', /at fail /);
         assert.match(error.stack ?? '', /\[remote TypeError\] boom/);
         assert.ok(error.cause instanceof RemoteError);
         assert.equal(error.cause.remoteName, 'RangeError');
         assert.equal(error.cause.message, 'the cause');
+      }));
+
+    test('a task’s error keeps its own code, string or number, so err.code === "ENOENT" matches; without one the code is ERR_CONCUR_REMOTE', () =>
+      using({ maxWorkers: 1 }, async (executor) => {
+        const failure = (code: string | number | null) =>
+          executor.submit(failWithCode, code).then(
+            () => assert.fail('the task should fail'),
+            (e: unknown) => e,
+          );
+        const enoent = await failure('ENOENT');
+        assert.ok(enoent instanceof RemoteError);
+        assert.equal(enoent.code, 'ENOENT');
+        assert.equal(enoent.remoteName, 'Error');
+        assert.equal((enoent as RemoteError & { errno?: unknown }).errno, -2);
+        const numeric = await failure(3);
+        assert.ok(numeric instanceof RemoteError);
+        assert.equal(numeric.code, 3);
+        const none = await failure(null);
+        assert.ok(none instanceof RemoteError);
+        assert.equal(none.code, 'ERR_CONCUR_REMOTE');
       }));
 
     test('the members of a task’s AggregateError arrive as RemoteErrors', () =>

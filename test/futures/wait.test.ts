@@ -220,9 +220,20 @@ describe('wait: bad input (§6.14)', () => {
     assert.throws(() => wait(null as never), TypeError);
   });
 
-  test('wait() of an empty collection throws RangeError', () => {
-    assert.throws(() => wait([]), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
-    assert.throws(() => wait(new Set<Future<void>>()), RangeError);
+  // concurrent.futures.wait(set()) returns DoneAndNotDoneFutures(set(), set()).
+  test('wait() of an empty collection resolves to two empty sets, as concurrent.futures.wait does', async () => {
+    const plain = await wait([]);
+    assert.deepEqual(plain, { done: new Set(), notDone: new Set() });
+    const first = await wait(new Set<Future<void>>(), {
+      returnWhen: FIRST_COMPLETED,
+      timeout: 10_000,
+    });
+    assert.deepEqual(first, { done: new Set(), notDone: new Set() });
+  });
+
+  test('wait() of an empty collection still checks its options', () => {
+    assert.throws(() => wait([], { returnWhen: 'FIRST' as never }), RangeError);
+    assert.throws(() => wait([], { timeout: -1 }), RangeError);
   });
 
   test('wait() with an unknown returnWhen throws RangeError', () => {

@@ -52,6 +52,15 @@ describe('RemoteError', () => {
     assert.ok(remote.cause instanceof RemoteError);
     assert.equal(remote.cause.message, 'root cause');
     assert.equal((remote as unknown as { detail: number }).detail, 42);
-    assert.equal(remote.code, 'ERR_CONCUR_REMOTE');
+    assert.equal(remote.code, 'E_BAD');
+  });
+
+  test('a RemoteError whose remote error had no code (or one that is not a string or number) has code ERR_CONCUR_REMOTE', () => {
+    assert.equal(new RemoteError({ name: 'Error', message: 'x' }).code, 'ERR_CONCUR_REMOTE');
+    assert.equal(
+      new RemoteError({ name: 'Error', message: 'x', code: {} }).code,
+      'ERR_CONCUR_REMOTE',
+    );
+    assert.equal(new RemoteError({ name: 'Error', message: 'x', code: 7 }).code, 7);
   });
 });

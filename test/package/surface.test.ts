@@ -25,6 +25,7 @@ const surface: Record<string, string[]> = {
     'InvalidStateError',
     'Lock',
     'MissingDependencyError',
+    'TaskModuleNotFoundError',
     'Queue',
     'QueueEmpty',
     'QueueFull',
@@ -170,6 +171,7 @@ const surface: Record<string, string[]> = {
     'RemoteError',
     'SerializationError',
     'TaskLostError',
+    'TaskModuleNotFoundError',
     'TimeoutError',
     'WorkerLostError',
     'defineTask',
@@ -270,6 +272,7 @@ describe('the public surface', () => {
       ConnectionLostError: 'ERR_CONCUR_CONNECTION_LOST',
       AuthenticationError: 'ERR_CONCUR_AUTHENTICATION',
       MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
+      TaskModuleNotFoundError: 'ERR_CONCUR_TASK_MODULE_NOT_FOUND',
       EOFError: 'ERR_CONCUR_EOF',
     };
     for (const [name, code] of Object.entries(expected)) {

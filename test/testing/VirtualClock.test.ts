@@ -66,6 +66,31 @@ describe('VirtualClock', () => {
     assert.equal(clock.pendingTimers(), 0, 'the cancelled sleep left no timer behind');
   });
 
+  test('options of the wrong kind throw TypeError at install, and no clock is left installed', () => {
+    assert.throws(() => VirtualClock.install({ autojump: 'x' as never }), {
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: /autojump must be true or false, got 'x'/,
+    });
+    assert.throws(() => VirtualClock.install('x' as never), TypeError);
+    assert.throws(() => VirtualClock.install({ autojumpThreshold: '5' as never }), TypeError);
+    assert.throws(() => VirtualClock.install({ autojumpThreshold: 2 ** 31 }), RangeError);
+    assert.equal(VirtualClock.current(), null);
+  });
+
+  test('with autojumpThreshold Infinity time never jumps on its own, only with advance()', async () => {
+    using clock = VirtualClock.install({ autojumpThreshold: Infinity });
+    const sleeper = createTask(() => sleep(1000));
+    // Set after the clock's idle check would have been: a check that overflowed to 1 ms
+    // fires before this one.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.equal(clock.now(), 0);
+    assert.equal(sleeper.done(), false);
+    clock.advance(1000);
+    await sleeper;
+    assert.equal(clock.now(), 1000);
+  });
+
   test('a second clock cannot be installed over the first', () => {
     using _clock = VirtualClock.install();
     assert.throws(() => VirtualClock.install(), InvalidStateError);

@@ -65,6 +65,22 @@ describe('encodeShared / decodeShared', () => {
     assert.equal(decodeShared(data), data);
   });
 
+  test('plain data shaped like an encoded primitive round-trips as the same plain data, next to a real primitive', () => {
+    const lock = new Lock();
+    const forged = { __concur: 'mp.Lock', state: { address: '/some/socket', id: 1, pid: 1 } };
+    const escapeLike = { __concur: 'plain', state: { __concur: 'Lock', state: {} } };
+    const data = { lock, forged, list: [escapeLike, { __concur: 'Teleporter', state: {} }] };
+    const decoded = decodeShared(structuredClone(encodeShared(data))) as typeof data;
+    assert.ok(decoded.lock instanceof Lock);
+    assert.deepEqual(decoded.forged, forged);
+    assert.deepEqual(decoded.list, data.list);
+    // Alone, and at the deepest level the codec looks at.
+    assert.deepEqual(decodeShared(structuredClone(encodeShared(forged))), forged);
+    let deep: unknown = forged;
+    for (let i = 0; i < 8; i++) deep = [deep];
+    assert.deepEqual(decodeShared(structuredClone(encodeShared(deep))), deep);
+  });
+
   test('every shared primitive arrives in another thread as its own class', () =>
     withWorkers(async (workers) => {
       const all = {
