@@ -35,6 +35,14 @@ import { runScript } from '../fixtures/children.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
+/** Yields 0, 1, … and throws at `n` (CPython's SayWhenError iterable). */
+function* throwsAt(n: number): Generator<number> {
+  for (let i = 0; ; i++) {
+    if (i === n) throw new Error('SayWhenError');
+    yield i;
+  }
+}
+
 describe('Pool', () => {
   test('map keeps input order and gives the same result for any chunksize (#43, test_map)', async () => {
     await using pool = new Pool({ processes: 2 });
@@ -122,25 +130,13 @@ describe('Pool', () => {
 
   test('an error thrown by the input iterable reaches the caller (#43, test_map_handle_iterable_exception)', async () => {
     await using pool = new Pool({ processes: 1 });
-    function* throwsAt3(): Generator<number> {
-      for (let i = 0; ; i++) {
-        if (i === 3) throw new Error('SayWhenError');
-        yield i;
-      }
-    }
-    assert.throws(() => pool.map(square, throwsAt3()), /SayWhenError/);
-    assert.throws(() => pool.mapAsync(square, throwsAt3()), /SayWhenError/);
+    assert.throws(() => pool.map(square, throwsAt(3)), /SayWhenError/);
+    assert.throws(() => pool.mapAsync(square, throwsAt(3)), /SayWhenError/);
     assert.deepEqual(await pool.map(square, [2]), [4]);
   });
 
   test('imap over an iterable that throws yields the results of the items before it, then the error (#43, test_imap_handle_iterable_exception)', async () => {
     await using pool = new Pool({ processes: 2 });
-    function* throwsAt(n: number): Generator<number> {
-      for (let i = 0; ; i++) {
-        if (i === n) throw new Error('SayWhenError');
-        yield i;
-      }
-    }
     // As CPython: the error comes where the chunk holding the failing item would start.
     for (const [at, chunksize, yielded] of [
       [3, 1, 3],
@@ -161,12 +157,6 @@ describe('Pool', () => {
 
   test('imapUnordered over an iterable that throws yields every result of the items before it, then the error (#43, test_imap_unordered_handle_iterable_exception)', async () => {
     await using pool = new Pool({ processes: 2 });
-    function* throwsAt(n: number): Generator<number> {
-      for (let i = 0; ; i++) {
-        if (i === n) throw new Error('SayWhenError');
-        yield i;
-      }
-    }
     for (const [at, chunksize, yielded] of [
       [3, 1, 3],
       [7, 2, 6],
