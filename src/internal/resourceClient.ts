@@ -12,7 +12,7 @@
  * - Cancelling a `RemoteCall` cancels the request on the server. The server answers every
  *   request exactly once; an answer that was already on its way when the cancel left is
  *   handed to the call's `onLate` (e.g. a lock granted to a cancelled acquire is released,
- *   items fetched for a cancelled get go back to the handle's buffer).
+ *   items fetched for a cancelled get go back to the queue).
  * - When the owner process exits (the connection closes), every pending and later call
  *   fails with `BrokenResourceError`.
  *

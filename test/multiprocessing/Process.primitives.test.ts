@@ -231,7 +231,10 @@ describe('multiprocessing Queue: a consumer that computes or dies keeps only wha
       // its batch) come back to the queue when the lease ends, and are among them.
       const mine: number[] = [];
       for (let i = 0; i < 90; i++) mine.push(await queue.get({ timeout: 10_000 }));
-      assert.ok(mine.includes(3), `item 3, leased to the consumer, was not taken here: ${mine}`);
+      assert.ok(
+        mine.includes(3),
+        `item 3, leased to the consumer, was not taken here: ${JSON.stringify(mine)}`,
+      );
       writeFileSync(release, '');
       await queue.put(-1);
       const theirs = await results.get({ timeout: 30_000 });
