@@ -48,7 +48,7 @@ const SAFETY_MS = 10;
 /** `_takeBuffered`: the buffer could not be used (and was given back). */
 const NOT_TAKEN = Symbol('not taken');
 
-/** A leased item whose ack was still in this process's write buffer. */
+/** A leased item whose ack was not surely written before its lease's end. */
 class Unsent {
   constructor(
     readonly item: unknown,
@@ -207,13 +207,15 @@ export abstract class QueueBase<T> extends Handle {
     }
     const until = this._until;
     if (this._buffer.length === 0) this._forgetLease();
-    return sent ? item : new Unsent(item, lease, n, until);
+    // Read the clock again: this process may have been descheduled between the first
+    // check and the write, and then the ack may reach the owner after the lease ended.
+    return sent && Date.now() < until - SAFETY_MS ? item : new Unsent(item, lease, n, until);
   }
 
   /**
-   * An ack that did not reach the kernel at once (its socket buffer was full) counts if
-   * it left before the lease's end; if not, the owner may have reclaimed the item
-   * before reading it: ask.
+   * An ack that did not reach the kernel at once (its socket buffer was full), or only
+   * near the lease's end, counts if it left before that end; if not, the owner may have
+   * reclaimed the item before reading it: ask.
    */
   private async _ackCounted(took: Unsent): Promise<boolean> {
     this._acksInFlight++;
