@@ -12,9 +12,11 @@
  * for up to `prefetch` items (doubling while batches come back full, up to 4096; one on
  * a bounded queue). The first is this `get`'s; the others are leased to this process
  * until `until` (see mpQueueCore.ts): a later `get` takes the next one only while
- * `Date.now() < until - SAFETY_MS` and only after writing its `ack` to the socket — when
- * the kernel did not take the write at once, the `get` waits for it and asks the owner
- * whether the ack counted (`took`) before it uses the item. So an item reaches user code
+ * `Date.now() < until - SAFETY_MS` and only after writing its `ack` (a 12-byte frame)
+ * straight to the socket, past the outbox. When the kernel did not take the write at
+ * once, or the clock read after it is past that mark, the `get` waits for the write,
+ * and — if the lease ended meanwhile — asks the owner whether the ack counted (`took`)
+ * before it uses the item. So an item reaches user code
  * only once the owner will learn it is gone, and a consumer that then computes for
  * seconds, or dies, hides its other items from other consumers for at most the lease
  * and loses none of them (Python's consumers take items one by one from a shared pipe).

@@ -2,10 +2,10 @@
  * The server side of `Queue`, `SimpleQueue`, `JoinableQueue` and each direction of a
  * `Pipe`: a deque of items in the owner process.
  *
- *   producer ──put(item)──► QueueCore.items ──take(max)──► { b: [item, …], l, u } ──► consumer
- *                                 ▲                               │ b[1…] stay leased to l
- *                                 └──── back to the head ◄────────┤ give-back / drop / expiry
- *                                       (gone for good) ◄─────────┘ ack l (one per item taken)
+ *   producer ──put(item)──► items ──take(max)──► { b: [item, …], l, u } ──► consumer
+ *                             ▲                          │ b[1…] stay leased to l
+ *                             └── back to the head ◄─────┤ give-back / drop / expiry
+ *                                  (gone for good) ◄─────┘ ack l (one per item taken)
  *
  * A remote consumer of an unbounded queue asks for up to `max` items per request, so a
  * stream costs one round trip per batch, not per item. The first item is the asking
@@ -19,14 +19,16 @@
  * GRACE_MS` and loses none of them, as Python's consumers, which take items one by one
  * from a shared pipe, hide and lose nothing they did not take.
  *
- * Why an ack is never missed: the consumer writes it to the socket (the kernel took it)
- * before `u` (it stops taking at `u - SAFETY_MS`). The reclaim runs at `u + GRACE_MS`
- * (a timer) and then waits one more `setImmediate`: libuv runs timers before the poll
- * phase and immediates after it, so the bytes that were already in this socket's kernel
- * buffer when the timer fired have been read — and their acks applied — before the
- * lease is reclaimed. A consumer whose ack did not go out at once confirms it with a
- * request (`took`) before it uses the item, so a late ack is never taken for granted.
- * Both ends read the same `Date.now()`: they are processes of one machine.
+ * Why an ack is never missed: the consumer writes it to the socket, and uses the item
+ * only if the kernel took the write at once and the clock, read after the write, is
+ * still before `u - SAFETY_MS` (else it asks with a request, `took`, whether the ack
+ * counted). The reclaim timer reads the clock when it fires and reclaims only the leases
+ * that ended `GRACE_MS` before that moment — so their acks were in this socket's kernel
+ * buffer when it fired — and it runs one `setImmediate` later: libuv runs timers before
+ * the poll phase and immediates after it, and the poll phase reads each readable socket
+ * (up to 2 MiB, more than a unix socket's default send buffer holds), so those acks
+ * have been applied first. Both ends read the same `Date.now()`: they are processes of
+ * one machine.
  *
  * Bounded queues are never prefetched (`get` hands out one item), so `maxsize` keeps its
  * meaning.
@@ -305,9 +307,9 @@ export class QueueCore extends Core {
       () => {
         this.reclaimTimer = null;
         this.reclaimAt = Infinity;
-        // After the poll phase: what the consumers wrote before the timer fired is read
-        // (and acknowledged) first (see the module docs).
-        setImmediate(this.reclaim);
+        // Only leases ended by now, and after the poll phase: what their consumers wrote
+        // before this moment is read (and acknowledged) first (see the module docs).
+        setImmediate(this.reclaim, Date.now());
       },
       Math.max(0, at - Date.now()),
     );
@@ -321,9 +323,8 @@ export class QueueCore extends Core {
   }
 
   /** Leases that ended unanswered: their items return to the queue. */
-  private readonly reclaim = (): void => {
+  private readonly reclaim = (now: number): void => {
     if (this.disposed !== null) return;
-    const now = Date.now();
     let next = Infinity;
     const ended: Lease[] = [];
     for (const lease of this.leases.values()) {
