@@ -27,8 +27,8 @@ import { registerShareable } from '../internal/shareable.js';
  *   turn, so a process that puts and exits never hangs (Python's "join deadlock") and
  *   never loses the item (a `Process` child flushes before it exits; only an explicit
  *   `process.exit()` right after a `put` can cut it off).
- * - A consumer process fetches items in batches (so a stream crosses at a few hundred
- *   thousand items per second), but only the first item of a batch is its own: the
+ * - A consumer process fetches items in batches (so a stream needs one round trip per
+ *   batch, not per item), but only the first item of a batch is its own: the
  *   others stay on the owner's books, leased to it for 100 ms, and count in `qsize()`.
  *   Each later `get` tells the owner before the item reaches your code, and what is left
  *   at the end of the turn goes back to the head of the queue. So, as in Python, a
