@@ -5,23 +5,29 @@
  *   put(item) ── validate + copy at the call ──► owner: QueueCore.put
  *                                               other: fire-and-forget message (unbounded)
  *                                                      or a request (bounded: waits for room)
- *   get()     ◄── QueueCore.get(1)                    (a queue: one item per get)
- *             ◄── this handle's prefetch buffer ◄── QueueCore.get(max) batches (a pipe)
+ *   get()     ◄── this handle's prefetch buffer ◄── QueueCore.take(max): a leased batch
+ *               └─ each take: `ack` written to the socket first, then the item to user code
  *
- * A queue's `get` in another process asks the owner for one item: an item this process
- * held for a later `get` would be hidden from every other consumer while this one
- * computes (its event loop busy, it cannot give it back), and lost if it died then —
- * Python's consumers take items one by one from a shared pipe, and so lose and hide
- * nothing they did not take. Concurrent `get`s of one process still share a frame.
+ * In another process, a `get` that finds the buffer empty (or unusable) asks the owner
+ * for up to `prefetch` items (doubling while batches come back full, up to 4096; one on
+ * a bounded queue). The first is this `get`'s; the others are leased to this process
+ * until `until` (see mpQueueCore.ts): a later `get` takes the next one only while
+ * `Date.now() < until - SAFETY_MS` and only after writing its `ack` (a 12-byte frame)
+ * straight to the socket, past the outbox. When the kernel did not take the write at
+ * once, or the clock read after it is past that mark, the `get` waits for the write,
+ * and — if the lease ended meanwhile — asks the owner whether the ack counted (`took`)
+ * before it uses the item. So an item reaches user code
+ * only once the owner will learn it is gone, and a consumer that then computes for
+ * seconds, or dies, hides its other items from other consumers for at most the lease
+ * and loses none of them (Python's consumers take items one by one from a shared pipe).
+ * What is left at the end of the turn, or past the lease, goes back to the owner
+ * (`unget`: to the head of the queue, in order).
  *
- * A pipe end has one reader, so there a `get` that finds the buffer empty asks for up to
- * `prefetch` items (doubling while batches come back full, up to 4096); the extras wait
- * here for the next `get`s (acknowledged in bulk, so `qsize()` counts them until then);
- * what is left at the end of the turn goes back to the owner. A `put` on an unbounded
- * queue resolves once the item is validated and queued for the next frame, like
- * Python's feeder thread, but the frame leaves at the end of the turn (a pending
- * `setImmediate` keeps the process alive until then), and `flushResourceClients` sends
- * both the frames and the give-back before a `Process` child exits.
+ * A `put` on an unbounded queue resolves once the item is validated and queued for the
+ * next frame, like Python's feeder thread, but the frame leaves at the end of the turn
+ * (a pending `setImmediate` keeps the process alive until then), and
+ * `flushResourceClients` sends both the frames and the give-back before a `Process`
+ * child exits.
  *
  * @module
  */
@@ -29,12 +35,31 @@ import { BrokenResourceError, InvalidStateError } from '../errors.js';
 import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
-import { QueueCore } from './mpQueueCore.js';
+import { QueueCore, type Taken } from './mpQueueCore.js';
 import { cancelBeforeExit, runBeforeExit } from './resourceClient.js';
 import { checkInteger } from './validate.js';
 
 const MIN_PREFETCH = 16;
 const MAX_PREFETCH = 4096;
+/**
+ * A leased item is taken only this long before the lease ends: a margin for the clock
+ * reads of two processes (the owner reclaims `GRACE_MS` after the end besides).
+ */
+const SAFETY_MS = 10;
+
+/** `_takeBuffered`: the buffer could not be used (and was given back). */
+const NOT_TAKEN = Symbol('not taken');
+
+/** A leased item whose ack was not surely written before its lease's end. */
+class Unsent {
+  constructor(
+    readonly item: unknown,
+    readonly lease: number,
+    /** How many items of the lease this one makes (what `took` checks). */
+    readonly n: number,
+    readonly until: number,
+  ) {}
+}
 
 /** Options of the async `put`/`get`: Python's `block` and `timeout`. */
 export interface QueueWaitOptions {
@@ -58,28 +83,32 @@ export interface QueueStatistics {
 export abstract class QueueBase<T> extends Handle {
   /** The most items the queue holds; 0: unbounded. */
   readonly maxsize: number;
+  /** Leased items of `_lease`, not yet taken (remote handles only). */
   private readonly _buffer = new Deque<unknown>();
+  private _lease = 0;
+  private _until = 0;
+  /** Items of `_lease` taken (acknowledged) so far. */
+  private _taken = 0;
+  /** The `ack` of `_lease`, encoded once: one is written per item taken. */
+  private _ackFrame: Buffer | null = null;
   private _prefetch = MIN_PREFETCH;
-  /** Whether a remote `get` may take more than one item (pipes only, see module docs). */
-  private readonly _prefetches: boolean;
   private _giveBackScheduled = false;
-  private _unacked = 0;
+  /** Gets waiting for an ack that did not go out at once (see `_ackCounted`). */
+  private _acksInFlight = 0;
   private _closed = false;
 
   constructor(maxsize: number, kind: string, joinable: boolean, pipe = false) {
     super();
     if (this._revived !== null) {
       this.maxsize = this._revived.maxsize as number;
-      this._prefetches = this._revived.prefetch === true;
       return;
     }
     this.maxsize = maxsize === Infinity ? 0 : checkInteger(`${kind} maxsize`, maxsize, 0);
-    this._prefetches = pipe && this.maxsize === 0;
     this._serve(new QueueCore({ maxsize: this.maxsize, joinable, pipe, kind }));
   }
 
   protected override _extraState(): Record<string, unknown> {
-    return { maxsize: this.maxsize, prefetch: this._prefetches };
+    return { maxsize: this.maxsize };
   }
 
   /** The class name for messages. */
@@ -117,92 +146,165 @@ export abstract class QueueBase<T> extends Handle {
     return checkAcquireOptions(`${this._what}.${name}()`, options, 'block');
   }
 
-  /** Takes the next item: from the prefetch buffer, or from the owner. */
+  /** Takes the next item: from the leased buffer, or from the owner. */
   protected async _get(timeout: number): Promise<T> {
-    if (this._buffer.length > 0) return this._takeBuffered();
     if (this._local) {
       const batch = (await this._call('get', [1, timeout])) as unknown[];
       return incoming(batch[0]) as T;
     }
-    this._flushAck();
-    const max = this._prefetches ? this._prefetch : 1;
-    const batch = (await this._call('get', [max, timeout], (late) =>
-      this._stash(late),
-    )) as unknown[];
-    if (batch.length === max && max < MAX_PREFETCH) this._prefetch = max * 2;
-    for (let i = 1; i < batch.length; i++) this._buffer.push(batch[i]);
-    if (batch.length > 1) this._scheduleGiveBack();
-    return incoming(batch[0]) as T;
+    for (;;) {
+      if (this._buffer.length > 0) {
+        const took = this._takeBuffered();
+        if (took !== NOT_TAKEN) {
+          if (!(took instanceof Unsent)) return incoming(took) as T;
+          if (await this._ackCounted(took)) return incoming(took.item) as T;
+        }
+      }
+      const taken = (await this._call('take', [this._prefetch, timeout], (late) =>
+        this._stash(late),
+      )) as Taken;
+      const batch = taken.b;
+      if (batch.length === this._prefetch && this._prefetch < MAX_PREFETCH) this._prefetch *= 2;
+      if (taken.l !== 0) this._keep(taken);
+      return incoming(batch[0]) as T;
+    }
   }
 
-  /** A batch that arrived for a cancelled `get`: keep it for the next ones. */
-  private _stash(late: unknown): void {
-    const batch = late as unknown[];
-    // The first item was not in transit on the owner's books; the others were.
-    this._unacked--;
-    for (const item of batch) this._buffer.push(item);
+  /** Keeps the leased rest of a batch for the next `get`s (one lease at a time). */
+  private _keep(taken: Taken): void {
+    if (this._buffer.length > 0) {
+      this._giveBackLease(taken.l, undefined); // a concurrent get's batch came first
+      return;
+    }
+    for (let i = 1; i < taken.b.length; i++) this._buffer.push(taken.b[i]);
+    this._lease = taken.l;
+    this._until = taken.u;
+    this._taken = 0;
+    this._ackFrame = null;
     this._scheduleGiveBack();
   }
 
   /**
-   * Prefetched items are kept only while this process is taking them: whatever is left
-   * at the end of the event-loop turn goes back to the owner (to the head of the queue,
-   * in order), so a consumer that stops — or exits — never strands items another
-   * consumer could take. The ref'd `setImmediate` (and then the write) keep the process
+   * The next leased item, its `ack` written first; `NOT_TAKEN` (the buffer given back)
+   * when the lease is too close to its end or a write could not reach the kernel at
+   * once; `Unsent` when the ack itself did not (see `_ackCounted`).
+   */
+  private _takeBuffered(): unknown {
+    if (Date.now() >= this._until - SAFETY_MS || !this._writableNow) {
+      this._giveBack(false);
+      return NOT_TAKEN;
+    }
+    this._ackFrame ??= this._encodeAck(this._lease);
+    const lease = this._lease;
+    const n = ++this._taken;
+    const item = this._buffer.shift();
+    let sent: boolean;
+    try {
+      sent = this._writeNow(this._ackFrame);
+    } catch (error) {
+      // The owner is gone, and the queue with it: nothing to take.
+      if (!(error instanceof BrokenResourceError)) throw error;
+      this._forgetLease();
+      return NOT_TAKEN;
+    }
+    const until = this._until;
+    if (this._buffer.length === 0) this._forgetLease();
+    // Read the clock again: this process may have been descheduled between the first
+    // check and the write, and then the ack may reach the owner after the lease ended.
+    return sent && Date.now() < until - SAFETY_MS ? item : new Unsent(item, lease, n, until);
+  }
+
+  /**
+   * An ack that did not reach the kernel at once (its socket buffer was full), or only
+   * near the lease's end, counts if it left before that end; if not, the owner may have
+   * reclaimed the item before reading it: ask.
+   */
+  private async _ackCounted(took: Unsent): Promise<boolean> {
+    this._acksInFlight++;
+    try {
+      await this._drained();
+    } finally {
+      this._acksInFlight--;
+    }
+    if (Date.now() < took.until - SAFETY_MS) return true;
+    const counted = (await this._call('took', [took.lease, took.n])) === true;
+    if (!counted && this._lease === took.lease) this._forgetLease(); // reclaimed: all back
+    return counted;
+  }
+
+  /** A batch that arrived for a cancelled `get`: all of it goes back, in order. */
+  private _stash(late: unknown): void {
+    const taken = late as Taken;
+    this._giveBackLease(taken.l, taken.b.slice(0, 1));
+  }
+
+  private _giveBackLease(lease: number, head: unknown[] | undefined): void {
+    try {
+      this._post('unget', [lease, head]);
+    } catch (error) {
+      // The owner is gone, and the queue with it: there is nobody to give them back to.
+      if (!(error instanceof BrokenResourceError)) throw error;
+    }
+  }
+
+  private _forgetLease(): void {
+    this._buffer.clear();
+    this._lease = 0;
+    this._until = 0;
+    this._taken = 0;
+    this._ackFrame = null;
+  }
+
+  /**
+   * Leased items are kept only while this process is taking them: whatever is left at
+   * the end of the event-loop turn goes back to the owner (to the head of the queue, in
+   * order), so a consumer that stops — or exits — returns them at once rather than at
+   * the lease's end. The ref'd `setImmediate` (and then the write) keep the process
    * alive until they are sent.
    */
   private _scheduleGiveBack(): void {
     if (this._giveBackScheduled) return;
     this._giveBackScheduled = true;
-    setImmediate(this._giveBack);
-    runBeforeExit(this._giveBack); // a Process that ends right away gives them back too
+    setImmediate(this._endOfTurn);
+    runBeforeExit(this._giveBackNow); // a Process that ends right away gives them back too
   }
 
-  private readonly _giveBack = (): void => {
+  private readonly _endOfTurn = (): void => {
     if (!this._giveBackScheduled) return;
-    this._giveBackScheduled = false;
-    cancelBeforeExit(this._giveBack);
-    try {
-      this._flushAck();
-      if (this._buffer.length === 0) return;
-      const items = this._buffer.toArray();
-      this._buffer.clear();
-      this._prefetch = MIN_PREFETCH;
-      this._post('unget', [items]);
-    } catch (error) {
-      // The owner is gone, and the queue with it: there is nobody to give them back to.
-      if (!(error instanceof BrokenResourceError)) throw error;
+    if (this._acksInFlight > 0 && this._buffer.length > 0) {
+      // A get waits for its ack to be written: this process is still taking.
+      setImmediate(this._endOfTurn);
+      return;
     }
+    this._giveBackNow();
   };
 
-  private _takeBuffered(): T {
-    const item = this._buffer.shift();
-    // Acknowledged in bulk: with the next request, or at the end of this turn.
-    this._unacked++;
-    this._scheduleGiveBack();
-    return incoming(item) as T;
-  }
+  private readonly _giveBackNow = (): void => {
+    if (!this._giveBackScheduled) return;
+    this._giveBackScheduled = false;
+    cancelBeforeExit(this._giveBackNow);
+    this._giveBack(true);
+  };
 
-  /** Items taken from the buffer are no longer in transit: tell the owner. */
-  protected _flushAck(): void {
-    if (this._unacked === 0) return;
-    const n = this._unacked;
-    this._unacked = 0;
-    this._post('ack', [n]);
+  /** Gives back the leased items not taken; `idle`: this process stopped taking. */
+  private _giveBack(idle: boolean): void {
+    if (this._buffer.length === 0) return;
+    const lease = this._lease;
+    this._forgetLease();
+    if (idle) this._prefetch = MIN_PREFETCH;
+    this._giveBackLease(lease, undefined);
   }
 
   protected _getNowait(): Promise<T> {
-    if (this._buffer.length > 0) return Promise.resolve(this._takeBuffered());
     return this._get(0);
   }
 
-  /** True if an item waits in this handle's buffer (pipes' `poll`). */
+  /** True if a leased item waits in this handle's buffer (pipes' `poll`). */
   protected get _hasBuffered(): boolean {
-    return this._buffer.length > 0;
+    return this._buffer.length > 0 && Date.now() < this._until - SAFETY_MS;
   }
 
   protected async _ask<R>(op: string, args: readonly unknown[] = []): Promise<R> {
-    this._flushAck();
     return (await this._call(op, args)) as R;
   }
 

@@ -2,14 +2,36 @@
  * The server side of `Queue`, `SimpleQueue`, `JoinableQueue` and each direction of a
  * `Pipe`: a deque of items in the owner process.
  *
- *   producer ──put(item)──► QueueCore.items ──get(max)──► [item, …] ──► consumer
+ *   producer ──put(item)──► items ──take(max)──► { b: [item, …], l, u } ──► consumer
+ *                             ▲                          │ b[1…] stay leased to l
+ *                             └── back to the head ◄─────┤ give-back / drop / expiry
+ *                                  (gone for good) ◄─────┘ ack l (one per item taken)
  *
- * A queue's remote consumer asks for one item per `get`. A pipe's reader asks for up to
- * `max` items per request and keeps the extras in its handle (prefetch), so a stream of
- * items costs one round trip per batch, not per item. Prefetched items count in
- * `qsize()` until the reader acknowledges taking them (`ack`, sent along with its next
- * messages) or gives back the ones it did not take by the end of its event-loop turn
- * (`unget`: they return to the head, in order).
+ * A remote consumer of an unbounded queue asks for up to `max` items per request, so a
+ * stream costs one round trip per batch, not per item. The first item is the asking
+ * `get`'s; the others stay here, LEASED to that consumer (lease `l`, ending at wall-clock
+ * time `u`): the consumer may hand them to its later `get`s only before `u`, and tells
+ * this core of each one (`ack l`) before its user code sees it. Leased items are still
+ * in the queue — `qsize()` counts them — and they come back to the head, in order, when
+ * the consumer gives back what it did not take (`unget l`, at the end of its turn), when
+ * its process drops, or when the lease ends unanswered: a consumer that blocks (computes)
+ * or dies right after a `get` hides its prefetched items for at most `LEASE_MS +
+ * GRACE_MS` and loses none of them, as Python's consumers, which take items one by one
+ * from a shared pipe, hide and lose nothing they did not take.
+ *
+ * Why an ack is never missed: the consumer writes it to the socket, and uses the item
+ * only if the kernel took the write at once and the clock, read after the write, is
+ * still before `u - SAFETY_MS` (else it asks with a request, `took`, whether the ack
+ * counted). The reclaim timer reads the clock when it fires and reclaims only the leases
+ * that ended `GRACE_MS` before that moment — so their acks were in this socket's kernel
+ * buffer when it fired — and it runs one `setImmediate` later: libuv runs timers before
+ * the poll phase and immediates after it, and the poll phase reads each readable socket
+ * (up to 2 MiB, more than a unix socket's default send buffer holds), so those acks
+ * have been applied first. Both ends read the same `Date.now()`: they are processes of
+ * one machine.
+ *
+ * Bounded queues are never prefetched (`get` hands out one item), so `maxsize` keeps its
+ * meaning.
  *
  * @module
  */
@@ -41,10 +63,47 @@ export interface QueueCoreOptions {
   readonly kind: string;
 }
 
+/** How long a consumer may hand out the items of a batch (see the module docs). */
+export const LEASE_MS = 100;
+/** How long past a lease's end its items stay leased (covers the last ack's crossing). */
+export const GRACE_MS = 50;
+/** The most reclaimed leases remembered per session, for late `took` questions. */
+const MAX_TOMBSTONES = 1024;
+
+/** What a `take` answers: the batch, its lease (0: none) and the lease's end. */
+export interface Taken {
+  readonly b: unknown[];
+  readonly l: number;
+  readonly u: number;
+}
+
+interface Lease {
+  readonly id: number;
+  readonly session: Session;
+  /** The batch's items after the first, not yet acknowledged: still in the queue. */
+  readonly items: Deque<unknown>;
+  readonly until: number;
+  /** Items acknowledged (taken) so far. */
+  acked: number;
+}
+
+/** A waiting `get` (`lease`: a remote `take`, answered as `Taken`). */
+interface Wanted {
+  readonly max: number;
+  readonly lease: boolean;
+}
+
 export class QueueCore extends Core {
   private readonly items = new Deque<unknown>();
-  private readonly transit = new Map<Session, number>();
-  private readonly getters = new WaitSet<unknown[], number>();
+  private readonly leases = new Map<number, Lease>();
+  /** Items held in leases (they count in `qsize()`). */
+  private leased = 0;
+  /** Per session: reclaimed lease id → how many of its items had been acknowledged. */
+  private readonly tombstones = new Map<Session, Map<number, number>>();
+  private nextLease = 1;
+  private reclaimTimer: NodeJS.Timeout | null = null;
+  private reclaimAt = Infinity;
+  private readonly getters = new WaitSet<unknown, Wanted>();
   private readonly putters = new WaitSet<void, unknown>();
   private readonly joiners = new WaitSet<void>();
   private readonly pollers = new WaitSet<boolean>();
@@ -61,13 +120,20 @@ export class QueueCore extends Core {
       case 'put':
         return this.put(session, args[0], num(args, 1, Infinity));
       case 'get':
-        return this.get(session, Math.max(1, num(args, 0, 1)), num(args, 1, Infinity));
+        return this.get(session, { max: 1, lease: false }, num(args, 1, Infinity));
+      case 'take': {
+        const lease = !session.local && this.options.maxsize === 0;
+        const max = lease ? Math.max(1, num(args, 0, 1)) : 1;
+        return this.get(session, { max, lease: true }, num(args, 1, Infinity));
+      }
       case 'ack':
         this.ack(session, num(args, 0));
         return undefined;
       case 'unget':
-        this.unget(session, args[0] as unknown[]);
+        this.unget(session, num(args, 0), args[1]);
         return undefined;
+      case 'took':
+        return this.took(session, num(args, 0), num(args, 1));
       case 'qsize':
         return this.qsize();
       case 'empty':
@@ -104,9 +170,7 @@ export class QueueCore extends Core {
   }
 
   private qsize(): number {
-    let n = this.items.length;
-    for (const t of this.transit.values()) n += t;
-    return n;
+    return this.items.length + this.leased;
   }
 
   private put(session: Session, item: unknown, timeout: number): void | Future<void> {
@@ -130,63 +194,158 @@ export class QueueCore extends Core {
     if (this.options.joinable) this.unfinished++;
     const getter = this.getters.shift();
     if (getter !== undefined) {
-      this.handOut(getter.session, [item], 1);
-      getter.future.setResult([item]);
+      getter.future.setResult(this.answer(getter.data, [item], 0));
     } else {
       this.items.push(item);
     }
     for (const p of this.pollers.pending()) p.future.setResult(true);
   }
 
-  private get(session: Session, max: number, timeout: number): unknown[] | Future<unknown[]> {
+  private answer(wanted: Wanted, batch: unknown[], lease: number): unknown {
+    if (!wanted.lease) return batch;
+    const taken: Taken = { b: batch, l: lease, u: this.leases.get(lease)?.until ?? 0 };
+    return taken;
+  }
+
+  private get(session: Session, wanted: Wanted, timeout: number): unknown {
     if (this.items.length > 0) {
       const batch: unknown[] = [];
       let bytes = 0;
-      while (batch.length < max && this.items.length > 0 && bytes < BATCH_BYTES) {
+      while (batch.length < wanted.max && this.items.length > 0 && bytes < BATCH_BYTES) {
         const item = this.items.shift();
         bytes += estimateBytes(item);
         batch.push(item);
       }
-      this.handOut(session, batch, batch.length);
+      const lease = batch.length > 1 ? this.lease(session, batch) : 0;
       this.admitPutters();
-      return batch;
+      return this.answer(wanted, batch, lease);
     }
     if (this.writerClosed) throw new EOFError();
     if (timeout <= 0) throw new QueueEmpty(`the ${this.options.kind} is empty`);
-    return this.getters.add(session, max, timeout, (w) =>
+    return this.getters.add(session, wanted, timeout, (w) =>
       w.future.setException(
         new QueueEmpty(`the ${this.options.kind} stayed empty for ${timeout} ms`),
       ),
     ).future;
   }
 
-  /** Items beyond the first of a remote batch are in transit until acknowledged. */
-  private handOut(session: Session, _batch: unknown[], n: number): void {
-    if (!session.local && n > 1)
-      this.transit.set(session, (this.transit.get(session) ?? 0) + n - 1);
+  /** Leases the items of `batch` after the first to `session` (see the module docs). */
+  private lease(session: Session, batch: unknown[]): number {
+    const items = new Deque<unknown>();
+    for (let i = 1; i < batch.length; i++) items.push(batch[i]);
+    const lease: Lease = {
+      id: this.nextLease,
+      session,
+      items,
+      until: Date.now() + LEASE_MS,
+      acked: 0,
+    };
+    this.nextLease = this.nextLease === 0xffffffff ? 1 : this.nextLease + 1; // a u32 on the wire
+    this.leases.set(lease.id, lease);
+    this.leased += items.length;
+    this.scheduleReclaim(lease.until + GRACE_MS);
+    return lease.id;
   }
 
-  private ack(session: Session, n: number): void {
-    const left = (this.transit.get(session) ?? 0) - n;
-    if (left > 0) this.transit.set(session, left);
-    else this.transit.delete(session);
+  /** `session` handed the next item of lease `id` to its user code: it is gone. */
+  private ack(session: Session, id: number): void {
+    const lease = this.leases.get(id);
+    // A lease already reclaimed (or not this session's): the consumer asks `took`.
+    if (lease === undefined || lease.session !== session || lease.items.length === 0) return;
+    lease.items.shift();
+    lease.acked++;
+    this.leased--;
+    if (lease.items.length === 0) this.leases.delete(id);
   }
 
   /**
-   * A consumer gives back prefetched items it did not take: they return to the head, in
-   * order (they are older than anything still here), or straight to waiting getters.
+   * Whether `session`'s first `n` acks of lease `id` counted: false once the lease was
+   * reclaimed before they arrived (the items went back to the queue).
    */
-  private unget(session: Session, items: unknown[]): void {
-    this.ack(session, items.length);
+  private took(session: Session, id: number, n: number): boolean {
+    const acked = this.tombstones.get(session)?.get(id);
+    // A live lease, or one that ended otherwise (fully taken, given back): the acks,
+    // which left before this question, were applied.
+    return acked === undefined || acked >= n;
+  }
+
+  /**
+   * `session` gives back what it did not take of lease `id` (and `head`, items it was
+   * handed outside a lease, older still): they return to the head, in order.
+   */
+  private unget(session: Session, id: number, head: unknown): void {
+    const lease = this.leases.get(id);
+    if (lease !== undefined && lease.session === session) this.giveBack(lease);
+    if (Array.isArray(head)) for (let i = head.length - 1; i >= 0; i--) this.items.unshift(head[i]);
+    this.serveGetters();
+  }
+
+  private giveBack(lease: Lease): void {
+    this.leases.delete(lease.id);
+    this.leased -= lease.items.length;
+    const items = lease.items.toArray();
     for (let i = items.length - 1; i >= 0; i--) this.items.unshift(items[i]);
-    for (;;) {
-      if (this.items.length === 0) return;
+  }
+
+  /** Items that came back go to waiting getters first (one each). */
+  private serveGetters(): void {
+    while (this.items.length > 0) {
       const getter = this.getters.shift();
-      if (getter === undefined) return;
-      const item = this.items.shift();
-      this.handOut(getter.session, [item], 1);
-      getter.future.setResult([item]);
+      if (getter === undefined) break;
+      if (getter.session.dropped) continue; // its process is gone (its wait ends next)
+      getter.future.setResult(this.answer(getter.data, [this.items.shift()], 0));
     }
+    if (this.items.length > 0) for (const p of this.pollers.pending()) p.future.setResult(true);
+    if (this.leases.size === 0) this.cancelReclaim();
+  }
+
+  private scheduleReclaim(at: number): void {
+    if (this.reclaimTimer !== null && this.reclaimAt <= at) return;
+    this.cancelReclaim();
+    this.reclaimAt = at;
+    this.reclaimTimer = setTimeout(
+      () => {
+        this.reclaimTimer = null;
+        this.reclaimAt = Infinity;
+        // Only leases ended by now, and after the poll phase: what their consumers wrote
+        // before this moment is read (and acknowledged) first (see the module docs).
+        setImmediate(this.reclaim, Date.now());
+      },
+      Math.max(0, at - Date.now()),
+    );
+    this.reclaimTimer.unref();
+  }
+
+  private cancelReclaim(): void {
+    if (this.reclaimTimer !== null) clearTimeout(this.reclaimTimer);
+    this.reclaimTimer = null;
+    this.reclaimAt = Infinity;
+  }
+
+  /** Leases that ended unanswered: their items return to the queue. */
+  private readonly reclaim = (now: number): void => {
+    if (this.disposed !== null) return;
+    let next = Infinity;
+    const ended: Lease[] = [];
+    for (const lease of this.leases.values()) {
+      if (lease.until + GRACE_MS <= now) ended.push(lease);
+      else next = Math.min(next, lease.until + GRACE_MS);
+    }
+    // Newest first, so the oldest lease's items end up at the very head.
+    for (let i = ended.length - 1; i >= 0; i--) {
+      const lease = ended[i]!;
+      this.remember(lease);
+      this.giveBack(lease);
+    }
+    if (next !== Infinity) this.scheduleReclaim(next);
+    this.serveGetters();
+  };
+
+  private remember(lease: Lease): void {
+    let stones = this.tombstones.get(lease.session);
+    if (stones === undefined) this.tombstones.set(lease.session, (stones = new Map()));
+    stones.set(lease.id, lease.acked);
+    if (stones.size > MAX_TOMBSTONES) stones.delete(stones.keys().next().value!);
   }
 
   private admitPutters(): void {
@@ -218,12 +377,16 @@ export class QueueCore extends Core {
   }
 
   override drop(session: Session): void {
-    this.transit.delete(session);
+    this.tombstones.delete(session);
+    const mine = [...this.leases.values()].filter((lease) => lease.session === session);
+    for (let i = mine.length - 1; i >= 0; i--) this.giveBack(mine[i]!);
+    if (mine.length > 0) this.serveGetters();
     if (this.options.pipe && this.writers.has(session)) this.closeWriter();
   }
 
   override dispose(error: Error): void {
     super.dispose(error);
+    this.cancelReclaim();
     for (const set of [this.getters, this.putters, this.joiners, this.pollers] as WaitSet<
       any,
       any

@@ -12,7 +12,7 @@
  * - Cancelling a `RemoteCall` cancels the request on the server. The server answers every
  *   request exactly once; an answer that was already on its way when the cancel left is
  *   handed to the call's `onLate` (e.g. a lock granted to a cancelled acquire is released,
- *   items fetched for a cancelled get go back to the handle's buffer).
+ *   items fetched for a cancelled get go back to the queue).
  * - When the owner process exits (the connection closes), every pending and later call
  *   fails with `BrokenResourceError`.
  *
@@ -23,7 +23,7 @@ import { connect, type Socket } from 'node:net';
 import { BrokenResourceError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { cloneFailure } from './codec.js';
-import { FrameReader, Outbox, encodeFrame } from './frames.js';
+import { FrameReader, Outbox, encodeAck, encodeFrame } from './frames.js';
 import { callExceptionHandler } from './loop.js';
 import { fromWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
 
@@ -138,6 +138,31 @@ export class ResourceClient {
   post(id: number, op: string, args: readonly unknown[]): void {
     if (this.broken !== null) throw this.broken;
     this.send({ t: 'q', r: 0, id, op, a: args });
+  }
+
+  /**
+   * Whether a frame written now would go straight to the kernel: connected, and nothing
+   * queued in this process before it.
+   */
+  get writableNow(): boolean {
+    return this.broken === null && !this.socket.connecting && this.socket.writableLength === 0;
+  }
+
+  /** The frame of an `ack` of `lease` on resource `id`, for `writeNow`. */
+  static encodeAck(id: number, lease: number): Buffer {
+    return encodeAck(id, lease);
+  }
+
+  /**
+   * Writes `frame` (from `encodeAck`) at once, after whatever the outbox holds; true if
+   * the socket handed all of it to the kernel before returning (then the owner will read
+   * it even if this process blocks right after), false if part of it still waits here.
+   */
+  writeNow(frame: Buffer): boolean {
+    if (this.broken !== null) throw this.broken;
+    this.outbox.flushNow();
+    this.write(frame);
+    return this.socket.writableLength === 0;
   }
 
   /** @internal RemoteCall.cancel: ask the server to drop request `r`. */

@@ -90,7 +90,7 @@ class PipeChannel extends QueueBase<unknown> {
  *   the process that sent on it exits.
  *
  * Cancellation: a task cancelled in `recv()` rejects with `CancelledError`; an object
- * already on its way is kept for the next `recv`.
+ * already on its way goes back to the pipe, for the next `recv`.
  *
  * @example
  * ```ts

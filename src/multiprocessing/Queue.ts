@@ -27,11 +27,16 @@ import { registerShareable } from '../internal/shareable.js';
  *   turn, so a process that puts and exits never hangs (Python's "join deadlock") and
  *   never loses the item (a `Process` child flushes before it exits; only an explicit
  *   `process.exit()` right after a `put` can cut it off).
- * - As in Python, a consumer process takes one item per `get`: it never holds items it
- *   did not take, so another consumer gets them while it computes, and its death loses
- *   nothing else. Each `get` from another process is a round trip to the owner
- *   (concurrent `get`s of one process share a frame); for a one-way stream with a single
- *   reader, a `Pipe` prefetches in batches and is much faster.
+ * - A consumer process fetches items in batches (so a stream needs one round trip per
+ *   batch, not per item), but only the first item of a batch is its own: the
+ *   others stay on the owner's books, leased to it for 100 ms, and count in `qsize()`.
+ *   Each later `get` tells the owner before the item reaches your code, and what is left
+ *   at the end of the turn goes back to the head of the queue. So, as in Python, a
+ *   consumer never takes an item it does not get: if it computes (blocks) or dies with
+ *   a batch in hand, the rest comes back when the lease ends (within 150 ms) or its
+ *   connection drops — nothing is lost or delivered twice. Meanwhile other consumers get
+ *   the items behind that batch: across consumers, items can come out of put order by
+ *   up to one batch. Bounded queues are not fetched in batches.
  * - An item that cannot be cloned (a function, a class instance) rejects that `put` at
  *   the call with `SerializationError`; the queue carries on.
  * - When the creating process exits, other processes' calls reject with
@@ -40,7 +45,7 @@ import { registerShareable } from '../internal/shareable.js';
  *   `InvalidStateError` (Python: `ValueError`).
  *
  * Cancellation: a task cancelled in `get()` rejects with `CancelledError`; an item
- * already on its way is kept for the next `get` in that process. A `put` cancelled while
+ * already on its way goes back to the head of the queue. A `put` cancelled while
  * waiting for room puts nothing (in another process: unless the room came just as the
  * cancel was on its way, and then the item is in).
  *
@@ -103,7 +108,7 @@ export class Queue<T = unknown> extends QueueBase<T> {
     return this._getNowait();
   }
 
-  /** Resolves to the number of items not yet taken by a `get`. */
+  /** Resolves to the number of items not yet taken by a `get` (leased ones count). */
   qsize(): Promise<number> {
     return this._ask('qsize');
   }

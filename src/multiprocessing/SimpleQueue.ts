@@ -17,7 +17,8 @@ import { registerShareable } from '../internal/shareable.js';
  * `close()` (idempotent; later `put`/`get` in this process throw `InvalidStateError`,
  * Python: `ValueError`/`OSError`).
  *
- * Differences: as {@link Queue} — async `empty()`, typed errors when the owner exits.
+ * Differences: as {@link Queue} — async `empty()`, consumers that fetch in batches under
+ * a lease, typed errors when the owner exits.
  *
  * Cancellation: as `Queue.get`.
  *

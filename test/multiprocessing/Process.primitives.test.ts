@@ -3,10 +3,12 @@
  * shared state and uses the very same queue, lock, pipe or barrier.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+
+import { leakReport } from 'concur/testing';
 
 import { Barrier, Event, Lock, Manager, Pipe, Process, Queue } from 'concur/multiprocessing';
 
@@ -15,8 +17,11 @@ import {
   incrementUnderLock,
   meetAt,
   putAndReturn,
+  recvSomeThenCompute,
   squares,
   takeOne,
+  takeManyWithTimeout,
+  takeSomeThenCompute,
   takeThenCompute,
   takeWithTimeout,
 } from './fixtures/threadTasks.js';
@@ -98,6 +103,31 @@ describe('multiprocessing primitives passed to Process targets', () => {
   });
 });
 
+/** `from`, `from + 1`, … up to (not including) `to`. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/**
+ * One event-loop turn: libuv reads the sockets (poll phase) before it runs immediates,
+ * so what a child wrote before its file signal has been read once this resolves.
+ */
+function afterPoll(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Waits until no other process is connected to this one's resource server: a killed
+ * child's connection has closed, and what it held (items leased to it) is back.
+ */
+async function disconnected(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (leakReport().resourceConnections > 0) {
+    if (Date.now() > deadline) throw new Error('a connection stayed open (hang guard)');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Waits for the file `path` (a child's signal) and returns its content. */
 async function fileSignal(path: string): Promise<string> {
   const deadline = Date.now() + 30_000;
@@ -119,6 +149,7 @@ describe('multiprocessing Queue: a consumer that computes or dies keeps only wha
       assert.equal(await fileSignal(join(dir, 'took')), '0');
       p.kill();
       await p.join();
+      await disconnected(); // the items leased to it come back when its connection drops
       assert.equal(await queue.qsize(), 99);
       const rest: number[] = [];
       for (let i = 0; i < 99; i++) rest.push(await queue.get({ timeout: 10_000 }));
@@ -151,6 +182,135 @@ describe('multiprocessing Queue: a consumer that computes or dies keeps only wha
     } finally {
       busy.kill();
       await busy.join();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a consumer killed while it computes after taking 3 items of a prefetched batch: nobody else gets those 3, and the 97 others are all back, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    const queue = new Queue<number>();
+    const results = new Queue<number[]>();
+    const marker = join(dir, 'took');
+    const p = new Process({
+      target: takeSomeThenCompute,
+      args: [queue, results, 3, marker, join(dir, 'never'), -1],
+    });
+    try {
+      for (let i = 0; i < 100; i++) await queue.put(i);
+      p.start();
+      assert.deepEqual(JSON.parse(await fileSignal(marker)), [0, 1, 2]);
+      p.kill();
+      await p.join();
+      await disconnected();
+      const rest: number[] = [];
+      for (let i = 0; i < 97; i++) rest.push(await queue.get({ timeout: 10_000 }));
+      assert.deepEqual(rest, range(3, 100));
+      assert.equal(await queue.qsize(), 0);
+    } finally {
+      p.kill();
+      await p.join();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a consumer that computes after taking 3 items of a prefetched batch and then goes on: every item is delivered exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    const queue = new Queue<number>();
+    const results = new Queue<number[]>();
+    const marker = join(dir, 'took');
+    const release = join(dir, 'release');
+    const p = new Process({
+      target: takeSomeThenCompute,
+      args: [queue, results, 3, marker, release, -1],
+    });
+    try {
+      for (let i = 0; i < 100; i++) await queue.put(i);
+      p.start();
+      assert.deepEqual(JSON.parse(await fileSignal(marker)), [0, 1, 2]);
+      // While it computes, this process takes 90: the consumer's leased items (the rest of
+      // its batch) come back to the queue when the lease ends, and are among them.
+      const mine: number[] = [];
+      for (let i = 0; i < 90; i++) mine.push(await queue.get({ timeout: 10_000 }));
+      assert.ok(
+        mine.includes(3),
+        `item 3, leased to the consumer, was not taken here: ${JSON.stringify(mine)}`,
+      );
+      writeFileSync(release, '');
+      await queue.put(-1);
+      const theirs = await results.get({ timeout: 30_000 });
+      await p.join();
+      assert.equal(p.exitcode, 0);
+      assert.deepEqual(theirs.slice(0, 3), [0, 1, 2]);
+      assert.deepEqual(
+        [...theirs, ...mine].sort((a, b) => a - b),
+        range(0, 100),
+      );
+      assert.equal(await queue.qsize(), 0);
+    } finally {
+      p.kill();
+      await p.join();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the items leased to a consumer that computes reach another consumer well within its get timeout, and qsize() counts them meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    const queue = new Queue<number>();
+    const results = new Queue<number[]>();
+    const others = new Queue<number[] | string>();
+    const marker = join(dir, 'took');
+    const busy = new Process({
+      target: takeSomeThenCompute,
+      args: [queue, results, 3, marker, join(dir, 'never'), -1],
+    });
+    try {
+      for (let i = 0; i < 100; i++) await queue.put(i);
+      busy.start();
+      assert.deepEqual(JSON.parse(await fileSignal(marker)), [0, 1, 2]);
+      await afterPoll(); // its acks of items 1 and 2 left before the marker
+      assert.equal(await queue.qsize(), 97);
+      // Another process takes all 97, each get waiting at most 5 s: the busy consumer's
+      // leased items too, while it still computes.
+      const other = new Process({ target: takeManyWithTimeout, args: [queue, others, 97, 5_000] });
+      other.start();
+      const got = await others.get();
+      await other.join();
+      assert.ok(Array.isArray(got), `the other consumer failed: ${String(got)}`);
+      assert.deepEqual(
+        got.sort((a, b) => a - b),
+        range(3, 100),
+      );
+      assert.equal(await queue.qsize(), 0);
+      assert.equal(busy.isAlive(), true);
+    } finally {
+      busy.kill();
+      await busy.join();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a Pipe reader killed while it holds prefetched objects loses none it did not take', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    const [here, there] = Pipe();
+    const marker = join(dir, 'took');
+    const p = new Process({ target: recvSomeThenCompute, args: [there, 3, marker] });
+    try {
+      for (let i = 0; i < 100; i++) here.send(i);
+      p.start();
+      assert.deepEqual(JSON.parse(await fileSignal(marker)), [0, 1, 2]);
+      p.kill();
+      await p.join();
+      await disconnected();
+      const rest: unknown[] = [];
+      for (let i = 0; i < 97; i++) {
+        assert.ok(await there.poll(10_000), `object ${i + 3} is there`);
+        rest.push(await there.recv());
+      }
+      assert.deepEqual(rest, range(3, 100));
+      assert.equal(await there.poll(0), false);
+    } finally {
+      p.kill();
+      await p.join();
       rmSync(dir, { recursive: true, force: true });
     }
   });
