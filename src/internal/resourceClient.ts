@@ -203,6 +203,7 @@ export class ResourceClient {
   private wakeDrainWaiters(): void {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
+    this.updateRef();
     for (const resolve of waiters) resolve();
   }
 
@@ -210,7 +211,10 @@ export class ResourceClient {
   drained(): Promise<void> {
     this.outbox.flushNow();
     if (this.writing === 0 || this.broken !== null) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.drainWaiters.push(resolve);
+      this.updateRef(); // a wait for a write keeps the process alive, as a call does
+    });
   }
 
   private flushOneByOne(batch: readonly ClientMessage[]): void {
@@ -266,7 +270,7 @@ export class ResourceClient {
   }
 
   private updateRef(): void {
-    const want = this.pending.size > 0;
+    const want = this.pending.size > 0 || this.drainWaiters.length > 0;
     if (want === this.refd) return;
     this.refd = want;
     if (want) this.socket.ref();
