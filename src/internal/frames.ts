@@ -4,38 +4,18 @@
  * carries one frame, however many messages were queued before the flush, so a burst of
  * `put`s or `send`s crosses as one frame.
  *
- * One message has a compact frame of its own: a queue consumer's `ack` (written once per
- * item it takes, see mpQueueBase.ts) is 12 bytes — a length word with `ACK_FLAG` set,
- * then the resource id and the lease — and is read without `v8.deserialize`.
- *
  * @module
  */
 import { deserialize, serialize } from 'node:v8';
 
 const HEADER = 4;
-/** Set in the length word of a compact `ack` frame (no v8 frame is that long). */
-const ACK_FLAG = 0x80000000;
-const ACK_BODY = 8;
 
 /** Serialises `messages` as one frame. Throws what `v8.serialize` throws. */
 export function encodeFrame(messages: readonly unknown[]): Buffer {
   const body = serialize(messages);
-  if (body.length >= ACK_FLAG) throw new RangeError(`a frame of ${body.length} bytes is too long`);
   const frame = Buffer.allocUnsafe(HEADER + body.length);
   frame.writeUInt32BE(body.length, 0);
   body.copy(frame, HEADER);
-  return frame;
-}
-
-/**
- * The compact frame of the message `{ t: 'q', r: 0, id, op: 'ack', a: [lease] }`: a
- * queue consumer took one more item of `lease` from resource `id`.
- */
-export function encodeAck(id: number, lease: number): Buffer {
-  const frame = Buffer.allocUnsafe(HEADER + ACK_BODY);
-  frame.writeUInt32BE((ACK_FLAG | ACK_BODY) >>> 0, 0);
-  frame.writeUInt32BE(id, HEADER);
-  frame.writeUInt32BE(lease, HEADER + 4);
   return frame;
 }
 
@@ -55,19 +35,11 @@ export class FrameReader {
       if (this.buffered < HEADER) return out;
       let head = this.chunks[0]!;
       if (head.length < HEADER) head = this.join();
-      const word = head.readUInt32BE(0);
-      const length = word >= ACK_FLAG ? word - ACK_FLAG : word;
+      const length = head.readUInt32BE(0);
       if (this.buffered < HEADER + length) return out;
       if (head.length < HEADER + length) head = this.join();
-      if (word >= ACK_FLAG) {
-        if (length !== ACK_BODY) throw new RangeError(`a compact frame of ${length} bytes`);
-        const id = head.readUInt32BE(HEADER);
-        const lease = head.readUInt32BE(HEADER + 4);
-        out.push({ t: 'q', r: 0, id, op: 'ack', a: [lease] });
-      } else {
-        const messages = deserialize(head.subarray(HEADER, HEADER + length)) as unknown[];
-        for (const message of messages) out.push(message);
-      }
+      const messages = deserialize(head.subarray(HEADER, HEADER + length)) as unknown[];
+      for (const message of messages) out.push(message);
       const rest = head.subarray(HEADER + length);
       this.chunks[0] = rest;
       this.buffered -= HEADER + length;

@@ -128,27 +128,12 @@ export abstract class Handle {
     else invoke(this._core!, op, args, LOCAL_SESSION);
   }
 
-  /** Remote handles: the frame of a queue's `ack` of `lease`, for `_writeNow`. */
-  protected _encodeAck(lease: number): Buffer {
-    return ResourceClient.encodeAck(this._id, lease);
-  }
-
-  /** Remote handles: whether a message written now would reach the kernel at once. */
-  protected get _writableNow(): boolean {
-    return this._client!.writableNow;
-  }
-
   /**
-   * Remote handles: writes `frame` now (see `ResourceClient.writeNow`); true if it is all
-   * in the kernel already. Throws `BrokenResourceError` once the owner is gone.
+   * Remote handles: the descriptor of the ack file at `path` (a queue's lease names it),
+   * opened once per connection. Throws `BrokenResourceError` once the owner is gone.
    */
-  protected _writeNow(frame: Buffer): boolean {
-    return this._client!.writeNow(frame);
-  }
-
-  /** Remote handles: resolves once everything queued so far has been written. */
-  protected _drained(): Promise<void> {
-    return this._client!.drained();
+  protected _ackFd(path: string): number {
+    return this._client!.ackFd(path);
   }
 
   /** @internal The shareable protocol. */

@@ -6,20 +6,22 @@
  *                                               other: fire-and-forget message (unbounded)
  *                                                      or a request (bounded: waits for room)
  *   get()     ◄── this handle's prefetch buffer ◄── QueueCore.take(max): a leased batch
- *               └─ each take: `ack` written to the socket first, then the item to user code
+ *               └─ each take: counted in the ack file first (pwrite), then to user code
  *
  * In another process, a `get` that finds the buffer empty (or unusable) asks the owner
  * for up to `prefetch` items (doubling while batches come back full, up to 4096; one on
  * a bounded queue). The first is this `get`'s; the others are leased to this process
  * until `until` (see mpQueueCore.ts): a later `get` takes the next one only while
- * `Date.now() < until - SAFETY_MS` and only after writing its `ack` (a 12-byte frame)
- * straight to the socket, past the outbox. When the kernel did not take the write at
- * once, or the clock read after it is past that mark, the `get` waits for the write,
- * and — if the lease ended meanwhile — asks the owner whether the ack counted (`took`)
- * before it uses the item. So an item reaches user code
- * only once the owner will learn it is gone, and a consumer that then computes for
- * seconds, or dies, hides its other items from other consumers for at most the lease
- * and loses none of them (Python's consumers take items one by one from a shared pipe).
+ * `Date.now() < until`, and only after writing how many items of the lease it has taken
+ * into its slot of the connection's ack file (ackFile.ts: one 8-byte `pwrite`, which
+ * wakes nobody; the owner reads the file when it needs to). When the clock read after
+ * that write is no longer before `until` — this process may have been descheduled
+ * between its check and its write — the `get` asks the owner whether the take counted
+ * (`took`) before it uses the item. So an item reaches user code only once the owner
+ * will know it is gone, and a consumer that then computes for seconds, or dies, hides
+ * its other items from other consumers for at most the lease and loses none of them
+ * (Python's consumers take items one by one from a shared pipe). A lease emptied by
+ * takes is reported with the next `take`, so the owner forgets it early.
  * What is left at the end of the turn, or past the lease, goes back to the owner
  * (`unget`: to the head of the queue, in order).
  *
@@ -31,7 +33,10 @@
  *
  * @module
  */
+import { writeSync } from 'node:fs';
+
 import { BrokenResourceError, InvalidStateError } from '../errors.js';
+import { ACK_SLOT } from './ackFile.js';
 import { Deque } from './Deque.js';
 import { checkAcquireOptions } from './futex.js';
 import { Handle, incoming, outgoing } from './mpHandle.js';
@@ -41,23 +46,17 @@ import { checkInteger } from './validate.js';
 
 const MIN_PREFETCH = 16;
 const MAX_PREFETCH = 4096;
-/**
- * A leased item is taken only this long before the lease ends: a margin for the clock
- * reads of two processes (the owner reclaims `GRACE_MS` after the end besides).
- */
-const SAFETY_MS = 10;
 
 /** `_takeBuffered`: the buffer could not be used (and was given back). */
 const NOT_TAKEN = Symbol('not taken');
 
-/** A leased item whose ack was not surely written before its lease's end. */
+/** A leased item whose take was not surely written before its lease's end. */
 class Unsent {
   constructor(
     readonly item: unknown,
     readonly lease: number,
     /** How many items of the lease this one makes (what `took` checks). */
     readonly n: number,
-    readonly until: number,
   ) {}
 }
 
@@ -87,14 +86,16 @@ export abstract class QueueBase<T> extends Handle {
   private readonly _buffer = new Deque<unknown>();
   private _lease = 0;
   private _until = 0;
-  /** Items of `_lease` taken (acknowledged) so far. */
+  /** Items of `_lease` taken (counted in the ack file) so far. */
   private _taken = 0;
-  /** The `ack` of `_lease`, encoded once: one is written per item taken. */
-  private _ackFrame: Buffer | null = null;
+  /** `_lease`'s record in the ack file: the lease id, then `_taken`. */
+  private readonly _ackRecord = Buffer.alloc(ACK_SLOT);
+  private _ackPath = '';
+  private _ackPos = 0;
+  /** A lease emptied by takes, to report with the next `take` (0: none). */
+  private _done = 0;
   private _prefetch = MIN_PREFETCH;
   private _giveBackScheduled = false;
-  /** Gets waiting for an ack that did not go out at once (see `_ackCounted`). */
-  private _acksInFlight = 0;
   private _closed = false;
 
   constructor(maxsize: number, kind: string, joinable: boolean, pipe = false) {
@@ -157,10 +158,12 @@ export abstract class QueueBase<T> extends Handle {
         const took = this._takeBuffered();
         if (took !== NOT_TAKEN) {
           if (!(took instanceof Unsent)) return incoming(took) as T;
-          if (await this._ackCounted(took)) return incoming(took.item) as T;
+          if (await this._tookCounted(took)) return incoming(took.item) as T;
         }
       }
-      const taken = (await this._call('take', [this._prefetch, timeout], (late) =>
+      const done = this._done;
+      this._done = 0;
+      const taken = (await this._call('take', [this._prefetch, timeout, done], (late) =>
         this._stash(late),
       )) as Taken;
       const batch = taken.b;
@@ -180,53 +183,50 @@ export abstract class QueueBase<T> extends Handle {
     this._lease = taken.l;
     this._until = taken.u;
     this._taken = 0;
-    this._ackFrame = null;
+    this._ackPath = taken.f;
+    this._ackPos = taken.s * ACK_SLOT;
+    this._ackRecord.writeUInt32LE(taken.l, 0);
     this._scheduleGiveBack();
   }
 
   /**
-   * The next leased item, its `ack` written first; `NOT_TAKEN` (the buffer given back)
-   * when the lease is too close to its end or a write could not reach the kernel at
-   * once; `Unsent` when the ack itself did not (see `_ackCounted`).
+   * The next leased item, its take counted in the ack file first; `NOT_TAKEN` (the
+   * buffer given back) when the lease has ended or the file cannot be written; `Unsent`
+   * when the write may have come after the lease's end (see `_tookCounted`).
    */
   private _takeBuffered(): unknown {
-    if (Date.now() >= this._until - SAFETY_MS || !this._writableNow) {
+    if (Date.now() >= this._until) {
       this._giveBack(false);
       return NOT_TAKEN;
     }
-    this._ackFrame ??= this._encodeAck(this._lease);
     const lease = this._lease;
+    const until = this._until;
     const n = ++this._taken;
-    const item = this._buffer.shift();
-    let sent: boolean;
     try {
-      sent = this._writeNow(this._ackFrame);
+      const fd = this._ackFd(this._ackPath);
+      this._ackRecord.writeUInt32LE(n, 4);
+      writeSync(fd, this._ackRecord, 0, ACK_SLOT, this._ackPos);
     } catch (error) {
-      // The owner is gone, and the queue with it: nothing to take.
-      if (!(error instanceof BrokenResourceError)) throw error;
-      this._forgetLease();
+      if (error instanceof BrokenResourceError) {
+        this._forgetLease(); // the owner is gone, and the queue with it: nothing to take
+      } else {
+        this._taken--; // not counted: all of it goes back, and the owner is asked anew
+        this._giveBack(false);
+      }
       return NOT_TAKEN;
     }
-    const until = this._until;
-    if (this._buffer.length === 0) this._forgetLease();
-    // Read the clock again: this process may have been descheduled between the first
-    // check and the write, and then the ack may reach the owner after the lease ended.
-    return sent && Date.now() < until - SAFETY_MS ? item : new Unsent(item, lease, n, until);
+    const item = this._buffer.shift();
+    if (this._buffer.length === 0) {
+      this._done = lease;
+      this._forgetLease();
+    }
+    // The clock again, after the write: this process may have been descheduled between
+    // the check and the write, and the owner may have reclaimed the lease meanwhile.
+    return Date.now() < until ? item : new Unsent(item, lease, n);
   }
 
-  /**
-   * An ack that did not reach the kernel at once (its socket buffer was full), or only
-   * near the lease's end, counts if it left before that end; if not, the owner may have
-   * reclaimed the item before reading it: ask.
-   */
-  private async _ackCounted(took: Unsent): Promise<boolean> {
-    this._acksInFlight++;
-    try {
-      await this._drained();
-    } finally {
-      this._acksInFlight--;
-    }
-    if (Date.now() < took.until - SAFETY_MS) return true;
+  /** Whether a take written near its lease's end counted: the owner knows (`took`). */
+  private async _tookCounted(took: Unsent): Promise<boolean> {
     const counted = (await this._call('took', [took.lease, took.n])) === true;
     if (!counted && this._lease === took.lease) this._forgetLease(); // reclaimed: all back
     return counted;
@@ -252,7 +252,6 @@ export abstract class QueueBase<T> extends Handle {
     this._lease = 0;
     this._until = 0;
     this._taken = 0;
-    this._ackFrame = null;
   }
 
   /**
@@ -265,19 +264,9 @@ export abstract class QueueBase<T> extends Handle {
   private _scheduleGiveBack(): void {
     if (this._giveBackScheduled) return;
     this._giveBackScheduled = true;
-    setImmediate(this._endOfTurn);
+    setImmediate(this._giveBackNow);
     runBeforeExit(this._giveBackNow); // a Process that ends right away gives them back too
   }
-
-  private readonly _endOfTurn = (): void => {
-    if (!this._giveBackScheduled) return;
-    if (this._acksInFlight > 0 && this._buffer.length > 0) {
-      // A get waits for its ack to be written: this process is still taking.
-      setImmediate(this._endOfTurn);
-      return;
-    }
-    this._giveBackNow();
-  };
 
   private readonly _giveBackNow = (): void => {
     if (!this._giveBackScheduled) return;
@@ -301,7 +290,7 @@ export abstract class QueueBase<T> extends Handle {
 
   /** True if a leased item waits in this handle's buffer (pipes' `poll`). */
   protected get _hasBuffered(): boolean {
-    return this._buffer.length > 0 && Date.now() < this._until - SAFETY_MS;
+    return this._buffer.length > 0 && Date.now() < this._until;
   }
 
   protected async _ask<R>(op: string, args: readonly unknown[] = []): Promise<R> {

@@ -2,16 +2,18 @@
  * The server side of `Queue`, `SimpleQueue`, `JoinableQueue` and each direction of a
  * `Pipe`: a deque of items in the owner process.
  *
- *   producer ──put(item)──► items ──take(max)──► { b: [item, …], l, u } ──► consumer
+ *   producer ──put(item)──► items ──take(max)──► { b: [item, …], l, u, s, f } ──► consumer
  *                             ▲                          │ b[1…] stay leased to l
  *                             └── back to the head ◄─────┤ give-back / drop / expiry
- *                                  (gone for good) ◄─────┘ ack l (one per item taken)
+ *                                  (gone for good) ◄─────┘ taken: counted in the ack
+ *                                                           file f, slot s (pwrite)
  *
  * A remote consumer of an unbounded queue asks for up to `max` items per request, so a
  * stream costs one round trip per batch, not per item. The first item is the asking
  * `get`'s; the others stay here, LEASED to that consumer (lease `l`, ending at wall-clock
- * time `u`): the consumer may hand them to its later `get`s only before `u`, and tells
- * this core of each one (`ack l`) before its user code sees it. Leased items are still
+ * time `u`): the consumer may hand them to its later `get`s only before `u`, and records
+ * each one in its connection's ack file (ackFile.ts: the count of items of `l` taken,
+ * one `pwrite` that wakes nobody) before its user code sees it. Leased items are still
  * in the queue — `qsize()` counts them — and they come back to the head, in order, when
  * the consumer gives back what it did not take (`unget l`, at the end of its turn), when
  * its process drops, or when the lease ends unanswered: a consumer that blocks (computes)
@@ -19,16 +21,15 @@
  * GRACE_MS` and loses none of them, as Python's consumers, which take items one by one
  * from a shared pipe, hide and lose nothing they did not take.
  *
- * Why an ack is never missed: the consumer writes it to the socket, and uses the item
- * only if the kernel took the write at once and the clock, read after the write, is
- * still before `u - SAFETY_MS` (else it asks with a request, `took`, whether the ack
- * counted). The reclaim timer reads the clock when it fires and reclaims only the leases
- * that ended `GRACE_MS` before that moment — so their acks were in this socket's kernel
- * buffer when it fired — and it runs one `setImmediate` later: libuv runs timers before
- * the poll phase and immediates after it, and the poll phase reads each readable socket
- * (up to 2 MiB, more than a unix socket's default send buffer holds), so those acks
- * have been applied first. Both ends read the same `Date.now()`: they are processes of
- * one machine.
+ * This core reads the file whenever it needs the truth: when it reclaims a lease, takes
+ * back what was given back, drops a dead consumer's session (the file outlives the
+ * process), and for `qsize()`. Why a take is never missed: the consumer uses the item
+ * only if the clock, read after its `pwrite` returned, is still before `u` (else it asks
+ * with a request, `took`, whether the take counted: it may have been descheduled between
+ * its clock check and its write). The data of a returned `pwrite` is in the page cache,
+ * and this core reclaims a lease only once its own clock reads `u + GRACE_MS` or later,
+ * so it reads every take made in time. Both ends read the same `Date.now()`: they are
+ * processes of one machine.
  *
  * Bounded queues are never prefetched (`get` hands out one item), so `maxsize` keeps its
  * meaning.
@@ -65,25 +66,32 @@ export interface QueueCoreOptions {
 
 /** How long a consumer may hand out the items of a batch (see the module docs). */
 export const LEASE_MS = 100;
-/** How long past a lease's end its items stay leased (covers the last ack's crossing). */
+/** How long past a lease's end its items stay leased (a late take rarely needs `took`). */
 export const GRACE_MS = 50;
 /** The most reclaimed leases remembered per session, for late `took` questions. */
 const MAX_TOMBSTONES = 1024;
 
-/** What a `take` answers: the batch, its lease (0: none) and the lease's end. */
+/**
+ * What a `take` answers: the batch, its lease (0: none), the lease's end, and where the
+ * consumer counts its takes: the slot `s` of the ack file `f`.
+ */
 export interface Taken {
   readonly b: unknown[];
   readonly l: number;
   readonly u: number;
+  readonly s: number;
+  readonly f: string;
 }
 
 interface Lease {
   readonly id: number;
   readonly session: Session;
-  /** The batch's items after the first, not yet acknowledged: still in the queue. */
+  /** The batch's items after the first, not yet known to be taken: still in the queue. */
   readonly items: Deque<unknown>;
   readonly until: number;
-  /** Items acknowledged (taken) so far. */
+  /** Its slot in the session's ack file. */
+  readonly slot: number;
+  /** Items known to be taken (read from the ack file) so far. */
   acked: number;
 }
 
@@ -98,7 +106,7 @@ export class QueueCore extends Core {
   private readonly leases = new Map<number, Lease>();
   /** Items held in leases (they count in `qsize()`). */
   private leased = 0;
-  /** Per session: reclaimed lease id → how many of its items had been acknowledged. */
+  /** Per session: reclaimed lease id → how many of its items had been taken. */
   private readonly tombstones = new Map<Session, Map<number, number>>();
   private nextLease = 1;
   private reclaimTimer: NodeJS.Timeout | null = null;
@@ -122,13 +130,12 @@ export class QueueCore extends Core {
       case 'get':
         return this.get(session, { max: 1, lease: false }, num(args, 1, Infinity));
       case 'take': {
-        const lease = !session.local && this.options.maxsize === 0;
+        const done = num(args, 2, 0);
+        if (done !== 0) this.finished(session, done);
+        const lease = !session.local && this.options.maxsize === 0 && session.acks() !== null;
         const max = lease ? Math.max(1, num(args, 0, 1)) : 1;
         return this.get(session, { max, lease: true }, num(args, 1, Infinity));
       }
-      case 'ack':
-        this.ack(session, num(args, 0));
-        return undefined;
       case 'unget':
         this.unget(session, num(args, 0), args[1]);
         return undefined;
@@ -170,6 +177,10 @@ export class QueueCore extends Core {
   }
 
   private qsize(): number {
+    for (const lease of [...this.leases.values()]) {
+      this.sync(lease);
+      if (lease.items.length === 0) this.endLease(lease);
+    }
     return this.items.length + this.leased;
   }
 
@@ -203,8 +214,10 @@ export class QueueCore extends Core {
 
   private answer(wanted: Wanted, batch: unknown[], lease: number): unknown {
     if (!wanted.lease) return batch;
-    const taken: Taken = { b: batch, l: lease, u: this.leases.get(lease)?.until ?? 0 };
-    return taken;
+    const held = this.leases.get(lease);
+    if (held === undefined) return { b: batch, l: 0, u: 0, s: 0, f: '' } satisfies Taken;
+    const f = held.session.acks()!.path;
+    return { b: batch, l: lease, u: held.until, s: held.slot, f } satisfies Taken;
   }
 
   private get(session: Session, wanted: Wanted, timeout: number): unknown {
@@ -238,6 +251,7 @@ export class QueueCore extends Core {
       session,
       items,
       until: Date.now() + LEASE_MS,
+      slot: session.acks()!.allocate(),
       acked: 0,
     };
     this.nextLease = this.nextLease === 0xffffffff ? 1 : this.nextLease + 1; // a u32 on the wire
@@ -247,25 +261,38 @@ export class QueueCore extends Core {
     return lease.id;
   }
 
-  /** `session` handed the next item of lease `id` to its user code: it is gone. */
-  private ack(session: Session, id: number): void {
+  /** Reads how many items of `lease` its consumer took: they are gone. */
+  private sync(lease: Lease): void {
+    const taken = lease.session.acks()?.taken(lease.slot, lease.id) ?? 0;
+    // (Never more than it was leased: the file is the consumer's to write.)
+    while (lease.acked < taken && lease.items.length > 0) {
+      lease.items.shift();
+      lease.acked++;
+      this.leased--;
+    }
+  }
+
+  /** Forgets `lease` (its items were all taken, or went back): its slot is free again. */
+  private endLease(lease: Lease): void {
+    if (this.leases.delete(lease.id)) lease.session.acks()?.release(lease.slot);
+  }
+
+  /** `session` says it took every item of lease `id`: it ends, if the file agrees. */
+  private finished(session: Session, id: number): void {
     const lease = this.leases.get(id);
-    // A lease already reclaimed (or not this session's): the consumer asks `took`.
-    if (lease === undefined || lease.session !== session || lease.items.length === 0) return;
-    lease.items.shift();
-    lease.acked++;
-    this.leased--;
-    if (lease.items.length === 0) this.leases.delete(id);
+    if (lease === undefined || lease.session !== session) return;
+    this.sync(lease);
+    if (lease.items.length === 0) this.endLease(lease);
   }
 
   /**
-   * Whether `session`'s first `n` acks of lease `id` counted: false once the lease was
-   * reclaimed before they arrived (the items went back to the queue).
+   * Whether `session`'s first `n` takes of lease `id` counted: false once the lease was
+   * reclaimed before the file said so (the items went back to the queue).
    */
   private took(session: Session, id: number, n: number): boolean {
     const acked = this.tombstones.get(session)?.get(id);
-    // A live lease, or one that ended otherwise (fully taken, given back): the acks,
-    // which left before this question, were applied.
+    // A live lease, or one that ended otherwise (fully taken, given back): the takes,
+    // written before this question, are in the file and will be read.
     return acked === undefined || acked >= n;
   }
 
@@ -275,13 +302,16 @@ export class QueueCore extends Core {
    */
   private unget(session: Session, id: number, head: unknown): void {
     const lease = this.leases.get(id);
-    if (lease !== undefined && lease.session === session) this.giveBack(lease);
+    if (lease !== undefined && lease.session === session) {
+      this.sync(lease);
+      this.giveBack(lease);
+    }
     if (Array.isArray(head)) for (let i = head.length - 1; i >= 0; i--) this.items.unshift(head[i]);
     this.serveGetters();
   }
 
   private giveBack(lease: Lease): void {
-    this.leases.delete(lease.id);
+    this.endLease(lease);
     this.leased -= lease.items.length;
     const items = lease.items.toArray();
     for (let i = items.length - 1; i >= 0; i--) this.items.unshift(items[i]);
@@ -307,9 +337,7 @@ export class QueueCore extends Core {
       () => {
         this.reclaimTimer = null;
         this.reclaimAt = Infinity;
-        // Only leases ended by now, and after the poll phase: what their consumers wrote
-        // before this moment is read (and acknowledged) first (see the module docs).
-        setImmediate(this.reclaim, Date.now());
+        this.reclaim(Date.now());
       },
       Math.max(0, at - Date.now()),
     );
@@ -334,6 +362,7 @@ export class QueueCore extends Core {
     // Newest first, so the oldest lease's items end up at the very head.
     for (let i = ended.length - 1; i >= 0; i--) {
       const lease = ended[i]!;
+      this.sync(lease); // every take made before `until` is in the file by now
       this.remember(lease);
       this.giveBack(lease);
     }
@@ -379,6 +408,8 @@ export class QueueCore extends Core {
   override drop(session: Session): void {
     this.tombstones.delete(session);
     const mine = [...this.leases.values()].filter((lease) => lease.session === session);
+    // Its process is gone (or its connection): the file holds all it will ever take.
+    for (const lease of mine) this.sync(lease);
     for (let i = mine.length - 1; i >= 0; i--) this.giveBack(mine[i]!);
     if (mine.length > 0) this.serveGetters();
     if (this.options.pipe && this.writers.has(session)) this.closeWriter();

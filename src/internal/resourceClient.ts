@@ -18,12 +18,13 @@
  *
  * @module
  */
+import { closeSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 
 import { BrokenResourceError } from '../errors.js';
 import { Future } from '../futures/Future.js';
 import { cloneFailure } from './codec.js';
-import { FrameReader, Outbox, encodeAck, encodeFrame } from './frames.js';
+import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from './loop.js';
 import { fromWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
 
@@ -88,6 +89,8 @@ export class ResourceClient {
   /** Frames handed to the socket and not yet written; who waits for that to reach 0. */
   private writing = 0;
   private drainWaiters: (() => void)[] = [];
+  /** The ack file this process writes its queue takes to (see ackFile.ts). */
+  private ack: { readonly path: string; readonly fd: number } | null = null;
 
   /** The (shared) client for the server at `address`, owned by process `pid`. */
   static for(address: string, pid: number): ResourceClient {
@@ -141,28 +144,14 @@ export class ResourceClient {
   }
 
   /**
-   * Whether a frame written now would go straight to the kernel: connected, and nothing
-   * queued in this process before it.
+   * The descriptor of this connection's ack file at `path` (named by the owner in a
+   * lease, see ackFile.ts), opened on first use and closed when the connection breaks.
    */
-  get writableNow(): boolean {
-    return this.broken === null && !this.socket.connecting && this.socket.writableLength === 0;
-  }
-
-  /** The frame of an `ack` of `lease` on resource `id`, for `writeNow`. */
-  static encodeAck(id: number, lease: number): Buffer {
-    return encodeAck(id, lease);
-  }
-
-  /**
-   * Writes `frame` (from `encodeAck`) at once, after whatever the outbox holds; true if
-   * the socket handed all of it to the kernel before returning (then the owner will read
-   * it even if this process blocks right after), false if part of it still waits here.
-   */
-  writeNow(frame: Buffer): boolean {
+  ackFd(path: string): number {
     if (this.broken !== null) throw this.broken;
-    this.outbox.flushNow();
-    this.write(frame);
-    return this.socket.writableLength === 0;
+    // One file per connection: `path` is always the same one.
+    this.ack ??= { path, fd: openSync(path, 'r+') };
+    return this.ack.fd;
   }
 
   /** @internal RemoteCall.cancel: ask the server to drop request `r`. */
@@ -262,6 +251,8 @@ export class ResourceClient {
       cause === null ? undefined : { cause },
     );
     this.socket.destroy();
+    if (this.ack !== null) closeSync(this.ack.fd);
+    this.ack = null;
     this.wakeDrainWaiters();
     const calls = [...this.pending.values()];
     this.pending.clear();

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +31,7 @@ import { join } from 'node:path';
 
 import { BrokenResourceError, CancelledError } from '../errors.js';
 import { Future } from '../futures/Future.js';
+import { AckFile } from './ackFile.js';
 import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from './loop.js';
 import { toWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
@@ -47,11 +48,30 @@ export class Session {
     if (this.socket !== null && !this.socket.destroyed) this.socket.write(encodeFrame(batch));
   });
 
+  private ackFile: AckFile | null = null;
+
   constructor(
     /** A small number naming the session in messages and statistics. */
     readonly id: number,
     private readonly socket: Socket | null,
+    /** The server's private directory (where its ack file goes); null: none. */
+    private readonly dir: string | null = null,
   ) {}
+
+  /**
+   * The ack file of this connection (see ackFile.ts), created on first use; null for
+   * the owner's own session, once dropped, or without a private directory (Windows).
+   */
+  acks(): AckFile | null {
+    if (this.ackFile === null && this.dir !== null && !this.dropped)
+      this.ackFile = new AckFile(this.dir, this.id);
+    return this.ackFile;
+  }
+
+  /** @internal The server, once the cores have read it (`drop`): the file goes. */
+  removeAcks(): void {
+    this.ackFile?.remove();
+  }
 
   /** True for the owner's own calls. */
   get local(): boolean {
@@ -134,6 +154,16 @@ class ResourceServer {
     return this.sockets.size;
   }
 
+  /** How many ack files of connections are on disk (for the leak check). */
+  ackFiles(): number {
+    if (this.dir === null) return 0;
+    try {
+      return readdirSync(this.dir).filter((name) => name.startsWith('ack-')).length;
+    } catch {
+      return 0;
+    }
+  }
+
   /** The socket address if the server listens already, else `null`. */
   currentAddress(): string | null {
     return this.addressPath;
@@ -193,7 +223,7 @@ class ResourceServer {
   private accept(socket: Socket): void {
     if (this.holds === 0) socket.unref();
     this.sockets.add(socket);
-    const session = new Session(this.nextSession++, socket);
+    const session = new Session(this.nextSession++, socket, this.dir);
     const reader = new FrameReader();
     socket.on('data', (chunk: Buffer) => {
       let messages: unknown[];
@@ -222,6 +252,7 @@ class ResourceServer {
     session.dropped = true;
     // Cores first (they see what the session still waits for), then its waits end.
     for (const core of session.cores) core.drop(session);
+    session.removeAcks(); // the cores have read it: what the process took is settled
     for (const future of session.pending.values()) future.cancel('the client disconnected');
     session.pending.clear();
     session.cores.clear();

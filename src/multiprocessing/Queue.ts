@@ -30,11 +30,12 @@ import { registerShareable } from '../internal/shareable.js';
  * - A consumer process fetches items in batches (so a stream needs one round trip per
  *   batch, not per item), but only the first item of a batch is its own: the
  *   others stay on the owner's books, leased to it for 100 ms, and count in `qsize()`.
- *   Each later `get` tells the owner before the item reaches your code, and what is left
- *   at the end of the turn goes back to the head of the queue. So, as in Python, a
- *   consumer never takes an item it does not get: if it computes (blocks) or dies with
- *   a batch in hand, the rest comes back when the lease ends (within 150 ms) or its
- *   connection drops — nothing is lost or delivered twice. Meanwhile other consumers get
+ *   Each later `get` records the take before the item reaches your code (in a small
+ *   file the owner reads when it needs to, so the owner is not woken per item), and
+ *   what is left at the end of the turn goes back to the head of the queue. So, as in
+ *   Python, a consumer never takes an item it does not get: if it computes (blocks) or
+ *   dies with a batch in hand, the rest comes back when the lease ends (within 150 ms)
+ *   or its connection drops — nothing is lost or delivered twice. Meanwhile other consumers get
  *   the items behind that batch: across consumers, items can come out of put order by
  *   up to one batch. Bounded queues are not fetched in batches.
  * - An item that cannot be cloned (a function, a class instance) rejects that `put` at

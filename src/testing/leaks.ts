@@ -44,6 +44,11 @@ export interface LeakReport {
   managers: string[];
   /** Other processes still connected to this process's resource server. */
   resourceConnections: number;
+  /**
+   * Files this process's resource server keeps for connections (a queue consumer's ack
+   * file, removed once its connection closed and its leases were settled).
+   */
+  resourceFiles: number;
 }
 
 /** A snapshot of what is alive now. */
@@ -62,6 +67,7 @@ export function leakReport(): LeakReport {
     processes: describeLive('processes'),
     managers: describeLive('managers'),
     resourceConnections: server.connections(),
+    resourceFiles: server.ackFiles(),
   };
 }
 
@@ -90,6 +96,11 @@ export function describeLeaks(
   }
   if ((report.resourceConnections ?? 0) > 0) {
     lines.push(`${report.resourceConnections} process(es) still connected to the resource server`);
+  }
+  if ((report.resourceFiles ?? 0) > 0) {
+    lines.push(
+      `${report.resourceFiles} resource server file(s) of closed connections left on disk`,
+    );
   }
   const extra = [...report.handles];
   for (const h of baselineHandles) {

@@ -213,6 +213,42 @@ describe('multiprocessing Queue: a consumer that computes or dies keeps only wha
     }
   });
 
+  test('a consumer killed right after taking items, its takes read by the owner only when its connection drops, loses nothing and duplicates nothing, and leaves no ack file behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
+    try {
+      // 1 item (no take from the lease), part of a lease, a whole lease (16), one item
+      // into the second batch, and further in.
+      for (const k of [1, 2, 5, 16, 17, 40]) {
+        const queue = new Queue<number>();
+        const results = new Queue<number[]>();
+        for (let i = 0; i < 100; i++) await queue.put(i);
+        const marker = join(dir, `took-${k}`);
+        const p = new Process({
+          target: takeSomeThenCompute,
+          args: [queue, results, k, marker, join(dir, 'never'), -1],
+        });
+        try {
+          p.start();
+          // No qsize() here: the owner learns what the consumer took from its file at drop
+          // (or, if the lease ended first, at its reclaim).
+          assert.deepEqual(JSON.parse(await fileSignal(marker)), range(0, k), `k = ${k}`);
+          assert.equal(leakReport().resourceFiles, 1, `the consumer's ack file (k = ${k})`);
+        } finally {
+          p.kill();
+          await p.join();
+        }
+        await disconnected();
+        assert.equal(leakReport().resourceFiles, 0, `an ack file was left behind (k = ${k})`);
+        const rest: number[] = [];
+        for (let i = k; i < 100; i++) rest.push(await queue.get({ timeout: 10_000 }));
+        assert.deepEqual(rest, range(k, 100), `k = ${k}`);
+        assert.equal(await queue.qsize(), 0, `k = ${k}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a consumer that computes after taking 3 items of a prefetched batch and then goes on: every item is delivered exactly once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'concur-mpq-'));
     const queue = new Queue<number>();
@@ -267,7 +303,7 @@ describe('multiprocessing Queue: a consumer that computes or dies keeps only wha
       for (let i = 0; i < 100; i++) await queue.put(i);
       busy.start();
       assert.deepEqual(JSON.parse(await fileSignal(marker)), [0, 1, 2]);
-      await afterPoll(); // its acks of items 1 and 2 left before the marker
+      await afterPoll(); // (its takes of items 1 and 2 were in its ack file before the marker)
       assert.equal(await queue.qsize(), 97);
       // Another process takes all 97, each get waiting at most 5 s: the busy consumer's
       // leased items too, while it still computes.
