@@ -21,7 +21,16 @@ import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
 import { workerCommand, WorkerUsageError } from './worker.js';
 
-const DEFAULTS = { cpuN: 500_000_000, ioRequests: 100, ioLatencyMs: 20, workers: 4 };
+// Sizes chosen so that the default three repeats take about as long as one run at the
+// earlier sizes (500_000_000, 100 requests) did: about 12 s on a 2-core machine.
+const DEFAULTS = {
+  cpuN: 150_000_000,
+  ioRequests: 50,
+  ioLatencyMs: 20,
+  workers: 4,
+  repeat: 3,
+  waitQuietS: 60,
+};
 
 const USAGE = `Usage: concur <command> [options]
 
@@ -35,18 +44,7 @@ Commands:
                    futures, processes, or all
   worker           run distributed tasks from a Redis queue (concur worker --help)
 
-Options of compare:
-  --cpu-n <n>         each of the 4 sums of squares adds n² for n < this (${DEFAULTS.cpuN};
-                      the seeds use 10_000_000, which V8 finishes 50 times faster than CPython)
-  --io-requests <n>   requests of the I/O workload (${DEFAULTS.ioRequests})
-  --io-latency <ms>   the local server's latency per request (${DEFAULTS.ioLatencyMs})
-  --workers <n>       workers per pool (${DEFAULTS.workers}, like the seeds' four processes)
-  --models <list>     comma-separated subset of ${MODEL_NAMES.join(',')}
-  --connection <url>  Redis for the distributed model (it starts its own worker there)
-  --json              print the results as JSON instead of tables
-  --trace <file>      write a Trace Event timeline (open in ui.perfetto.dev)
-  --html <file>       write a self-contained HTML report with charts
-  --quiet             no progress (progress goes to stderr)
+Options of compare: concur compare --help
 
 Options of demo:
   --seed <n>          seed for the demos' random durations, to repeat a run
@@ -59,6 +57,35 @@ Examples:
   npx concur compare --cpu-n 50000000 --workers 2 --html report.html --trace trace.json
   npx concur demo threads`;
 
+const COMPARE_USAGE = `Usage: concur compare [options]
+
+The seeds' CPU-bound and I/O-bound workloads under every model (sequential, asyncio,
+threads, processes; distributed with --connection), each run --repeat times in a fresh
+process, in alternating order. Tables show medians and the fastest–slowest run; a model is
+named fastest only when it beats the others beyond that spread.
+
+Options:
+  --cpu-n <n>           each of the 4 sums of squares adds n² for n < this (${DEFAULTS.cpuN};
+                        the seeds use 10_000_000, which V8 finishes 50 times faster than CPython)
+  --io-requests <n>     requests of the I/O workload (${DEFAULTS.ioRequests})
+  --io-latency <ms>     the local server's latency per request (${DEFAULTS.ioLatencyMs})
+  --workers <n>         workers per pool (${DEFAULTS.workers}, like the seeds' four processes)
+  --repeat <n>          runs per model and workload (${DEFAULTS.repeat}); the median is reported
+  --wait-quiet[=<s>]    first wait, up to <s> seconds (${DEFAULTS.waitQuietS}), for the 1-minute load
+                        average to drop below the core count; then measure either way
+  --models <list>       comma-separated subset of ${MODEL_NAMES.join(',')}
+  --connection <url>    Redis for the distributed model (it starts its own worker there)
+  --json                print the results as JSON instead of tables (docs/compare-json.md)
+  --trace <file>        write a Trace Event timeline (open in ui.perfetto.dev)
+  --html <file>         write a self-contained HTML report with charts
+  -q, --quiet           no progress (progress goes to stderr)
+  -h, --help            show this help
+
+Examples:
+  npx concur compare
+  npx concur compare --repeat 5 --wait-quiet --models sequential,threads
+  npx concur compare --cpu-n 50000000 --workers 2 --html report.html --trace trace.json`;
+
 const DEMOS = ['asyncio', 'threads', 'futures', 'processes'] as const;
 
 /** A mistake in the command line: reported with a hint, exit code 2. */
@@ -69,6 +96,8 @@ const COMPARE_OPTIONS = [
   'io-requests',
   'io-latency',
   'workers',
+  'repeat',
+  'wait-quiet',
   'models',
   'connection',
   'json',
@@ -89,6 +118,8 @@ function parseCommandLine(argv: string[]) {
         'io-requests': { type: 'string' },
         'io-latency': { type: 'string' },
         workers: { type: 'string' },
+        repeat: { type: 'string' },
+        'wait-quiet': { type: 'string' },
         models: { type: 'string' },
         connection: { type: 'string' },
         json: { type: 'boolean' },
@@ -177,6 +208,12 @@ async function demo(args: string[], values: Values): Promise<number> {
   return 0;
 }
 
+/** `--wait-quiet` alone means the default bound; with `=<s>`, that many seconds. */
+function parseWaitQuiet(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  return parseCount('wait-quiet', text === '' ? String(DEFAULTS.waitQuietS) : text, 0, 0) * 1000;
+}
+
 function runCompare(args: string[], values: Values): Promise<number> {
   if (args.length > 0)
     throw new UsageError(`concur compare takes no arguments, got ${args.join(' ')}`);
@@ -188,6 +225,8 @@ function runCompare(args: string[], values: Values): Promise<number> {
     ioRequests: parseCount('io-requests', values['io-requests'], DEFAULTS.ioRequests),
     ioLatencyMs: parseCount('io-latency', values['io-latency'], DEFAULTS.ioLatencyMs, 0),
     workers: parseCount('workers', values.workers, DEFAULTS.workers),
+    repeat: parseCount('repeat', values.repeat, DEFAULTS.repeat),
+    waitQuietMs: parseWaitQuiet(values['wait-quiet']),
     models: parseModels(values.models, connection),
     connection,
     json: values.json === true,
@@ -202,9 +241,12 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'worker') {
     return workerCommand(argv.slice(1), (line) => void process.stderr.write(`${line}\n`));
   }
-  const { values, positionals } = parseCommandLine(argv);
+  // parseArgs has no optional values: a bare --wait-quiet becomes --wait-quiet= (the default).
+  const { values, positionals } = parseCommandLine(
+    argv.map((arg) => (arg === '--wait-quiet' ? '--wait-quiet=' : arg)),
+  );
   if (values.help === true) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${positionals[0] === 'compare' ? COMPARE_USAGE : USAGE}\n`);
     return 0;
   }
   if (values.version === true) {

@@ -15,7 +15,17 @@ import { promisify } from 'node:util';
 import { concur, exited, startConcur, waitForOutput, type Outcome } from './harness.js';
 import { decodePng } from './png.js';
 
-const SMALL = ['--cpu-n', '2000000', '--io-requests', '12', '--io-latency', '5', '--workers', '2'];
+type ReportModule = typeof import('../../dist/cli/compare/report.js');
+type LoadModule = typeof import('../../dist/cli/compare/load.js');
+type RunMeasure = import('../../dist/cli/compare/runs.js').RunMeasure;
+const COMPARE_DIR = new URL('../../../dist/cli/compare/', import.meta.url);
+const reportCode = (await import(new URL('report.js', COMPARE_DIR).href)) as ReportModule;
+const loadCode = (await import(new URL('load.js', COMPARE_DIR).href)) as LoadModule;
+
+const SMALL = [
+  ...['--cpu-n', '2000000', '--io-requests', '12', '--io-latency', '5', '--workers', '2'],
+  ...['--repeat', '2'],
+];
 const MODELS = ['sequential', 'asyncio', 'threads', 'processes'];
 
 interface Result {
@@ -86,7 +96,13 @@ describe('concur compare --json', () => {
     const { command, options, machine, workloads } = report();
     assert.equal(run.stderr, '');
     assert.equal(command, 'concur compare');
-    assert.deepEqual(options, { cpuN: 2_000_000, ioRequests: 12, ioLatencyMs: 5, workers: 2 });
+    assert.deepEqual(options, {
+      cpuN: 2_000_000,
+      ioRequests: 12,
+      ioLatencyMs: 5,
+      workers: 2,
+      repeat: 2,
+    });
     assert.ok(machine.cpus >= 1);
     assert.deepEqual(
       workloads.map((w) => w.kind),
@@ -99,7 +115,10 @@ describe('concur compare --json', () => {
         'every model has a row; distributed only with --connection',
       );
       assert.ok(workload.conclusion.length > 20, workload.conclusion);
-      assert.match(workload.conclusion, /^(\w+ was fastest|nothing beat sequential by 5%)/);
+      assert.match(
+        workload.conclusion,
+        /^([\w, ]+ (was|were) fastest|nothing beat sequential beyond the spread|the models are indistinguishable on this machine)/,
+      );
     }
   });
 
@@ -127,6 +146,34 @@ describe('concur compare --json', () => {
         );
       }
       assert.equal(workload.results[0]!.speedup, 1, 'speed-ups are over sequential');
+    }
+  });
+
+  test('every model ran --repeat times in alternating order, and the JSON carries each run and the spread', () => {
+    const { workloads, schemaVersion } = report() as Report & { schemaVersion: number };
+    assert.equal(schemaVersion, 1);
+    for (const workload of workloads) {
+      const results = workload.results as (Result & {
+        spread: Record<string, { median: number; min: number; max: number }>;
+        repeats: { order: number; wallMs: number; cpuMs: number; peakRssBytes: number }[];
+      })[];
+      for (const r of results) {
+        assert.equal(r.repeats.length, 2, r.model);
+        const walls = r.repeats.map((x) => x.wallMs);
+        assert.deepEqual(r.spread['wallMs'], {
+          median: (walls[0]! + walls[1]!) / 2,
+          min: Math.min(...walls),
+          max: Math.max(...walls),
+        });
+        assert.equal(r.wallMs, r.spread['wallMs'].median);
+        assert.equal(r.cpuMs, r.spread['cpuMs']!.median);
+      }
+      // A B C D, then D C B A.
+      const order = results.flatMap((r) => r.repeats.map((x) => ({ model: r.model, at: x.order })));
+      assert.deepEqual(
+        order.sort((a, b) => a.at - b.at).map((x) => x.model),
+        [...MODELS, ...[...MODELS].reverse()],
+      );
     }
   });
 
@@ -169,13 +216,23 @@ describe('concur compare --json', () => {
     assert.match(stdout, /^I\/O-bound: 12 HTTP requests/m);
     assert.match(
       stdout,
-      /model +wall +speed-up +CPU time +CPU\/wall +peak memory +workers +first task at/,
+      /model +wall +min–max +speed-up +CPU time +CPU\/wall +peak memory +workers +first task at/,
     );
-    assert.match(stdout, /^ {2}asyncio +[\d.]+ m?s +[\d.]+×/m);
+    assert.match(stdout, /^ {2}asyncio +[\d.]+ m?s +[\d.]+–[\d.]+ m?s +[\d.]+×/m);
+    assert.match(stdout, /wall: median of 2 runs/);
     assert.equal(stdout.match(/^ {2}→ /gm)?.length, 2, 'one conclusion per workload');
     assert.match(stdout, /The seeds' summary table, measured/);
-    // Not a terminal: progress comes as plain lines on stderr.
-    assert.match(stderr, /^ {2}asyncio · I\/O-bound: done in /m);
+    // Not a terminal: progress comes as plain lines on stderr, each run placed among all.
+    assert.match(stderr, /^concur compare: (load average [\d.]+ on \d+ cores|The load average)/m);
+    assert.match(stderr, /^ {2}asyncio · I\/O-bound #2: done in /m);
+    assert.match(
+      stderr,
+      /^ {2}sequential · CPU-bound #1: 4 jobs… \(run 1 of 8, 0:\d\d elapsed\)$/m,
+    );
+    assert.match(
+      stderr,
+      /^ {2}asyncio · I\/O-bound #2: 12 jobs… \(run 7 of 8, 0:\d\d elapsed, about 0:\d\d left\)$/m,
+    );
     assert.doesNotMatch(stderr, /\r/);
   });
 });
@@ -365,7 +422,7 @@ async function startLongCompare(marker: string) {
     { ...process.env, [key]: value },
   );
   child.stdout!.resume();
-  await waitForOutput(child.stderr!, new RegExp(`${model} · CPU-bound: 4 jobs`));
+  await waitForOutput(child.stderr!, new RegExp(`${model} · CPU-bound #1: 4 jobs`));
   // The runner and its workers are up once their processes carry the marker.
   while (processesMarked(marker).length < 2) await new Promise((r) => setTimeout(r, 20));
   return child;
@@ -407,3 +464,202 @@ describe(
     });
   },
 );
+
+/** A run of `model` that took `wallMs`, as a runner would report it (4 tasks, one worker). */
+function syntheticRun(wallMs: number, cpuMs = wallMs): RunMeasure {
+  const startedAt = 1_000_000;
+  const samples = Array.from({ length: 4 }, (_, i) => ({
+    value: '42',
+    pid: 7,
+    thread: 0,
+    start: startedAt + (i * wallMs) / 4,
+    end: startedAt + ((i + 1) * wallMs) / 4,
+    processCpuUs: 0,
+    processMaxRssKiB: 0,
+  }));
+  return { wallMs, cpuMs, peakRssBytes: 60 * 1024 * 1024, startedAt, pid: 7, samples };
+}
+
+/** The CPU-bound workload's report from synthetic wall times per model, through the real report code. */
+function syntheticReport(walls: Record<string, number[]>, cpuFactor: Record<string, number> = {}) {
+  const { finishWorkload, modelResult, repeatResult, summaryRows, textReport } = reportCode;
+  const host = {
+    cpus: 2,
+    node: 'v20',
+    platform: 'linux',
+    arch: 'x64',
+    loadAverage: 0.5,
+  };
+  const results = Object.entries(walls).map(([model, ms]) => {
+    const measures = ms.map((w) => syntheticRun(w, w * (cpuFactor[model] ?? 1)));
+    return modelResult(
+      { name: model as 'sequential', how: model },
+      { measures, repeats: measures.map((m, i) => repeatResult(m, i)) },
+    );
+  });
+  const workload = finishWorkload({ kind: 'cpu', n: 1000, tasks: 4 }, results, host);
+  const report = {
+    schemaVersion: 1 as const,
+    command: 'concur compare' as const,
+    version: '0',
+    machine: host,
+    options: { cpuN: 1000, ioRequests: 1, ioLatencyMs: 1, workers: 2, repeat: 3 },
+    workloads: [workload],
+  };
+  const summary = summaryRows(report);
+  const fastestAt = summary.find((row) => row[0]!.includes('fastest at'))!;
+  const byModel = Object.fromEntries(summary[0]!.slice(1).map((m, i) => [m, fastestAt[i + 1]]));
+  return { conclusion: workload.conclusion, fastestAt: byModel, text: textReport(report) };
+}
+
+describe('concur compare names a winner only beyond the runs’ spread', () => {
+  test('a model whose slowest run beats every other model’s fastest is named fastest', () => {
+    const { conclusion, fastestAt, text } = syntheticReport(
+      {
+        sequential: [1000, 1020, 1050],
+        asyncio: [990, 1010, 1060],
+        threads: [520, 540, 560],
+        processes: [700, 720, 740],
+      },
+      { threads: 1.9, processes: 1.9 },
+    );
+    assert.match(conclusion, /^threads was fastest, 1\.9× sequential with 1\.9× as much CPU time/);
+    assert.equal(fastestAt['threads'], 'CPU-bound');
+    assert.equal(fastestAt['processes'], '—');
+    assert.equal(fastestAt['asyncio'], '—');
+    assert.ok(
+      text.some((line) => /^ {2}threads +540 ms +520–560 ms +1\.9×/.test(line)),
+      text.join('\n'),
+    );
+  });
+
+  test('models whose runs overlap are called indistinguishable, and none is named fastest', () => {
+    const { conclusion, fastestAt } = syntheticReport({
+      sequential: [1000, 1100, 1300],
+      asyncio: [950, 1050, 1250],
+      threads: [900, 1080, 1200],
+      processes: [980, 1150, 1400],
+    });
+    assert.match(conclusion, /^the models are indistinguishable on this machine/);
+    assert.doesNotMatch(conclusion, /was fastest/);
+    for (const model of ['asyncio', 'threads', 'processes']) assert.equal(fastestAt[model], '—');
+  });
+
+  test('two models clearly ahead of the rest but not of each other are named together', () => {
+    const { conclusion, fastestAt } = syntheticReport({
+      sequential: [1000, 1010, 1020],
+      asyncio: [1000, 1015, 1030],
+      threads: [540, 560, 600],
+      processes: [560, 580, 620],
+    });
+    assert.match(
+      conclusion,
+      /^threads and processes were fastest, indistinguishable from each other/,
+    );
+    assert.equal(fastestAt['threads'], 'CPU-bound');
+    assert.equal(fastestAt['processes'], 'CPU-bound');
+    assert.equal(fastestAt['asyncio'], '—');
+  });
+
+  test('asyncio "fastest" at CPU-bound work by the noise of a busy machine is not named', () => {
+    // The issue's trap: on a loaded machine asyncio's median came out lowest, but its runs
+    // spread over everyone else's; nothing may be named, least of all asyncio.
+    const { conclusion, fastestAt } = syntheticReport({
+      sequential: [1400, 2100, 2600],
+      asyncio: [1000, 1300, 2300],
+      threads: [1100, 1500, 2500],
+      processes: [1200, 1700, 2800],
+    });
+    assert.doesNotMatch(conclusion, /asyncio was fastest|were fastest/);
+    assert.match(conclusion, /indistinguishable on this machine/);
+    assert.equal(fastestAt['asyncio'], '—');
+  });
+
+  test('with sequential among the fastest, nothing is named fastest in the summary', () => {
+    const { conclusion, fastestAt } = syntheticReport({
+      sequential: [100, 102, 104],
+      asyncio: [99, 101, 103],
+      threads: [170, 175, 180],
+      processes: [250, 260, 270],
+    });
+    assert.match(conclusion, /^nothing beat sequential beyond the spread of its runs \(asyncio/);
+    for (const model of ['asyncio', 'threads', 'processes']) assert.equal(fastestAt[model], '—');
+  });
+});
+
+describe('concur compare --wait-quiet', () => {
+  /** A machine whose load readings come from `loads`, in turn; sleeping only counts. */
+  const machineWith = (loads: number[]) => {
+    let slept = 0;
+    return {
+      probe: {
+        cores: 2,
+        load: () => loads.shift() ?? loads.length,
+        sleep: async (ms: number) => {
+          slept += ms;
+        },
+      },
+      slept: () => slept,
+    };
+  };
+
+  test('waits until the load drops below the core count, then says so', async () => {
+    const m = machineWith([3.1, 2.6, 2.2, 1.4]);
+    const outcome = await loadCode.waitQuiet(60_000, m.probe);
+    assert.equal(outcome.quiet, true);
+    assert.equal(m.slept(), 3000);
+    assert.match(outcome.message, /load average is 1\.4, below the 2 cores after 3 s: measuring/);
+  });
+
+  test('gives up at its bound and measures anyway, saying the figures will be noisy', async () => {
+    const m = machineWith(Array(100).fill(2.5));
+    const outcome = await loadCode.waitQuiet(5_000, m.probe);
+    assert.equal(outcome.quiet, false);
+    assert.equal(m.slept(), 5000);
+    assert.match(
+      outcome.message,
+      /still 2\.5 on 2 cores after 5 s: measuring anyway; the figures will be noisy/,
+    );
+  });
+});
+
+describe('concur compare options', () => {
+  test('--help after compare prints compare’s own options; --help alone the global usage', async () => {
+    const own = await concur('compare', '--help');
+    assert.equal(own.code, 0);
+    assert.match(own.stdout, /^Usage: concur compare \[options\]/);
+    assert.match(own.stdout, /--repeat <n>/);
+    assert.match(own.stdout, /--wait-quiet\[=<s>\]/);
+    const global = await concur('--help');
+    assert.match(global.stdout, /^Usage: concur <command>/);
+    assert.doesNotMatch(global.stdout, /--repeat/);
+  });
+
+  for (const bad of ['0', '-1', '2.5', 'three']) {
+    test(`--repeat ${bad} is a usage error (exit 2) naming the value`, async () => {
+      const { code, stdout, stderr } = await concur('compare', `--repeat=${bad}`);
+      assert.equal(code, 2);
+      assert.equal(stdout, '');
+      assert.match(
+        stderr,
+        new RegExp(`--repeat must be a whole number ≥ 1, got "${bad.replace('.', '\\.')}"`),
+      );
+    });
+  }
+
+  test('--wait-quiet takes an optional number of seconds; anything else is a usage error', async () => {
+    const bad = await concur('compare', '--wait-quiet=soon');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--wait-quiet must be a whole number ≥ 0, got "soon"/);
+    const run = await concur(
+      'compare',
+      ...['--wait-quiet=0', '--models', 'sequential', '--cpu-n', '1000', '--io-requests', '1'],
+      ...['--io-latency', '0', '--repeat', '1'],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /^concur compare: the load average is (\d+\.\d, below the \d+ cores: measuring|still [\d.]+ on \d+ cores after 0 s: measuring anyway)/m,
+    );
+  });
+});

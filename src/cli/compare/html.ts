@@ -6,7 +6,7 @@
  * @module
  */
 import type { ModelResult, CompareReport, WorkloadResult } from './report.js';
-import { formatMs, formatX, resultRows, summaryRows, workerOf } from './report.js';
+import { formatMs, formatX, resultRows, summaryRows, tableNote, workerOf } from './report.js';
 import type { Sample } from './tasks.js';
 import { overlaps, type TracedRun } from './trace.js';
 
@@ -112,7 +112,7 @@ function timeline(runs: readonly TracedRun[]): string {
   );
 }
 
-function section(workload: WorkloadResult, runs: readonly TracedRun[]): string {
+function section(workload: WorkloadResult, runs: readonly TracedRun[], repeat: number): string {
   return `<section>
 <h2>${escape(workload.title)}</h2>
 <p>${escape(workload.description)}</p>
@@ -120,6 +120,7 @@ function section(workload: WorkloadResult, runs: readonly TracedRun[]): string {
 ${barChart('Speed-up over sequential (longer is better)', workload.results, (r) => r.speedup, formatX, SPEEDUP_COLOUR)}</div>
 ${timeline(runs)}
 ${table(resultRows(workload))}
+<p>${escape(tableNote(repeat))}; the timeline shows each model's median run.</p>
 <p class="conclusion">→ ${escape(workload.conclusion)}</p>
 </section>`;
 }
@@ -146,7 +147,7 @@ th:first-child, td:first-child { text-align: left; }
 <body>
 <h1>concur compare</h1>
 <p>${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start) · Node ${escape(machine.node)} · ${escape(machine.platform)}/${escape(machine.arch)} ·
-${options.workers} workers per pool · concur ${escape(report.version)}</p>
+${options.workers} workers per pool · ${options.repeat} ${options.repeat === 1 ? 'run' : 'runs'} per model · concur ${escape(report.version)}</p>
 <ul>${(report.workloads[0]?.results ?? [])
     .map(({ model, how }) => `<li><b>${escape(model)}</b>: ${escape(how)}</li>`)
     .join('')}</ul>
@@ -155,6 +156,7 @@ ${report.workloads
     section(
       w,
       runs.filter((r) => r.workload === w.title),
+      options.repeat,
     ),
   )
   .join('\n')}

@@ -8,10 +8,24 @@ import { availableParallelism, loadavg } from 'node:os';
 
 import type { ModelName } from './models.js';
 import type { RunMeasure } from './runs.js';
+import { leaders, spreadOf, type Spread } from './spread.js';
 import type { Sample } from './tasks.js';
 import { describeWorkload, WORKLOAD_TITLES, type Workload } from './workloads.js';
 
-/** One model on one workload. Numbers are null when the model did not run. */
+/** What one run (one repeat of a model on a workload) measured, in the JSON. */
+export interface RepeatResult {
+  /** Its place in the sequence of runs of its workload (0-based): the order alternates. */
+  order: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+  startupMs: number;
+}
+
+/**
+ * One model on one workload, over its repeats. Single numbers are medians of the repeats
+ * (speed-up: of the medians); numbers are null when the model did not run.
+ */
 export interface ModelResult {
   model: ModelName;
   how: string;
@@ -32,6 +46,15 @@ export interface ModelResult {
   tasks: number | null;
   /** The distinct answers the tasks returned (one, when every model did the same work). */
   answers: string[] | null;
+  /** Median, fastest and slowest over the repeats. */
+  spread: {
+    wallMs: Spread;
+    cpuMs: Spread;
+    peakRssBytes: Spread;
+    startupMs: Spread;
+  } | null;
+  /** Every repeat's own numbers, in the order they ran. */
+  repeats: RepeatResult[];
 }
 
 export interface WorkloadResult {
@@ -44,6 +67,8 @@ export interface WorkloadResult {
 }
 
 export interface CompareReport {
+  /** Version of this shape (docs/compare-json.md); raised when a field changes meaning. */
+  schemaVersion: 1;
   command: 'concur compare';
   version: string;
   machine: {
@@ -54,7 +79,13 @@ export interface CompareReport {
     /** 1-minute load average when the comparison started: cores other programs kept busy. */
     loadAverage: number;
   };
-  options: { cpuN: number; ioRequests: number; ioLatencyMs: number; workers: number };
+  options: {
+    cpuN: number;
+    ioRequests: number;
+    ioLatencyMs: number;
+    workers: number;
+    repeat: number;
+  };
   workloads: WorkloadResult[];
 }
 
@@ -64,12 +95,25 @@ export function workerOf(sample: Sample, runnerPid: number): string {
   return sample.thread === 0 ? 'main thread' : `thread ${sample.thread}`;
 }
 
-/** A model's result from its run (or from why it did not run). */
+/** One repeat's numbers from what its run measured. */
+export function repeatResult(measure: RunMeasure, order: number): RepeatResult {
+  return {
+    order,
+    wallMs: measure.wallMs,
+    cpuMs: measure.cpuMs,
+    peakRssBytes: measure.peakRssBytes,
+    startupMs: Math.max(0, Math.min(...measure.samples.map((s) => s.start)) - measure.startedAt),
+  };
+}
+
+/** A model's result from its runs (or from why it did not run). */
 export function modelResult(
   model: { name: ModelName; how: string },
-  outcome: { measure: RunMeasure } | { status: 'unavailable' | 'failed'; reason: string },
+  outcome:
+    | { measures: readonly RunMeasure[]; repeats: readonly RepeatResult[] }
+    | { status: 'unavailable' | 'failed'; reason: string },
 ): ModelResult {
-  if (!('measure' in outcome)) {
+  if (!('measures' in outcome)) {
     return {
       model: model.name,
       how: model.how,
@@ -84,30 +128,63 @@ export function modelResult(
       workers: null,
       tasks: null,
       answers: null,
+      spread: null,
+      repeats: [],
     };
   }
-  const { measure } = outcome;
+  const { measures, repeats } = outcome;
+  const of = (key: 'wallMs' | 'cpuMs' | 'peakRssBytes' | 'startupMs') =>
+    spreadOf(repeats.map((r) => r[key]));
+  const spread = {
+    wallMs: of('wallMs'),
+    cpuMs: of('cpuMs'),
+    peakRssBytes: of('peakRssBytes'),
+    startupMs: of('startupMs'),
+  };
+  const samples = measures.flatMap((m) => m.samples.map((s) => ({ s, pid: m.pid })));
   return {
     model: model.name,
     how: model.how,
     status: 'ok',
     reason: null,
-    wallMs: measure.wallMs,
+    wallMs: spread.wallMs.median,
     speedup: null,
-    cpuMs: measure.cpuMs,
-    parallelism: measure.cpuMs / measure.wallMs,
-    startupMs: Math.max(0, Math.min(...measure.samples.map((s) => s.start)) - measure.startedAt),
-    peakRssBytes: measure.peakRssBytes,
-    workers: new Set(measure.samples.map((s) => workerOf(s, measure.pid))).size,
-    tasks: measure.samples.length,
-    answers: [...new Set(measure.samples.map((s) => s.value))],
+    cpuMs: spread.cpuMs.median,
+    parallelism: spreadOf(repeats.map((r) => r.cpuMs / r.wallMs)).median,
+    startupMs: spread.startupMs.median,
+    peakRssBytes: spread.peakRssBytes.median,
+    // Per run: a pool that used 2 workers in every repeat used 2, not 2 × repeats.
+    workers: Math.max(
+      ...measures.map((m) => new Set(m.samples.map((s) => workerOf(s, m.pid))).size),
+    ),
+    tasks: Math.min(...measures.map((m) => m.samples.length)),
+    answers: [...new Set(samples.map(({ s }) => s.value))],
+    spread,
+    repeats: [...repeats],
   };
 }
 
-type Measured = ModelResult & { wallMs: number; speedup: number; peakRssBytes: number };
+type Measured = ModelResult & {
+  wallMs: number;
+  speedup: number;
+  peakRssBytes: number;
+  spread: NonNullable<ModelResult['spread']>;
+};
 
 function measured(results: readonly ModelResult[]): Measured[] {
-  return results.filter((r): r is Measured => r.status === 'ok' && r.speedup !== null);
+  return results.filter(
+    (r): r is Measured => r.status === 'ok' && r.speedup !== null && r.spread !== null,
+  );
+}
+
+/**
+ * The models clearly fastest at a workload (see {@link leaders}), or null when the runs'
+ * spread does not separate them from the others.
+ */
+export function fastestModels(results: readonly ModelResult[]): ModelName[] | null {
+  const ok = measured(results);
+  if (ok.length < 2) return null;
+  return leaders(ok, (r) => r.spread.wallMs)?.map((r) => r.model) ?? null;
 }
 
 /** Fills in speed-ups over sequential and the conclusion. */
@@ -137,7 +214,15 @@ export const formatMB = (bytes: number): string => `${(bytes / 1024 / 1024).toFi
 
 const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
 
-/** One sentence from the numbers: who won, by how much, and why in Node's terms. */
+const listed = (names: readonly string[]): string =>
+  names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+/**
+ * One sentence from the numbers: who won, by how much, and why in Node's terms — or, when
+ * the runs' spread is as large as the differences, that nothing can be told apart here.
+ */
 function conclude(
   kind: Workload['kind'],
   results: readonly ModelResult[],
@@ -146,30 +231,55 @@ function conclude(
   const all = measured(results);
   const ok = all.filter((r) => r.model !== 'sequential');
   if (ok.length === 0) return 'nothing to compare: only the sequential run finished';
-  const fastest = all.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  // Within 5% of sequential is a tie, and a tie goes to the simplest model.
   const sequentialRun = all.find((r) => r.model === 'sequential');
-  const best =
-    sequentialRun !== undefined && fastest.wallMs * 1.05 >= sequentialRun.wallMs
-      ? sequentialRun
-      : fastest;
-  const parts = [
-    best.model !== 'sequential'
-      ? `${best.model} was fastest, ${formatX(best.speedup)} sequential`
-      : ok.some((r) => PARALLEL.includes(r.model))
-        ? 'nothing beat sequential by 5%: at this size, starting workers costs more than they save'
-        : 'nothing beat sequential by 5%',
-  ];
+  const names = fastestModels(all);
+  const group = all.filter((r) => names?.includes(r.model));
+  const best = group[0] ?? null;
+  let parts: string[];
+  if (names === null) {
+    parts = [
+      `the models are indistinguishable on this machine: every model's runs overlap another's (medians ${ok
+        .map((r) => `${r.model} ${formatX(r.speedup)}`)
+        .join(
+          ', ',
+        )} sequential); their differences are within the noise, so none is named — try again on a quieter machine or with more --repeat`,
+    ];
+    let text = `${parts[0]}.`;
+    if (kind === 'cpu') text += busyNote(ok, sequentialRun, host);
+    return text;
+  }
+  if (names.includes('sequential')) {
+    parts = [
+      names.length === 1
+        ? ok.some((r) => PARALLEL.includes(r.model))
+          ? 'nothing beat sequential beyond the spread of its runs: at this size, starting workers costs more than they save'
+          : 'nothing beat sequential beyond the spread of its runs'
+        : `nothing beat sequential beyond the spread of its runs (${group
+            .filter((r) => r.model !== 'sequential')
+            .map((r) => `${r.model} ${formatX(r.speedup)}, within it`)
+            .join('; ')})`,
+    ];
+  } else if (group.length === 1) {
+    parts = [`${best!.model} was fastest, ${formatX(best!.speedup)} sequential`];
+  } else {
+    parts = [
+      `${listed(names)} were fastest, indistinguishable from each other (${group
+        .map((r) => `${formatX(r.speedup)}`)
+        .join(', ')} sequential)`,
+    ];
+  }
+  const lead = group.length === 1 ? best! : null;
   if (kind === 'cpu') {
-    if (PARALLEL.includes(best.model) && (best.parallelism ?? 0) > 1.3) {
-      parts[0] += ` with ${formatX(best.parallelism!)} as much CPU time as wall time: JavaScript ran on several cores at once (Node has no GIL)`;
+    const spreadOut = group.find((r) => PARALLEL.includes(r.model) && (r.parallelism ?? 0) > 1.3);
+    if (spreadOut !== undefined && !names.includes('sequential')) {
+      parts[0] += ` with ${formatX(spreadOut.parallelism!)} as much CPU time as wall time: JavaScript ran on several cores at once (Node has no GIL)`;
     }
-  } else if (best.model === 'asyncio') {
+  } else if (lead?.model === 'asyncio') {
     parts[0] += ' on one thread: a task that waits holds no thread';
   }
   const lightest = ok.reduce((a, b) => (b.peakRssBytes < a.peakRssBytes ? b : a));
   for (const r of ok) {
-    if (r === best) continue;
+    if (group.includes(r)) continue;
     let part = `${r.model} ${formatX(r.speedup)}`;
     if (PARALLEL.includes(r.model) && r.startupMs !== null && r.startupMs > 0.2 * r.wallMs) {
       part += ` (${formatMs(r.startupMs)} of it starting workers)`;
@@ -222,11 +332,21 @@ export function textTable(rows: readonly (readonly string[])[]): string[] {
 
 const dash = '—';
 
-/** The per-workload table rows (header first). */
+/** A range of times, `1.20–1.35 s`, in the unit of its upper end. */
+export function formatRange(spread: Spread): string {
+  if (spread.max >= 1000) {
+    return `${(spread.min / 1000).toFixed(2)}–${(spread.max / 1000).toFixed(2)} s`;
+  }
+  const digits = spread.max < 10 ? 1 : 0;
+  return `${spread.min.toFixed(digits)}–${spread.max.toFixed(digits)} ms`;
+}
+
+/** The per-workload table rows (header first): wall time as median and min–max, the rest medians. */
 export function resultRows(workload: WorkloadResult): string[][] {
   const header = [
     'model',
     'wall',
+    'min–max',
     'speed-up',
     'CPU time',
     'CPU/wall',
@@ -235,11 +355,16 @@ export function resultRows(workload: WorkloadResult): string[][] {
     'first task at',
   ];
   const rows = workload.results.map((r) =>
-    r.status !== 'ok'
-      ? [r.model, r.status === 'failed' ? 'failed' : 'skipped', dash, dash, dash, dash, dash, dash]
+    r.status !== 'ok' || r.spread === null
+      ? [
+          r.model,
+          r.status === 'failed' ? 'failed' : 'skipped',
+          ...Array<string>(header.length - 2).fill(dash),
+        ]
       : [
           r.model,
           formatMs(r.wallMs!),
+          formatRange(r.spread.wallMs),
           r.speedup === null ? dash : formatX(r.speedup),
           formatMs(r.cpuMs!),
           r.parallelism!.toFixed(1),
@@ -249,6 +374,13 @@ export function resultRows(workload: WorkloadResult): string[][] {
         ],
   );
   return [header, ...rows];
+}
+
+/** What the table's columns are, given the repeats. */
+export function tableNote(repeat: number): string {
+  return repeat === 1
+    ? 'one run per model: no spread to judge the differences by'
+    : `wall: median of ${repeat} runs, min–max: the fastest and the slowest; speed-up: ratio of medians; the other columns: medians`;
 }
 
 /** The seeds' "applicable scenarios" row (seeds 000/001), for the models they cover. */
@@ -272,12 +404,11 @@ export function summaryRows(report: CompareReport): string[][] {
     w?.results.find((r) => r.model === m && r.status === 'ok');
   const x = (r: ModelResult | undefined) =>
     r?.speedup == null ? dash : `${formatX(r.speedup)} sequential`;
+  // The conclusions' rule: only models clearly ahead of the rest, sequential included.
   const bestAt = (m: ModelName): string => {
     const wins = report.workloads.filter((w) => {
-      const ok = measured(w.results);
-      const fastest = Math.min(...ok.map((r) => r.wallMs));
-      const mine = ok.find((r) => r.model === m);
-      return mine !== undefined && mine.wallMs <= fastest * 1.1;
+      const names = fastestModels(w.results);
+      return names !== null && names.includes(m) && !names.includes('sequential');
     });
     return wins.length === 0 ? dash : wins.map((w) => w.title).join(', ');
   };
@@ -297,7 +428,7 @@ export function summaryRows(report: CompareReport): string[][] {
       }),
     ],
     ['the seeds say (Python): for', ...shown.map((m) => SEEDS_SAY[m])],
-    ['measured here: fastest (±10%) at', ...shown.map(bestAt)],
+    ['measured here: clearly fastest at', ...shown.map(bestAt)],
   ];
 }
 
@@ -305,14 +436,16 @@ export function summaryRows(report: CompareReport): string[][] {
 export function textReport(report: CompareReport): string[] {
   const { machine } = report;
   const lines = [
-    `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool`,
+    `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
   ];
+  if (machine.loadAverage > machine.cpus) lines.push(`  ${noisyNote(machine)}`);
   for (const { model, how } of report.workloads[0]?.results ?? []) {
     lines.push(`  ${model}: ${how}`);
   }
   for (const workload of report.workloads) {
     lines.push('', `${workload.title}: ${workload.description}`);
     lines.push(...textTable(resultRows(workload)).map((l) => `  ${l}`));
+    lines.push(`  (${tableNote(report.options.repeat)})`);
     for (const r of workload.results) {
       if (r.status !== 'ok')
         lines.push(`  (${r.model} ${r.status === 'failed' ? 'failed' : 'skipped'}: ${r.reason})`);
@@ -322,6 +455,11 @@ export function textReport(report: CompareReport): string[] {
   lines.push('', "The seeds' summary table, measured on this machine:");
   lines.push(...textTable(summaryRows(report)).map((l) => `  ${l}`));
   return lines;
+}
+
+/** What a load above the core count means for the figures. */
+export function noisyNote(host: CompareReport['machine']): string {
+  return `The load average (${host.loadAverage.toFixed(1)}) is above the ${host.cpus} cores: other programs are competing for them, so the figures will be noisy (--wait-quiet waits for a calmer machine).`;
 }
 
 /** The machine the numbers come from. */
