@@ -21,12 +21,12 @@ import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
 import { workerCommand, WorkerUsageError } from './worker.js';
 
-// Sizes chosen so that the default three repeats take about as long as one run at the
-// earlier sizes (500_000_000, 100 requests) did: about 12 s on a 2-core machine.
+// Three repeats of every run, at sizes that keep the whole command near 15 s on a 2-core
+// machine: the sums stay long enough (≈ 170 ms each) for a pool to repay its start-up.
 const DEFAULTS = {
-  cpuN: 150_000_000,
-  ioRequests: 50,
-  ioLatencyMs: 20,
+  cpuN: 200_000_000,
+  ioRequests: 40,
+  ioLatencyMs: 10,
   workers: 4,
   repeat: 3,
   waitQuietS: 60,

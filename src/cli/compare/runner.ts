@@ -41,6 +41,12 @@ async function runRequest(request: RunRequest): Promise<RunMeasure> {
     // the numbers compare models, not module loading (pool workers still load their own).
     await (await fetch(`${request.workload.url}/warm-up`)).text();
   }
+  // The same span in every model: after the imports and the warm-up, from just before the
+  // model starts to just after it shut down; every thread of this process (V8's GC and
+  // compiler threads too, which is why CPU time can exceed wall time on one thread) plus
+  // the child processes that ran tasks. There is no asymmetry between sequential and
+  // asyncio: over repeats both cost the same CPU (≈ wall + 20 ms), but a single run of
+  // either can cost up to half as much again when other programs compete for the machine.
   const cpuBefore = process.cpuUsage();
   const start = now();
   const samples = await model.run(jobs, {
