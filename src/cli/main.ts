@@ -232,6 +232,7 @@ function runCompare(args: string[], values: Values): Promise<number> {
     json: values.json === true,
     trace: values.trace ?? null,
     html: values.html ?? null,
+    width: process.stdout.isTTY ? process.stdout.columns : null,
     progress: values.quiet === true ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines',
     write: print,
   });

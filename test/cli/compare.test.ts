@@ -509,7 +509,12 @@ function syntheticReport(walls: Record<string, number[]>, cpuFactor: Record<stri
   const summary = summaryRows(report);
   const fastestAt = summary.find((row) => row[0]!.includes('fastest at'))!;
   const byModel = Object.fromEntries(summary[0]!.slice(1).map((m, i) => [m, fastestAt[i + 1]]));
-  return { conclusion: workload.conclusion, fastestAt: byModel, text: textReport(report) };
+  return {
+    conclusion: workload.conclusion,
+    fastestAt: byModel,
+    text: textReport(report),
+    wrapped: (width: number) => textReport(report, width),
+  };
 }
 
 describe('concur compare names a winner only beyond the runs’ spread', () => {
@@ -584,6 +589,29 @@ describe('concur compare names a winner only beyond the runs’ spread', () => {
     });
     assert.match(conclusion, /^nothing beat sequential beyond the spread of its runs \(asyncio/);
     for (const model of ['asyncio', 'threads', 'processes']) assert.equal(fastestAt[model], '—');
+  });
+});
+
+describe('concur compare on a terminal', () => {
+  test('conclusion lines wrap at the terminal’s width, continuing under the arrow', () => {
+    const { conclusion, wrapped, text } = syntheticReport({
+      sequential: [1000, 1100, 1300],
+      asyncio: [950, 1050, 1250],
+      threads: [900, 1080, 1200],
+      processes: [980, 1150, 1400],
+    });
+    const lines = wrapped(60);
+    const first = lines.findIndex((line) => line.startsWith('  → '));
+    const rest = lines.slice(first + 1).findIndex((line) => !line.startsWith('    '));
+    const block = lines.slice(first, first + 1 + rest);
+    assert.ok(block.length > 2, block.join('\n'));
+    for (const line of block) assert.ok(line.length <= 60, `${line.length}: ${line}`);
+    assert.equal(block.map((line) => line.slice(4)).join(' '), conclusion);
+    assert.equal(text.filter((line) => line.startsWith('  → ')).length, 1);
+    assert.ok(
+      text.some((line) => line === `  → ${conclusion}`),
+      'not on a terminal: one line',
+    );
   });
 });
 

@@ -47,6 +47,8 @@ export interface CompareOptions {
   json: boolean;
   trace: string | null;
   html: string | null;
+  /** The terminal's width the conclusions wrap to, or null (not a terminal: one line each). */
+  width: number | null;
   /** How progress shows: a live bar, plain lines, or not at all. */
   progress: 'bar' | 'lines' | 'quiet';
   write(line: string): void;
@@ -250,7 +252,7 @@ export async function compare(options: CompareOptions): Promise<number> {
     }
     if (options.html !== null) await writeFile(options.html, htmlReport(report, traced));
     if (options.json) options.write(JSON.stringify(report, null, 2));
-    else for (const line of textReport(report)) options.write(line);
+    else for (const line of textReport(report, options.width)) options.write(line);
     const failed = report.workloads.some((w) => w.results.some((r) => r.status === 'failed'));
     return failed ? 1 : 0;
   } catch (error) {

@@ -69,7 +69,10 @@ export function progress(mode: Mode, stream: NodeJS.WriteStream = process.stderr
     drawnAt = at;
     const filled = total === 0 ? WIDTH : Math.round((done / total) * WIDTH);
     const bar = '█'.repeat(filled) + '░'.repeat(WIDTH - filled);
-    stream.write(`\r\x1b[2K  ${label}  ${bar} ${done}/${total}  (${where()})`);
+    const line = `  ${label}  ${bar} ${done}/${total}  (${where()})`;
+    // A line longer than the terminal wraps, and \r would then redraw only its last part.
+    const columns = stream.columns;
+    stream.write(`\r\x1b[2K${columns > 1 ? line.slice(0, columns - 1) : line}`);
   };
   const stopClock = (): void => {
     if (clock !== null) clearInterval(clock);

@@ -432,8 +432,29 @@ export function summaryRows(report: CompareReport): string[][] {
   ];
 }
 
-/** The whole text report. */
-export function textReport(report: CompareReport): string[] {
+/** `text` in lines of at most `width` characters, broken at spaces, each after `indent`. */
+export function wrap(text: string, width: number, first: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * The whole text report; with `width` (a terminal's columns), the conclusions wrap to it
+ * (the tables do not: a table broken across lines is worse than one that overflows).
+ */
+export function textReport(report: CompareReport, width: number | null = null): string[] {
   const { machine } = report;
   const lines = [
     `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
@@ -450,7 +471,11 @@ export function textReport(report: CompareReport): string[] {
       if (r.status !== 'ok')
         lines.push(`  (${r.model} ${r.status === 'failed' ? 'failed' : 'skipped'}: ${r.reason})`);
     }
-    lines.push(`  → ${workload.conclusion}`);
+    lines.push(
+      ...(width === null
+        ? [`  → ${workload.conclusion}`]
+        : wrap(workload.conclusion, width, '  → ', '    ')),
+    );
   }
   lines.push('', "The seeds' summary table, measured on this machine:");
   lines.push(...textTable(summaryRows(report)).map((l) => `  ${l}`));
