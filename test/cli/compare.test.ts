@@ -481,14 +481,18 @@ function syntheticRun(wallMs: number, cpuMs = wallMs): RunMeasure {
 }
 
 /** The CPU-bound workload's report from synthetic wall times per model, through the real report code. */
-function syntheticReport(walls: Record<string, number[]>, cpuFactor: Record<string, number> = {}) {
+function syntheticReport(
+  walls: Record<string, number[]>,
+  cpuFactor: Record<string, number> = {},
+  loadAverage = 0.5,
+) {
   const { finishWorkload, modelResult, repeatResult, summaryRows, textReport } = reportCode;
   const host = {
     cpus: 2,
     node: 'v20',
     platform: 'linux',
     arch: 'x64',
-    loadAverage: 0.5,
+    loadAverage,
   };
   const results = Object.entries(walls).map(([model, ms]) => {
     const measures = ms.map((w) => syntheticRun(w, w * (cpuFactor[model] ?? 1)));
@@ -589,6 +593,21 @@ describe('concur compare names a winner only beyond the runs’ spread', () => {
     });
     assert.match(conclusion, /^nothing beat sequential beyond the spread of its runs \(asyncio/);
     for (const model of ['asyncio', 'threads', 'processes']) assert.equal(fastestAt[model], '—');
+  });
+});
+
+describe('concur compare on a busy machine', () => {
+  test('pools slower than sequential under load are not blamed on their start-up', () => {
+    const walls = {
+      sequential: [1000, 1020, 1040],
+      threads: [1300, 1350, 1400],
+      processes: [1500, 1550, 1600],
+    };
+    assert.match(syntheticReport(walls).conclusion, /starting workers costs more than they save/);
+    const busy = syntheticReport(walls, {}, 2.6).conclusion;
+    assert.match(busy, /^nothing beat sequential beyond the spread of its runs/);
+    assert.doesNotMatch(busy, /starting workers costs more/);
+    assert.match(busy, /load average was 2\.6 on 2 cores/);
   });
 });
 

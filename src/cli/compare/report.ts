@@ -251,7 +251,8 @@ function conclude(
   if (names.includes('sequential')) {
     parts = [
       names.length === 1
-        ? ok.some((r) => PARALLEL.includes(r.model))
+        ? // On a saturated machine the pools lost to the load, not to their start-up.
+          ok.some((r) => PARALLEL.includes(r.model)) && host.loadAverage < host.cpus
           ? 'nothing beat sequential beyond the spread of its runs: at this size, starting workers costs more than they save'
           : 'nothing beat sequential beyond the spread of its runs'
         : `nothing beat sequential beyond the spread of its runs (${group
