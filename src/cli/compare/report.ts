@@ -248,6 +248,13 @@ function conclude(
     if (kind === 'cpu') text += busyNote(ok, sequentialRun, host);
     return text;
   }
+  if (names.includes('sequential') && kind === 'cpu' && host.loadAverage >= host.cpus) {
+    // Pools exist to use idle cores; with none idle, losing to sequential ranks nothing,
+    // and naming sequential here would contradict a quiet run that names a pool.
+    return `no model was clearly faster than sequential, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${ok
+      .map((r) => `${r.model} ${formatX(r.speedup)}`)
+      .join(', ')} sequential) — measure again on a quieter machine (--wait-quiet).`;
+  }
   if (names.includes('sequential')) {
     parts = [
       names.length === 1
