@@ -44,7 +44,7 @@ Commands:
                    futures, processes, or all
   worker           run distributed tasks from a Redis queue (concur worker --help)
 
-Options of compare: concur compare --help
+Options of compare: see concur compare --help
 
 Options of demo:
   --seed <n>          seed for the demos' random durations, to repeat a run
