@@ -24,7 +24,7 @@ import { workerCommand, WorkerUsageError } from './worker.js';
 // Three repeats of every run, at sizes that keep the whole command near 15 s on a 2-core
 // machine: the sums stay long enough (≈ 170 ms each) for a pool to repay its start-up.
 const DEFAULTS = {
-  cpuN: 200_000_000,
+  cpuN: 400_000_000,
   ioRequests: 40,
   ioLatencyMs: 10,
   workers: 4,
