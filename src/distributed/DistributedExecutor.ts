@@ -10,7 +10,6 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 
 import type { Queue } from 'bullmq';
@@ -46,6 +45,7 @@ import {
   type JobData,
 } from '../internal/jobWire.js';
 import { readJobStates, type StoredState } from '../internal/jobStates.js';
+import { BackgroundErrors } from '../internal/backgroundErrors.js';
 import { liveBegin, liveEnd } from '../internal/liveObjects.js';
 import { LongTimeout } from '../internal/longTimeout.js';
 import {
@@ -225,7 +225,9 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
    * The last error that belongs to no call (reported to `'error'` listeners too), for
    * diagnosis (or `null`).
    */
-  lastError: unknown = null;
+  get lastError(): unknown {
+    return this.errors.last;
+  }
 
   private readonly redisOptions: ClientOptions;
   private readonly id = randomBytes(6).toString('hex');
@@ -238,13 +240,11 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private readonly reconcileInterval: number;
   private readonly eventStreamLength: number;
   private readonly connectTimeout: number;
-  private readonly emitter = new EventEmitter();
+  private readonly errors = new BackgroundErrors('a DistributedExecutor');
   /** Set while Redis has been unreachable for longer than `connectTimeout`. */
   private down: ConnectionLostError | null = null;
   /** The last error of the Redis connection itself. */
   private connectionError: unknown = null;
-  /** The message last reported since Redis was last ready: a retry's repeat is not. */
-  private reported: string | null = null;
   private unwatch: (() => void) | null = null;
   private readerPause: NodeJS.Timeout | null = null;
   private readonly pending = new Map<string, DistributedFuture<unknown>>();
@@ -316,29 +316,25 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
    * `'error'` nobody listens to is never thrown.
    */
   on(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.on(checkEvent(event), listener);
+    this.errors.listen('on', event, listener);
     return this;
   }
 
   /** Like {@link DistributedExecutor.on}, for the next error only. */
   once(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.once(checkEvent(event), listener);
+    this.errors.listen('once', event, listener);
     return this;
   }
 
   /** Removes a listener added by {@link DistributedExecutor.on}. */
   off(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.off(checkEvent(event), listener);
+    this.errors.listen('off', event, listener);
     return this;
   }
 
   /** Keeps `error` in `lastError` and reports it to the `'error'` listeners, if any. */
   private report(error: unknown): void {
-    this.lastError = error;
-    const message = String(error);
-    if (message === this.reported) return;
-    this.reported = message;
-    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
+    this.errors.report(error);
   }
 
   private what(): string {
@@ -397,7 +393,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     );
     redis.on('ready', () => {
       this.down = null;
-      this.reported = null;
+      this.errors.reset();
     });
     const queue = new peers.bullmq.Queue(this.queue, {
       connection: redis,
@@ -924,11 +920,4 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     const state = this.isShutdown ? ' shutdown' : '';
     return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;
   }
-}
-
-function checkEvent(event: unknown): 'error' {
-  if (event !== 'error') {
-    throw argTypeError(`a DistributedExecutor emits only 'error' events, got ${show(event)}`);
-  }
-  return event;
 }

@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { EventEmitter } from 'node:events';
 import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -30,6 +29,7 @@ import type { Executor, TaskFn } from '../futures/Executor.js';
 import type { Future } from '../futures/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
 import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
+import { BackgroundErrors } from '../internal/backgroundErrors.js';
 import { serializeError } from '../internal/codec.js';
 import {
   checkJson,
@@ -193,7 +193,9 @@ export class DistributedWorker {
    * The last error that belongs to no job (reported to `'error'` listeners too), for
    * diagnosis (or `null`).
    */
-  lastError: unknown = null;
+  get lastError(): unknown {
+    return this.errors.last;
+  }
 
   /** How to cancel each running job, by job id. */
   private readonly running = new Map<string, (msg: string | undefined) => void>();
@@ -210,11 +212,9 @@ export class DistributedWorker {
     this.markClosed = resolve;
     this.markFailed = reject;
   });
-  private readonly emitter = new EventEmitter();
+  private readonly errors = new BackgroundErrors('a DistributedWorker');
   /** Why BullMQ's loop ended by itself (`closed` then rejects with it). */
   private loopFailure: { error: unknown } | null = null;
-  /** The message last reported since Redis was last ready: a retry's repeat is not. */
-  private reported: string | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
   /** Resolves at the end of this event-loop turn (see `turnEnd`). */
   private nextTurn: Promise<void> | null = null;
@@ -237,37 +237,31 @@ export class DistributedWorker {
    * Without a listener they are kept in `lastError` only, never thrown.
    */
   on(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.on(checkEvent(event), listener);
+    this.errors.listen('on', event, listener);
     return this;
   }
 
   /** Like {@link DistributedWorker.on}, for the next error only. */
   once(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.once(checkEvent(event), listener);
+    this.errors.listen('once', event, listener);
     return this;
   }
 
   /** Removes a listener added by {@link DistributedWorker.on}. */
   off(event: 'error', listener: (error: unknown) => void): this {
-    this.emitter.off(checkEvent(event), listener);
+    this.errors.listen('off', event, listener);
     return this;
   }
 
   /** @internal Keeps `error` in `lastError` and reports it to the listeners, if any. */
   _report(error: unknown): void {
-    this.lastError = error;
-    const message = String(error);
-    if (message === this.reported) return;
-    this.reported = message;
-    if (this.emitter.listenerCount('error') > 0) this.emitter.emit('error', error);
+    this.errors.report(error);
   }
 
   /** @internal Starts taking jobs. */
   _run(handleSignals: boolean): void {
     const { worker, subscriber, redis } = this.started;
-    redis.on('ready', () => {
-      this.reported = null;
-    });
+    redis.on('ready', () => this.errors.reset());
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.onCancelMessage(message);
     });
@@ -751,11 +745,4 @@ export function runWorker(options: RunWorkerOptions): Promise<DistributedWorker>
       throw error;
     }
   })();
-}
-
-function checkEvent(event: unknown): 'error' {
-  if (event !== 'error') {
-    throw argTypeError(`a DistributedWorker emits only 'error' events, got ${show(event)}`);
-  }
-  return event;
 }

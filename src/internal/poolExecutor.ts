@@ -17,7 +17,14 @@ import {
 } from '../futures/Executor.js';
 import type { Future } from '../futures/Future.js';
 import { Pool, type PoolConfig } from './pool.js';
-import { argRangeError, argTypeError, checkDuration, checkFunction, show } from './validate.js';
+import {
+  argRangeError,
+  argTypeError,
+  checkDuration,
+  checkFunction,
+  checkInteger,
+  show,
+} from './validate.js';
 
 /** The options every pool executor takes. */
 export interface PoolExecutorOptions {
@@ -84,15 +91,11 @@ export function poolConfig(
   if (!Array.isArray(initargs)) {
     throw argTypeError(`initargs must be an array, got ${show(initargs)}`);
   }
-  const concurrency = options.concurrentTasksPerWorker ?? 1;
-  if (typeof concurrency !== 'number') {
-    throw argTypeError(`concurrentTasksPerWorker must be a number, got ${show(concurrency)}`);
-  }
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw argRangeError(
-      `concurrentTasksPerWorker must be an integer greater than 0, got ${show(concurrency)}`,
-    );
-  }
+  const concurrency = checkInteger(
+    'concurrentTasksPerWorker',
+    options.concurrentTasksPerWorker ?? 1,
+    1,
+  );
   return {
     maxWorkers,
     concurrency,
