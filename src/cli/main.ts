@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 
 import { compare } from './compare/compare.js';
 import { MODEL_NAMES, type ModelName } from './compare/models.js';
+import { DEFAULT_PYTHON_SCALE } from './compare/python.js';
 import { runAsyncioDemos } from './demos/asyncio.js';
 import type { Print } from './demos/demo.js';
 import { runFuturesDemos } from './demos/futures.js';
@@ -21,15 +22,21 @@ import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
 import { workerCommand, WorkerUsageError } from './worker.js';
 
-// Three repeats of every run, at sizes that keep the whole command near 15 s on a 2-core
-// machine: the sums stay long enough (≈ 170 ms each) for a pool to repay its start-up.
+// Three repeats of every run, at sizes that keep Node's runs near 40 s on a 2-core machine:
+// the sums stay long enough (≈ 170 ms each) for a pool to repay its start-up, and each
+// page's digest (≈ 20 ms) is long enough beside its wait (50 ms) for the combination of
+// an event loop and a pool to show.
 const DEFAULTS = {
   cpuN: 400_000_000,
   ioRequests: 40,
   ioLatencyMs: 10,
+  mixedPages: 32,
+  mixedLatencyMs: 50,
+  mixedRounds: 4_000,
   workers: 4,
   repeat: 3,
   waitQuietS: 60,
+  pythonScale: DEFAULT_PYTHON_SCALE,
 };
 
 const USAGE = `Usage: concur <command> [options]
@@ -37,9 +44,10 @@ const USAGE = `Usage: concur <command> [options]
 Python's concurrency toolkit for TypeScript on Node.js.
 
 Commands:
-  compare          the seeds' CPU-bound and I/O-bound workloads under every model
-                   (sequential, asyncio, threads, processes; distributed with
-                   --connection), measured here: wall time, speed-up, CPU time, memory
+  compare          the tutorials' CPU-bound, I/O-bound and mixed workloads under every
+                   model (sequential, asyncio, threads, processes; distributed with
+                   --connection), and in CPython beside them, measured here: wall time,
+                   speed-up, CPU time, memory
   demo [model]     the seeds' examples, live; model: asyncio (default), threads,
                    futures, processes, or all
   worker           run distributed tasks from a Redis queue (concur worker --help)
@@ -59,22 +67,31 @@ Examples:
 
 const COMPARE_USAGE = `Usage: concur compare [options]
 
-The seeds' CPU-bound and I/O-bound workloads under every model (sequential, asyncio,
-threads, processes; distributed with --connection), each run --repeat times in a fresh
-process, in alternating order. Tables show medians and the fastest–slowest run; a model is
-named fastest only when it beats the others beyond that spread.
+The tutorials' three workloads — CPU-bound, I/O-bound, and fetch-then-compute — under
+every model (sequential, asyncio, threads, processes, asyncio+threads; distributed with
+--connection), and the same jobs in CPython when python3 (3.9+) is found. Each model runs
+--repeat times in a fresh process, in alternating order. Tables show medians and the
+fastest–slowest run; a model is named fastest only when it beats the others beyond that
+spread.
 
 Options:
   --cpu-n <n>           each of the 4 sums of squares adds n² for n < this (${DEFAULTS.cpuN};
-                        the seeds use 10_000_000, which V8 finishes 50 times faster than CPython)
+                        the tutorials use 10_000_000, which V8 finishes 50 times faster than CPython)
   --io-requests <n>     requests of the I/O workload (${DEFAULTS.ioRequests})
   --io-latency <ms>     the local server's latency per request (${DEFAULTS.ioLatencyMs})
-  --workers <n>         workers per pool (${DEFAULTS.workers}, like the seeds' four processes)
+  --mixed-pages <n>     pages of the fetch-then-compute workload (${DEFAULTS.mixedPages})
+  --mixed-latency <ms>  the latency of its server (${DEFAULTS.mixedLatencyMs})
+  --mixed-rounds <n>    times each page is digested over (${DEFAULTS.mixedRounds})
+  --workers <n>         workers per pool (${DEFAULTS.workers}, like the tutorials' four processes)
   --repeat <n>          runs per model and workload (${DEFAULTS.repeat}); the median is reported
   --wait-quiet[=<s>]    first wait, up to <s> seconds (${DEFAULTS.waitQuietS}), for the 1-minute load
                         average to drop below the core count; then measure either way
   --models <list>       comma-separated subset of ${MODEL_NAMES.join(',')}
   --connection <url>    Redis for the distributed model (it starts its own worker there)
+  --python <path>       the Python interpreter for the Python rows (python3 on the PATH)
+  --python-scale <f>    the share of the computing Python does (${DEFAULTS.pythonScale}: CPython's loops
+                        are ~60 times slower than V8's; 1 for the same sizes)
+  --no-python           no Python rows
   --json                print the results as JSON instead of tables (docs/compare-json.md)
   --trace <file>        write a Trace Event timeline (open in ui.perfetto.dev)
   --html <file>         write a self-contained HTML report with charts
@@ -95,6 +112,12 @@ const COMPARE_OPTIONS = [
   'cpu-n',
   'io-requests',
   'io-latency',
+  'mixed-pages',
+  'mixed-latency',
+  'mixed-rounds',
+  'python',
+  'python-scale',
+  'no-python',
   'workers',
   'repeat',
   'wait-quiet',
@@ -117,6 +140,12 @@ function parseCommandLine(argv: string[]) {
         'cpu-n': { type: 'string' },
         'io-requests': { type: 'string' },
         'io-latency': { type: 'string' },
+        'mixed-pages': { type: 'string' },
+        'mixed-latency': { type: 'string' },
+        'mixed-rounds': { type: 'string' },
+        python: { type: 'string' },
+        'python-scale': { type: 'string' },
+        'no-python': { type: 'boolean' },
         workers: { type: 'string' },
         repeat: { type: 'string' },
         'wait-quiet': { type: 'string' },
@@ -158,6 +187,18 @@ function parseCount(name: string, text: string | undefined, fallback: number, mi
   const value = Number(text.replace(/_/g, ''));
   if (!/^\d[\d_]*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
     throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/** A share: a number above 0 and at most 1. */
+function parseShare(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0 && value <= 1)) {
+    throw new UsageError(
+      `--${name} must be a number above 0 and at most 1, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
@@ -214,16 +255,30 @@ function parseWaitQuiet(text: string | undefined): number | null {
   return parseCount('wait-quiet', text === '' ? String(DEFAULTS.waitQuietS) : text, 0, 0) * 1000;
 }
 
-function runCompare(args: string[], values: Values): Promise<number> {
+function runCompare(args: string[], values: Values, argv: readonly string[]): Promise<number> {
   if (args.length > 0)
     throw new UsageError(`concur compare takes no arguments, got ${args.join(' ')}`);
   if (values.seed !== undefined) throw new UsageError('--seed is an option of demo');
   const connection = values.connection ?? null;
+  if (values['no-python'] === true && values.python !== undefined) {
+    throw new UsageError('--python and --no-python contradict each other: give one');
+  }
   return compare({
     version: version(),
+    argv: ['concur', ...argv],
     cpuN: parseCount('cpu-n', values['cpu-n'], DEFAULTS.cpuN),
     ioRequests: parseCount('io-requests', values['io-requests'], DEFAULTS.ioRequests),
     ioLatencyMs: parseCount('io-latency', values['io-latency'], DEFAULTS.ioLatencyMs, 0),
+    mixedPages: parseCount('mixed-pages', values['mixed-pages'], DEFAULTS.mixedPages),
+    mixedLatencyMs: parseCount(
+      'mixed-latency',
+      values['mixed-latency'],
+      DEFAULTS.mixedLatencyMs,
+      0,
+    ),
+    mixedRounds: parseCount('mixed-rounds', values['mixed-rounds'], DEFAULTS.mixedRounds),
+    python: values['no-python'] === true ? false : (values.python ?? null),
+    pythonScale: parseShare('python-scale', values['python-scale'], DEFAULTS.pythonScale),
     workers: parseCount('workers', values.workers, DEFAULTS.workers),
     repeat: parseCount('repeat', values.repeat, DEFAULTS.repeat),
     waitQuietMs: parseWaitQuiet(values['wait-quiet']),
@@ -257,7 +312,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('no command given');
   if (command === 'demo') return demo(rest, values);
-  if (command === 'compare') return runCompare(rest, values);
+  if (command === 'compare') return runCompare(rest, values, argv);
   throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 }
 

@@ -3,7 +3,7 @@
  * report (rendered in headless Chromium when it is installed) and Ctrl-C.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,9 +24,48 @@ const loadCode = (await import(new URL('load.js', COMPARE_DIR).href)) as LoadMod
 
 const SMALL = [
   ...['--cpu-n', '2000000', '--io-requests', '12', '--io-latency', '5', '--workers', '2'],
-  ...['--repeat', '2'],
+  ...['--mixed-pages', '6', '--mixed-latency', '5', '--mixed-rounds', '200', '--repeat', '2'],
 ];
-const MODELS = ['sequential', 'asyncio', 'threads', 'processes'];
+/** The Node models of each workload, in the order of the tables. */
+const MODELS: Record<string, string[]> = {
+  cpu: ['sequential', 'asyncio', 'threads', 'processes'],
+  io: ['sequential', 'asyncio', 'threads', 'processes'],
+  mixed: ['sequential', 'asyncio', 'threads', 'asyncio+threads'],
+};
+const PYTHON_MODELS: Record<string, string[]> = {
+  cpu: [
+    'sequential',
+    'asyncio',
+    'threading.Thread',
+    'ThreadPoolExecutor',
+    'multiprocessing.Process',
+    'multiprocessing.Pool',
+    'ProcessPoolExecutor',
+  ],
+  io: ['sequential', 'asyncio', 'ThreadPoolExecutor', 'ProcessPoolExecutor'],
+  mixed: ['sequential', 'asyncio', 'ThreadPoolExecutor', 'asyncio+ProcessPoolExecutor'],
+};
+/** Σ n² for n < N = (N − 1)·N·(2N − 1)/6, exact. */
+const sumOfSquares = (n: number): string => {
+  const N = BigInt(n);
+  return String(((N - 1n) * N * (2n * N - 1n)) / 6n);
+};
+/** Is there a Python 3.9+ here? (The comparison's Python rows need one.) */
+const python = (() => {
+  try {
+    const version = execFileSync(
+      'python3',
+      ['-c', 'import sys; print(sys.version_info >= (3, 9))'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return version.trim() === 'True';
+  } catch {
+    return false;
+  }
+})();
+const NO_PYTHON = python ? false : 'no python3 (3.9+) on the PATH';
 
 interface Result {
   model: string;
@@ -42,17 +81,20 @@ interface Result {
   tasks: number | null;
   answers: string[] | null;
 }
+interface Side {
+  description: string;
+  workload: { n?: number; rounds?: number };
+  conclusion: string;
+  results: Result[];
+}
 interface Report {
   command: string;
-  machine: { cpus: number; node: string };
-  options: { cpuN: number; ioRequests: number; workers: number };
-  workloads: {
-    kind: string;
-    title: string;
-    description: string;
-    conclusion: string;
-    results: Result[];
-  }[];
+  startedAt: string;
+  argv: string[];
+  machine: { cpus: number; node: string; cpuModel: string };
+  options: Record<string, number>;
+  python: { status: 'ok'; version: string } | { status: 'skipped'; reason: string };
+  workloads: (Side & { kind: string; title: string; python: Side | null })[];
 }
 interface TraceEvent {
   name: string;
@@ -73,6 +115,7 @@ before(async () => {
   run = await concur(
     'compare',
     ...SMALL,
+    ...['--python-scale', '0.1'],
     '--json',
     '--quiet',
     '--trace',
@@ -92,54 +135,63 @@ function report(): Report {
 }
 
 describe('concur compare --json', () => {
-  test('reports both workloads with a result for every model, and nothing on stderr when quiet', () => {
-    const { command, options, machine, workloads } = report();
+  test('reports the three workloads with a result for every model, and nothing on stderr when quiet', () => {
+    const { command, options, machine, workloads, startedAt, argv } = report();
     assert.equal(run.stderr, '');
     assert.equal(command, 'concur compare');
     assert.deepEqual(options, {
       cpuN: 2_000_000,
       ioRequests: 12,
       ioLatencyMs: 5,
+      mixedPages: 6,
+      mixedLatencyMs: 5,
+      mixedRounds: 200,
       workers: 2,
       repeat: 2,
+      pythonScale: 0.1,
     });
     assert.ok(machine.cpus >= 1);
+    assert.ok(machine.cpuModel.length > 0);
+    assert.ok(Math.abs(Date.parse(startedAt) - Date.now()) < 3_600_000, startedAt);
+    assert.deepEqual(argv.slice(0, 4), ['concur', 'compare', '--cpu-n', '2000000']);
     assert.deepEqual(
       workloads.map((w) => w.kind),
-      ['cpu', 'io'],
+      ['cpu', 'io', 'mixed'],
     );
     for (const workload of workloads) {
       assert.deepEqual(
         workload.results.map((r) => r.model),
-        MODELS,
+        MODELS[workload.kind],
         'every model has a row; distributed only with --connection',
       );
       assert.ok(workload.conclusion.length > 20, workload.conclusion);
       assert.match(
         workload.conclusion,
-        /^([\w, ]+ (was|were) fastest|nothing beat sequential beyond the spread|the models are indistinguishable on this machine|no model was clearly faster than sequential, but the load average)/,
+        /^([\w, +]+ (was|were) fastest|nothing beat sequential beyond the spread|the models are indistinguishable on this machine|no model was clearly faster than sequential, but the load average)/,
       );
     }
   });
 
   test('every model that can run here produced measured numbers', () => {
     for (const workload of report().workloads) {
-      const jobs = workload.kind === 'cpu' ? 4 : 12;
-      // Σ n² for n < N = (N − 1)·N·(2N − 1)/6, exact; every page is the same 1,921 characters.
-      const N = 2_000_000n;
-      const answer = workload.kind === 'cpu' ? String(((N - 1n) * N * (2n * N - 1n)) / 6n) : '1921';
+      const jobs = { cpu: 4, io: 12, mixed: 6 }[workload.kind];
+      // Every page is the same 1,921 characters, so every page has the same digest.
+      const answer = { cpu: sumOfSquares(2_000_000), io: '1921' }[workload.kind];
+      const answers = new Set(workload.results.flatMap((r) => r.answers ?? []));
+      assert.equal(answers.size, 1, `${workload.kind}: every model did the same work`);
       for (const r of workload.results) {
         const label = `${r.model} on ${workload.kind}`;
         assert.equal(r.status, 'ok', `${label}: ${r.reason}`);
         assert.equal(r.tasks, jobs, label);
-        assert.deepEqual(r.answers, [answer], `${label}: every task did the same work`);
+        assert.equal(r.answers!.length, 1, `${label}: every task did the same work`);
+        if (answer !== undefined) assert.deepEqual(r.answers, [answer], label);
         assert.ok(r.wallMs! > 0 && r.cpuMs! > 0 && r.speedup! > 0, label);
         assert.ok(
           r.startupMs! >= 0 && r.startupMs! < r.wallMs!,
           `${label}: first task at ${r.startupMs}`,
         );
         assert.ok(r.peakRssBytes! > 10 * 1024 * 1024, `${label}: peak ${r.peakRssBytes}`);
-        const pool = r.model === 'threads' || r.model === 'processes';
+        const pool = ['threads', 'processes', 'asyncio+threads'].includes(r.model);
         assert.ok(
           r.workers! >= 1 && r.workers! <= (pool ? 2 : 1),
           `${label}: ${r.workers} workers`,
@@ -170,9 +222,10 @@ describe('concur compare --json', () => {
       }
       // A B C D, then D C B A.
       const order = results.flatMap((r) => r.repeats.map((x) => ({ model: r.model, at: x.order })));
+      const models = MODELS[workload.kind]!;
       assert.deepEqual(
         order.sort((a, b) => a.at - b.at).map((x) => x.model),
-        [...MODELS, ...[...MODELS].reverse()],
+        [...models, ...[...models].reverse()],
       );
     }
   });
@@ -181,10 +234,18 @@ describe('concur compare --json', () => {
     const { code, stdout, stderr } = await concur(
       'compare',
       ...['--models', 'sequential,distributed', '--cpu-n', '1000', '--io-requests', '2'],
-      ...['--json', '--quiet'],
+      ...['--mixed-pages', '1', '--mixed-rounds', '1', '--json', '--quiet', '--no-python'],
     );
     assert.equal(code, 0, stderr);
     for (const workload of (JSON.parse(stdout) as Report).workloads) {
+      if (workload.kind === 'mixed') {
+        assert.deepEqual(
+          workload.results.map((r) => r.model),
+          ['sequential'],
+          'the distributed model has no part in the mixed workload',
+        );
+        continue;
+      }
       const [sequential, distributed] = workload.results;
       assert.equal(sequential!.status, 'ok');
       assert.equal(distributed!.status, 'unavailable');
@@ -204,12 +265,11 @@ describe('concur compare --json', () => {
     assert.doesNotMatch(stderr, /CPU-bound/, 'no run started');
   });
 
-  test('without --json it prints the tables, the conclusions and the seeds’ summary', async () => {
+  test('without --json it prints the tables, the conclusions and the tutorials’ summary', async () => {
     const { code, stdout, stderr } = await concur(
       'compare',
       ...SMALL,
-      '--models',
-      'sequential,asyncio',
+      ...['--models', 'sequential,asyncio', '--no-python'],
     );
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^CPU-bound: 4 × sum of n² for n < 2,000,000/m);
@@ -220,18 +280,21 @@ describe('concur compare --json', () => {
     );
     assert.match(stdout, /^ {2}asyncio +[\d.]+ m?s +[\d.]+–[\d.]+ m?s +[\d.]+×/m);
     assert.match(stdout, /wall: median of 2 runs/);
-    assert.equal(stdout.match(/^ {2}→ /gm)?.length, 2, 'one conclusion per workload');
-    assert.match(stdout, /The seeds' summary table, measured/);
+    assert.match(stdout, /^fetch, then compute: 6 pages fetched/m);
+    assert.equal(stdout.match(/^ {2}→ /gm)?.length, 3, 'one conclusion per workload');
+    assert.match(stdout, /The tutorials’ summary table, measured/);
+    assert.match(stdout, /^ {2}Python: skipped \(--no-python\)$/m);
+    assert.doesNotMatch(stderr, /Python/, '--no-python is not a skip to report');
     // Not a terminal: progress comes as plain lines on stderr, each run placed among all.
     assert.match(stderr, /^concur compare: (load average [\d.]+ on \d+ cores|The load average)/m);
     assert.match(stderr, /^ {2}asyncio · I\/O-bound #2: done in /m);
     assert.match(
       stderr,
-      /^ {2}sequential · CPU-bound #1: 4 jobs… \(run 1 of 8, 0:\d\d elapsed\)$/m,
+      /^ {2}sequential · CPU-bound #1: 4 jobs… \(run 1 of 12, 0:\d\d elapsed\)$/m,
     );
     assert.match(
       stderr,
-      /^ {2}asyncio · I\/O-bound #2: 12 jobs… \(run 7 of 8, 0:\d\d elapsed, about 0:\d\d left\)$/m,
+      /^ {2}asyncio · I\/O-bound #2: 12 jobs… \(run 7 of 12, 0:\d\d elapsed, about 0:\d\d left\)$/m,
     );
     assert.doesNotMatch(stderr, /\r/);
   });
@@ -253,12 +316,17 @@ describe('concur compare --trace', () => {
       if (e.ph === 'b' || e.ph === 'e') assert.ok(e.ts! >= 0 && typeof e.id === 'string');
     }
     const runs = events.filter((e) => e.ph === 'M' && e.name === 'process_name');
-    const ran = workloads.flatMap((w) =>
-      w.results.filter((r) => r.status === 'ok').map((r) => ({ ...r, title: w.title })),
-    );
+    const ran = workloads.flatMap((w) => [
+      ...w.results
+        .filter((r) => r.status === 'ok')
+        .map((r) => ({ ...r, name: r.model, title: w.title })),
+      ...(w.python?.results ?? [])
+        .filter((r) => r.status === 'ok')
+        .map((r) => ({ ...r, name: `Python ${r.model}`, title: w.title })),
+    ]);
     assert.equal(runs.length, ran.length, 'one trace process per run');
     for (const r of ran) {
-      const pid = runs.find((e) => e.args!.name === `${r.model} · ${r.title}`)?.pid;
+      const pid = runs.find((e) => e.args!.name === `${r.name} · ${r.title}`)?.pid;
       assert.ok(pid !== undefined, `${r.model} · ${r.title} is in the trace`);
       const slices = events.filter((e) => e.pid === pid && (e.ph === 'X' || e.ph === 'b'));
       assert.equal(slices.length, r.tasks, `${r.model} · ${r.title}: one slice per task`);
@@ -305,9 +373,11 @@ describe('concur compare --connection', () => {
           'compare',
           ...['--connection', `redis://127.0.0.1:${port}`, '--models', 'sequential,distributed'],
           ...['--cpu-n', '1000000', '--io-requests', '6', '--workers', '2', '--json', '--quiet'],
+          ...['--mixed-pages', '1', '--mixed-rounds', '1', '--no-python'],
         );
         assert.equal(code, 0, stderr);
         for (const workload of (JSON.parse(stdout) as Report).workloads) {
+          if (workload.kind === 'mixed') continue; // the distributed model has no part in it
           const distributed = workload.results[1]!;
           assert.equal(distributed.model, 'distributed');
           assert.equal(distributed.status, 'ok', distributed.reason ?? '');
@@ -320,6 +390,116 @@ describe('concur compare --connection', () => {
       }
     },
   );
+});
+
+describe('concur compare beside CPython', () => {
+  test(
+    'runs the same jobs in every Python model, each answer right, with a conclusion of its own',
+    { skip: NO_PYTHON },
+    () => {
+      const { python: found, workloads, options } = report();
+      assert.equal(found.status, 'ok');
+      for (const workload of workloads) {
+        const side = workload.python!;
+        assert.deepEqual(
+          side.results.map((r) => r.model),
+          PYTHON_MODELS[workload.kind],
+          workload.kind,
+        );
+        const jobs = { cpu: 4, io: 12, mixed: 6 }[workload.kind];
+        const answers = new Set(side.results.flatMap((r) => r.answers ?? []));
+        assert.equal(answers.size, 1, `${workload.kind}: every Python model did the same work`);
+        if (workload.kind === 'cpu') {
+          // A tenth of Node's sizes (--python-scale 0.1), exact in Python's integers.
+          assert.equal(side.workload.n, options['cpuN']! / 10);
+          assert.deepEqual([...answers], [sumOfSquares(side.workload.n!)]);
+        }
+        if (workload.kind === 'io') assert.deepEqual([...answers], ['1921']);
+        if (workload.kind === 'mixed') assert.equal(side.workload.rounds, 20);
+        for (const r of side.results) {
+          const label = `Python ${r.model} on ${workload.kind}`;
+          assert.equal(r.status, 'ok', `${label}: ${r.reason}`);
+          assert.equal(r.tasks, jobs, label);
+          assert.ok(r.wallMs! > 0 && r.cpuMs! > 0 && r.speedup! > 0, label);
+          assert.ok(r.peakRssBytes! > 1024 * 1024, `${label}: peak ${r.peakRssBytes}`);
+        }
+        assert.ok(side.conclusion.length > 20, side.conclusion);
+      }
+    },
+  );
+
+  test(
+    'at --python-scale 1 Python computes exactly what Node computes',
+    { skip: NO_PYTHON },
+    async () => {
+      const { code, stdout, stderr } = await concur(
+        'compare',
+        ...['--models', 'sequential', '--cpu-n', '300000', '--io-requests', '1'],
+        ...['--mixed-pages', '2', '--mixed-rounds', '3', '--mixed-latency', '0'],
+        ...['--repeat', '1', '--python-scale', '1', '--json', '--quiet'],
+      );
+      assert.equal(code, 0, stderr);
+      for (const workload of (JSON.parse(stdout) as Report).workloads) {
+        const node = workload.results[0]!.answers;
+        for (const r of workload.python!.results) {
+          assert.deepEqual(r.answers, node, `Python ${r.model} on ${workload.kind}`);
+        }
+      }
+    },
+  );
+
+  test(
+    'prints the Python tables under Node’s, and the summary’s “Python here” rows',
+    { skip: NO_PYTHON },
+    async () => {
+      const { code, stdout, stderr } = await concur(
+        'compare',
+        ...['--models', 'sequential,threads', '--cpu-n', '100000', '--io-requests', '2'],
+        ...['--mixed-pages', '2', '--mixed-rounds', '2', '--mixed-latency', '0', '--repeat', '1'],
+        '--quiet',
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(
+        stdout,
+        /^ {2}Python 3\.\d+\.\d+ \(python3\), the same jobs with a hundredth of the computing:$/m,
+      );
+      assert.match(stdout, /^ {2}Python: 4 × sum of n² for n < 1,000 /m);
+      assert.match(stdout, /^ {4}multiprocessing\.Pool +[\d.]+ m?s/m);
+      assert.equal(
+        stdout.match(/^ {4}→ In CPython, /gm)?.length,
+        3,
+        'a Python conclusion per workload',
+      );
+      assert.match(stdout, /^ {2}Python here: the counterpart +ThreadPoolExecutor$/m);
+      assert.match(stdout, /^ {2}Python here: CPU-bound: speed-up +[\d.]+×$/m);
+    },
+  );
+
+  test('a missing interpreter skips the Python rows with one line, and the run goes on', async () => {
+    const missing = join(dir, 'no-such-python');
+    const { code, stdout, stderr } = await concur(
+      'compare',
+      ...['--models', 'sequential', '--cpu-n', '1000', '--io-requests', '1', '--repeat', '1'],
+      ...['--mixed-pages', '1', '--mixed-rounds', '1', '--python', missing, '--json'],
+    );
+    assert.equal(code, 0, stderr);
+    const lines = stderr.split('\n').filter((line) => /Python/.test(line));
+    assert.deepEqual(lines, [`concur compare: the Python rows are skipped: ${missing}: not found`]);
+    const parsed = JSON.parse(stdout) as Report;
+    assert.deepEqual(parsed.python, { status: 'skipped', reason: `${missing}: not found` });
+    for (const workload of parsed.workloads) assert.equal(workload.python, null);
+  });
+
+  test('--python and --no-python together, or a --python-scale out of (0, 1], are usage errors', async () => {
+    const both = await concur('compare', '--python', 'python3', '--no-python');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--python and --no-python contradict each other/);
+    for (const bad of ['0', '2', 'half', '']) {
+      const { code, stderr } = await concur('compare', `--python-scale=${bad}`);
+      assert.equal(code, 2, bad);
+      assert.match(stderr, /--python-scale must be a number above 0 and at most 1/);
+    }
+  });
 });
 
 /** Chromium on PATH, or null. */
@@ -480,41 +660,81 @@ function syntheticRun(wallMs: number, cpuMs = wallMs): RunMeasure {
   return { wallMs, cpuMs, peakRssBytes: 60 * 1024 * 1024, startedAt, pid: 7, samples };
 }
 
-/** The CPU-bound workload's report from synthetic wall times per model, through the real report code. */
+/**
+ * A report from synthetic wall times per model, through the real report code: Node's
+ * CPU-bound workload by default, or another workload, or Python's side of it.
+ */
 function syntheticReport(
   walls: Record<string, number[]>,
   cpuFactor: Record<string, number> = {},
   loadAverage = 0.5,
+  { kind = 'cpu', runtime = 'node' }: { kind?: 'cpu' | 'mixed'; runtime?: 'node' | 'python' } = {},
 ) {
-  const { finishWorkload, modelResult, repeatResult, summaryRows, textReport } = reportCode;
+  const { finishSide, finishWorkload, modelResult, repeatResult, summaryRows, textReport } =
+    reportCode;
   const host = {
     cpus: 2,
     node: 'v20',
     platform: 'linux',
     arch: 'x64',
     loadAverage,
+    cpuModel: 'a test CPU',
   };
-  const results = Object.entries(walls).map(([model, ms]) => {
-    const measures = ms.map((w) => syntheticRun(w, w * (cpuFactor[model] ?? 1)));
-    return modelResult(
-      { name: model as 'sequential', how: model },
-      { measures, repeats: measures.map((m, i) => repeatResult(m, i)) },
-    );
-  });
-  const workload = finishWorkload({ kind: 'cpu', n: 1000, tasks: 4 }, results, host);
+  const sideOf = (models: Record<string, number[]>, side: 'node' | 'python') => {
+    const results = Object.entries(models).map(([model, ms]) => {
+      const measures = ms.map((w) => syntheticRun(w, w * (cpuFactor[model] ?? 1)));
+      return modelResult(
+        { name: model, how: model },
+        { measures, repeats: measures.map((m, i) => repeatResult(m, i)) },
+      );
+    });
+    return finishSide(spec, results, host, side);
+  };
+  const spec =
+    kind === 'cpu'
+      ? { kind, n: 1000, tasks: 4 }
+      : { kind, url: 'http://127.0.0.1:1', pages: 4, latencyMs: 50, rounds: 10 };
+  const even = [1000, 1000, 1000];
+  const nodeWalls =
+    runtime === 'node'
+      ? walls
+      : { sequential: even, asyncio: even, threads: even, processes: even };
+  const workload = finishWorkload(
+    spec,
+    sideOf(nodeWalls, 'node'),
+    runtime === 'python' ? sideOf(walls, 'python') : null,
+  );
   const report = {
     schemaVersion: 1 as const,
     command: 'concur compare' as const,
     version: '0',
+    startedAt: new Date(0).toISOString(),
+    argv: ['concur', 'compare'],
     machine: host,
-    options: { cpuN: 1000, ioRequests: 1, ioLatencyMs: 1, workers: 2, repeat: 3 },
+    options: {
+      cpuN: 1000,
+      ioRequests: 1,
+      ioLatencyMs: 1,
+      mixedPages: 4,
+      mixedLatencyMs: 50,
+      mixedRounds: 10,
+      workers: 2,
+      repeat: 3,
+      pythonScale: 0.01,
+    },
+    python:
+      runtime === 'python'
+        ? { status: 'ok' as const, executable: 'python3', version: '3.11.7' }
+        : { status: 'skipped' as const, reason: '--no-python' },
     workloads: [workload],
   };
   const summary = summaryRows(report);
-  const fastestAt = summary.find((row) => row[0]!.includes('fastest at'))!;
+  const fastestAt = summary.find((row) => row[0] === 'clearly fastest at')!;
   const byModel = Object.fromEntries(summary[0]!.slice(1).map((m, i) => [m, fastestAt[i + 1]]));
   return {
     conclusion: workload.conclusion,
+    pythonConclusion: workload.python?.conclusion ?? null,
+    summary,
     fastestAt: byModel,
     text: textReport(report),
     wrapped: (width: number) => textReport(report, width),
@@ -611,6 +831,60 @@ describe('concur compare on a busy machine', () => {
     );
     assert.doesNotMatch(busy.conclusion, /starting workers costs more|nothing beat sequential/);
     for (const model of ['threads', 'processes']) assert.equal(busy.fastestAt[model], '—');
+  });
+});
+
+describe('concur compare’s mixed workload and its Python side', () => {
+  test('the combination of an event loop and a pool is named fastest when it clearly is', () => {
+    const { conclusion, fastestAt } = syntheticReport(
+      {
+        sequential: [2800, 2850, 2900],
+        asyncio: [850, 870, 900],
+        threads: [780, 800, 830],
+        'asyncio+threads': [540, 560, 580],
+      },
+      { 'asyncio+threads': 1.6 },
+      0.5,
+      { kind: 'mixed' },
+    );
+    assert.match(
+      conclusion,
+      /^asyncio\+threads was fastest, 5\.1× sequential: the waits overlapped on the event loop while the pool computed on other cores; asyncio 3\.3× \(one event loop computes one thing at a time\), threads 3\.6×\.$/,
+    );
+    assert.equal(fastestAt['asyncio+threads'], 'fetch, then compute');
+    assert.equal(fastestAt['asyncio'], '—');
+  });
+
+  test('Python threads at CPU-bound work are put down to the GIL, its processes credited with the cores', () => {
+    const { pythonConclusion, summary } = syntheticReport(
+      {
+        sequential: [1000, 1010, 1020],
+        asyncio: [1000, 1020, 1030],
+        'threading.Thread': [1010, 1030, 1050],
+        ThreadPoolExecutor: [1000, 1025, 1040],
+        'multiprocessing.Process': [600, 610, 620],
+        'multiprocessing.Pool': [560, 570, 580],
+        ProcessPoolExecutor: [565, 575, 590],
+      },
+      { 'multiprocessing.Pool': 1.8, ProcessPoolExecutor: 1.8, 'multiprocessing.Process': 1.8 },
+      0.5,
+      { runtime: 'python' },
+    );
+    assert.match(
+      pythonConclusion!,
+      /^multiprocessing\.Pool and ProcessPoolExecutor were fastest, indistinguishable from each other \(1\.8×, 1\.8× sequential\) with 1\.8× as much CPU time as wall time: Python ran on several cores at once, one interpreter per process; /,
+    );
+    assert.match(
+      pythonConclusion!,
+      /threading\.Thread 1\.0× \(the GIL: one thread at a time runs Python code\)/,
+    );
+    assert.match(pythonConclusion!, /ThreadPoolExecutor 1\.0× \(the GIL/);
+    const column = (name: string, model: string) =>
+      summary.find((r) => r[0] === name)![summary[0]!.indexOf(model)];
+    assert.equal(column('Python here: the counterpart', 'processes'), 'ProcessPoolExecutor');
+    assert.equal(column('Python here: clearly fastest at', 'processes'), 'CPU-bound');
+    assert.equal(column('Python here: clearly fastest at', 'threads'), '—');
+    assert.equal(column('Python here: CPU-bound: speed-up', 'threads'), '1.0×');
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * `concur compare`: the seeds' workloads under every model, measured here, one run at a
- * time in a fresh process (runs.ts), then reported as text, JSON, a trace and HTML.
+ * `concur compare`: the tutorials' workloads under every model, measured here — Node's
+ * models, then CPython's on the same jobs when a `python3` is found — one run at a time in
+ * a fresh process (runs.ts, python.ts), then reported as text, JSON, a trace and HTML.
  *
  * Ctrl-C (SIGINT) kills the current run's process group — its threads and pool processes
- * with it — closes the local server and exits 130.
+ * with it — closes the local servers and exits 130.
  *
  * @module
  */
@@ -11,9 +12,17 @@ import { writeFile } from 'node:fs/promises';
 
 import { htmlReport } from './html.js';
 import { waitQuiet } from './load.js';
-import { MODELS, type Model, type ModelName } from './models.js';
+import { MODELS, type ModelName } from './models.js';
 import { progress, tookMs, type Overall } from './progress.js';
 import {
+  findPython,
+  PYTHON_MODELS,
+  pythonWorkload,
+  startPythonRun,
+  type PythonFound,
+} from './python.js';
+import {
+  finishSide,
   finishWorkload,
   machine,
   modelResult,
@@ -21,21 +30,28 @@ import {
   repeatResult,
   textReport,
   type CompareReport,
-  type ModelResult,
   type RepeatResult,
+  type Runtime,
+  type SideResult,
 } from './report.js';
 import { startRun, type RunHandle, type RunMeasure } from './runs.js';
 import { repeatOrder } from './spread.js';
 import { startLatencyServer, type LatencyServer } from './server.js';
 import { traceOf, type TracedRun } from './trace.js';
-import { jobCount, WORKLOAD_TITLES, type Workload } from './workloads.js';
+import { jobCount, WORKLOAD_TITLES, type Workload, type WorkloadKind } from './workloads.js';
 
 export interface CompareOptions {
   version: string;
+  /** The command line, for the reports. */
+  argv: readonly string[];
   /** Each of the four sums of squares adds n² for n below this. */
   cpuN: number;
   ioRequests: number;
   ioLatencyMs: number;
+  /** The fetch-then-compute workload: pages, the server's latency, digest rounds per page. */
+  mixedPages: number;
+  mixedLatencyMs: number;
+  mixedRounds: number;
   workers: number;
   /** Runs per model, in alternating order (A B C D, D C B A, …). */
   repeat: number;
@@ -44,6 +60,10 @@ export interface CompareOptions {
   /** The models to run (default: all; distributed only with a connection). */
   models: readonly ModelName[];
   connection: string | null;
+  /** The Python interpreter: false for none, null for `python3` on the PATH. */
+  python: string | null | false;
+  /** The share of Node's computing the Python runs do. */
+  pythonScale: number;
   json: boolean;
   trace: string | null;
   html: string | null;
@@ -60,17 +80,21 @@ class Interrupted extends Error {}
 export const INTERRUPTED_EXIT_CODE = 130;
 const USAGE_EXIT_CODE = 2;
 
-/** A model's result from its runs: failed if any run failed, skipped if it could not run. */
-function resultOf(
-  model: Model,
-  unavailable: string | null,
-  failure: string | undefined,
-  runs: ReadonlyMap<ModelName, { measures: RunMeasure[]; repeats: RepeatResult[] }>,
-): ModelResult {
-  if (unavailable !== null)
-    return modelResult(model, { status: 'unavailable', reason: unavailable });
-  if (failure !== undefined) return modelResult(model, { status: 'failed', reason: failure });
-  return modelResult(model, runs.get(model.name)!);
+/** One runtime's models and how a run of one starts. */
+interface Side {
+  runtime: Runtime;
+  models: readonly { name: string; how: string; kinds: readonly WorkloadKind[] }[];
+  /** Why a model cannot run here, or null. */
+  unavailable: ReadonlyMap<string, string | null>;
+  /** The workload as this runtime runs it. */
+  workload(workload: Workload): Workload;
+  start(model: string, workload: Workload, onProgress: () => void): RunHandle;
+}
+
+/** What the runs of one side on one workload gave. */
+interface Measured {
+  side: SideResult;
+  traced: TracedRun[];
 }
 
 /**
@@ -117,7 +141,7 @@ export async function compare(options: CompareOptions): Promise<number> {
     current?.kill();
   };
   process.on('SIGINT', onSigint);
-  let server: LatencyServer | null = null;
+  const servers: LatencyServer[] = [];
   try {
     // A report file that cannot be written fails now, not after the whole run.
     for (const [option, file] of [
@@ -137,6 +161,7 @@ export async function compare(options: CompareOptions): Promise<number> {
     if (options.waitQuietMs !== null) {
       show.note(`concur compare: ${(await waitQuiet(options.waitQuietMs)).message}`);
     }
+    const startedAt = new Date().toISOString();
     const host = machine();
     if (host.loadAverage > host.cpus) show.note(`concur compare: ${noisyNote(host)}`);
     else {
@@ -144,70 +169,128 @@ export async function compare(options: CompareOptions): Promise<number> {
         `concur compare: load average ${host.loadAverage.toFixed(1)} on ${host.cpus} cores`,
       );
     }
-    server = await startLatencyServer(options.ioLatencyMs);
+    const python: PythonFound =
+      options.python === false
+        ? { status: 'skipped', reason: '--no-python' }
+        : await findPython(options.python);
+    if (python.status === 'skipped' && options.python !== false) {
+      show.note(`concur compare: the Python rows are skipped: ${python.reason}`);
+    }
+    const ioServer = await startLatencyServer(options.ioLatencyMs);
+    servers.push(ioServer);
+    const mixedServer = await startLatencyServer(options.mixedLatencyMs);
+    servers.push(mixedServer);
     const workloads: Workload[] = [
       { kind: 'cpu', n: options.cpuN, tasks: 4 },
-      { kind: 'io', url: server.url, requests: options.ioRequests, latencyMs: options.ioLatencyMs },
+      {
+        kind: 'io',
+        url: ioServer.url,
+        requests: options.ioRequests,
+        latencyMs: options.ioLatencyMs,
+      },
+      {
+        kind: 'mixed',
+        url: mixedServer.url,
+        pages: options.mixedPages,
+        latencyMs: options.mixedLatencyMs,
+        rounds: options.mixedRounds,
+      },
     ];
-    const traced: TracedRun[] = [];
+    const chosen = MODELS.filter((m) => options.models.includes(m.name));
+    const unavailable = new Map<string, string | null>();
+    for (const model of chosen) {
+      unavailable.set(model.name, await model.unavailable({ connection: options.connection }));
+    }
+    const sides: Side[] = [
+      {
+        runtime: 'node',
+        models: chosen,
+        unavailable,
+        workload: (w) => w,
+        start: (model, workload, onProgress) =>
+          startRun(
+            {
+              model: model as ModelName,
+              workload,
+              workers: options.workers,
+              connection: options.connection,
+            },
+            onProgress,
+          ),
+      },
+    ];
+    if (python.status === 'ok') {
+      sides.push({
+        runtime: 'python',
+        models: PYTHON_MODELS,
+        unavailable: new Map(),
+        workload: (w) => pythonWorkload(w, options.pythonScale),
+        start: (model, workload, onProgress) =>
+          startPythonRun(
+            python.executable,
+            { model, workload, workers: options.workers },
+            onProgress,
+          ),
+      });
+    }
     const report: CompareReport = {
       schemaVersion: 1,
       command: 'concur compare',
       version: options.version,
+      startedAt,
+      argv: [...options.argv],
       machine: host,
       options: {
         cpuN: options.cpuN,
         ioRequests: options.ioRequests,
         ioLatencyMs: options.ioLatencyMs,
+        mixedPages: options.mixedPages,
+        mixedLatencyMs: options.mixedLatencyMs,
+        mixedRounds: options.mixedRounds,
         workers: options.workers,
         repeat: options.repeat,
+        pythonScale: options.pythonScale,
       },
+      python,
       workloads: [],
     };
-    const chosen = MODELS.filter((m) => options.models.includes(m.name));
-    const available = new Map<ModelName, string | null>();
-    for (const model of chosen) {
-      available.set(model.name, await model.unavailable({ connection: options.connection }));
-    }
-    const runnable = chosen.filter((m) => available.get(m.name) === null);
+    const runnable = (side: Side, workload: Workload) =>
+      side.models.filter(
+        (m) => m.kinds.includes(workload.kind) && side.unavailable.get(m.name) == null,
+      );
+    const keyOf = (side: Side, model: string, workload: Workload) =>
+      `${side.runtime === 'python' ? 'Python ' : ''}${model} · ${WORKLOAD_TITLES[workload.kind]}`;
     const eta = estimator(
       workloads.flatMap((w) =>
-        Array.from({ length: options.repeat * runnable.length }, (_, i) => {
-          const model = runnable[i % runnable.length]!;
-          return `${model.name} · ${WORKLOAD_TITLES[w.kind]}`;
-        }),
+        sides.flatMap((side) =>
+          runnable(side, w).flatMap((m) =>
+            Array<string>(options.repeat).fill(keyOf(side, m.name, w)),
+          ),
+        ),
       ),
     );
-    for (const workload of workloads) {
-      const title = WORKLOAD_TITLES[workload.kind];
-      const runs = new Map<ModelName, { measures: RunMeasure[]; repeats: RepeatResult[] }>(
-        runnable.map((m) => [m.name, { measures: [], repeats: [] }]),
+
+    /** Every run of one side's models on `workload`, `options.repeat` times each. */
+    const measureSide = async (side: Side, workload: Workload): Promise<Measured> => {
+      const models = side.models.filter((m) => m.kinds.includes(workload.kind));
+      const toRun = runnable(side, workload);
+      const runs = new Map<string, { measures: RunMeasure[]; repeats: RepeatResult[] }>(
+        toRun.map((m) => [m.name, { measures: [], repeats: [] }]),
       );
-      const failures = new Map<ModelName, string>();
+      const failures = new Map<string, string>();
       let order = 0;
       for (let repeat = 0; repeat < options.repeat; repeat++) {
-        for (const model of repeatOrder(runnable, repeat)) {
+        for (const model of repeatOrder(toRun, repeat)) {
           if (failures.has(model.name)) continue;
-          const label =
-            options.repeat === 1
-              ? `${model.name} · ${title}`
-              : `${model.name} · ${title} #${repeat + 1}`;
-          const key = `${model.name} · ${title}`;
+          const key = keyOf(side, model.name, workload);
+          const label = options.repeat === 1 ? key : `${key} #${repeat + 1}`;
           show.start(label, jobCount(workload), eta.next(key));
           if (interrupted) throw new Interrupted();
-          current = startRun(
-            {
-              model: model.name,
-              workload,
-              workers: options.workers,
-              connection: options.connection,
-            },
-            () => show.tick(),
-          );
-          const startedAt = performance.now();
+          current = side.start(model.name, workload, () => show.tick());
+          const runStart = performance.now();
           try {
             const measure = await current.result;
-            eta.took(key, performance.now() - startedAt);
+            eta.took(key, performance.now() - runStart);
             show.end(tookMs(measure.wallMs));
             const mine = runs.get(model.name)!;
             mine.measures.push(measure);
@@ -225,26 +308,42 @@ export async function compare(options: CompareOptions): Promise<number> {
           order++;
         }
       }
-      const results: ModelResult[] = chosen.map((model) =>
-        resultOf(model, available.get(model.name) ?? null, failures.get(model.name), runs),
-      );
-      for (const model of chosen) {
-        const reason = available.get(model.name);
-        if (reason != null) show.skip(`${model.name} · ${title}`, reason);
+      for (const model of models) {
+        const reason = side.unavailable.get(model.name);
+        if (reason != null) show.skip(keyOf(side, model.name, workload), reason);
       }
+      const results = models.map((model) => {
+        const reason = side.unavailable.get(model.name);
+        if (reason != null) return modelResult(model, { status: 'unavailable', reason });
+        const failure = failures.get(model.name);
+        if (failure !== undefined) return modelResult(model, { status: 'failed', reason: failure });
+        return modelResult(model, runs.get(model.name)!);
+      });
       // The timeline and trace show each model's median run: the one the table stands for.
-      for (const model of runnable) {
+      const traced: TracedRun[] = [];
+      for (const model of toRun) {
         const measures = runs.get(model.name)!.measures;
         if (failures.has(model.name) || measures.length === 0) continue;
         const byWall = [...measures].sort((a, b) => a.wallMs - b.wallMs);
         traced.push({
+          runtime: side.runtime,
           model: model.name,
-          workload: title,
-          task: workload.kind === 'cpu' ? 'sumSquares' : 'fetchPage',
+          workload: WORKLOAD_TITLES[workload.kind],
+          task: TASK_NAMES[workload.kind],
           measure: byWall[Math.floor((byWall.length - 1) / 2)]!,
         });
       }
-      report.workloads.push(finishWorkload(workload, results, report.machine));
+      return { side: finishSide(workload, results, host, side.runtime), traced };
+    };
+
+    const traced: TracedRun[] = [];
+    for (const workload of workloads) {
+      const [node, python] = [
+        await measureSide(sides[0]!, workload),
+        sides[1] === undefined ? null : await measureSide(sides[1], sides[1].workload(workload)),
+      ];
+      traced.push(...node.traced, ...(python?.traced ?? []));
+      report.workloads.push(finishWorkload(workload, node.side, python?.side ?? null));
     }
     if (interrupted) throw new Interrupted();
     if (options.trace !== null) {
@@ -253,7 +352,9 @@ export async function compare(options: CompareOptions): Promise<number> {
     if (options.html !== null) await writeFile(options.html, htmlReport(report, traced));
     if (options.json) options.write(JSON.stringify(report, null, 2));
     else for (const line of textReport(report, options.width)) options.write(line);
-    const failed = report.workloads.some((w) => w.results.some((r) => r.status === 'failed'));
+    const failed = report.workloads.some((w) =>
+      [...w.results, ...(w.python?.results ?? [])].some((r) => r.status === 'failed'),
+    );
     return failed ? 1 : 0;
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
@@ -262,6 +363,9 @@ export async function compare(options: CompareOptions): Promise<number> {
   } finally {
     show.close();
     process.off('SIGINT', onSigint);
-    await server?.close();
+    await Promise.all(servers.map((s) => s.close()));
   }
 }
+
+/** The task each workload's slices are named after in the trace. */
+const TASK_NAMES = { cpu: 'sumSquares', io: 'fetchPage', mixed: 'fetchAndDigest' } as const;

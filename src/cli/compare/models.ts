@@ -13,11 +13,14 @@ import type { Future } from '../../futures/Future.js';
 import { DistributedExecutor, runWorker } from '../../distributed/index.js';
 import { ProcessPoolExecutor, ThreadPoolExecutor } from '../../futures/index.js';
 import type { Sample } from './tasks.js';
+import type { WorkloadKind } from './workloads.js';
 
 /** One unit of work, runnable in place or on an executor. */
 export interface Job {
   call(): Sample | Promise<Sample>;
   submit(executor: Executor): Future<Sample>;
+  /** Waits here, on this thread's event loop, then computes on `executor` (mixed work only). */
+  split?(executor: Executor): Promise<Sample>;
 }
 
 export interface RunOptions {
@@ -33,6 +36,8 @@ export interface Model {
   name: ModelName;
   /** How it runs the jobs, for the report. */
   how: string;
+  /** The workloads it runs. */
+  kinds: readonly WorkloadKind[];
   /** Why the model cannot run here, or null when it can. */
   unavailable(options: { connection: string | null }): Promise<string | null>;
   run(jobs: readonly Job[], options: RunOptions): Promise<Sample[]>;
@@ -44,6 +49,7 @@ export const MODEL_NAMES = [
   'threads',
   'processes',
   'distributed',
+  'asyncio+threads',
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
@@ -61,6 +67,10 @@ async function runOn(executor: Executor, jobs: readonly Job[], onDone: () => voi
   }
 }
 
+const EVERY: readonly WorkloadKind[] = ['cpu', 'io', 'mixed'];
+/** A pool of processes or of remote workers gains nothing on the mixed work that threads do not. */
+const SEPARATE: readonly WorkloadKind[] = ['cpu', 'io'];
+
 /** The workload tasks, for the distributed workers to import. */
 const TASKS = fileURLToPath(new URL('./tasks.js', import.meta.url));
 
@@ -68,6 +78,7 @@ const TASKS = fileURLToPath(new URL('./tasks.js', import.meta.url));
 export const MODELS: readonly Model[] = [
   {
     name: 'sequential',
+    kinds: EVERY,
     how: 'one job after the other on the main thread',
     unavailable: async () => null,
     async run(jobs, { onDone }) {
@@ -81,6 +92,7 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'asyncio',
+    kinds: EVERY,
     how: 'one task per job on one event loop, gathered (concur/asyncio)',
     unavailable: async () => null,
     run: (jobs, { onDone }) =>
@@ -98,6 +110,7 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'threads',
+    kinds: EVERY,
     how: 'ThreadPoolExecutor: worker threads of this process (concur/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
@@ -105,6 +118,7 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'processes',
+    kinds: SEPARATE,
     how: 'ProcessPoolExecutor: child processes (concur/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
@@ -112,6 +126,7 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'distributed',
+    kinds: SEPARATE,
     how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur/distributed)',
     unavailable: async ({ connection }) =>
       connection === null ? 'needs --connection redis://…' : null,
@@ -130,6 +145,33 @@ export const MODELS: readonly Model[] = [
         return await runOn(new DistributedExecutor({ connection, queue }), jobs, onDone);
       } finally {
         await worker.close();
+      }
+    },
+  },
+  {
+    name: 'asyncio+threads',
+    how: 'one asyncio task per job waits on the event loop, then hands its computing to a ThreadPoolExecutor',
+    kinds: ['mixed'],
+    unavailable: async () => null,
+    async run(jobs, { workers, onDone }) {
+      const pool = new ThreadPoolExecutor({ maxWorkers: workers });
+      let failed = true;
+      try {
+        const samples = await run(() =>
+          gather(
+            jobs.map((job) =>
+              createTask(async () => {
+                const sample = await job.split!(pool);
+                onDone();
+                return sample;
+              }),
+            ),
+          ),
+        );
+        failed = false;
+        return samples;
+      } finally {
+        await pool.shutdown({ wait: true, cancelFutures: failed });
       }
     },
   },

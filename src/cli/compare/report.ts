@@ -4,13 +4,18 @@
  *
  * @module
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 
-import type { ModelName } from './models.js';
+import type { PythonFound } from './python.js';
 import type { RunMeasure } from './runs.js';
 import { leaders, spreadOf, type Spread } from './spread.js';
 import type { Sample } from './tasks.js';
-import { describeWorkload, WORKLOAD_TITLES, type Workload } from './workloads.js';
+import {
+  describeWorkload,
+  WORKLOAD_TITLES,
+  type Workload,
+  type WorkloadKind,
+} from './workloads.js';
 
 /** What one run (one repeat of a model on a workload) measured, in the JSON. */
 export interface RepeatResult {
@@ -27,7 +32,8 @@ export interface RepeatResult {
  * (speed-up: of the medians); numbers are null when the model did not run.
  */
 export interface ModelResult {
-  model: ModelName;
+  /** A Node model (`threads`…) or, in Python's results, the Python API (`ThreadPoolExecutor`…). */
+  model: string;
   how: string;
   status: 'ok' | 'unavailable' | 'failed';
   /** Why it did not run (unavailable) or how it failed. */
@@ -57,13 +63,20 @@ export interface ModelResult {
   repeats: RepeatResult[];
 }
 
-export interface WorkloadResult {
-  kind: Workload['kind'];
-  title: string;
+/** The models of one runtime on one workload. */
+export interface SideResult {
   description: string;
+  /** The workload as this runtime ran it (Python's computing is scaled: options.pythonScale). */
   workload: Workload;
   results: ModelResult[];
   conclusion: string;
+}
+
+export interface WorkloadResult extends SideResult {
+  kind: Workload['kind'];
+  title: string;
+  /** The same jobs in CPython, or null when Python was skipped. */
+  python: SideResult | null;
 }
 
 export interface CompareReport {
@@ -78,14 +91,26 @@ export interface CompareReport {
     arch: string;
     /** 1-minute load average when the comparison started: cores other programs kept busy. */
     loadAverage: number;
+    /** The first core's model name, as the operating system reports it. */
+    cpuModel: string;
   };
+  /** When the comparison started (ISO 8601) and the command line that ran it. */
+  startedAt: string;
+  argv: string[];
   options: {
     cpuN: number;
     ioRequests: number;
     ioLatencyMs: number;
+    mixedPages: number;
+    mixedLatencyMs: number;
+    mixedRounds: number;
     workers: number;
     repeat: number;
+    /** The share of Node's computing the Python runs do (1: the same sizes). */
+    pythonScale: number;
   };
+  /** The interpreter that ran the Python side, or why there was none. */
+  python: PythonFound;
   workloads: WorkloadResult[];
 }
 
@@ -108,7 +133,7 @@ export function repeatResult(measure: RunMeasure, order: number): RepeatResult {
 
 /** A model's result from its runs (or from why it did not run). */
 export function modelResult(
-  model: { name: ModelName; how: string },
+  model: { name: string; how: string },
   outcome:
     | { measures: readonly RunMeasure[]; repeats: readonly RepeatResult[] }
     | { status: 'unavailable' | 'failed'; reason: string },
@@ -181,30 +206,38 @@ function measured(results: readonly ModelResult[]): Measured[] {
  * The models clearly fastest at a workload (see {@link leaders}), or null when the runs'
  * spread does not separate them from the others.
  */
-export function fastestModels(results: readonly ModelResult[]): ModelName[] | null {
+export function fastestModels(results: readonly ModelResult[]): string[] | null {
   const ok = measured(results);
   if (ok.length < 2) return null;
   return leaders(ok, (r) => r.spread.wallMs)?.map((r) => r.model) ?? null;
 }
 
-/** Fills in speed-ups over sequential and the conclusion. */
-export function finishWorkload(
+/** One runtime's results on a workload, with speed-ups over its sequential run and the conclusion. */
+export function finishSide(
   workload: Workload,
   results: ModelResult[],
   host: CompareReport['machine'],
-): WorkloadResult {
+  runtime: Runtime,
+): SideResult {
   const sequential = results.find((r) => r.model === 'sequential' && r.wallMs !== null);
   for (const r of results) {
     if (r.wallMs !== null && sequential?.wallMs != null) r.speedup = sequential.wallMs / r.wallMs;
   }
   return {
-    kind: workload.kind,
-    title: WORKLOAD_TITLES[workload.kind],
     description: describeWorkload(workload),
     workload,
     results,
-    conclusion: conclude(workload.kind, results, host),
+    conclusion: conclude(workload.kind, results, host, runtime),
   };
+}
+
+/** A workload's whole result: Node's side, and Python's when it ran. */
+export function finishWorkload(
+  workload: Workload,
+  node: SideResult,
+  python: SideResult | null,
+): WorkloadResult {
+  return { kind: workload.kind, title: WORKLOAD_TITLES[workload.kind], ...node, python };
 }
 
 export const formatMs = (ms: number): string =>
@@ -212,7 +245,29 @@ export const formatMs = (ms: number): string =>
 export const formatX = (x: number): string => `${x.toFixed(x < 0.095 ? 2 : x < 10 ? 1 : 0)}×`;
 export const formatMB = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
-const PARALLEL: readonly ModelName[] = ['threads', 'processes', 'distributed'];
+export type Runtime = 'node' | 'python';
+
+/** How a model runs its jobs, whatever its runtime calls it. */
+type Mechanism = 'sequential' | 'loop' | 'threads' | 'processes' | 'combined';
+
+const MECHANISMS: Record<string, Mechanism> = {
+  sequential: 'sequential',
+  asyncio: 'loop',
+  threads: 'threads',
+  'threading.Thread': 'threads',
+  ThreadPoolExecutor: 'threads',
+  processes: 'processes',
+  distributed: 'processes',
+  'multiprocessing.Process': 'processes',
+  'multiprocessing.Pool': 'processes',
+  ProcessPoolExecutor: 'processes',
+  'asyncio+threads': 'combined',
+  'asyncio+ProcessPoolExecutor': 'combined',
+};
+
+/** Models that run jobs on several threads or processes at once. */
+const parallel = (model: string): boolean =>
+  ['threads', 'processes', 'combined'].includes(MECHANISMS[model] ?? '');
 
 const listed = (names: readonly string[]): string =>
   names.length <= 1
@@ -220,13 +275,15 @@ const listed = (names: readonly string[]): string =>
     : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 
 /**
- * One sentence from the numbers: who won, by how much, and why in Node's terms — or, when
- * the runs' spread is as large as the differences, that nothing can be told apart here.
+ * One sentence from the numbers: who won, by how much, and why in the runtime's terms —
+ * or, when the runs' spread is as large as the differences, that nothing can be told
+ * apart here.
  */
 function conclude(
   kind: Workload['kind'],
   results: readonly ModelResult[],
   host: CompareReport['machine'],
+  runtime: Runtime,
 ): string {
   const all = measured(results);
   const ok = all.filter((r) => r.model !== 'sequential');
@@ -235,31 +292,24 @@ function conclude(
   const names = fastestModels(all);
   const group = all.filter((r) => names?.includes(r.model));
   const best = group[0] ?? null;
-  let parts: string[];
+  const medians = ok.map((r) => `${r.model} ${formatX(r.speedup)}`).join(', ');
   if (names === null) {
-    parts = [
-      `the models are indistinguishable on this machine: every model's runs overlap another's (medians ${ok
-        .map((r) => `${r.model} ${formatX(r.speedup)}`)
-        .join(
-          ', ',
-        )} sequential); their differences are within the noise, so none is named — try again on a quieter machine or with more --repeat`,
-    ];
-    let text = `${parts[0]}.`;
-    if (kind === 'cpu') text += busyNote(ok, sequentialRun, host);
+    let text = `the models are indistinguishable on this machine: every model's runs overlap another's (medians ${medians} sequential); their differences are within the noise, so none is named — try again on a quieter machine or with more --repeat.`;
+    if (kind === 'cpu') text += busyNote(ok, sequentialRun, host, runtime);
     return text;
   }
   if (names.includes('sequential') && kind === 'cpu' && host.loadAverage >= host.cpus) {
     // Pools exist to use idle cores; with none idle, losing to sequential ranks nothing,
     // and naming sequential here would contradict a quiet run that names a pool.
-    return `no model was clearly faster than sequential, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${ok
-      .map((r) => `${r.model} ${formatX(r.speedup)}`)
-      .join(', ')} sequential) — measure again on a quieter machine (--wait-quiet).`;
+    return `no model was clearly faster than sequential, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${medians} sequential) — measure again on a quieter machine (--wait-quiet).`;
   }
+  let parts: string[];
   if (names.includes('sequential')) {
+    const pools = ok.some((r) => parallel(r.model));
     parts = [
       names.length === 1
         ? // On a saturated machine the pools lost to the load, not to their start-up.
-          ok.some((r) => PARALLEL.includes(r.model)) && host.loadAverage < host.cpus
+          pools && host.loadAverage < host.cpus && runtime === 'node'
           ? 'nothing beat sequential beyond the spread of its runs: at this size, starting workers costs more than they save'
           : 'nothing beat sequential beyond the spread of its runs'
         : `nothing beat sequential beyond the spread of its runs (${group
@@ -277,23 +327,35 @@ function conclude(
     ];
   }
   const lead = group.length === 1 ? best! : null;
+  const leadHow = lead === null ? null : MECHANISMS[lead.model];
   if (kind === 'cpu') {
-    const spreadOut = group.find((r) => PARALLEL.includes(r.model) && (r.parallelism ?? 0) > 1.3);
+    const spreadOut = group.find((r) => parallel(r.model) && (r.parallelism ?? 0) > 1.3);
     if (spreadOut !== undefined && !names.includes('sequential')) {
-      parts[0] += ` with ${formatX(spreadOut.parallelism!)} as much CPU time as wall time: JavaScript ran on several cores at once (Node has no GIL)`;
+      parts[0] += ` with ${formatX(spreadOut.parallelism!)} as much CPU time as wall time: ${
+        runtime === 'node'
+          ? 'JavaScript ran on several cores at once (Node has no GIL)'
+          : 'Python ran on several cores at once, one interpreter per process'
+      }`;
     }
-  } else if (lead?.model === 'asyncio') {
+  } else if (leadHow === 'loop') {
     parts[0] += ' on one thread: a task that waits holds no thread';
+  } else if (leadHow === 'combined') {
+    parts[0] += ': the waits overlapped on the event loop while the pool computed on other cores';
   }
   const lightest = ok.reduce((a, b) => (b.peakRssBytes < a.peakRssBytes ? b : a));
   for (const r of ok) {
     if (group.includes(r)) continue;
+    const how = MECHANISMS[r.model];
     let part = `${r.model} ${formatX(r.speedup)}`;
-    if (PARALLEL.includes(r.model) && r.startupMs !== null && r.startupMs > 0.2 * r.wallMs) {
+    if (parallel(r.model) && r.startupMs !== null && r.startupMs > 0.2 * r.wallMs) {
       part += ` (${formatMs(r.startupMs)} of it starting workers)`;
     }
-    if (kind === 'cpu' && r.model === 'asyncio' && r.speedup < 1.2) {
+    if (kind === 'cpu' && how === 'loop' && r.speedup < 1.2) {
       part += ' (one event loop computes one thing at a time)';
+    } else if (kind === 'mixed' && how === 'loop') {
+      part += ' (its waits overlapped, its computing did not)';
+    } else if (kind === 'cpu' && runtime === 'python' && how === 'threads' && r.speedup < 1.2) {
+      part += ' (the GIL: one thread at a time runs Python code)';
     } else if (r !== lightest && r.peakRssBytes > 1.5 * lightest.peakRssBytes) {
       part += ` for ${formatX(r.peakRssBytes / lightest.peakRssBytes)} the memory of ${lightest.model}`;
     }
@@ -301,7 +363,7 @@ function conclude(
   }
   let text = parts.length === 1 ? `${parts[0]}.` : `${parts[0]}; ${parts.slice(1).join(', ')}.`;
   // A compute loop alone on a core shows CPU/wall ≈ 1: less means other programs took turns.
-  if (kind === 'cpu') text += busyNote(ok, sequentialRun, host);
+  if (kind === 'cpu') text += busyNote(ok, sequentialRun, host, runtime);
   return text;
 }
 
@@ -314,12 +376,16 @@ function busyNote(
   others: readonly Measured[],
   sequential: Measured | undefined,
   host: CompareReport['machine'],
+  runtime: Runtime,
 ): string {
   const share = sequential?.parallelism;
   if (share != null && share < 0.85) {
     return ` (The machine was busy: the sequential run got ${share.toFixed(1)} of a core.)`;
   }
-  const pools = others.filter((r) => PARALLEL.includes(r.model));
+  // Python's threads take turns under the GIL whatever the load: only its processes count.
+  const pools = others.filter(
+    (r) => parallel(r.model) && !(runtime === 'python' && MECHANISMS[r.model] === 'threads'),
+  );
   const spread = Math.max(0, ...pools.map((r) => r.parallelism ?? 0));
   if (pools.length > 0 && host.cpus > 1 && spread < 1.3 && host.loadAverage >= 0.75) {
     return ` (The load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores when it started: other programs held the cores the pools needed.)`;
@@ -350,7 +416,7 @@ export function formatRange(spread: Spread): string {
 }
 
 /** The per-workload table rows (header first): wall time as median and min–max, the rest medians. */
-export function resultRows(workload: WorkloadResult): string[][] {
+export function resultRows(side: { results: readonly ModelResult[] }): string[][] {
   const header = [
     'model',
     'wall',
@@ -362,7 +428,7 @@ export function resultRows(workload: WorkloadResult): string[][] {
     'workers',
     'first task at',
   ];
-  const rows = workload.results.map((r) =>
+  const rows = side.results.map((r) =>
     r.status !== 'ok' || r.spread === null
       ? [
           r.model,
@@ -391,53 +457,93 @@ export function tableNote(repeat: number): string {
     : `wall: median of ${repeat} runs, min–max: the fastest and the slowest; speed-up: ratio of medians; the other columns: medians`;
 }
 
-/** The seeds' "applicable scenarios" row (seeds 000/001), for the models they cover. */
-const SEEDS_SAY: Record<ModelName, string> = {
-  sequential: dash,
-  asyncio: 'high-concurrency I/O',
-  threads: 'I/O-bound (GIL)',
-  processes: 'CPU-bound',
-  distributed: dash,
+/** The Python model that does what each summary column's Node model does. */
+const PYTHON_COUNTERPART: Record<string, string | null> = {
+  processes: 'ProcessPoolExecutor',
+  threads: 'ThreadPoolExecutor',
+  asyncio: 'asyncio',
+  'asyncio+threads': 'asyncio+ProcessPoolExecutor',
+  distributed: null,
 };
 
-/** The seeds' summary table (seed 000's "core differences"), filled with measured numbers. */
+/**
+ * The tutorials' summary table ("core differences"), filled with numbers measured here:
+ * Node's models as columns, and under Node's rows, Python's counterparts measured on the
+ * same jobs (`ProcessPoolExecutor` under processes, and so on).
+ */
 export function summaryRows(report: CompareReport): string[][] {
-  const models: ModelName[] = ['processes', 'threads', 'asyncio', 'distributed'];
-  const cpu = report.workloads.find((w) => w.kind === 'cpu');
-  const io = report.workloads.find((w) => w.kind === 'io');
-  const shown = models.filter((m) =>
+  const columns = ['processes', 'threads', 'asyncio', 'asyncio+threads', 'distributed'];
+  const byKind = (kind: WorkloadKind) => report.workloads.find((w) => w.kind === kind);
+  const shown = columns.filter((m) =>
     report.workloads.some((w) => w.results.some((r) => r.model === m && r.status === 'ok')),
   );
-  const pick = (w: WorkloadResult | undefined, m: ModelName) =>
-    w?.results.find((r) => r.model === m && r.status === 'ok');
-  const x = (r: ModelResult | undefined) =>
-    r?.speedup == null ? dash : `${formatX(r.speedup)} sequential`;
+  const pick = (side: SideResult | null | undefined, m: string | null) =>
+    side?.results.find((r) => r.model === m && r.status === 'ok');
+  const x = (r: ModelResult | undefined) => (r?.speedup == null ? dash : formatX(r.speedup));
   // The conclusions' rule: only models clearly ahead of the rest, sequential included.
-  const bestAt = (m: ModelName): string => {
-    const wins = report.workloads.filter((w) => {
-      const names = fastestModels(w.results);
-      return names !== null && names.includes(m) && !names.includes('sequential');
+  const bestAt = (sides: readonly (readonly [string, SideResult | null])[], m: string | null) => {
+    const wins = sides.filter(([, side]) => {
+      const names = side === null ? null : fastestModels(side.results);
+      return names !== null && m !== null && names.includes(m) && !names.includes('sequential');
     });
-    return wins.length === 0 ? dash : wins.map((w) => w.title).join(', ');
+    return wins.length === 0 ? dash : wins.map(([title]) => title).join(', ');
   };
-  return [
+  const speedups = (
+    label: string,
+    side: (w: WorkloadResult | undefined) => SideResult | null | undefined,
+    name: (m: string) => string | null,
+  ) =>
+    (['cpu', 'io', 'mixed'] as const)
+      .filter((kind) => byKind(kind) !== undefined)
+      .map((kind) => [
+        `${label}${WORKLOAD_TITLES[kind]}: speed-up`,
+        ...shown.map((m) => x(pick(side(byKind(kind)), name(m)))),
+      ]);
+  const rows = [
     ['characteristic (measured)', ...shown],
-    ['CPU-bound speed-up', ...shown.map((m) => x(pick(cpu, m)))],
+    ...speedups(
+      '',
+      (w) => w,
+      (m) => m,
+    ),
     [
       'CPU time / wall (CPU-bound)',
-      ...shown.map((m) => pick(cpu, m)?.parallelism?.toFixed(1) ?? dash),
+      ...shown.map((m) => pick(byKind('cpu'), m)?.parallelism?.toFixed(1) ?? dash),
     ],
-    ['I/O-bound speed-up', ...shown.map((m) => x(pick(io, m)))],
     [
       'peak memory (I/O-bound)',
       ...shown.map((m) => {
-        const r = pick(io, m);
+        const r = pick(byKind('io'), m);
         return r?.peakRssBytes == null ? dash : formatMB(r.peakRssBytes);
       }),
     ],
-    ['the seeds say (Python): for', ...shown.map((m) => SEEDS_SAY[m])],
-    ['measured here: clearly fastest at', ...shown.map(bestAt)],
+    [
+      'clearly fastest at',
+      ...shown.map((m) =>
+        bestAt(
+          report.workloads.map((w) => [w.title, w] as const),
+          m,
+        ),
+      ),
+    ],
   ];
+  if (report.python.status === 'ok') {
+    const counterpart = (m: string) => PYTHON_COUNTERPART[m] ?? null;
+    rows.push(
+      ['Python here: the counterpart', ...shown.map((m) => counterpart(m) ?? dash)],
+      ...speedups('Python here: ', (w) => w?.python, counterpart),
+      [
+        'Python here: clearly fastest at',
+        ...shown.map((m) =>
+          bestAt(
+            report.workloads.map((w) => [w.title, w.python] as const),
+            counterpart(m),
+          ),
+        ),
+      ],
+    );
+  }
+  return rows;
 }
 
 /** `text` in lines of at most `width` characters, broken at spaces, each after `indent`. */
@@ -463,30 +569,67 @@ export function wrap(text: string, width: number, first: string, indent: string)
  * (the tables do not: a table broken across lines is worse than one that overflows).
  */
 export function textReport(report: CompareReport, width: number | null = null): string[] {
-  const { machine } = report;
+  const { machine, python } = report;
   const lines = [
     `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
   ];
   if (machine.loadAverage > machine.cpus) lines.push(`  ${noisyNote(machine)}`);
-  for (const { model, how } of report.workloads[0]?.results ?? []) {
-    lines.push(`  ${model}: ${how}`);
-  }
+  lines.push(...modelsMet(report.workloads, (w) => w).map((l) => `  ${l}`));
+  lines.push(
+    python.status === 'ok'
+      ? `  Python ${python.version} (${python.executable}), the same jobs with ${pythonShare(report.options.pythonScale)} the computing:`
+      : `  Python: skipped (${python.reason})`,
+  );
+  lines.push(...modelsMet(report.workloads, (w) => w.python).map((l) => `    ${l}`));
+  const conclusion = (text: string, first: string, indent: string) =>
+    width === null ? [`${first}${text}`] : wrap(text, width, first, indent);
   for (const workload of report.workloads) {
     lines.push('', `${workload.title}: ${workload.description}`);
-    lines.push(...textTable(resultRows(workload)).map((l) => `  ${l}`));
-    lines.push(`  (${tableNote(report.options.repeat)})`);
-    for (const r of workload.results) {
-      if (r.status !== 'ok')
-        lines.push(`  (${r.model} ${r.status === 'failed' ? 'failed' : 'skipped'}: ${r.reason})`);
+    lines.push(...sideLines(workload, report.options.repeat, '  '));
+    lines.push(...conclusion(workload.conclusion, '  → ', '    '));
+    if (workload.python !== null) {
+      lines.push(`  Python: ${workload.python.description}`);
+      lines.push(...sideLines(workload.python, report.options.repeat, '    '));
+      lines.push(...conclusion(`In CPython, ${workload.python.conclusion}`, '    → ', '      '));
     }
-    lines.push(
-      ...(width === null
-        ? [`  → ${workload.conclusion}`]
-        : wrap(workload.conclusion, width, '  → ', '    ')),
-    );
   }
-  lines.push('', "The seeds' summary table, measured on this machine:");
+  lines.push('', 'The tutorials’ summary table, measured on this machine:');
   lines.push(...textTable(summaryRows(report)).map((l) => `  ${l}`));
+  return lines;
+}
+
+/** "a hundredth of", "the same", … */
+export function pythonShare(scale: number): string {
+  if (scale === 1) return 'the same';
+  const inverse = Math.round(1 / scale);
+  if (Math.abs(inverse * scale - 1) < 1e-9) {
+    const named: Record<number, string> = { 10: 'a tenth of', 100: 'a hundredth of' };
+    return named[inverse] ?? `1/${inverse} of`;
+  }
+  return `${scale}× of`;
+}
+
+/** One line per model that ran a workload, saying how it runs jobs. */
+function modelsMet(
+  workloads: readonly WorkloadResult[],
+  side: (w: WorkloadResult) => SideResult | null,
+): string[] {
+  const how = new Map<string, string>();
+  for (const w of workloads) for (const r of side(w)?.results ?? []) how.set(r.model, r.how);
+  return [...how].map(([model, text]) => `${model}: ${text}`);
+}
+
+/** A side's table, its note and why a model did not run. */
+function sideLines(side: SideResult, repeat: number, indent: string): string[] {
+  const lines = textTable(resultRows(side)).map((l) => `${indent}${l}`);
+  lines.push(`${indent}(${tableNote(repeat)})`);
+  for (const r of side.results) {
+    if (r.status !== 'ok') {
+      lines.push(
+        `${indent}(${r.model} ${r.status === 'failed' ? 'failed' : 'skipped'}: ${r.reason})`,
+      );
+    }
+  }
   return lines;
 }
 
@@ -500,6 +643,7 @@ export function machine(): CompareReport['machine'] {
   return {
     cpus: availableParallelism(),
     loadAverage: loadavg()[0]!,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     node: process.version,
     platform: process.platform,
     arch: process.arch,

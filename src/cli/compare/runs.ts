@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 import type { ModelName } from './models.js';
@@ -80,21 +80,21 @@ export function startRun(request: RunRequest, onProgress: () => void): RunHandle
     });
   });
   child.send(request);
-  return {
-    result,
-    kill() {
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      // Windows has no process groups: there the pool's own parent watch ends its workers.
-      if (process.platform === 'win32') {
-        child.kill('SIGKILL');
-        return;
-      }
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch (error) {
-        // ESRCH: the group is already gone, which is what we wanted.
-        if ((error as { code?: unknown }).code !== 'ESRCH') throw error;
-      }
-    },
-  };
+  return { result, kill: () => killGroup(child) };
+}
+
+/** Kills the process group `child` leads (it and every process it started), if still there. */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  // Windows has no process groups: there the pool's own parent watch ends its workers.
+  if (process.platform === 'win32') {
+    child.kill('SIGKILL');
+    return;
+  }
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch (error) {
+    // ESRCH: the group is already gone, which is what we wanted.
+    if ((error as { code?: unknown }).code !== 'ESRCH') throw error;
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * The two workloads of `concur compare`, as tasks every model can run: called directly
+ * The workloads of `concur compare`, as tasks every model can run: called directly
  * (sequential, asyncio), sent to a thread or process pool by reference, or run by a
  * distributed worker that loads this module (`concur worker --tasks <this file>`).
  *
@@ -84,9 +84,48 @@ export const fetchPage = defineTask(
   import.meta.url,
   async function fetchPage(url: string): Promise<Sample> {
     const start = now();
-    const response = await fetch(url);
-    const body = await response.text();
-    if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
+    const body = await fetchBody(url);
     return sample(String(body.length), start);
+  },
+);
+
+/** The body of one page of the local server. */
+export async function fetchBody(url: string): Promise<string> {
+  const response = await fetch(url);
+  const body = await response.text();
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
+  return body;
+}
+
+/**
+ * The mixed workload's computing: 32-bit FNV-1a over the page's characters, `rounds` times
+ * over, as a number. The Python side computes the same digest of the same bytes.
+ */
+export function digest(body: string, rounds: number): number {
+  let hash = 0x811c9dc5;
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < body.length; i++) {
+      hash = Math.imul(hash ^ body.charCodeAt(i), 0x01000193) >>> 0;
+    }
+  }
+  return hash;
+}
+
+/** The mixed workload's computing alone, for a pool (the page was fetched elsewhere). */
+export const digestPage = defineTask(
+  import.meta.url,
+  function digestPage(body: string, rounds: number): Sample {
+    const start = now();
+    return sample(String(digest(body, rounds)), start);
+  },
+);
+
+/** The mixed workload's job whole: fetch a page, then digest it, on the same thread. */
+export const fetchAndDigest = defineTask(
+  import.meta.url,
+  async function fetchAndDigest(url: string, rounds: number): Promise<Sample> {
+    const start = now();
+    const body = await fetchBody(url);
+    return sample(String(digest(body, rounds)), start);
   },
 );

@@ -7,13 +7,13 @@
  *
  * @module
  */
-import type { ModelName } from './models.js';
-import { workerOf } from './report.js';
+import { workerOf, type Runtime } from './report.js';
 import type { RunMeasure } from './runs.js';
 import type { Sample } from './tasks.js';
 
 export interface TracedRun {
-  model: ModelName;
+  runtime: Runtime;
+  model: string;
   workload: string;
   /** The task's name, for the slices. */
   task: string;
@@ -31,6 +31,11 @@ export interface TraceEvent {
   cat?: string;
   id?: string;
   args?: Record<string, unknown>;
+}
+
+/** A run's name in the trace and the timelines: `threads · CPU-bound`, `Python asyncio · …`. */
+export function traceName(run: TracedRun): string {
+  return `${run.runtime === 'python' ? 'Python ' : ''}${run.model} · ${run.workload}`;
 }
 
 /** True when some of `samples` ran at the same time (on one worker: an event loop). */
@@ -58,7 +63,7 @@ export function traceOf(runs: readonly TracedRun[]): {
       tid,
       args,
     });
-    events.push(meta('process_name', 0, { name: `${run.model} · ${run.workload}` }));
+    events.push(meta('process_name', 0, { name: traceName(run) }));
     events.push(meta('process_sort_index', 0, { sort_index: pid }));
     const byWorker = new Map<string, Sample[]>();
     for (const sample of run.measure.samples) {
