@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -412,7 +412,7 @@ describe('concur compare beside CPython', () => {
         if (workload.kind === 'cpu') {
           // A tenth of Node's sizes (--python-scale 0.1), exact in Python's integers.
           assert.equal(side.workload.n, options['cpuN']! / 10);
-          assert.deepEqual([...answers], [sumOfSquares(side.workload.n!)]);
+          assert.deepEqual([...answers], [sumOfSquares(side.workload.n)]);
         }
         if (workload.kind === 'io') assert.deepEqual([...answers], ['1921']);
         if (workload.kind === 'mixed') assert.equal(side.workload.rounds, 20);
@@ -519,64 +519,124 @@ const BAR_COLOURS: [number, number, number][] = [
   [0x1f, 0x9e, 0x63],
 ];
 
+/** Runs headless Chromium on `args` (the flags this machine needs come first). */
+async function runChromium(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    chromium!,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--hide-scrollbars',
+      `--user-data-dir=${join(dir, 'chromium-profile')}`,
+      ...args,
+    ],
+    { timeout: 90_000, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 },
+  );
+  return stdout;
+}
+
 describe('concur compare --html', () => {
   test('writes one self-contained page: inline SVG charts, nothing fetched from the network', async () => {
-    assert.equal(run.code, 0, run.stderr);
+    const parsed = report();
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     assert.match(html, /^<!doctype html>/);
-    assert.equal(
-      html.match(/<svg /g)?.length,
-      6,
-      'time, speed-up and timeline charts for both workloads',
-    );
+    const sides = parsed.python.status === 'ok' ? 2 : 1;
+    const charts = 3 * 3 * sides; // wall time, speed-up and timeline, per workload and side
+    assert.equal(html.match(/<svg /g)?.length, charts, 'charts for every workload and side');
     assert.doesNotMatch(html, /<script|<link|<img|src=|url\(|@import/);
     assert.deepEqual(
       [...html.matchAll(/https?:\/\/[^"' <]+/g)].map((m) => m[0]),
-      Array(6).fill('http://www.w3.org/2000/svg'),
+      Array(charts).fill('http://www.w3.org/2000/svg'),
     );
   });
 
-  test(
-    'renders in headless Chromium with its bar charts drawn',
-    { skip: chromium === null ? 'chromium is not installed (.ci/run installs it)' : false },
-    async () => {
-      assert.equal(run.code, 0, run.stderr);
-      const png = join(dir, 'report.png');
-      await promisify(execFile)(
-        chromium!,
-        [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          `--user-data-dir=${join(dir, 'chromium-profile')}`,
+  test('carries the date, the command line, the CPU and the load, a “which model when” card, error bars and timelines on a time axis', async () => {
+    const parsed = report();
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    assert.ok(html.includes(parsed.startedAt.slice(0, 10)), 'the date');
+    assert.match(html, /<code>concur compare --cpu-n 2000000 [^<]*--html [^<]*report\.html/);
+    assert.ok(html.includes(parsed.machine.cpuModel.replace(/[&<>"']/g, '')), 'the CPU model');
+    assert.match(html, /load average [\d.]+ at the start/);
+    assert.match(html, /<h2>Which model when, measured here<\/h2>/);
+    for (const w of parsed.workloads) {
+      assert.ok(html.includes(`<th>${w.title}</th>`), `the card has a row for ${w.title}`);
+    }
+    const bars = [...parsed.workloads, ...parsed.workloads.flatMap((w) => w.python ?? [])]
+      .flatMap((side) => side.results)
+      .filter((r) => r.status === 'ok').length;
+    assert.equal(html.match(/class="whisker"/g)?.length, bars, 'an error bar per model');
+    assert.equal(
+      html.match(/starting workers \(from the run/g)?.length,
+      html.match(/class="chart timeline"/g)?.length,
+      'every timeline has its legend',
+    );
+    assert.match(html, /class="startup"/, 'pools show their start-up as a band');
+    assert.match(html, /text-anchor="middle">0\.0 ms<\/text>/, 'time axes start at 0');
+    if (parsed.python.status === 'ok') assert.match(html, /<h3>Python 3\.\d+/);
+  });
+
+  // Headless Chromium lays a page out at least 500 px wide whatever its window, so the page
+  // is shown in a frame of the width under test. A copy of it paints a strip across its top:
+  // cyan when the page fits the frame's width, magenta when it is wider.
+  const FITS: [number, number, number] = [0, 255, 255];
+  const WIDER: [number, number, number] = [255, 0, 255];
+  for (const width of [390, 1280]) {
+    test(
+      `renders in headless Chromium at ${width} px: bar charts drawn, nothing wider than the screen`,
+      { skip: chromium === null ? 'chromium is not installed (.ci/run installs it)' : false },
+      async () => {
+        assert.equal(run.code, 0, run.stderr);
+        const html = await readFile(join(dir, 'report.html'), 'utf8');
+        const probe = `probe-${width}.html`;
+        await writeFile(
+          join(dir, probe),
+          html.replace(
+            '</body>',
+            `<script>const strip = document.createElement('div');
+strip.style.cssText = 'position:fixed;left:0;top:0;width:100%;height:12px;background:' +
+  (document.documentElement.scrollWidth > innerWidth ? 'rgb(${WIDER.join()})' : 'rgb(${FITS.join()})');
+document.body.append(strip);</script></body>`,
+          ),
+        );
+        const frame = join(dir, `frame-${width}.html`);
+        await writeFile(
+          frame,
+          `<!doctype html><body style="margin:0"><iframe src="${probe}" style="border:0;width:${width}px;height:1600px"></iframe></body>`,
+        );
+        const png = join(dir, `report-${width}.png`);
+        await runChromium([
           `--screenshot=${png}`,
-          '--window-size=1000,1400',
-          pathToFileURL(join(dir, 'report.html')).href,
-        ],
-        { timeout: 90_000, killSignal: 'SIGKILL' },
-      );
-      const image = decodePng(readFileSync(png));
-      assert.equal(image.width, 1000);
-      const counts = BAR_COLOURS.map(() => 0);
-      for (let y = 0; y < image.height; y++) {
-        for (let x = 0; x < image.width; x++) {
+          `--window-size=${Math.max(width, 500)},1600`,
+          pathToFileURL(frame).href,
+        ]);
+        const image = decodePng(readFileSync(png));
+        const near = (x: number, y: number, [cr, cg, cb]: readonly number[]) => {
           const [r, g, b] = image.rgb(x, y);
-          BAR_COLOURS.forEach(([cr, cg, cb], i) => {
-            if (Math.abs(r - cr) + Math.abs(g - cg) + Math.abs(b - cb) < 24) counts[i]!++;
-          });
+          return Math.abs(r - cr!) + Math.abs(g - cg!) + Math.abs(b - cb!) < 24;
+        };
+        assert.ok(!near(5, 5, WIDER), `the page is wider than ${width} px`);
+        assert.ok(near(5, 5, FITS), 'the probe ran and measured the page');
+        const counts = BAR_COLOURS.map(() => 0);
+        for (let y = 12; y < image.height; y++) {
+          for (let x = 0; x < Math.min(width, image.width); x++) {
+            BAR_COLOURS.forEach((colour, i) => {
+              if (near(x, y, colour)) counts[i]!++;
+            });
+          }
         }
-      }
-      // Each chart has at least three bars of ≥ 2 × 20 px; most are far longer.
-      for (const [i, count] of counts.entries()) {
-        assert.ok(count > 400, `bars of colour ${i} cover ${count} px in the screenshot`);
-      }
-    },
-  );
+        // The first workload's charts are in view: at least three bars of ≥ 2 × 18 px.
+        for (const [i, count] of counts.entries()) {
+          assert.ok(count > 300, `bars of colour ${i} cover ${count} px in the screenshot`);
+        }
+      },
+    );
+  }
 });
 
 /** Processes whose environment holds `marker`: the command and everything it started. */
@@ -849,7 +909,7 @@ describe('concur compare’s mixed workload and its Python side', () => {
     );
     assert.match(
       conclusion,
-      /^asyncio\+threads was fastest, 5\.1× sequential: the waits overlapped on the event loop while the pool computed on other cores; asyncio 3\.3× \(one event loop computes one thing at a time\), threads 3\.6×\.$/,
+      /^asyncio\+threads was fastest, 5\.1× sequential: the waits overlapped on the event loop while the pool computed on other cores; asyncio 3\.3× \(its waits overlapped, its computing did not\), threads 3\.6×\.$/,
     );
     assert.equal(fastestAt['asyncio+threads'], 'fetch, then compute');
     assert.equal(fastestAt['asyncio'], '—');
