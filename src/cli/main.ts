@@ -22,17 +22,17 @@ import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
 import { workerCommand, WorkerUsageError } from './worker.js';
 
-// Three repeats of every run, at sizes that keep Node's runs near 40 s on a 2-core machine:
-// the sums stay long enough (≈ 170 ms each) for a pool to repay its start-up, and each
-// page's digest (≈ 20 ms) is long enough beside its wait (50 ms) for the combination of
-// an event loop and a pool to show.
+// Three repeats of every run, at sizes that keep Node's runs near 40 s on a 2-core machine
+// (Python's as many again): the sums stay long enough (≈ 170 ms each) for a pool to repay
+// its start-up, and each page's digest (≈ 30 ms) is long enough beside its wait (50 ms)
+// for a pool to pay off, short enough that the sequential run stays near 2 s.
 const DEFAULTS = {
   cpuN: 400_000_000,
   ioRequests: 40,
   ioLatencyMs: 10,
-  mixedPages: 32,
+  mixedPages: 24,
   mixedLatencyMs: 50,
-  mixedRounds: 4_000,
+  mixedRounds: 6_000,
   workers: 4,
   repeat: 3,
   waitQuietS: 60,
