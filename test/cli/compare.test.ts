@@ -654,16 +654,22 @@ function processesMarked(marker: string): number[] {
 }
 
 /** Starts a long compare whose processes carry `marker`; resolves once its runner is up. */
-async function startLongCompare(marker: string) {
+async function startLongCompare(marker: string, side: 'node' | 'python' = 'node') {
   const [key, value] = marker.split('=') as [string, string];
-  const model = 'processes';
-  const child = startConcur(
-    ['compare', '--models', model, '--cpu-n', '2000000000', '--workers', '2'],
-    { ...process.env, [key]: value },
-  );
+  const args =
+    side === 'node'
+      ? ['--models', 'processes', '--cpu-n', '2000000000', '--no-python']
+      : // Node's one run of about a second, then Python's, which takes minutes at this size.
+        ['--models', 'sequential', '--cpu-n', '300000000', '--python-scale', '1'];
+  const child = startConcur(['compare', ...args, '--workers', '2', '--repeat', '1'], {
+    ...process.env,
+    [key]: value,
+  });
   child.stdout!.resume();
-  await waitForOutput(child.stderr!, new RegExp(`${model} · CPU-bound #1: 4 jobs`));
-  // The runner and its workers are up once their processes carry the marker.
+  const started =
+    side === 'node' ? /processes · CPU-bound: 4 jobs/ : /Python sequential · CPU-bound: 4 jobs/;
+  await waitForOutput(child.stderr!, started);
+  // The runner (and its workers) are up once their processes carry the marker.
   while (processesMarked(marker).length < 2) await new Promise((r) => setTimeout(r, 20));
   return child;
 }
@@ -694,6 +700,18 @@ describe(
       }
       assert.deepEqual(await leftovers(marker), [], 'no process of the command is left');
     });
+
+    test(
+      'a command killed outright during a Python run leaves no Python process behind',
+      { skip: NO_PYTHON },
+      async () => {
+        const marker = `CONCUR_PYTHON_KILL_TEST=${process.pid}-${Date.now()}`;
+        const child = await startLongCompare(marker, 'python');
+        child.kill('SIGKILL');
+        assert.equal(await exited(child), 'SIGKILL');
+        assert.deepEqual(await leftovers(marker), [], 'no process of the command is left');
+      },
+    );
 
     test('a command killed outright (SIGKILL) still leaves no child process: its runner follows it', async () => {
       const marker = `CONCUR_SIGKILL_TEST=${process.pid}-${Date.now()}`;
