@@ -912,6 +912,26 @@ describe('concur compare on a busy machine', () => {
   });
 });
 
+describe('concur compare on a busy machine, mixed work', () => {
+  test('an event loop ahead of the pools under load is not named, for a quiet run may name a pool', () => {
+    const walls = {
+      sequential: [2000, 2020, 2040],
+      asyncio: [700, 720, 740],
+      threads: [1000, 1050, 1100],
+      'asyncio+threads': [900, 950, 1000],
+    };
+    const quiet = syntheticReport(walls, {}, 0.5, { kind: 'mixed' });
+    assert.match(quiet.conclusion, /^asyncio was fastest/);
+    assert.equal(quiet.fastestAt['asyncio'], 'fetch, then compute');
+    const busy = syntheticReport(walls, {}, 2.4, { kind: 'mixed' });
+    assert.match(
+      busy.conclusion,
+      /^no pool was clearly faster than asyncio, but the load average was 2\.4 on 2 cores: the pools had no idle core to use, so this run cannot rank them/,
+    );
+    assert.equal(busy.fastestAt['asyncio'], '—');
+  });
+});
+
 describe('concur compare’s mixed workload and its Python side', () => {
   test('the combination of an event loop and a pool is named fastest when it clearly is', () => {
     const { conclusion, fastestAt } = syntheticReport(

@@ -12,6 +12,7 @@ import type { CompareReport, ModelResult, SideResult, WorkloadResult } from './r
 import {
   fastestModels,
   formatMs,
+  namedFastest,
   formatX,
   pythonShare,
   resultRows,
@@ -242,12 +243,17 @@ ${pythonSide}
 </section>`;
 }
 
-/** What a side's conclusion rule names for a workload, with the speed-ups. */
-function winners(result: SideResult | null): string {
+/** What a side's conclusion names for a workload, with the speed-ups. */
+function winners(result: SideResult | null, host: CompareReport['machine']): string {
   if (result === null) return '—';
-  const names = fastestModels(result.results);
-  if (names === null) return 'indistinguishable here';
-  if (names.includes('sequential')) return 'nothing beat sequential';
+  const names = namedFastest(result.workload.kind, result.results, host);
+  if (names === null) {
+    const leaders = fastestModels(result.results);
+    if (leaders === null) return 'indistinguishable here';
+    return leaders.includes('sequential')
+      ? 'nothing beat sequential'
+      : 'not ranked: the machine was busy';
+  }
   return names
     .map((name) => {
       const speedup = result.results.find((r) => r.model === name)?.speedup;
@@ -262,8 +268,8 @@ function whichModelWhen(report: CompareReport): string {
   const rows = report.workloads
     .map(
       (w) =>
-        `<tr><th>${escape(w.title)}</th><td>${escape(winners(w))}</td>${
-          withPython ? `<td>${escape(winners(w.python))}</td>` : ''
+        `<tr><th>${escape(w.title)}</th><td>${escape(winners(w, report.machine))}</td>${
+          withPython ? `<td>${escape(winners(w.python, report.machine))}</td>` : ''
         }</tr>`,
     )
     .join('');

@@ -212,6 +212,40 @@ export function fastestModels(results: readonly ModelResult[]): string[] | null 
   return leaders(ok, (r) => r.spread.wallMs)?.map((r) => r.model) ?? null;
 }
 
+/**
+ * True when the machine was too busy for this run to rank `leaders`: pools exist to use
+ * idle cores, so on a machine whose load average is at or above its core count, work that
+ * could use them (CPU-bound or mixed) won by a model that uses one core ranks nothing —
+ * naming it would contradict a quiet run that names a pool.
+ */
+function tooBusyToRank(
+  kind: WorkloadKind,
+  results: readonly ModelResult[],
+  leaders: readonly string[],
+  host: CompareReport['machine'],
+): boolean {
+  return (
+    kind !== 'io' &&
+    host.loadAverage >= host.cpus &&
+    !leaders.some(parallel) &&
+    results.some((r) => r.status === 'ok' && parallel(r.model))
+  );
+}
+
+/**
+ * The models a workload's conclusion names fastest: clearly ahead of every other, sequential
+ * not among them, and not on a machine too busy to rank them. Null when it names none.
+ */
+export function namedFastest(
+  kind: WorkloadKind,
+  results: readonly ModelResult[],
+  host: CompareReport['machine'],
+): string[] | null {
+  const names = fastestModels(results);
+  if (names === null || names.includes('sequential')) return null;
+  return tooBusyToRank(kind, results, names, host) ? null : names;
+}
+
 /** One runtime's results on a workload, with speed-ups over its sequential run and the conclusion. */
 export function finishSide(
   workload: Workload,
@@ -298,10 +332,11 @@ function conclude(
     if (kind === 'cpu') text += busyNote(ok, sequentialRun, host, runtime);
     return text;
   }
-  if (names.includes('sequential') && kind === 'cpu' && host.loadAverage >= host.cpus) {
-    // Pools exist to use idle cores; with none idle, losing to sequential ranks nothing,
-    // and naming sequential here would contradict a quiet run that names a pool.
-    return `no model was clearly faster than sequential, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${medians} sequential) — measure again on a quieter machine (--wait-quiet).`;
+  if (tooBusyToRank(kind, results, names, host)) {
+    const ahead = names.includes('sequential')
+      ? 'no model was clearly faster than sequential'
+      : `no pool was clearly faster than ${listed(names)}`;
+    return `${ahead}, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${medians} sequential) — measure again on a quieter machine (--wait-quiet).`;
   }
   let parts: string[];
   if (names.includes('sequential')) {
@@ -473,6 +508,7 @@ const PYTHON_COUNTERPART: Record<string, string | null> = {
  */
 export function summaryRows(report: CompareReport): string[][] {
   const columns = ['processes', 'threads', 'asyncio', 'asyncio+threads', 'distributed'];
+  const host = report.machine;
   const byKind = (kind: WorkloadKind) => report.workloads.find((w) => w.kind === kind);
   const shown = columns.filter((m) =>
     report.workloads.some((w) => w.results.some((r) => r.model === m && r.status === 'ok')),
@@ -483,8 +519,8 @@ export function summaryRows(report: CompareReport): string[][] {
   // The conclusions' rule: only models clearly ahead of the rest, sequential included.
   const bestAt = (sides: readonly (readonly [string, SideResult | null])[], m: string | null) => {
     const wins = sides.filter(([, side]) => {
-      const names = side === null ? null : fastestModels(side.results);
-      return names !== null && m !== null && names.includes(m) && !names.includes('sequential');
+      const names = side === null ? null : namedFastest(side.workload.kind, side.results, host);
+      return names !== null && m !== null && names.includes(m);
     });
     return wins.length === 0 ? dash : wins.map(([title]) => title).join(', ');
   };
