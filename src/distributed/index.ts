@@ -1,5 +1,5 @@
 /**
- * `concur/distributed`: the `Executor` contract across machines, on BullMQ and Redis
+ * `concur-ts/distributed`: the `Executor` contract across machines, on BullMQ and Redis
  * (optional peer dependencies `bullmq` and `ioredis`, loaded only when this subpath is
  * used), and the worker that runs the tasks (`runWorker`, `concur worker`).
  *

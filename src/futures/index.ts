@@ -1,5 +1,5 @@
 /**
- * `concur/futures`: one `Future` for every backend, and the functions that wait on them.
+ * `concur-ts/futures`: one `Future` for every backend, and the functions that wait on them.
  *
  * Python equivalent: `concurrent.futures` (and the future half of `asyncio`), with
  * `ThreadPoolExecutor` on worker threads. Tasks are defined with `defineTask`.

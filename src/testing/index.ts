@@ -1,5 +1,5 @@
 /**
- * `concur/testing`: deterministic time and leak checks for tests of concurrent code.
+ * `concur-ts/testing`: deterministic time and leak checks for tests of concurrent code.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * `concur/threading`: Python's `threading` and `queue` primitives for worker threads.
+ * `concur-ts/threading`: Python's `threading` and `queue` primitives for worker threads.
  * They live in `SharedArrayBuffer`s and really block across threads: pass one to a
  * worker (a `Thread` or pool task argument; or, with raw `worker_threads`, `workerData` /
  * `postMessage` through `encodeShared` / `decodeShared`, calling `markOwnerDead` on the

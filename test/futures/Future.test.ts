@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, currentTask, sleep } from 'concur/asyncio';
-import { CancelledError, Future, InvalidStateError } from 'concur/futures';
-import { captureExceptions } from 'concur/testing';
+import { createTask, currentTask, sleep } from 'concur-ts/asyncio';
+import { CancelledError, Future, InvalidStateError } from 'concur-ts/futures';
+import { captureExceptions } from 'concur-ts/testing';
 
 describe('Future', () => {
   test('a new future is pending: result() and exception() throw InvalidStateError', () => {

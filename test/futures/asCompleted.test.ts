@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { CancelledError, createTask, sleep } from 'concur/asyncio';
-import { asCompleted, Future, TimeoutError, wait } from 'concur/futures';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+import { CancelledError, createTask, sleep } from 'concur-ts/asyncio';
+import { asCompleted, Future, TimeoutError, wait } from 'concur-ts/futures';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 /**
  * The element of a `for await` over `asCompleted()`. TypeScript types every `for await`

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -40,10 +40,10 @@ describe('the packed package', () => {
 
   test('a user project imports every public subpath and runs a task', async () => {
     const script = `
-      import { run, createTask, sleep, gather } from 'concur/asyncio';
-      import { Future } from 'concur/futures';
-      import { VirtualClock } from 'concur/testing';
-      import * as root from 'concur';
+      import { run, createTask, sleep, gather } from 'concur-ts/asyncio';
+      import { Future } from 'concur-ts/futures';
+      import { VirtualClock } from 'concur-ts/testing';
+      import * as root from 'concur-ts';
       const out = await run(async () => gather([createTask(() => sleep(1, 'a')), sleep(1, 'b')]));
       console.log(JSON.stringify({ out, future: typeof Future, clock: typeof VirtualClock, root: typeof root.run }));
     `;
@@ -60,8 +60,8 @@ describe('the packed package', () => {
 
   test('a user project runs a task on a thread pool and a thread from the installed package', async () => {
     const script = `
-      import { ThreadPoolExecutor } from 'concur/futures';
-      import { Thread } from 'concur/threading';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
+      import { Thread } from 'concur-ts/threading';
       const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
       const product = await pool.submit((a, b) => a * b, 6, 7);
       await pool.shutdown();
@@ -77,8 +77,23 @@ describe('the packed package', () => {
     assert.deepEqual(JSON.parse(stdout), { product: 42, cell: 9 });
   });
 
+  test('the installed package is named concur-ts and installs the concur command', async () => {
+    const bin = join(
+      dir,
+      'node_modules',
+      '.bin',
+      process.platform === 'win32' ? 'concur.cmd' : 'concur',
+    );
+    const { stdout } = await run(bin, ['--version'], { cwd: dir });
+    const pkg = JSON.parse(
+      await readFile(join(dir, 'node_modules', 'concur-ts', 'package.json'), 'utf8'),
+    ) as { name: string; version: string };
+    assert.equal(pkg.name, 'concur-ts');
+    assert.equal(stdout.trim(), pkg.version);
+  });
+
   test('internal modules are blocked for the user', async () => {
-    const script = `import('concur/internal/loop.js').then(() => console.log('open'), (e) => console.log(e.code));`;
+    const script = `import('concur-ts/internal/loop.js').then(() => console.log('open'), (e) => console.log(e.code));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: dir,
     });
@@ -86,10 +101,10 @@ describe('the packed package', () => {
   });
 
   test('type declarations ship with every subpath', async () => {
-    const files = await readdir(join(dir, 'node_modules', 'concur', 'dist', 'asyncio'));
+    const files = await readdir(join(dir, 'node_modules', 'concur-ts', 'dist', 'asyncio'));
     assert.ok(files.includes('index.d.ts'));
     for (const sub of ['futures', 'testing', 'threading']) {
-      const subFiles = await readdir(join(dir, 'node_modules', 'concur', 'dist', sub));
+      const subFiles = await readdir(join(dir, 'node_modules', 'concur-ts', 'dist', sub));
       assert.ok(subFiles.includes('index.d.ts'), `${sub} has index.d.ts`);
     }
   });

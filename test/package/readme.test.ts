@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
-import * as root from 'concur';
-import * as asyncio from 'concur/asyncio';
-import * as distributed from 'concur/distributed';
-import * as futures from 'concur/futures';
-import * as multiprocessing from 'concur/multiprocessing';
-import * as testing from 'concur/testing';
-import * as threading from 'concur/threading';
+import * as root from 'concur-ts';
+import * as asyncio from 'concur-ts/asyncio';
+import * as distributed from 'concur-ts/distributed';
+import * as futures from 'concur-ts/futures';
+import * as multiprocessing from 'concur-ts/multiprocessing';
+import * as testing from 'concur-ts/testing';
+import * as threading from 'concur-ts/threading';
 
 const README = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 /** The text of every `code span` in the README. */
@@ -20,13 +20,13 @@ const spans = [...README.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
 
 /** The subpaths the README documents; a new subpath joins once its section is written. */
 const SUBPATHS: Record<string, object> = {
-  concur: root,
-  'concur/asyncio': asyncio,
-  'concur/distributed': distributed,
-  'concur/futures': futures,
-  'concur/multiprocessing': multiprocessing,
-  'concur/threading': threading,
-  'concur/testing': testing,
+  'concur-ts': root,
+  'concur-ts/asyncio': asyncio,
+  'concur-ts/distributed': distributed,
+  'concur-ts/futures': futures,
+  'concur-ts/multiprocessing': multiprocessing,
+  'concur-ts/threading': threading,
+  'concur-ts/testing': testing,
 };
 
 describe('README', () => {

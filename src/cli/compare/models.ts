@@ -81,7 +81,7 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'asyncio',
-    how: 'one task per job on one event loop, gathered (concur/asyncio)',
+    how: 'one task per job on one event loop, gathered (concur-ts/asyncio)',
     unavailable: async () => null,
     run: (jobs, { onDone }) =>
       run(() =>
@@ -98,21 +98,21 @@ export const MODELS: readonly Model[] = [
   },
   {
     name: 'threads',
-    how: 'ThreadPoolExecutor: worker threads of this process (concur/futures)',
+    how: 'ThreadPoolExecutor: worker threads of this process (concur-ts/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
       runOn(new ThreadPoolExecutor({ maxWorkers: workers }), jobs, onDone),
   },
   {
     name: 'processes',
-    how: 'ProcessPoolExecutor: child processes (concur/futures)',
+    how: 'ProcessPoolExecutor: child processes (concur-ts/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
       runOn(new ProcessPoolExecutor({ maxWorkers: workers }), jobs, onDone),
   },
   {
     name: 'distributed',
-    how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur/distributed)',
+    how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur-ts/distributed)',
     unavailable: async ({ connection }) =>
       connection === null ? 'needs --connection redis://…' : null,
     async run(jobs, { workers, connection, onDone }) {
