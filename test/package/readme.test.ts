@@ -32,7 +32,7 @@ const SUBPATHS: Record<string, object> = {
 describe('README', () => {
   test('starts with the install-and-compare command, then the test command', () => {
     const commands = /```sh\n([^]*?)```/.exec(README)?.[1]?.split('\n') ?? [];
-    assert.match(commands[0] ?? '', /^npm ci && npx concur compare\s+#/);
+    assert.match(commands[0] ?? '', /^npm ci && npm run compare\s+#/);
     assert.match(commands[1] ?? '', /^npm test\s+#/);
   });
 
