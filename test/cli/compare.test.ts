@@ -177,21 +177,6 @@ describe('concur compare --json', () => {
     }
   });
 
-  test('the distributed model without --connection is listed as skipped, saying what it needs', async () => {
-    const { code, stdout, stderr } = await concur(
-      'compare',
-      ...['--models', 'sequential,distributed', '--cpu-n', '1000', '--io-requests', '2'],
-      ...['--json', '--quiet'],
-    );
-    assert.equal(code, 0, stderr);
-    for (const workload of (JSON.parse(stdout) as Report).workloads) {
-      const [sequential, distributed] = workload.results;
-      assert.equal(sequential!.status, 'ok');
-      assert.equal(distributed!.status, 'unavailable');
-      assert.match(distributed!.reason!, /needs --connection redis:/);
-    }
-  });
-
   test('a report file that cannot be written fails at once, before any run: message, exit 2', async () => {
     const { code, stdout, stderr } = await concur(
       'compare',
