@@ -5,7 +5,7 @@
  * Python's module: `concur-ts/asyncio`, `concur-ts/threading`, `concur-ts/futures`,
  * `concur-ts/testing`. Work that crosses to another thread is named with `defineTask`.
  *
- * @module
+ * @module concur-ts
  */
 export {
   run,

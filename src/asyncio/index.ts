@@ -4,7 +4,7 @@
  * Python equivalent: `asyncio`. Names are Python's in camelCase; durations are in
  * milliseconds. See the README's Python → concur table for every difference.
  *
- * @module
+ * @module concur-ts/asyncio
  */
 export { run } from './run.js';
 export {

@@ -7,7 +7,7 @@
  * as Dask's `ClientExecutor` or Ray's `Pool` provide it; workers run registered task names
  * only, as Celery's do.
  *
- * @module
+ * @module concur-ts/distributed
  */
 export {
   DistributedExecutor,

@@ -4,7 +4,7 @@
  * Python equivalent: `concurrent.futures` (and the future half of `asyncio`), with
  * `ThreadPoolExecutor` on worker threads. Tasks are defined with `defineTask`.
  *
- * @module
+ * @module concur-ts/futures
  */
 export { Future, isFuture, type DoneCallback } from './Future.js';
 export { ensureFuture, isAwaitable } from './ensureFuture.js';

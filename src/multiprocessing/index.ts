@@ -17,7 +17,7 @@
  * Python equivalent: `multiprocessing` with the `spawn` start method. See the README's
  * Python → concur table.
  *
- * @module
+ * @module concur-ts/multiprocessing
  */
 export { Process, type ProcessOptions } from './Process.js';
 export { currentProcess, parentProcess, activeChildren, cpuCount } from './currentProcess.js';

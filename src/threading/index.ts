@@ -14,7 +14,7 @@
  * Event, Barrier, Thread, Timer), `queue` (Queue, LifoQueue, PriorityQueue, SimpleQueue) and
  * `multiprocessing.Value`/`Array`. See the README's Python → concur table.
  *
- * @module
+ * @module concur-ts/threading
  */
 export { Lock, type LockStatistics, type AcquireSyncOptions } from './Lock.js';
 export { RLock, type RLockStatistics } from './RLock.js';
