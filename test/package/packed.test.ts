@@ -264,6 +264,47 @@ export const pool: futures.ThreadPoolExecutor = new futures.ThreadPoolExecutor({
     );
   });
 
+  test("the README's quickstarts compile and run in the user's project, from the tarball alone", async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/^```ts( [^\n]*)?\n([^]*?)^```$/gm)];
+    const runnable: string[] = [];
+    for (const [i, block] of blocks.entries()) {
+      const app = join(dir, 'quickstarts', String(i));
+      let name = 'main.ts';
+      const files = new Map<string, string>();
+      for (const line of block[2]!.split('\n')) {
+        name = /^\/\/ ([\w.-]+\.ts)(\s|$)/.exec(line)?.[1] ?? name;
+        files.set(name, `${files.get(name) ?? ''}${line}\n`);
+      }
+      await mkdir(app, { recursive: true });
+      for (const [file, text] of files) await writeFile(join(app, file), text);
+      if (!(block[1] ?? '').includes('norun')) runnable.push(join(app, 'main.js'));
+    }
+    assert.ok(runnable.length >= 3, `${runnable.length} runnable quickstarts`);
+    await writeFile(
+      join(dir, 'quickstarts', 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2022',
+          lib: ['es2023', 'esnext.disposable'],
+          strict: true,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules', '@types')],
+        },
+        include: ['**/*.ts'],
+      }),
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    await run(process.execPath, [tsc, '-p', join(dir, 'quickstarts')], { cwd: dir }).catch(
+      (error: { stdout?: string; message: string }) => assert.fail(error.stdout || error.message),
+    );
+    for (const main of runnable) {
+      const { stderr } = await run(process.execPath, [main], { cwd: dir, timeout: 60_000 });
+      assert.equal(stderr, '', main);
+    }
+  });
+
   test('internal modules are blocked for the user', async () => {
     const script = `import('concur-ts/internal/loop.js').then(() => console.log('open'), (e) => console.log(e.code));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
