@@ -211,7 +211,11 @@ describe('the packed package', () => {
     );
   });
 
-  test('the shipped declarations type-check in an ESM and a CommonJS consumer', async () => {
+  test('the shipped declarations, built by TypeScript 7, type-check with TypeScript 5 in an ESM and a CommonJS consumer', async () => {
+    const tsc5 = JSON.parse(
+      await readFile(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8'),
+    ) as { version: string };
+    assert.match(tsc5.version, /^5\./);
     const app = join(dir, 'consumer');
     await mkdir(app, { recursive: true });
     await writeFile(
