@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Makes sure a `redis-server` binary is available for the distributed tests and benchmark.
 //
-// When it is missing and this runs as root on Debian/Ubuntu, it installs Debian's
-// `redis-server` package with apt-get (running `apt-get update` first if the plain install
-// fails) and stops the service the package may have started: the tests start their own
-// private server on a unix socket and never touch any other Redis. Otherwise it says how
-// to install it and exits 1.
+// When it is missing, this runs as root on Debian/Ubuntu, and the user agreed — in CI (`CI`
+// set) or with CONCUR_INSTALL_REDIS=1 — it installs Debian's `redis-server` package with
+// apt-get (running `apt-get update` first if the plain install fails) and stops the service
+// the package may have started: the tests start their own private server on a unix socket
+// and never touch any other Redis. Otherwise it says how to install it and exits 1: a
+// developer's machine gets no system package it did not ask for.
 //
 // Usage: node scripts/ensure-redis.mjs   (prints the binary's path on success)
 // As a module: `import { ensureRedis } from './ensure-redis.mjs'` → the path, or throws.
@@ -37,17 +38,29 @@ function apt(args) {
   return result.status === 0;
 }
 
+/** True in CI, or when the user asked for the install with CONCUR_INSTALL_REDIS=1. */
+function installAllowed() {
+  const ci = process.env.CI;
+  return (
+    (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') ||
+    process.env.CONCUR_INSTALL_REDIS === '1'
+  );
+}
+
 /** Returns the path of `redis-server`, installing Debian's package when allowed. */
 export function ensureRedis() {
   const existing = findRedisServer();
   if (existing !== null) return existing;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
-  if (!isRoot || !hasApt) {
+  if (!isRoot || !hasApt || !installAllowed()) {
     throw new Error(
-      'redis-server is not installed, and this script can install it only as root on a Debian-like system.\n' +
-        'Install it yourself (e.g. `sudo apt-get install -y redis-server`, or `brew install redis`),\n' +
-        'or point CONCUR_REDIS_SERVER at a redis-server binary, then run the tests again.',
+      'redis-server is not installed: the distributed tests need it.\n' +
+        'Install it (e.g. `sudo apt-get install -y redis-server`, or `brew install redis`),\n' +
+        'or point CONCUR_REDIS_SERVER at a redis-server binary, then run the tests again.' +
+        (isRoot && hasApt
+          ? "\nOr let the tests install Debian's package: CONCUR_INSTALL_REDIS=1 npm test"
+          : ''),
     );
   }
   console.error('ensure-redis: installing redis-server with apt-get …');

@@ -30,7 +30,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 // The distributed tests start their own redis-server; make sure the binary exists
-// (installing Debian's package when running as root) and tell them where it is.
+// (installing Debian's package as root only in CI or with CONCUR_INSTALL_REDIS=1) and tell
+// them where it is.
 const env = { ...process.env };
 if (files.some((f) => relative(testRoot, f).startsWith('distributed'))) {
   const { ensureRedis } = await import('./ensure-redis.mjs');

@@ -208,7 +208,7 @@ named(AuthenticationError, 'AuthenticationError');
 
 /**
  * An optional peer dependency that a subpath needs is not installed (e.g. `bullmq` and
- * `ioredis` for `concur/distributed`). The message says what to install.
+ * `ioredis` for `concur-ts/distributed`). The message says what to install.
  *
  * Python equivalent: `ModuleNotFoundError` for an optional extra.
  */

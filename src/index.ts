@@ -2,10 +2,10 @@
  * `concur`: Python's concurrency toolkit for TypeScript on Node.js.
  *
  * The root re-exports the most used names; each model has its own subpath named after
- * Python's module: `concur/asyncio`, `concur/threading`, `concur/futures`,
- * `concur/testing`. Work that crosses to another thread is named with `defineTask`.
+ * Python's module: `concur-ts/asyncio`, `concur-ts/threading`, `concur-ts/futures`,
+ * `concur-ts/testing`. Work that crosses to another thread is named with `defineTask`.
  *
- * @module
+ * @module concur-ts
  */
 export {
   run,

@@ -13,8 +13,8 @@ import { resolve } from 'node:path';
 import { afterEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { allTasks, getRunningLoop, type ExceptionContext } from 'concur/asyncio';
-import { describeLeaks, leakReport, VirtualClock } from 'concur/testing';
+import { allTasks, getRunningLoop, type ExceptionContext } from 'concur-ts/asyncio';
+import { describeLeaks, leakReport, VirtualClock } from 'concur-ts/testing';
 
 // Only the test process gets the check. Child processes (pool workers, `Process`es, the
 // harnesses' scripts) inherit `process.execArgv`, and a child that loaded this file would

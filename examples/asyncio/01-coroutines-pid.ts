@@ -20,7 +20,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { createTask, gather, getRunningLoop, run, sleep } from 'concur/asyncio';
+import { createTask, gather, getRunningLoop, run, sleep } from 'concur-ts/asyncio';
 
 export interface Options {
   /** Collect the lines without printing them. */

@@ -21,7 +21,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { createTask, getRunningLoop, run, sleep } from 'concur/asyncio';
+import { createTask, getRunningLoop, run, sleep } from 'concur-ts/asyncio';
 
 export interface Options {
   /** Collect the lines without printing them. */

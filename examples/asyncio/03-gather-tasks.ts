@@ -19,7 +19,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { createTask, gather, getRunningLoop, run, sleep, type Task } from 'concur/asyncio';
+import { createTask, gather, getRunningLoop, run, sleep, type Task } from 'concur-ts/asyncio';
 
 import { makeRandint } from './random.js';
 

@@ -21,7 +21,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { CancelledError, createTask, run, sleep, wait, type Task } from 'concur/asyncio';
+import { CancelledError, createTask, run, sleep, wait, type Task } from 'concur-ts/asyncio';
 
 export interface Options {
   /** Collect the lines without printing them. */

@@ -24,7 +24,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { createTask, gather, getRunningLoop, run, sleep } from 'concur/asyncio';
+import { createTask, gather, getRunningLoop, run, sleep } from 'concur-ts/asyncio';
 
 import { makeRandint } from './random.js';
 

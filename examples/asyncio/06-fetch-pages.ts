@@ -24,7 +24,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { createTask, gather, getRunningLoop, run } from 'concur/asyncio';
+import { createTask, gather, getRunningLoop, run } from 'concur-ts/asyncio';
 
 import { startPageServer } from './page-server.js';
 

@@ -40,7 +40,7 @@ import {
   getRunningLoop,
   run,
   timeout,
-} from 'concur/asyncio';
+} from 'concur-ts/asyncio';
 
 import { startPageServer } from './page-server.js';
 

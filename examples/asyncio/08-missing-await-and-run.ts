@@ -24,7 +24,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { getRunningLoop, run, sleep } from 'concur/asyncio';
+import { getRunningLoop, run, sleep } from 'concur-ts/asyncio';
 
 export interface Options {
   /** Collect the lines without printing them. */

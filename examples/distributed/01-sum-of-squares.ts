@@ -22,8 +22,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { DistributedExecutor } from 'concur/distributed';
-import { asCompleted } from 'concur/futures';
+import { DistributedExecutor } from 'concur-ts/distributed';
+import { asCompleted } from 'concur-ts/futures';
 
 import { calculateSquare } from './tasks.js';
 
@@ -44,7 +44,7 @@ export interface Result {
 }
 
 // The `concur` command of the installed package (dist/cli/main.js).
-const cli = fileURLToPath(new URL('./cli/main.js', import.meta.resolve('concur')));
+const cli = fileURLToPath(new URL('./cli/main.js', import.meta.resolve('concur-ts')));
 const tasks = fileURLToPath(new URL('./tasks.js', import.meta.url));
 
 interface Server {

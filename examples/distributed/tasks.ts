@@ -3,7 +3,7 @@
  * dist/examples/distributed/tasks.js`), which registers the task under its name; the
  * executor sends only that name and the JSON arguments.
  */
-import { defineTask } from 'concur';
+import { defineTask } from 'concur-ts';
 
 /** Seed 000's `calculate_square`: the sum of n² for n below `number`, and who computed it. */
 export const calculateSquare = defineTask(

@@ -27,7 +27,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { asCompleted, ThreadPoolExecutor, type Future } from 'concur/futures';
+import { asCompleted, ThreadPoolExecutor, type Future } from 'concur-ts/futures';
 
 import { startPageServer } from '../asyncio/page-server.js';
 import { calculateFactorial, downloadImage } from './tasks.js';

@@ -23,7 +23,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { asCompleted, ProcessPoolExecutor, type Future } from 'concur/futures';
+import { asCompleted, ProcessPoolExecutor, type Future } from 'concur-ts/futures';
 
 import { calculateFactorial } from './tasks.js';
 

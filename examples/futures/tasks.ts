@@ -2,7 +2,7 @@
  * The tasks of the futures examples. Pool workers import this module to find them, so it
  * is kept apart from the examples' entry scripts.
  */
-import { defineTask } from 'concur';
+import { defineTask } from 'concur-ts';
 
 /** Seed 004's `download_image`, I/O-bound: fetch `url` and return the body's length. */
 export const downloadImage = defineTask(

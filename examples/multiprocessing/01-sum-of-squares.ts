@@ -28,7 +28,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { Process } from 'concur/multiprocessing';
+import { Process } from 'concur-ts/multiprocessing';
 
 import { calculateSquare } from './tasks.js';
 

@@ -20,7 +20,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { Process } from 'concur/multiprocessing';
+import { Process } from 'concur-ts/multiprocessing';
 
 import { processTask } from './tasks.js';
 

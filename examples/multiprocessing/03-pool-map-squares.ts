@@ -24,7 +24,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { Pool } from 'concur/multiprocessing';
+import { Pool } from 'concur-ts/multiprocessing';
 
 import { calculateSquare } from './pool-tasks.js';
 

@@ -3,7 +3,7 @@
  * task's module afresh, so the tasks live apart from the examples' entry scripts (whose
  * top level starts the example).
  */
-import { defineTask } from 'concur';
+import { defineTask } from 'concur-ts';
 
 /**
  * The sum of the squares of 0 … n−1, exact (a BigInt: for n = 10⁷ it is far beyond 2⁵³).

@@ -29,7 +29,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { Barrier, Thread } from 'concur/threading';
+import { Barrier, Thread } from 'concur-ts/threading';
 
 import { threadTask } from './tasks.js';
 

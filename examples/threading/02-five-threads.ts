@@ -20,7 +20,7 @@
  */
 import { pathToFileURL } from 'node:url';
 
-import { Thread } from 'concur/threading';
+import { Thread } from 'concur-ts/threading';
 
 import { task } from './tasks.js';
 

@@ -38,7 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Thread } from 'concur/threading';
+import { Thread } from 'concur-ts/threading';
 
 import { startSlowServer } from './slow-server.js';
 import { BYTES, DOTS, downloadFile, showProgress } from './tasks.js';

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Thread } from 'concur/threading';
+import { Thread } from 'concur-ts/threading';
 
 import { startSlowServer } from './slow-server.js';
 import { downloadImage } from './tasks.js';

@@ -6,8 +6,8 @@
 import { writeFile } from 'node:fs/promises';
 import { threadId } from 'node:worker_threads';
 
-import { defineTask } from 'concur';
-import type { Barrier } from 'concur/threading';
+import { defineTask } from 'concur-ts';
+import type { Barrier } from 'concur-ts/threading';
 
 // `Atomics.waitAsync` is ES2024; the project's lib is ES2023.
 type WaitAsync = (

@@ -102,7 +102,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * Subclassing: as in Python, a subclass changes the storage by overriding the hooks
  * `_init`, `_qsize`, `_put`, `_get` (and `_clear`, for speed) — see `PriorityQueue` and
  * `LifoQueue`. Not safe across threads: it is an asyncio queue (see
- * `concur/threading` for thread queues).
+ * `concur-ts/threading` for thread queues).
  *
  * @example
  * ```ts

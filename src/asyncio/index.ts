@@ -1,10 +1,10 @@
 /**
- * `concur/asyncio`: single-thread tasks with asyncio's semantics.
+ * `concur-ts/asyncio`: single-thread tasks with asyncio's semantics.
  *
  * Python equivalent: `asyncio`. Names are Python's in camelCase; durations are in
  * milliseconds. See the README's Python → concur table for every difference.
  *
- * @module
+ * @module concur-ts/asyncio
  */
 export { run } from './run.js';
 export {

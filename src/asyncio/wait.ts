@@ -13,7 +13,7 @@ import { argRangeError } from '../internal/validate.js';
  *
  * Python equivalent: `asyncio.wait(fs, timeout=, return_when=)`. Accepts any concur futures:
  * tasks, executor futures and plain futures, mixed. Never throws on timeout and never
- * cancels the futures; look at `notDone`. Differs from `concur/futures`' `wait` only in
+ * cancels the futures; look at `notDone`. Differs from `concur-ts/futures`' `wait` only in
  * refusing an empty collection, as `asyncio.wait` raises `ValueError` for one.
  *
  * Cancellation: cancelling the task that waits leaves the futures running.

@@ -10,6 +10,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { compare } from './compare/compare.js';
@@ -20,7 +21,7 @@ import type { Print } from './demos/demo.js';
 import { runFuturesDemos } from './demos/futures.js';
 import { runProcessDemos } from './demos/processes.js';
 import { runThreadDemos } from './demos/threads.js';
-import { workerCommand, WorkerUsageError } from './worker.js';
+import { WORKER_USAGE, workerCommand, WorkerUsageError } from './worker.js';
 
 // Three repeats of every run, at sizes that keep Node's runs near 40 s on a 2-core machine
 // (Python's as many again): the sums stay long enough (≈ 170 ms each) for a pool to repay
@@ -52,11 +53,7 @@ Commands:
                    futures, processes, or all
   worker           run distributed tasks from a Redis queue (concur worker --help)
 
-Options of compare: see concur compare --help
-
-Options of demo:
-  --seed <n>          seed for the demos' random durations, to repeat a run
-
+Options (each command's own: concur <command> --help):
   -h, --help          show this help
   -v, --version       print the version
 
@@ -103,10 +100,26 @@ Examples:
   npx concur compare --repeat 5 --wait-quiet --models sequential,threads
   npx concur compare --cpu-n 50000000 --workers 2 --html report.html --trace trace.json`;
 
+const DEMO_USAGE = `Usage: concur demo [model] [options]
+
+The seeds' examples, run live with their output: model is asyncio (default), threads,
+futures, processes, or all.
+
+Options:
+  --seed <n>          seed for the demos' random durations, to repeat a run
+  -h, --help          show this help
+
+Examples:
+  npx concur demo
+  npx concur demo threads --seed 7`;
+
 const DEMOS = ['asyncio', 'threads', 'futures', 'processes'] as const;
 
-/** A mistake in the command line: reported with a hint, exit code 2. */
+/** A mistake in the command line: reported in one line with a hint, exit code 2. */
 class UsageError extends Error {}
+
+/** The command whose options the hint points to, once the command line names one. */
+let helpOf = '';
 
 const COMPARE_OPTIONS = [
   'cpu-n',
@@ -208,14 +221,48 @@ function parseModels(text: string | undefined, connection: string | null): Model
     return MODEL_NAMES.filter((m) => m !== 'distributed' || connection !== null);
   }
   const names = text.split(',').map((name) => name.trim());
-  for (const name of names) {
+  for (const [i, name] of names.entries()) {
     if (!(MODEL_NAMES as readonly string[]).includes(name)) {
       throw new UsageError(
         `unknown model ${JSON.stringify(name)} in --models; choose from ${MODEL_NAMES.join(', ')}`,
       );
     }
+    if (names.indexOf(name) !== i) {
+      throw new UsageError(`--models names ${JSON.stringify(name)} twice`);
+    }
+  }
+  // Both mistakes would otherwise run without the user's intent: a model reported as
+  // skipped (or nothing at all), or a Redis server named and never used.
+  if (connection === null && names.includes('distributed')) {
+    throw new UsageError('--models distributed needs --connection redis://…');
+  }
+  if (connection !== null && !names.includes('distributed')) {
+    throw new UsageError(
+      '--connection is for the distributed model, which --models leaves out; add distributed or drop --connection',
+    );
   }
   return names as ModelName[];
+}
+
+/** The forms the distributed model's Redis connection takes (as `concur worker`'s). */
+function parseConnection(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  if (!/^(redis|rediss|unix):\/\/./.test(text)) {
+    throw new UsageError(
+      `--connection must be a redis://, rediss:// or unix:// URL, got ${JSON.stringify(text)}`,
+    );
+  }
+  return text;
+}
+
+/** `--html` and `--trace` write different files: one would overwrite the other. */
+function reportFiles(values: Values): { trace: string | null; html: string | null } {
+  const trace = values.trace ?? null;
+  const html = values.html ?? null;
+  if (trace !== null && html !== null && resolve(trace) === resolve(html)) {
+    throw new UsageError(`--html and --trace name the same file, ${JSON.stringify(html)}`);
+  }
+  return { trace, html };
 }
 
 function version(): string {
@@ -259,7 +306,9 @@ function runCompare(args: string[], values: Values, argv: readonly string[]): Pr
   if (args.length > 0)
     throw new UsageError(`concur compare takes no arguments, got ${args.join(' ')}`);
   if (values.seed !== undefined) throw new UsageError('--seed is an option of demo');
-  const connection = values.connection ?? null;
+  const connection = parseConnection(values.connection);
+  const models = parseModels(values.models, connection);
+  const { trace, html } = reportFiles(values);
   if (values['no-python'] === true && values.python !== undefined) {
     throw new UsageError('--python and --no-python contradict each other: give one');
   }
@@ -282,27 +331,40 @@ function runCompare(args: string[], values: Values, argv: readonly string[]): Pr
     workers: parseCount('workers', values.workers, DEFAULTS.workers),
     repeat: parseCount('repeat', values.repeat, DEFAULTS.repeat),
     waitQuietMs: parseWaitQuiet(values['wait-quiet']),
-    models: parseModels(values.models, connection),
+    models,
     connection,
     json: values.json === true,
-    trace: values.trace ?? null,
-    html: values.html ?? null,
+    trace,
+    html,
     width: process.stdout.isTTY ? process.stdout.columns : null,
     progress: values.quiet === true ? 'quiet' : process.stderr.isTTY ? 'bar' : 'lines',
     write: print,
   });
 }
 
+const USAGES: Record<string, string> = {
+  compare: COMPARE_USAGE,
+  demo: DEMO_USAGE,
+  worker: WORKER_USAGE,
+};
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'worker') {
+    helpOf = 'worker ';
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${WORKER_USAGE}\n`);
+      return 0;
+    }
     return workerCommand(argv.slice(1), (line) => void process.stderr.write(`${line}\n`));
   }
   // parseArgs has no optional values: a bare --wait-quiet becomes --wait-quiet= (the default).
   const { values, positionals } = parseCommandLine(
     argv.map((arg) => (arg === '--wait-quiet' ? '--wait-quiet=' : arg)),
   );
+  const usage = USAGES[positionals[0] ?? ''];
+  if (usage !== undefined) helpOf = `${positionals[0]} `;
   if (values.help === true) {
-    process.stdout.write(`${positionals[0] === 'compare' ? COMPARE_USAGE : USAGE}\n`);
+    process.stdout.write(`${usage ?? USAGE}\n`);
     return 0;
   }
   if (values.version === true) {
@@ -319,9 +381,8 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof WorkerUsageError) error.message += '; see concur worker --help';
   // A bug or a failed demo: stack, exit 1.
   if (!(error instanceof UsageError) && !(error instanceof WorkerUsageError)) throw error;
-  process.stderr.write(`concur: ${error.message}\nRun 'concur --help' for usage.\n`);
+  process.stderr.write(`concur: ${error.message}; see concur ${helpOf}--help\n`);
   process.exitCode = 2;
 }

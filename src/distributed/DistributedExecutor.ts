@@ -207,7 +207,7 @@ const TRIM_BATCH = 1000;
  *
  * @example
  * ```ts
- * import { DistributedExecutor } from 'concur/distributed';
+ * import { DistributedExecutor } from 'concur-ts/distributed';
  * import { sumSquares } from './tasks.js';
  *
  * await using executor = new DistributedExecutor({ connection: 'redis://127.0.0.1:6379', queue: 'sums' });

@@ -1,5 +1,5 @@
 /**
- * `concur/distributed`: the `Executor` contract across machines, on BullMQ and Redis
+ * `concur-ts/distributed`: the `Executor` contract across machines, on BullMQ and Redis
  * (optional peer dependencies `bullmq` and `ioredis`, loaded only when this subpath is
  * used), and the worker that runs the tasks (`runWorker`, `concur worker`).
  *
@@ -7,7 +7,7 @@
  * as Dask's `ClientExecutor` or Ray's `Pool` provide it; workers run registered task names
  * only, as Celery's do.
  *
- * @module
+ * @module concur-ts/distributed
  */
 export {
   DistributedExecutor,

@@ -586,7 +586,7 @@ function moduleUrl(entry: string | URL): string {
  *
  * @example
  * ```ts
- * import { runWorker } from 'concur/distributed';
+ * import { runWorker } from 'concur-ts/distributed';
  *
  * const worker = await runWorker({
  *   connection: 'redis://127.0.0.1:6379',

@@ -322,7 +322,16 @@ export class Future<T = unknown> implements PromiseLike<T> {
   _reprInfo(_options?: unknown): string[] {
     const info: string[] = [this.constructor.name, this._stateName()];
     if (this._state === FAILED) {
-      info.push(`exception=${inspect(this._result, { depth: 0 })}`);
+      // Name and message only, as Python's repr does: whoever reports the failure
+      // (the exception handler) prints the stack once, under this line.
+      const error = this._result;
+      info.push(
+        `exception=${
+          error instanceof Error
+            ? `${error.name}${error.message === '' ? '' : `: ${error.message}`}`
+            : inspect(error, { depth: 0 })
+        }`,
+      );
     } else if (this._state === FINISHED) {
       info.push(`result=${inspect(this._result, { depth: 0, maxStringLength: 40 })}`);
     }

@@ -28,7 +28,7 @@ let poolCount = 0;
  * - tasks are code references (`defineTask`) or self-contained functions, and arguments
  *   and results are structured-cloned (not pickled); a value that cannot cross fails its
  *   own future with `SerializationError`; concur's shared-memory primitives
- *   (`concur/threading`) cannot cross to another process;
+ *   (`concur-ts/threading`) cannot cross to another process;
  * - `maxWorkers` is a hard limit: a worker runs one task at a time (async ones included)
  *   unless `concurrentTasksPerWorker` allows more;
  * - a worker that crashes, calls `process.exit` or is killed fails only the task it was
@@ -65,7 +65,7 @@ let poolCount = 0;
  *
  * @example
  * ```ts
- * import { ProcessPoolExecutor, asCompleted } from 'concur/futures';
+ * import { ProcessPoolExecutor, asCompleted } from 'concur-ts/futures';
  * import { factorial } from './tasks.js';
  *
  * await using pool = new ProcessPoolExecutor({ maxWorkers: 4 });

@@ -100,7 +100,7 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
  *
  * @example
  * ```ts
- * import { ThreadPoolExecutor, asCompleted } from 'concur/futures';
+ * import { ThreadPoolExecutor, asCompleted } from 'concur-ts/futures';
  * import { fetchLength } from './tasks.js';
  *
  * await using pool = new ThreadPoolExecutor({ maxWorkers: 5 });

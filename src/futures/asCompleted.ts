@@ -29,9 +29,10 @@ type ResultOf<A> = A extends PromiseLike<infer T> ? T : never;
  *
  * Breaking out of a loop does not close it: iterating again resumes where it stopped.
  *
- * Typing caveat: TypeScript types every `for await` element as the *awaited* type (`T`),
- * although at run time the loop receives the (done) future itself. Cast the element to
- * `Future<T>`, or call `it.next()`, whose `value` is typed `Future<T>`.
+ * Typing caveat: TypeScript 5 may type a `for await` element as the *awaited* type (`T`,
+ * for promise inputs), although at run time the loop receives the (done) future itself;
+ * TypeScript 7 types it `Future<T>`. With TypeScript 5, cast the element to `Future<T>`, or
+ * call `it.next()`, whose `value` is typed `Future<T>`.
  */
 export class AsCompletedIterator<T>
   implements AsyncIterableIterator<Future<T>>, Iterable<Future<T>>

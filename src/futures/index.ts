@@ -1,10 +1,10 @@
 /**
- * `concur/futures`: one `Future` for every backend, and the functions that wait on them.
+ * `concur-ts/futures`: one `Future` for every backend, and the functions that wait on them.
  *
  * Python equivalent: `concurrent.futures` (and the future half of `asyncio`), with
  * `ThreadPoolExecutor` on worker threads. Tasks are defined with `defineTask`.
  *
- * @module
+ * @module concur-ts/futures
  */
 export { Future, isFuture, type DoneCallback } from './Future.js';
 export { ensureFuture, isAwaitable } from './ensureFuture.js';

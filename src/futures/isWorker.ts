@@ -17,7 +17,7 @@ import { inWorker } from '../internal/bootstrap.js';
  * @example
  * ```ts
  * // main.ts: defines a task and runs the program
- * import { defineTask, isWorker, ProcessPoolExecutor } from 'concur';
+ * import { defineTask, isWorker, ProcessPoolExecutor } from 'concur-ts';
  *
  * export const square = defineTask(import.meta.url, function square(n: number) {
  *   return n * n;

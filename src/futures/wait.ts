@@ -59,7 +59,7 @@ export function futureSet<F extends Future<unknown>>(what: string, fs: Iterable<
  * Python equivalent: `concurrent.futures.wait(fs, timeout=, return_when=)`. Accepts any
  * concur futures: tasks, executor futures and plain futures, mixed. Never throws on timeout
  * and never cancels the futures; look at `notDone`. An empty collection resolves to two
- * empty sets, as in Python (`concur/asyncio`'s `wait` refuses it, as `asyncio.wait` does).
+ * empty sets, as in Python (`concur-ts/asyncio`'s `wait` refuses it, as `asyncio.wait` does).
  *
  * Cancellation: cancelling the task that waits leaves the futures running.
  *

@@ -35,7 +35,7 @@ import { Semaphore } from './Semaphore.js';
  * Differences:
  * - No server process: the objects are served by the process that started the manager
  *   (concur's per-process resource server, the same one that serves every
- *   `concur/multiprocessing` primitive). If that process exits, other processes' calls
+ *   `concur-ts/multiprocessing` primitive). If that process exits, other processes' calls
  *   reject with `BrokenResourceError`, as they would if Python's manager process died.
  * - Every proxy method is async.
  * - After `shutdown()`, calls on its objects (from any process) reject with

@@ -1,5 +1,5 @@
 /**
- * `concur/multiprocessing`: Python's `multiprocessing` for Node processes.
+ * `concur-ts/multiprocessing`: Python's `multiprocessing` for Node processes.
  *
  * A `Process` runs a task (`defineTask`) or a self-contained function in a fresh child
  * process (`child_process.fork`), with its arguments structured-cloned; a `Pool` runs many
@@ -17,7 +17,7 @@
  * Python equivalent: `multiprocessing` with the `spawn` start method. See the README's
  * Python → concur table.
  *
- * @module
+ * @module concur-ts/multiprocessing
  */
 export { Process, type ProcessOptions } from './Process.js';
 export { currentProcess, parentProcess, activeChildren, cpuCount } from './currentProcess.js';

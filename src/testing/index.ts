@@ -1,7 +1,7 @@
 /**
- * `concur/testing`: deterministic time and leak checks for tests of concurrent code.
+ * `concur-ts/testing`: deterministic time and leak checks for tests of concurrent code.
  *
- * @module
+ * @module concur-ts/testing
  */
 export { VirtualClock, type VirtualClockOptions } from './VirtualClock.js';
 export { leakReport, describeLeaks, type LeakReport } from './leaks.js';

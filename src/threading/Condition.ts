@@ -92,7 +92,7 @@ export class Condition implements Shareable, OwnedPrimitive {
   constructor(lock?: Lock | RLock) {
     if (lock !== undefined && !(lock instanceof Lock) && !(lock instanceof RLock)) {
       throw argTypeError(
-        `Condition needs a threading Lock or RLock (from concur/threading), got ${show(lock)}`,
+        `Condition needs a threading Lock or RLock (from concur-ts/threading), got ${show(lock)}`,
       );
     }
     this._attach(

@@ -1,5 +1,5 @@
 /**
- * `concur/threading`: Python's `threading` and `queue` primitives for worker threads.
+ * `concur-ts/threading`: Python's `threading` and `queue` primitives for worker threads.
  * They live in `SharedArrayBuffer`s and really block across threads: pass one to a
  * worker (a `Thread` or pool task argument; or, with raw `worker_threads`, `workerData` /
  * `postMessage` through `encodeShared` / `decodeShared`, calling `markOwnerDead` on the
@@ -14,7 +14,7 @@
  * Event, Barrier, Thread, Timer), `queue` (Queue, LifoQueue, PriorityQueue, SimpleQueue) and
  * `multiprocessing.Value`/`Array`. See the README's Python → concur table.
  *
- * @module
+ * @module concur-ts/threading
  */
 export { Lock, type LockStatistics, type AcquireSyncOptions } from './Lock.js';
 export { RLock, type RLockStatistics } from './RLock.js';

@@ -13,7 +13,7 @@ import {
   sleep,
   wait,
   type Task,
-} from 'concur/asyncio';
+} from 'concur-ts/asyncio';
 
 const N = 5;
 

@@ -14,8 +14,8 @@ import {
   timeout,
   TimeoutError,
   waitFor,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 const isInvalidState = (e: unknown): boolean =>
   e instanceof InvalidStateError && e.code === 'ERR_CONCUR_INVALID_STATE';

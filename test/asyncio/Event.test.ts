@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, Event, getRunningLoop, run, sleep } from 'concur/asyncio';
+import { CancelledError, createTask, Event, getRunningLoop, run, sleep } from 'concur-ts/asyncio';
 
 describe('Event', () => {
   test('set() wakes every waiter, and a task started after set() returns first (EventTests.test_wait: [3, 1, 2])', () =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { LifoQueue, Queue, createTask, run, sleep } from 'concur/asyncio';
+import { LifoQueue, Queue, createTask, run, sleep } from 'concur-ts/asyncio';
 
 describe('LifoQueue', () => {
   test('items come out last in, first out', async () => {

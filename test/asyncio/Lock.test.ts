@@ -11,8 +11,8 @@ import {
   Lock,
   run,
   sleep,
-} from 'concur/asyncio';
-import * as root from 'concur';
+} from 'concur-ts/asyncio';
+import * as root from 'concur-ts';
 
 describe('Lock', () => {
   test('acquire() resolves to true and holds the lock until release()', () =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { PriorityQueue, Queue, createTask, run, sleep } from 'concur/asyncio';
+import { PriorityQueue, Queue, createTask, run, sleep } from 'concur-ts/asyncio';
 
 function drain<T>(q: PriorityQueue<T>): T[] {
   const out: T[] = [];

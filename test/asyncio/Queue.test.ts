@@ -19,8 +19,8 @@ import {
   sleep,
   waitFor,
   type Task,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 /** The three queue classes; behaviour that is not about order holds for each. */
 const queueClasses: [string, new <T>(maxsize?: number) => Queue<T>][] = [

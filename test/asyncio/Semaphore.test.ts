@@ -14,8 +14,8 @@ import {
   TaskGroup,
   waitFor,
   type Task,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 describe('Semaphore', () => {
   test('a semaphore made with 0 permits is locked (SemaphoreTests.test_initial_value_zero)', () => {

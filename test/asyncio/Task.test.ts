@@ -21,8 +21,8 @@ import {
   Task,
   TimeoutError,
   wait,
-} from 'concur/asyncio';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 /** Asserts that `fn` throws (or `p` rejects with) a CancelledError carrying `message`. */
 function isCancelled(message: string) {
@@ -512,7 +512,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     // AsyncLocalStorage is in use, tasks keep no creator context (there is none to keep).
     const program = `
       import { AsyncLocalStorage } from 'node:async_hooks';
-      import { createTask, currentTask, run } from 'concur/asyncio';
+      import { createTask, currentTask, run } from 'concur-ts/asyncio';
       const seen = {};
       await run(async () => {
         const early = createTask(async () => { await null; return currentTask() === early; });
@@ -537,7 +537,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     // state, so the program reads them from the built module (a white-box check); what a
     // user sees is that currentTask() keeps working across the removal.
     const program = `
-      import { createTask, currentTask } from 'concur/asyncio';
+      import { createTask, currentTask } from 'concur-ts/asyncio';
       const { hooksInstalled } = await import('./dist/internal/taskContext.js');
       const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
       const seen = {};

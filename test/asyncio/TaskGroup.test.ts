@@ -23,8 +23,8 @@ import {
   type Task,
   type TaskFunction,
   TaskGroup,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 class ZeroDivisionError extends Error {}
 class ValueError extends Error {}

@@ -11,8 +11,8 @@ import {
   sleep,
   wait,
   type Task,
-} from 'concur/asyncio';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 /** Ways to hand a future to gather, like CPython's FutureGatherTests / CoroutineGatherTests. */
 const wrappers: [string, (f: Future<unknown>) => PromiseLike<unknown>][] = [

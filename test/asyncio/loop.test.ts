@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, gather, getRunningLoop } from 'concur/asyncio';
+import { createTask, gather, getRunningLoop } from 'concur-ts/asyncio';
 
 // The ready queue runs a batch in slices, letting microtasks run between slices. These
 // tests use batches far longer than one slice.

@@ -10,8 +10,8 @@ import {
   run,
   sleep,
   type Task,
-} from 'concur/asyncio';
-import { captureExceptions } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { captureExceptions } from 'concur-ts/testing';
 
 describe('run', () => {
   test('run() runs main as a task and resolves to its result', async () => {

@@ -10,8 +10,8 @@ import {
   sleep,
   waitFor,
   TimeoutError,
-} from 'concur/asyncio';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 describe('shield: following the inner future (§6.17)', () => {
   // CPython test_shield_result

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, Future, getRunningLoop, sleep, CancelledError } from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+import { createTask, Future, getRunningLoop, sleep, CancelledError } from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 describe('sleep', () => {
   // CPython test_sleep

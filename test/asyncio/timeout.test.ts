@@ -22,8 +22,8 @@ import {
   Timeout,
   timeoutAt,
   TimeoutError,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 /** The reason `p` rejects with; fails the test if it resolves. */
 async function rejection(p: PromiseLike<unknown>): Promise<unknown> {

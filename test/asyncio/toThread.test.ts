@@ -7,7 +7,13 @@ import { afterEach, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { CancelledError, createTask, run, shutdownDefaultExecutor, toThread } from 'concur/asyncio';
+import {
+  CancelledError,
+  createTask,
+  run,
+  shutdownDefaultExecutor,
+  toThread,
+} from 'concur-ts/asyncio';
 
 import { awaitAbort, mul, whoAmI } from '../fixtures/tasks.js';
 import { makeCells, until } from '../fixtures/sync.js';
@@ -48,7 +54,7 @@ describe('toThread', () => {
       [
         '--input-type=module',
         '-e',
-        `import { run, toThread } from 'concur/asyncio';
+        `import { run, toThread } from 'concur-ts/asyncio';
          console.log(await run(() => toThread((a, b) => a + b, 2, 3)));`,
       ],
       { cwd: root, timeout: 30_000 },

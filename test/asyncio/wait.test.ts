@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { Future, wait } from 'concur/asyncio';
-import { wait as futuresWait } from 'concur/futures';
+import { Future, wait } from 'concur-ts/asyncio';
+import { wait as futuresWait } from 'concur-ts/futures';
 
 describe('asyncio wait', () => {
   // asyncio.wait(set()) raises ValueError: "Set of Tasks/Futures is empty."

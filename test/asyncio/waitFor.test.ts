@@ -15,8 +15,8 @@ import {
   sleep,
   TimeoutError,
   waitFor,
-} from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 /** The reason `p` rejects with; fails the test if it resolves. */
 async function rejection(p: PromiseLike<unknown>): Promise<unknown> {

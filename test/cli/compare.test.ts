@@ -230,29 +230,6 @@ describe('concur compare --json', () => {
     }
   });
 
-  test('the distributed model without --connection is listed as skipped, saying what it needs', async () => {
-    const { code, stdout, stderr } = await concur(
-      'compare',
-      ...['--models', 'sequential,distributed', '--cpu-n', '1000', '--io-requests', '2'],
-      ...['--mixed-pages', '1', '--mixed-rounds', '1', '--json', '--quiet', '--no-python'],
-    );
-    assert.equal(code, 0, stderr);
-    for (const workload of (JSON.parse(stdout) as Report).workloads) {
-      if (workload.kind === 'mixed') {
-        assert.deepEqual(
-          workload.results.map((r) => r.model),
-          ['sequential'],
-          'the distributed model has no part in the mixed workload',
-        );
-        continue;
-      }
-      const [sequential, distributed] = workload.results;
-      assert.equal(sequential!.status, 'ok');
-      assert.equal(distributed!.status, 'unavailable');
-      assert.match(distributed!.reason!, /needs --connection redis:/);
-    }
-  });
-
   test('a report file that cannot be written fails at once, before any run: message, exit 2', async () => {
     const { code, stdout, stderr } = await concur(
       'compare',

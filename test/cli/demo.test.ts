@@ -176,7 +176,57 @@ describe('concur command line', () => {
       assert.equal(code, 2, args.join(' '));
       assert.equal(stdout, '');
       assert.match(stderr, message);
-      assert.match(stderr, /concur --help/);
+      assert.match(stderr, /see concur( \w+)? --help\n$/);
+    });
+  });
+
+  test('every command has its own --help, before or after the command name', async () => {
+    const cases: [string[], RegExp][] = [
+      [['demo', '--help'], /^Usage: concur demo \[model\] \[options\]\n[^]*--seed <n>/],
+      [['--help', 'demo'], /^Usage: concur demo \[model\]/],
+      [['compare', '-h'], /^Usage: concur compare \[options\]\n[^]*--repeat <n>/],
+      [['--help', 'compare'], /^Usage: concur compare \[options\]/],
+      [['worker', '--help'], /^Usage: concur worker --connection[^]*--tasks <module>/],
+      [['--help', 'worker'], /^Usage: concur worker /],
+    ];
+    const outcomes = await Promise.all(cases.map(([args]) => concur(...args)));
+    outcomes.forEach(({ code, stdout, stderr }, i) => {
+      const [args, usage] = cases[i]!;
+      assert.equal(code, 0, args.join(' '));
+      assert.match(stdout, usage, args.join(' '));
+      assert.equal(stderr, '', args.join(' '));
+    });
+  });
+
+  test('an invalid combination of options is refused before anything runs: one line, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['compare', '--models', 'distributed'], /--models distributed needs --connection/],
+      [
+        ['compare', '--models', 'sequential,distributed'],
+        /--models distributed needs --connection/,
+      ],
+      [
+        ['compare', '--connection', 'redis://127.0.0.1:1', '--models', 'threads'],
+        /--connection is for the distributed model, which --models leaves out/,
+      ],
+      [
+        ['compare', '--connection', 'http://example.com'],
+        /--connection must be a redis:\/\/, rediss:\/\/ or unix:\/\/ URL, got "http:\/\/example.com"/,
+      ],
+      [['compare', '--models', 'threads,sequential,threads'], /--models names "threads" twice/],
+      [
+        ['compare', '--html', 'same.out', '--trace', 'same.out'],
+        /--html and --trace name the same file/,
+      ],
+      [['demo', 'threads', '--quiet'], /--quiet is an option of compare/],
+    ];
+    const outcomes = await Promise.all(cases.map(([args]) => concur(...args)));
+    outcomes.forEach(({ code, stdout, stderr }, i) => {
+      const [args, message] = cases[i]!;
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(stdout, '', args.join(' '));
+      assert.match(stderr, message, args.join(' '));
+      assert.equal(stderr.split('\n').length, 2, `one line: ${stderr}`);
     });
   });
 

@@ -21,7 +21,7 @@ import {
   SerializationError,
   TaskLostError,
   WorkerLostError,
-} from 'concur/distributed';
+} from 'concur-ts/distributed';
 
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';
 import { runOnceThenHang, sleepThen } from '../fixtures/distributedTasks.js';
@@ -572,7 +572,7 @@ describe('DistributedExecutor: connection and packaging', () => {
     }
   });
 
-  test('only concur/distributed loads bullmq and ioredis, and only when used', () => {
+  test('only concur-ts/distributed loads bullmq and ioredis, and only when used', () => {
     const dist = join(root, 'dist');
     const files: string[] = [];
     const walk = (dir: string): void => {

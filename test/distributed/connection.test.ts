@@ -19,7 +19,7 @@ import {
   DistributedExecutor,
   runWorker,
   SerializationError,
-} from 'concur/distributed';
+} from 'concur-ts/distributed';
 
 import { add1 } from '../fixtures/tasks.js';
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';

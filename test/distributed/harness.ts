@@ -7,8 +7,8 @@ import {
   runWorker,
   type DistributedWorker,
   type RunWorkerOptions,
-} from 'concur/distributed';
-import type { ShutdownOptions, TaskFn } from 'concur/futures';
+} from 'concur-ts/distributed';
+import type { ShutdownOptions, TaskFn } from 'concur-ts/futures';
 
 import { makeFileCells, type FileCells } from '../fixtures/sync.js';
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { runWorker, TaskModuleNotFoundError } from 'concur/distributed';
+import { runWorker, TaskModuleNotFoundError } from 'concur-ts/distributed';
 
 const TASKS = new URL('../fixtures/distributedTasks.js', import.meta.url);
 const base = { connection: 'redis://127.0.0.1:1', queue: 'options', tasks: [TASKS] };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { DistributedExecutor, runWorker } from 'concur/distributed';
+import { DistributedExecutor, runWorker } from 'concur-ts/distributed';
 
 import { sleepThen } from '../fixtures/distributedTasks.js';
 import { startRedis } from '../fixtures/redisServer.js';

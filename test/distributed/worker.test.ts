@@ -21,10 +21,10 @@ function concur(...args: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('concur worker', () => {
   test('--help shows how to start a worker and exits 0', async () => {
-    const { code, stderr } = await concur('worker', '--help');
+    const { code, stdout } = await concur('worker', '--help');
     assert.equal(code, 0);
-    assert.match(stderr, /--connection <url>/);
-    assert.match(stderr, /--tasks <module>/);
+    assert.match(stdout, /--connection <url>/);
+    assert.match(stdout, /--tasks <module>/);
   });
 
   test('concur --help lists the worker command', async () => {

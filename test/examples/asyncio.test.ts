@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { TimeoutError } from 'concur/asyncio';
-import { VirtualClock } from 'concur/testing';
+import { TimeoutError } from 'concur-ts/asyncio';
+import { VirtualClock } from 'concur-ts/testing';
 
 /**
  * The examples as the package ships them, built into `dist/examples/asyncio/` by

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { inspect, promisify } from 'node:util';
 
-import { createTask, currentTask, sleep } from 'concur/asyncio';
-import { CancelledError, Future, InvalidStateError } from 'concur/futures';
-import { captureExceptions } from 'concur/testing';
+import { createTask, currentTask, sleep } from 'concur-ts/asyncio';
+import { CancelledError, Future, InvalidStateError } from 'concur-ts/futures';
+import { captureExceptions } from 'concur-ts/testing';
 
 describe('Future', () => {
   test('a new future is pending: result() and exception() throw InvalidStateError', () => {
@@ -73,6 +76,34 @@ describe('Future', () => {
     await sleep(0);
     assert.equal(captured.contexts.length, 1);
     assert.match(captured.contexts[0]!.message, /never retrieved/);
+  });
+});
+
+describe('Future: how it shows', () => {
+  test('a failed future shows its error by name and message, without the stack', () => {
+    const f = new Future<number>();
+    f.setException(new RangeError('too big'));
+    f.exception();
+    assert.equal(inspect(f), '<Future finished exception=RangeError: too big>');
+    assert.equal(String(f), '<Future finished exception=RangeError: too big>');
+  });
+
+  test('an exception never retrieved prints its stack once, by the default handler', async () => {
+    const script = `
+      import { run, createTask, sleep } from 'concur-ts/asyncio';
+      function failing() { throw new Error('boom'); }
+      await run(async () => { createTask(async () => failing()); await sleep(0.01); });
+    `;
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
+    );
+    assert.match(
+      stderr,
+      /^concur: Task exception was never retrieved\nfuture: <Task finished name='Task-\d+' exception=Error: boom>\nError: boom\n/,
+    );
+    assert.equal(stderr.match(/at failing /g)?.length, 1, stderr);
   });
 });
 

@@ -20,7 +20,7 @@ import {
   TimeoutError,
   WorkerCrashedError,
   type ProcessPoolExecutorOptions,
-} from 'concur/futures';
+} from 'concur-ts/futures';
 
 import { alive, allGone, runScript } from '../fixtures/children.js';
 import { executorContract } from './executor.contract.js';
@@ -293,7 +293,7 @@ async function startInitializerParent(
   exitParent: boolean,
 ): Promise<{ parent: ChildProcess; child: number }> {
   const source = `import { existsSync, writeFileSync } from 'node:fs';
-    import { ProcessPoolExecutor } from 'concur/futures';
+    import { ProcessPoolExecutor } from 'concur-ts/futures';
     const dir = ${JSON.stringify(dir)};
     const pool = new ProcessPoolExecutor({
       maxWorkers: 1,
@@ -347,7 +347,7 @@ describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
 
 describe('ProcessPoolExecutor: the process lifetime', () => {
   test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
-    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
          process.on('exit', () => {
            try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
@@ -366,7 +366,7 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
       ['terminateWorkers', 2],
       ['killWorkers', 3],
     ] as const) {
-      const script = `import { ProcessPoolExecutor } from 'concur/futures';
+      const script = `import { ProcessPoolExecutor } from 'concur-ts/futures';
         const pool = new ProcessPoolExecutor({
           maxWorkers: 2,
           initializer: () => {
@@ -387,7 +387,7 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
   });
 
   test('an idle pool never keeps the process alive', async () => {
-    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
          console.log(await pool.submit((x) => x + 1, 1));`);
     assert.equal(stdout.trim(), '2');
@@ -395,7 +395,7 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
 
   test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
     const { stdout, stderr } =
-      await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+      await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
          pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });`);
     assert.equal(stdout.trim(), 'apple');

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect, promisify } from 'node:util';
 import type { ResourceLimits } from 'node:worker_threads';
 
-import { defineTask } from 'concur';
+import { defineTask } from 'concur-ts';
 import {
   CancelledError,
   RemoteError,
@@ -19,8 +19,8 @@ import {
   TimeoutError,
   WorkerCrashedError,
   type ThreadPoolExecutorOptions,
-} from 'concur/futures';
-import { Lock } from 'concur/threading';
+} from 'concur-ts/futures';
+import { Lock } from 'concur-ts/threading';
 
 import { executorContract } from './executor.contract.js';
 import {
@@ -513,7 +513,7 @@ describe('ThreadPoolExecutor: options and introspection', () => {
 describe('ThreadPoolExecutor: the process lifetime', () => {
   test('an idle pool never keeps the process alive', async () => {
     const { stdout } = await runScript(`
-      import { ThreadPoolExecutor } from 'concur/futures';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
       const pool = new ThreadPoolExecutor({ maxWorkers: 2, idleTimeout: Infinity });
       console.log(await pool.submit((x) => x + 1, 1));
     `);
@@ -523,7 +523,7 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
   test('workers start under V8 flags and --input-type, which they cannot take themselves', async () => {
     const { stdout } = await runScript(
       `
-      import { ThreadPoolExecutor } from 'concur/futures';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
       const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
       console.log(await pool.submit((x) => x * 2, 21));
       await pool.shutdown();
@@ -535,7 +535,7 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
 
   test('a program that ends with work in flight still runs it, and exits cleanly once it is done (A.3 #19, test_interpreter_shutdown)', async () => {
     const { stdout, stderr } = await runScript(`
-      import { ThreadPoolExecutor } from 'concur/futures';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
       const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
       pool.submit(async () => { await new Promise((r) => setTimeout(r, 50)); console.log('apple'); });
     `);
@@ -545,7 +545,7 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
 
   test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
     const { stdout } = await runScript(`
-      import { ThreadPoolExecutor } from 'concur/futures';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
       const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
       process.on('exit', () => {
         try { pool.submit((x) => x, 1); } catch (e) { console.log(e.name + ': ' + e.message); }
@@ -569,7 +569,7 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     async () => {
       const { stdout } = await runScript(
         `
-        import { ThreadPoolExecutor } from 'concur/futures';
+        import { ThreadPoolExecutor } from 'concur-ts/futures';
         import { shout } from './test/fixtures/ts/shout.ts';
         const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
         console.log(await pool.submit(shout, 'stripped'));
@@ -585,7 +585,7 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     const loader = new URL('../../../test/fixtures/ts/register.mjs', import.meta.url).href;
     const { stdout } = await runScript(
       `
-      import { ThreadPoolExecutor } from 'concur/futures';
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
       import { shout } from './test/fixtures/ts/shout.ts';
       const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
       console.log(await pool.submit(shout, 'typed'));

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { CancelledError, createTask, sleep } from 'concur/asyncio';
-import { asCompleted, Future, TimeoutError, wait } from 'concur/futures';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+import { CancelledError, createTask, sleep } from 'concur-ts/asyncio';
+import { asCompleted, Future, TimeoutError, wait } from 'concur-ts/futures';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 /**
- * The element of a `for await` over `asCompleted()`. TypeScript types every `for await`
+ * The element of a `for await` over `asCompleted()`. TypeScript 5 may type a `for await`
  * element as `Awaited<T>`, but an async iterator's values are not awaited at run time: the
- * loop really receives the futures, so the tests restore their type here.
+ * loop really receives the futures, as TypeScript 7 types them. This takes either.
  */
-function yielded<T>(element: T): Future<T> {
+function yielded<T>(element: T | Future<T>): Future<T> {
   return element as unknown as Future<T>;
 }
 

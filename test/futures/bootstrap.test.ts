@@ -35,9 +35,9 @@ async function runEntry(
   writeFileSync(
     file,
     `import { appendFileSync } from 'node:fs';
-import * as concur from 'concur';
-import { Pool, Process } from 'concur/multiprocessing';
-import { Thread } from 'concur/threading';
+import * as concur from 'concur-ts';
+import { Pool, Process } from 'concur-ts/multiprocessing';
+import { Thread } from 'concur-ts/threading';
 const { BootstrapError, ProcessPoolExecutor, ThreadPoolExecutor, defineTask, isWorker } = concur;
 appendFileSync(${JSON.stringify(log)}, 'imported\\n');
 export const square = defineTask(import.meta.url, function square(n) { return n * n; });

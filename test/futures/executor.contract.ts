@@ -25,8 +25,8 @@ import {
   wait,
   WorkerCrashedError,
   type TaskFn,
-} from 'concur/futures';
-import { captureExceptions, VirtualClock } from 'concur/testing';
+} from 'concur-ts/futures';
+import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 
 import {
   add1,

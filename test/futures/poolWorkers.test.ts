@@ -16,7 +16,7 @@ import {
   TimeoutError,
   type Future,
   type ProcessPoolExecutorOptions,
-} from 'concur/futures';
+} from 'concur-ts/futures';
 
 import {
   blockThen,

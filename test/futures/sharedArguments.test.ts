@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur/futures';
-import { Queue } from 'concur/multiprocessing';
-import { Lock } from 'concur/threading';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur-ts/futures';
+import { Queue } from 'concur-ts/multiprocessing';
+import { Lock } from 'concur-ts/threading';
 
 import { describeLock, putSeven } from '../fixtures/typeOnlyTasks.js';
 

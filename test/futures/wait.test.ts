@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { CancelledError, createTask, sleep } from 'concur/asyncio';
+import { CancelledError, createTask, sleep } from 'concur-ts/asyncio';
 import {
   ALL_COMPLETED,
   FIRST_COMPLETED,
@@ -9,8 +9,8 @@ import {
   Future,
   wait,
   type WaitResult,
-} from 'concur/futures';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/futures';
+import { VirtualClock } from 'concur-ts/testing';
 
 describe('wait: returnWhen and timeout (§6.14)', () => {
   // CPython test_wait

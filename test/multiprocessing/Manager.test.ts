@@ -7,7 +7,7 @@ import {
   InvalidStateError,
   Manager,
   SerializationError,
-} from 'concur/multiprocessing';
+} from 'concur-ts/multiprocessing';
 
 import { Children } from './harness.js';
 

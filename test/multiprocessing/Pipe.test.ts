@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, run, sleep } from 'concur/asyncio';
+import { createTask, run, sleep } from 'concur-ts/asyncio';
 import {
   EOFError,
   InvalidStateError,
   Pipe,
   SerializationError,
   wait,
-} from 'concur/multiprocessing';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/multiprocessing';
+import { VirtualClock } from 'concur-ts/testing';
 
 import { Children } from './harness.js';
 

@@ -13,9 +13,9 @@ import {
   SerializationError,
   TimeoutError,
   WorkerCrashedError,
-} from 'concur/futures';
-import { AsyncResult, Pool, Process, Queue } from 'concur/multiprocessing';
-import { captureExceptions } from 'concur/testing';
+} from 'concur-ts/futures';
+import { AsyncResult, Pool, Process, Queue } from 'concur-ts/multiprocessing';
+import { captureExceptions } from 'concur-ts/testing';
 
 import {
   argCount,
@@ -218,7 +218,7 @@ describe('Pool', () => {
   test('await terminate() keeps the program alive until the workers are gone, with an idle worker slow to exit', async () => {
     // The idle worker (unref'd while idle) takes 1.5 s to obey SIGTERM; the busy one dies
     // at once. The code after the top-level await must still run, and the exit be clean.
-    const script = `import { Pool } from 'concur/multiprocessing';
+    const script = `import { Pool } from 'concur-ts/multiprocessing';
       const pool = new Pool({
         processes: 2,
         initializer: () => {

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { leakReport } from 'concur/testing';
+import { leakReport } from 'concur-ts/testing';
 
-import { Barrier, Event, Lock, Manager, Pipe, Process, Queue } from 'concur/multiprocessing';
+import { Barrier, Event, Lock, Manager, Pipe, Process, Queue } from 'concur-ts/multiprocessing';
 
 import {
   echoOnce,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { InvalidStateError, SerializationError } from 'concur';
+import { InvalidStateError, SerializationError } from 'concur-ts';
 import {
   activeChildren,
   cpuCount,
@@ -15,7 +15,7 @@ import {
   parentProcess,
   Process,
   Queue,
-} from 'concur/multiprocessing';
+} from 'concur-ts/multiprocessing';
 
 import { runScript } from '../fixtures/children.js';
 import { cellContent } from '../fixtures/cells.js';
@@ -137,7 +137,7 @@ describe('Process: exit codes', () => {
 
   test('an error thrown by the target is printed as "Process <name>:" with its stack, and exitcode is 1', async () => {
     const { stdout, stderr } = await runScript(`
-      import { Process } from 'concur/multiprocessing';
+      import { Process } from 'concur-ts/multiprocessing';
       import { fail } from './build/test/fixtures/tasks.js';
       const p = new Process({ target: fail, args: ['boom'], name: 'doomed' });
       p.start();
@@ -206,7 +206,7 @@ describe('Process: the module helpers', () => {
 
   test('a non-daemon process keeps its parent alive until it ends; a daemon does not', async () => {
     const { stdout } = await runScript(`
-      import { Process } from 'concur/multiprocessing';
+      import { Process } from 'concur-ts/multiprocessing';
       const p = new Process({ target: async () => { await new Promise((r) => setTimeout(r, 100)); console.log('child done'); } });
       p.start();
       const d = new Process({ target: () => new Promise(() => {}), daemon: true });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { createTask, run, sleep } from 'concur/asyncio';
+import { createTask, run, sleep } from 'concur-ts/asyncio';
 import {
   BrokenResourceError,
   Empty,
@@ -16,8 +16,8 @@ import {
   SerializationError,
   SimpleQueue,
   decodeShared,
-} from 'concur/multiprocessing';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/multiprocessing';
+import { VirtualClock } from 'concur-ts/testing';
 
 import { Children } from './harness.js';
 

@@ -2,7 +2,7 @@
  * Queue command sequences for the property tests: run against a multiprocessing Queue
  * (in the owner or in a child) and against a plain array model.
  */
-import type { Queue } from 'concur/multiprocessing';
+import type { Queue } from 'concur-ts/multiprocessing';
 
 export type Command =
   | { readonly op: 'put'; readonly value: number }

@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 
-import { encodeShared } from 'concur/multiprocessing';
+import { encodeShared } from 'concur-ts/multiprocessing';
 
 import { ScriptError } from '../threading/harness.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur/futures';
-import { Queue } from 'concur/multiprocessing';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from 'concur-ts/futures';
+import { Queue } from 'concur-ts/multiprocessing';
 
 import { putAll } from './fixtures/threadTasks.js';
 import { Children } from './harness.js';

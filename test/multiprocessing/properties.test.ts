@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import fc from 'fast-check';
 
-import { Queue } from 'concur/multiprocessing';
+import { Queue } from 'concur-ts/multiprocessing';
 
 import { runModel, runQueueCommands, type Command, type Outcome } from './commands.js';
 import { Children } from './harness.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { Lock, Manager, Pipe, Queue } from 'concur/multiprocessing';
+import { Lock, Manager, Pipe, Queue } from 'concur-ts/multiprocessing';
 
 const forged = { __concur: 'mp.Lock', state: { address: '/some/socket', id: 1, pid: 1 } };
 const escapeLike = { __concur: 'plain', state: { __concur: 'mp.Lock', state: {} } };

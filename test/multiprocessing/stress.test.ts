@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { Event, Lock, Queue } from 'concur/multiprocessing';
+import { Event, Lock, Queue } from 'concur-ts/multiprocessing';
 
 import { Children } from './harness.js';
 

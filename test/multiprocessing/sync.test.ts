@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createTask, run, sleep } from 'concur/asyncio';
+import { createTask, run, sleep } from 'concur-ts/asyncio';
 import {
   Barrier,
   BoundedSemaphore,
@@ -14,8 +14,8 @@ import {
   Manager,
   RLock,
   Semaphore,
-} from 'concur/multiprocessing';
-import { VirtualClock } from 'concur/testing';
+} from 'concur-ts/multiprocessing';
+import { VirtualClock } from 'concur-ts/testing';
 
 import { Children } from './harness.js';
 

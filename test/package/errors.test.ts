@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ExceptionGroup, RemoteError } from 'concur';
+import { ExceptionGroup, RemoteError } from 'concur-ts';
 
 describe('ExceptionGroup', () => {
   test('an ExceptionGroup is an AggregateError whose exceptions are its errors', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 const surface: Record<string, string[]> = {
-  concur: [
+  'concur-ts': [
     'ALL_COMPLETED',
     'AuthenticationError',
     'BootstrapError',
@@ -56,7 +56,7 @@ const surface: Record<string, string[]> = {
     'wait',
     'waitFor',
   ],
-  'concur/asyncio': [
+  'concur-ts/asyncio': [
     'ALL_COMPLETED',
     'AsCompletedIterator',
     'Barrier',
@@ -100,7 +100,7 @@ const surface: Record<string, string[]> = {
     'wait',
     'waitFor',
   ],
-  'concur/futures': [
+  'concur-ts/futures': [
     'ALL_COMPLETED',
     'AsCompletedIterator',
     'BootstrapError',
@@ -128,7 +128,7 @@ const surface: Record<string, string[]> = {
     'transfer',
     'wait',
   ],
-  'concur/threading': [
+  'concur-ts/threading': [
     'Array',
     'Barrier',
     'BoundedSemaphore',
@@ -160,7 +160,7 @@ const surface: Record<string, string[]> = {
     'markOwnerDead',
     'setExcepthook',
   ],
-  'concur/distributed': [
+  'concur-ts/distributed': [
     'AuthenticationError',
     'CancelledError',
     'ConnectionLostError',
@@ -178,7 +178,7 @@ const surface: Record<string, string[]> = {
     'runWorker',
     'taskSignal',
   ],
-  'concur/multiprocessing': [
+  'concur-ts/multiprocessing': [
     'AsyncResult',
     'Barrier',
     'BoundedSemaphore',
@@ -216,7 +216,7 @@ const surface: Record<string, string[]> = {
     'parentProcess',
     'wait',
   ],
-  'concur/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
+  'concur-ts/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
 
 describe('the public surface', () => {
@@ -228,30 +228,30 @@ describe('the public surface', () => {
   }
 
   test('the same class is exported by every subpath that exports it', async () => {
-    const root = (await import('concur')) as Record<string, unknown>;
-    const asyncio = (await import('concur/asyncio')) as Record<string, unknown>;
-    const futures = (await import('concur/futures')) as Record<string, unknown>;
+    const root = (await import('concur-ts')) as Record<string, unknown>;
+    const asyncio = (await import('concur-ts/asyncio')) as Record<string, unknown>;
+    const futures = (await import('concur-ts/futures')) as Record<string, unknown>;
     assert.equal(root.Future, asyncio.Future);
     assert.equal(asyncio.Future, futures.Future);
     assert.equal(root.CancelledError, futures.CancelledError);
-    const threading = (await import('concur/threading')) as Record<string, unknown>;
+    const threading = (await import('concur-ts/threading')) as Record<string, unknown>;
     assert.equal(threading.BrokenResourceError, root.BrokenResourceError);
     assert.equal(threading.QueueShutDown, asyncio.QueueShutDown);
     assert.equal(threading.Array, threading.SharedArray);
-    const distributed = (await import('concur/distributed')) as Record<string, unknown>;
+    const distributed = (await import('concur-ts/distributed')) as Record<string, unknown>;
     assert.equal(distributed.RemoteError, root.RemoteError);
     assert.equal(distributed.defineTask, root.defineTask);
   });
 
   test('internal modules cannot be imported through the package exports', async () => {
     // Specifiers held in a variable: TypeScript would (rightly) refuse to resolve them.
-    for (const specifier of ['concur/internal/loop.js', 'concur/dist/internal/loop.js']) {
+    for (const specifier of ['concur-ts/internal/loop.js', 'concur-ts/dist/internal/loop.js']) {
       await assert.rejects(import(specifier), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
     }
   });
 
   test('every error class has a stable name and code', async () => {
-    const errors = (await import('concur')) as unknown as Record<
+    const errors = (await import('concur-ts')) as unknown as Record<
       string,
       new (...args: any[]) => Error
     >;

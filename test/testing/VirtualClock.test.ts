@@ -9,8 +9,8 @@ import {
   sleep,
   timeout,
   TimeoutError,
-} from 'concur/asyncio';
-import { leakReport, VirtualClock } from 'concur/testing';
+} from 'concur-ts/asyncio';
+import { leakReport, VirtualClock } from 'concur-ts/testing';
 
 describe('VirtualClock', () => {
   test('with autojump, an hour of sleeping finishes at once at exactly an hour of virtual time', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run } from 'concur/asyncio';
-import { captureExceptions } from 'concur/testing';
-import { Barrier, BrokenBarrierError, Event, InvalidStateError, Value } from 'concur/threading';
+import { CancelledError, createTask, run } from 'concur-ts/asyncio';
+import { captureExceptions } from 'concur-ts/testing';
+import { Barrier, BrokenBarrierError, Event, InvalidStateError, Value } from 'concur-ts/threading';
 
 import { killMidWait, results, until, withWorkers } from './harness.js';
 

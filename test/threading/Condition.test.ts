@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run } from 'concur/asyncio';
-import { Condition, InvalidStateError, Lock, RLock, SimpleQueue, Value } from 'concur/threading';
+import { CancelledError, createTask, run } from 'concur-ts/asyncio';
+import { Condition, InvalidStateError, Lock, RLock, SimpleQueue, Value } from 'concur-ts/threading';
 
 import { killMidWait, results, until, withWorkers } from './harness.js';
 

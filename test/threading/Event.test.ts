@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run } from 'concur/asyncio';
-import { Event, InvalidStateError } from 'concur/threading';
+import { CancelledError, createTask, run } from 'concur-ts/asyncio';
+import { Event, InvalidStateError } from 'concur-ts/threading';
 
 import { results, until, withWorkers } from './harness.js';
 

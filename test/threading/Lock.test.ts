@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run, sleep } from 'concur/asyncio';
+import { CancelledError, createTask, run, sleep } from 'concur-ts/asyncio';
 import {
   BrokenResourceError,
   Condition,
@@ -12,7 +12,7 @@ import {
   Value,
   decodeShared,
   encodeShared,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { until, withWorkers } from './harness.js';
 

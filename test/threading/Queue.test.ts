@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run } from 'concur/asyncio';
+import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import {
   Barrier,
   BrokenResourceError,
@@ -17,7 +17,7 @@ import {
   QueueShutDown,
   SimpleQueue,
   type SharedState,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { killMidWait, results, until, withWorkers } from './harness.js';
 

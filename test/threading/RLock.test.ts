@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { BrokenResourceError, Event, InvalidStateError, RLock } from 'concur/threading';
+import { BrokenResourceError, Event, InvalidStateError, RLock } from 'concur-ts/threading';
 
 import { withWorkers } from './harness.js';
 

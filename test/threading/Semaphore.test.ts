@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { CancelledError, createTask, run } from 'concur/asyncio';
+import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import {
   BoundedSemaphore,
   InvalidStateError,
   Semaphore,
   SimpleQueue,
   Value,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { killMidWait, results, until, withWorkers } from './harness.js';
 

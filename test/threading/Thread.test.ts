@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { inspect, promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
 
-import { InvalidStateError, RemoteError, SerializationError } from 'concur';
+import { InvalidStateError, RemoteError, SerializationError } from 'concur-ts';
 import {
   activeCount,
   currentThread,
@@ -18,7 +18,7 @@ import {
   setExcepthook,
   Thread,
   type ExceptHookArgs,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { addToCell, blockUntil, checkName, exitMidTask, fail } from '../fixtures/tasks.js';
 import { makeCells, release, until } from '../fixtures/sync.js';
@@ -216,7 +216,7 @@ describe('currentThread, mainThread, enumerate, activeCount', () => {
 
 describe('Thread and the process lifetime', () => {
   const script = (daemon: boolean) => `
-    import { Thread } from 'concur/threading';
+    import { Thread } from 'concur-ts/threading';
     const t = new Thread({
       daemon: ${daemon},
       target: async () => {

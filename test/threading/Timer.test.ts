@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { Thread, Timer } from 'concur/threading';
-import { VirtualClock } from 'concur/testing';
+import { Thread, Timer } from 'concur-ts/threading';
+import { VirtualClock } from 'concur-ts/testing';
 
 import { addToCell } from '../fixtures/tasks.js';
 import { makeCells } from '../fixtures/sync.js';

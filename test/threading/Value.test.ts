@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 
-import { Array as SharedArray, Lock, RLock, Value } from 'concur/threading';
+import { Array as SharedArray, Lock, RLock, Value } from 'concur-ts/threading';
 
 import { withWorkers } from './harness.js';
 

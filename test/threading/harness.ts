@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 
-import { ThreadPoolExecutor } from 'concur/futures';
-import { encodeShared, markOwnerDead } from 'concur/threading';
+import { ThreadPoolExecutor } from 'concur-ts/futures';
+import { encodeShared, markOwnerDead } from 'concur-ts/threading';
 
 const FIXTURE = new URL('./fixtures/worker.js', import.meta.url);
 

@@ -8,7 +8,7 @@ import { serialize } from 'node:v8';
 
 import fc from 'fast-check';
 
-import { CancelledError, createTask, run, type Task } from 'concur/asyncio';
+import { CancelledError, createTask, run, type Task } from 'concur-ts/asyncio';
 import {
   Barrier,
   BoundedSemaphore,
@@ -24,7 +24,7 @@ import {
   QueueShutDown,
   RLock,
   Semaphore,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { until } from './harness.js';
 

@@ -17,7 +17,7 @@ import {
   Value,
   decodeShared,
   encodeShared,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { withWorkers } from './harness.js';
 

@@ -13,7 +13,7 @@ import {
   Queue,
   Semaphore,
   Value,
-} from 'concur/threading';
+} from 'concur-ts/threading';
 
 import { results, until, withWorkers } from './harness.js';
 

@@ -93,7 +93,7 @@ export const MODELS: readonly Model[] = [
   {
     name: 'asyncio',
     kinds: EVERY,
-    how: 'one task per job on one event loop, gathered (concur/asyncio)',
+    how: 'one task per job on one event loop, gathered (concur-ts/asyncio)',
     unavailable: async () => null,
     run: (jobs, { onDone }) =>
       run(() =>
@@ -111,7 +111,7 @@ export const MODELS: readonly Model[] = [
   {
     name: 'threads',
     kinds: EVERY,
-    how: 'ThreadPoolExecutor: worker threads of this process (concur/futures)',
+    how: 'ThreadPoolExecutor: worker threads of this process (concur-ts/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
       runOn(new ThreadPoolExecutor({ maxWorkers: workers }), jobs, onDone),
@@ -119,7 +119,7 @@ export const MODELS: readonly Model[] = [
   {
     name: 'processes',
     kinds: SEPARATE,
-    how: 'ProcessPoolExecutor: child processes (concur/futures)',
+    how: 'ProcessPoolExecutor: child processes (concur-ts/futures)',
     unavailable: async () => null,
     run: (jobs, { workers, onDone }) =>
       runOn(new ProcessPoolExecutor({ maxWorkers: workers }), jobs, onDone),
@@ -127,7 +127,7 @@ export const MODELS: readonly Model[] = [
   {
     name: 'distributed',
     kinds: SEPARATE,
-    how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur/distributed)',
+    how: 'DistributedExecutor: every task through Redis to a worker this run starts (concur-ts/distributed)',
     unavailable: async ({ connection }) =>
       connection === null ? 'needs --connection redis://…' : null,
     async run(jobs, { workers, connection, onDone }) {
