@@ -18,6 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
 import { strippedExecArgv } from './execArgv.js';
+import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../errors.js';
@@ -66,7 +67,13 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     exited = true;
     events.exit(exitCode, fatal, signal);
   });
-  child.send([INIT, init.initializer, init.single === true, init.concurrency ?? 1]);
+  child.send([
+    INIT,
+    init.initializer,
+    init.single === true,
+    init.concurrency ?? 1,
+    loaderPlan('process'),
+  ]);
   const unref = (): void => {
     child.unref();
     child.channel?.unref();

@@ -29,6 +29,7 @@ import type { SerializedError } from '../errors.js';
 import { identity } from './processInfo.js';
 
 import { serializeError } from './codec.js';
+import { applyLoaderPlan, type LoaderPlan } from './loaderPlan.js';
 import { flushResourceClients } from './resourceClient.js';
 import {
   FATAL,
@@ -172,7 +173,10 @@ function main(): void {
     if (message[0] === INIT) {
       single = message[2] === true;
       runtime.concurrency = message[3] as number;
-      void initialize(message[1] as [number, TaskDef, unknown[]] | null);
+      void initialize(
+        message[1] as [number, TaskDef, unknown[]] | null,
+        message[4] as LoaderPlan | undefined,
+      );
     } else if (backlog !== null) {
       backlog.push(message);
     } else {
@@ -180,7 +184,11 @@ function main(): void {
     }
   });
 
-  async function initialize(initializer: [number, TaskDef, unknown[]] | null): Promise<void> {
+  async function initialize(
+    initializer: [number, TaskDef, unknown[]] | null,
+    loader: LoaderPlan | undefined,
+  ): Promise<void> {
+    await applyLoaderPlan(loader);
     if (initializer !== null) {
       try {
         await runtime.initialize(initializer[0], initializer[1], initializer[2]);

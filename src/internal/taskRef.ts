@@ -56,8 +56,11 @@ const registry: Map<string, TaskFunction> = ((globalThis as Record<symbol, unkno
  * `concur`), as Python guards it with `if __name__ == '__main__'`; a worker that would
  * start workers while importing it throws a `BootstrapError` instead.
  *
- * TypeScript sources work when the program runs under a TS loader or Node's type
- * stripping: workers inherit `process.execArgv`.
+ * TypeScript sources load in workers the way the program loaded them: under tsx (`node
+ * --import tsx`, `npx tsx`), Node's type stripping, Node's test runner or vitest, workers
+ * inherit the loader (in a vitest test, tsx is used if the project has it). Hooks
+ * registered at run time with `module.register()` do not reach workers: a task module
+ * that then fails to load says what the program ran under and what to do.
  *
  * @param moduleUrl Always `import.meta.url`.
  * @param fn The task: a named function (or pass `options.name`). It receives the

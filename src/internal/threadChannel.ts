@@ -19,6 +19,7 @@ import {
 
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
+import { loaderPlan } from './loaderPlan.js';
 import { STOP } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../futures/transfer.js';
@@ -70,6 +71,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       daemon: init.daemon,
       initializer: init.initializer,
       concurrency: init.concurrency ?? 1,
+      loader: loaderPlan('thread'),
     },
   };
   const worker = newWorker({

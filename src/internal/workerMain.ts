@@ -22,6 +22,7 @@
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 import { serializeError } from './codec.js';
+import { applyLoaderPlan } from './loaderPlan.js';
 import { INIT_FAILED, READY } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
 import { WorkerRuntime } from './workerRuntime.js';
@@ -80,7 +81,13 @@ export const SPIN_MAX_US = 60;
  */
 
 async function main(): Promise<void> {
-  const { port, cells: buffer, initializer, concurrency } = (workerData as ThreadWorkerData).concur;
+  const {
+    port,
+    cells: buffer,
+    initializer,
+    concurrency,
+    loader,
+  } = (workerData as ThreadWorkerData).concur;
   const cells = new Int32Array(buffer);
   let started = 0;
   let waitQueued = false;
@@ -211,6 +218,7 @@ async function main(): Promise<void> {
   // results of the tasks that did finish first, so that only the culprit fails.
   process.on('exit', () => runtime.flush());
 
+  await applyLoaderPlan(loader);
   if (initializer !== null) {
     try {
       await runtime.initialize(initializer[0], initializer[1], initializer[2]);
