@@ -52,7 +52,10 @@ export function inWorker(): boolean {
   return state.worker;
 }
 
-/** A worker begins importing the module of task `name`. */
+/**
+ * A worker begins importing the module of task `name`; with `name` '', begins evaluating
+ * `module`, the bundle that holds both concur and the program (the worker's entry).
+ */
 export function beginTaskImport(module: string, name: string): void {
   state.importing++;
   state.module = module;
@@ -79,8 +82,12 @@ export function refuseWhileImporting(what: string): void {
   const guard = isMainThread
     ? '`if (!isWorker()) { … }` (isWorker from concur)'
     : '`if (isMainThread) { … }` (isMainThread from node:worker_threads), or `if (!isWorker()) { … }` (isWorker from concur)';
+  const loading =
+    state.name === ''
+      ? `while it loaded ${state.module}, the bundle it runs (a bundled program's workers start from the bundle itself)`
+      : `while it imported ${state.module} to run task ${JSON.stringify(state.name)}`;
   const error = new BootstrapError(
-    `${what} was created in ${where} while it imported ${state.module} to run task ${JSON.stringify(state.name)}: that module starts workers at its top level, so every worker would start more, without end. Guard the module's top-level work so that it runs only in the main program: ${guard} — as Python guards it with if __name__ == "__main__":`,
+    `${what} was created in ${where} ${loading}: that module starts workers at its top level, so every worker would start more, without end. Guard the module's top-level work so that it runs only in the main program: ${guard} — as Python guards it with if __name__ == "__main__":`,
   );
   state.refused ??= error;
   throw error;

@@ -20,10 +20,11 @@ import { deserializeError } from './codec.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
+import { processEntry } from './processMain.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
-const processMain = new URL('./processMain.js', import.meta.url);
+const processMain = new URL(processEntry);
 
 /** How long a stopped child may take to flush and exit before it is killed. */
 const STOP_GRACE_MS = 2000;

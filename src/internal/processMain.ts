@@ -28,6 +28,7 @@ import { Worker } from 'node:worker_threads';
 import type { SerializedError } from '../errors.js';
 import { identity } from './processInfo.js';
 
+import { beginTaskImport, endTaskImport } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan, type LoaderPlan } from './loaderPlan.js';
 import { flushResourceClients } from './resourceClient.js';
@@ -171,6 +172,12 @@ function main(): void {
   };
   process.on('message', (message: unknown[]) => {
     if (message[0] === INIT) {
+      const refused = bundled ? endTaskImport() : null;
+      if (refused !== null) {
+        // (The bundle caught the refusal: the child cannot serve, the pool says why.)
+        send([INIT_FAILED, serializeError(refused)]);
+        return;
+      }
       single = message[2] === true;
       runtime.concurrency = message[3] as number;
       void initialize(
@@ -204,4 +211,22 @@ function main(): void {
   }
 }
 
-if (process.send !== undefined && identity.parentPid !== null) main();
+/**
+ * The module a worker process starts from: this file — or, when a bundler put concur and
+ * the program into one file, that bundle, which then runs this code (and the program's,
+ * which `isWorker()` guards) in the child. processChannel.ts imports it, so that bundlers
+ * keep this module.
+ */
+export const processEntry: string = import.meta.url;
+
+/** True when this code sits in a bundle rather than in its own file. */
+const bundled = !/\/processMain\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+// (`identity` is read once per process, and its variable removed: a second copy of concur
+// loaded by a task module does not start a second runtime.)
+if (process.send !== undefined && identity.parentPid !== null) {
+  // The rest of a bundle evaluates after main() returns: its top-level work must not
+  // start workers (a BootstrapError names the guard); INIT comes once it has evaluated.
+  if (bundled) beginTaskImport(import.meta.url, '');
+  main();
+}

@@ -94,6 +94,7 @@ export function defineTask<F extends TaskFunction>(
   if (typeof fn !== 'function') {
     throw argTypeError(`defineTask needs the task function, got ${show(fn)}`);
   }
+  if (moduleAlias !== null && moduleUrl === moduleAlias[0]) moduleUrl = moduleAlias[1];
   const name = options.name ?? fn.name;
   if (typeof name !== 'string' || name === '') {
     throw argTypeError(
@@ -125,6 +126,15 @@ export function taskRefOf(fn: unknown): TaskRef | undefined {
   return typeof fn === 'function'
     ? (fn as unknown as Record<symbol, TaskRef | undefined>)[kTaskRef]
     : undefined;
+}
+
+// A single executable's worker thread runs the program from a data: URL (seaEntry.ts):
+// the tasks it defines there are known by the executable's URL, as in the main thread.
+let moduleAlias: [from: string, to: string] | null = null;
+
+/** From now on, tasks defined with module URL `from` are registered under `to`. */
+export function aliasModule(from: string, to: string): void {
+  moduleAlias = [from, to];
 }
 
 /** The task registered in this thread under `module#name`, or `undefined`. */

@@ -31,5 +31,7 @@ export interface ThreadWorkerData {
     concurrency: number;
     /** How to load TypeScript task modules as the parent does (loaderPlan.ts). */
     loader: LoaderPlan;
+    /** The module URL the thread's own tasks are known by, if not its own (seaEntry.ts). */
+    alias: string | null;
   };
 }

@@ -20,11 +20,32 @@ import {
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
+import { isSea, seaThreadEntry, seaUrl } from './seaEntry.js';
 import { STOP } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
+import { threadEntry } from './workerMain.js';
 import type { Transferable } from '../futures/transfer.js';
 
-const workerMain = new URL('./workerMain.js', import.meta.url);
+/** Where a worker thread starts, and the URL its tasks are known by if not its own. */
+let entry: { url: URL; alias: string | null } | null = null;
+
+function workerEntry(): { url: URL; alias: string | null } {
+  if (entry !== null) return entry;
+  if (isSea() && threadEntry.startsWith('data:')) {
+    // A thread of a single executable, starting threads of its own.
+    return (entry = { url: new URL(threadEntry), alias: seaUrl() });
+  }
+  if (isSea() && threadEntry === seaUrl()) {
+    const code = seaThreadEntry();
+    if (code === null) {
+      throw new Error(
+        `this single executable's worker threads need its main code, which could not be found in ${process.execPath}: build it with node --build-sea or postject from an ES module bundle (mainFormat "module"), or use a ProcessPoolExecutor`,
+      );
+    }
+    return (entry = { url: new URL(code), alias: threadEntry });
+  }
+  return (entry = { url: new URL(threadEntry), alias: null });
+}
 
 /** How long a stopped worker may take to flush and exit before it is terminated. */
 const STOP_GRACE_MS = 2000;
@@ -42,7 +63,10 @@ function newWorker(options: WorkerOptions): Worker {
   execArgv ??= strippedExecArgv() ?? undefined;
   for (;;) {
     try {
-      return new Worker(workerMain, execArgv === undefined ? options : { ...options, execArgv });
+      return new Worker(
+        workerEntry().url,
+        execArgv === undefined ? options : { ...options, execArgv },
+      );
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined) throw error;
@@ -72,6 +96,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       initializer: init.initializer,
       concurrency: init.concurrency ?? 1,
       loader: loaderPlan('thread'),
+      alias: workerEntry().alias,
     },
   };
   const worker = newWorker({
