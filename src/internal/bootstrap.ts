@@ -29,6 +29,10 @@ interface BootstrapState {
   name: string;
   /** The refusal raised during the imports under way, if any. */
   refused: BootstrapError | null;
+  /** The bundle this worker started from, if it started from one (beginEntryLoad). */
+  entry: string | null;
+  /** Whether that bundle's evaluation ended. */
+  entryDone: boolean;
 }
 
 // Off a global symbol, like the task registry: a second copy of concur loaded by the task
@@ -40,6 +44,8 @@ const state: BootstrapState = ((globalThis as Record<symbol, unknown>)[stateKey]
   module: '',
   name: '',
   refused: null,
+  entry: null,
+  entryDone: false,
 }) as BootstrapState;
 
 /** Marks this thread or process as a concur worker (`isWorker()` is true from now on). */
@@ -53,9 +59,28 @@ export function inWorker(): boolean {
 }
 
 /**
- * A worker begins importing the module of task `name`; with `name` '', begins evaluating
- * `module`, the bundle that holds both concur and the program (the worker's entry).
+ * A worker started from a bundle that holds both concur and the program (`url`, the
+ * worker's entry) begins evaluating it: this is a worker from now on, and until
+ * `endEntryLoad()` the program's top level must not start workers. Idempotent.
  */
+export function beginEntryLoad(url: string): void {
+  state.worker = true;
+  if (state.entry === null) {
+    state.entry = url;
+    state.importing++;
+    state.module = url;
+    state.name = '';
+  }
+}
+
+/** The bundle evaluated: the refusal raised meanwhile, or `null` (also with no bundle). */
+export function endEntryLoad(): BootstrapError | null {
+  if (state.entry === null || state.entryDone) return null;
+  state.entryDone = true;
+  return endTaskImport();
+}
+
+/** A worker begins importing the module of task `name`. */
 export function beginTaskImport(module: string, name: string): void {
   state.importing++;
   state.module = module;

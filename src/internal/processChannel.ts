@@ -15,16 +15,36 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 
+import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
-import { processEntry } from './processMain.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
-const processMain = new URL(processEntry);
+/** True when this module is its own file, false when a bundler put it into the program's. */
+const ownFile = /\/processChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The module a worker process starts from: processMain.js beside this file — or, in a
+ * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
+ * guards) in the child. In a single executable that is the executable, which runs its
+ * program whatever it is asked to run.
+ */
+const processMain = ownFile
+  ? new URL('./processMain.js', import.meta.url)
+  : new URL(import.meta.url);
+
+// A bundle's worker process evaluates this module before the program: it is a worker from
+// here on and the program's top level must not start workers (a BootstrapError names the
+// guard). Then the worker runtime starts (the import also makes bundlers keep
+// processMain; its messages wait for its listener).
+if (!ownFile && process.send !== undefined && identity.parentPid !== null) {
+  beginEntryLoad(import.meta.url);
+  void import('./processMain.js');
+}
 
 /** How long a stopped child may take to flush and exit before it is killed. */
 const STOP_GRACE_MS = 2000;

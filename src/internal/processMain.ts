@@ -28,10 +28,9 @@ import { Worker } from 'node:worker_threads';
 import type { SerializedError } from '../errors.js';
 import { identity } from './processInfo.js';
 
-import { beginTaskImport, endTaskImport } from './bootstrap.js';
+import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan, type LoaderPlan } from './loaderPlan.js';
-import { flushResourceClients } from './resourceClient.js';
 import {
   FATAL,
   INIT,
@@ -107,14 +106,17 @@ function main(): void {
     stopping = true;
     // Let what the tasks sent on multiprocessing queues and pipes leave, and the console
     // output drain, tell the exact count, then exit once it is sent.
-    void flushResourceClients().then(() => {
-      let pending = 2;
-      const done = (): void => {
-        if (--pending === 0) send([STARTED, started, true], () => process.exit());
-      };
-      process.stdout.write('', done);
-      process.stderr.write('', done);
-    });
+    // (Loaded here: only a task that used a multiprocessing queue or pipe has any.)
+    void import('./resourceClient.js')
+      .then((clients) => clients.flushResourceClients())
+      .then(() => {
+        let pending = 2;
+        const done = (): void => {
+          if (--pending === 0) send([STARTED, started, true], () => process.exit());
+        };
+        process.stdout.write('', done);
+        process.stderr.write('', done);
+      });
   }
 
   /** The target of a `Process` settled (`answer`: its RESULTS message): report and end. */
@@ -172,7 +174,8 @@ function main(): void {
   };
   process.on('message', (message: unknown[]) => {
     if (message[0] === INIT) {
-      const refused = bundled ? endTaskImport() : null;
+      // (A bundle's worker: the program's top level has run by now — see processChannel.ts.)
+      const refused = endEntryLoad();
       if (refused !== null) {
         // (The bundle caught the refusal: the child cannot serve, the pool says why.)
         send([INIT_FAILED, serializeError(refused)]);
@@ -211,22 +214,8 @@ function main(): void {
   }
 }
 
-/**
- * The module a worker process starts from: this file — or, when a bundler put concur and
- * the program into one file, that bundle, which then runs this code (and the program's,
- * which `isWorker()` guards) in the child. processChannel.ts imports it, so that bundlers
- * keep this module.
- */
-export const processEntry: string = import.meta.url;
-
-/** True when this code sits in a bundle rather than in its own file. */
-const bundled = !/\/processMain\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
-
 // (`identity` is read once per process, and its variable removed: a second copy of concur
 // loaded by a task module does not start a second runtime.)
 if (process.send !== undefined && identity.parentPid !== null) {
-  // The rest of a bundle evaluates after main() returns: its top-level work must not
-  // start workers (a BootstrapError names the guard); INIT comes once it has evaluated.
-  if (bundled) beginTaskImport(import.meta.url, '');
   main();
 }

@@ -11,20 +11,46 @@
  * @module
  */
 import {
+  isMainThread,
   MessageChannel,
   receiveMessageOnPort,
   Worker,
+  workerData,
   type WorkerOptions,
 } from 'node:worker_threads';
 
+import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { isSea, seaThreadEntry, seaUrl } from './seaEntry.js';
 import { STOP } from './protocol.js';
+import { aliasModule } from './taskRef.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
-import { threadEntry } from './workerMain.js';
 import type { Transferable } from '../futures/transfer.js';
+
+/** True when this module is its own file, false when a bundler put it into the program's. */
+const ownFile = /\/threadChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The module a worker thread starts from: workerMain.js beside this file — or, in a
+ * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
+ * guards) in the thread.
+ */
+const threadEntry = ownFile ? new URL('./workerMain.js', import.meta.url).href : import.meta.url;
+
+// A bundle's worker thread evaluates this module before the program: it is a worker from
+// here on, the program's top level must not start workers (a BootstrapError names the
+// guard), and its tasks are known by the URL the main thread knows them by. Then the
+// worker runtime starts (the import also makes bundlers keep workerMain).
+if (!ownFile && !isMainThread) {
+  const concur = (workerData as Partial<ThreadWorkerData> | null)?.concur;
+  if (concur !== undefined) {
+    beginEntryLoad(import.meta.url);
+    if (concur.alias !== null) aliasModule(import.meta.url, concur.alias);
+    void import('./workerMain.js');
+  }
+}
 
 /** Where a worker thread starts, and the URL its tasks are known by if not its own. */
 let entry: { url: URL; alias: string | null } | null = null;

@@ -21,12 +21,11 @@
  */
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
-import { beginTaskImport, endTaskImport } from './bootstrap.js';
+import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan } from './loaderPlan.js';
 import { INIT_FAILED, READY } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
-import { aliasModule } from './taskRef.js';
 import { WorkerRuntime } from './workerRuntime.js';
 import type { Transferable } from '../futures/transfer.js';
 
@@ -221,7 +220,8 @@ async function main(): Promise<void> {
   process.on('exit', () => runtime.flush());
 
   await applyLoaderPlan(loader);
-  const refused = bundled ? endTaskImport() : null;
+  // (A bundle's worker: the program's top level has run by now — see threadChannel.ts.)
+  const refused = endEntryLoad();
   if (refused !== null) {
     // (The bundle caught the refusal: the thread cannot serve, the pool says why.)
     port.postMessage([INIT_FAILED, serializeError(refused)]);
@@ -245,17 +245,6 @@ async function main(): Promise<void> {
   endpoint.idle();
 }
 
-/**
- * The module a worker thread starts from: this file — or, when a bundler put concur and
- * the program into one file, that bundle, which then runs this code (and the program's,
- * which `isWorker()` guards) in the worker. threadChannel.ts imports it, so that bundlers
- * keep this module.
- */
-export const threadEntry: string = import.meta.url;
-
-/** True when this code sits in a bundle rather than in its own file. */
-const bundled = !/\/workerMain\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
-
 // Once per thread: a second copy of concur that a task module loads must not start a
 // second runtime on the same port.
 const startedKey = Symbol.for('concur.workerMain');
@@ -266,11 +255,6 @@ if (
   globals[startedKey] === undefined
 ) {
   globals[startedKey] = true;
-  const { alias } = (workerData as ThreadWorkerData).concur;
-  if (alias !== null) aliasModule(import.meta.url, alias);
-  // The rest of a bundle evaluates after main() first waits: its top-level work must not
-  // start workers (a BootstrapError names the guard), and `isWorker()` is already true.
-  if (bundled) beginTaskImport(import.meta.url, '');
   main().catch((error: unknown) => {
     // As an error thrown at the top level would: the thread ends with it.
     process.nextTick(() => {
