@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
@@ -53,11 +54,28 @@ const TERM_GRACE_MS = 1000;
 
 let execArgv: string[] | null = null;
 
+type ChildProcessModule = typeof import('node:child_process');
+let childProcess: ChildProcessModule | null = null;
+
+/**
+ * node:child_process, loaded on the first fork rather than with concur/futures: it is the
+ * costliest built-in a program that only uses threads would otherwise load at start-up.
+ */
+function loadChildProcess(): ChildProcessModule {
+  if (childProcess !== null) return childProcess;
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return (childProcess = (
+    builtin !== undefined
+      ? builtin.call(process, 'node:child_process')
+      : createRequire(import.meta.url)('node:child_process')
+  ) as ChildProcessModule);
+}
+
 /** Forks a child running processMain.ts, telling it its identity. */
 function spawnChild(init: ChannelInit): ChildProcess {
   execArgv ??= strippedExecArgv() ?? process.execArgv;
   const childIdentity = { name: init.name, daemon: init.daemon, parentName: identity.name };
-  return fork(processMain, [], {
+  return loadChildProcess().fork(processMain, [], {
     serialization: 'advanced',
     execArgv,
     env: { ...process.env, [IDENTITY_ENV]: JSON.stringify(childIdentity) },
