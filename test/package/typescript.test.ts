@@ -204,3 +204,67 @@ describe('a TypeScript task module in the workers of a program run', () => {
     },
   );
 });
+
+describe('a TypeScript task module in a vitest test, in a project without tsx', () => {
+  let project: ConsumerProject;
+
+  before(async () => {
+    project = await consumerProject(['vitest']);
+    const expected = JSON.stringify(EXPECTED);
+    await project.write(
+      Object.fromEntries(
+        Object.entries(files).map(([path, text]) => [path, text.replace('EXPECTED', expected)]),
+      ),
+    );
+  });
+
+  after(async () => {
+    await project?.remove();
+  });
+
+  test(
+    'on Node 20, which cannot strip types, the worker names vitest and the fix',
+    { skip: missingReason(20) },
+    async () => {
+      const runtime = runtimes.get(20)!;
+      assert.ok('node' in runtime);
+      const vitest = join(project.dir, 'node_modules', 'vitest', 'vitest.mjs');
+      const failure = await project
+        .run(runtime.node, [vitest, 'run', '--pool=threads', 'models.vitest.test.ts'], {
+          NO_COLOR: '1',
+        })
+        .then(
+          () => assert.fail('the test passed without any way to load TypeScript'),
+          (error: Error) => error.message,
+        );
+      assert.match(failure, /The parent runs under vitest on Node v20\./);
+      assert.match(failure, /Install tsx in the project/);
+    },
+  );
+
+  test(
+    'on Node 26, the workers strip the types themselves',
+    { skip: missingReason(26) },
+    async () => {
+      const runtime = runtimes.get(26)!;
+      assert.ok('node' in runtime);
+      // (Node resolves only full file names: the vite-style imports need tsx.)
+      await project.write({
+        'strict.vitest.test.ts': `
+import { expect, test } from 'vitest';
+import { everyModel } from './models.ts';
+test('every model runs the .ts task', async () => {
+  expect(await everyModel()).toEqual(${JSON.stringify(EXPECTED)});
+});
+`,
+      });
+      const vitest = join(project.dir, 'node_modules', 'vitest', 'vitest.mjs');
+      const { stdout } = await project.run(
+        runtime.node,
+        [vitest, 'run', '--pool=forks', '--reporter=verbose', 'strict.vitest.test.ts'],
+        { NO_COLOR: '1' },
+      );
+      assert.match(stdout, /Tests\s+1 passed/);
+    },
+  );
+});
