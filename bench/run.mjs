@@ -23,6 +23,8 @@ const filters = args.filter(
 );
 const scale = quick ? 0.1 : 1;
 const N = (n) => String(Math.max(1000, Math.round(n * scale)));
+/** Fresh processes per cold-start sample (each sample is itself a median of these). */
+const coldRuns = quick ? '5' : '15';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const node = nodeAt >= 0 ? args[nodeAt + 1] : process.execPath;
@@ -251,6 +253,35 @@ const benchmarks = [
         name: 'raw Atomics spin/wait lock',
         cmd: [node, 'bench/threading-lock.mjs', 'raw', N(2_000_000)],
       },
+    ],
+  },
+  {
+    id: 'P12 cold start: import, one task on a 2-thread pool, exit',
+    target: 'concur ≤ piscina (wall time of the whole program)',
+    metric: 'ms',
+    unit: 'ms (median of fresh processes)',
+    lowerIsBetter: true,
+    modes: [
+      { name: 'concur/futures', cmd: [node, 'bench/coldstart.mjs', 'concur-pool', coldRuns] },
+      { name: 'piscina', cmd: [node, 'bench/coldstart.mjs', 'piscina-pool', coldRuns] },
+    ],
+  },
+  {
+    id: 'P12 cold start: import() of a subpath',
+    target: "import('concur/asyncio') ≤ 10 ms",
+    metric: 'ms',
+    unit: 'ms (median of fresh processes)',
+    lowerIsBetter: true,
+    modes: [
+      {
+        name: "import('concur/asyncio')",
+        cmd: [node, 'bench/coldstart.mjs', 'concur-asyncio-import', coldRuns],
+      },
+      {
+        name: "import('concur/futures')",
+        cmd: [node, 'bench/coldstart.mjs', 'concur-futures-import', coldRuns],
+      },
+      { name: "import('piscina')", cmd: [node, 'bench/coldstart.mjs', 'piscina-import', coldRuns] },
     ],
   },
   {

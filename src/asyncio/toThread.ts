@@ -4,10 +4,62 @@
  * @module
  */
 import type { TaskFn, TaskResult } from '../futures/Executor.js';
-import type { Future } from '../futures/Future.js';
-import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
+import { Future } from '../futures/Future.js';
+import type { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
+import { taskNumber } from '../internal/taskRef.js';
 
+// The pool engine is loaded on the first toThread, not with concur/asyncio: a program that
+// never calls it does not pay for it at start-up (it doubled the modules the import loads).
+let Pool: typeof ThreadPoolExecutor | null = null;
+let loading: Promise<typeof ThreadPoolExecutor> | null = null;
 let defaultExecutor: ThreadPoolExecutor | null = null;
+
+function executor(pool: typeof ThreadPoolExecutor): ThreadPoolExecutor {
+  return (defaultExecutor ??= new pool({ threadNamePrefix: 'asyncio' }));
+}
+
+/**
+ * `toThread` while the pool engine loads: a future that follows the pool's once it has
+ * one (a cancel reaches the running task, as it would directly).
+ */
+function submitOnceLoaded<F extends TaskFn>(task: F, args: Parameters<F>): Future<TaskResult<F>> {
+  const outer = new Future<TaskResult<F>>();
+  let inner: Future<TaskResult<F>> | null = null;
+  outer.addDoneCallback(() => {
+    if (outer.cancelled()) inner?.cancel();
+  });
+  loading ??= import('../futures/ThreadPoolExecutor.js').then((m) => (Pool = m.ThreadPoolExecutor));
+  void loading.then(
+    (pool) => {
+      if (outer.done()) return; // cancelled meanwhile
+      try {
+        inner = executor(pool).submit(task, ...args);
+      } catch (error) {
+        outer.setException(error);
+        return;
+      }
+      inner.addDoneCallback((done) => {
+        if (outer.done()) return;
+        if (done.cancelled()) {
+          outer.cancel();
+          return;
+        }
+        let value: TaskResult<F>;
+        try {
+          value = done.result();
+        } catch (error) {
+          outer.setException(error);
+          return;
+        }
+        outer.setResult(value);
+      });
+    },
+    (error: unknown) => {
+      if (!outer.done()) outer.setException(error);
+    },
+  );
+  return outer;
+}
 
 /**
  * Runs `task(...args)` on a worker thread of a default `ThreadPoolExecutor` (made on first
@@ -30,8 +82,9 @@ let defaultExecutor: ThreadPoolExecutor | null = null;
  * ```
  */
 export function toThread<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>> {
-  defaultExecutor ??= new ThreadPoolExecutor({ threadNamePrefix: 'asyncio' });
-  return defaultExecutor.submit(task, ...args);
+  if (Pool !== null) return executor(Pool).submit(task, ...args);
+  taskNumber(task, true); // a task that is not one fails here, at the call, as in submit
+  return submitOnceLoaded(task, args);
 }
 
 /**

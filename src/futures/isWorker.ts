@@ -9,7 +9,9 @@ import { inWorker } from '../internal/bootstrap.js';
  * file, its top-level work (creating a pool, submitting tasks) would run again in each
  * worker; concur refuses that with a {@link BootstrapError}. Put that work under
  * `if (!isWorker())`. In a thread, `isMainThread` from `node:worker_threads` works too;
- * in a worker process it is `true`, so processes need `isWorker()`.
+ * in a worker process it is `true`, so processes need `isWorker()`. A program bundled into
+ * one file (or a single executable) is its own task module: its workers start from the
+ * bundle, so its main code always needs this guard.
  *
  * Python equivalent: `if __name__ == "__main__":` (a spawned child imports the main
  * module under another name); also `multiprocessing.parent_process() is not None`.

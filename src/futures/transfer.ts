@@ -3,12 +3,13 @@
  *
  * @module
  */
-import type { TransferListItem } from 'node:worker_threads';
+// Node's own name: `TransferListItem` was its old alias, gone from the latest @types/node.
+import type { Transferable as NodeTransferable } from 'node:worker_threads';
 
 import { argTypeError, show } from '../internal/validate.js';
 
-/** What may be moved rather than copied: an `ArrayBuffer`, a `MessagePort`, … (Node's `TransferListItem`). */
-export type Transferable = TransferListItem;
+/** What may be moved rather than copied: an `ArrayBuffer`, a `MessagePort`, … (Node's `Transferable`). */
+export type Transferable = NodeTransferable;
 
 const kTransfer = Symbol.for('concur.transfer');
 

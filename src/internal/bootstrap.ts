@@ -29,6 +29,10 @@ interface BootstrapState {
   name: string;
   /** The refusal raised during the imports under way, if any. */
   refused: BootstrapError | null;
+  /** The bundle this worker started from, if it started from one (beginEntryLoad). */
+  entry: string | null;
+  /** Whether that bundle's evaluation ended. */
+  entryDone: boolean;
 }
 
 // Off a global symbol, like the task registry: a second copy of concur loaded by the task
@@ -40,6 +44,8 @@ const state: BootstrapState = ((globalThis as Record<symbol, unknown>)[stateKey]
   module: '',
   name: '',
   refused: null,
+  entry: null,
+  entryDone: false,
 }) as BootstrapState;
 
 /** Marks this thread or process as a concur worker (`isWorker()` is true from now on). */
@@ -50,6 +56,28 @@ export function markWorker(): void {
 /** True in a thread or process concur started to run tasks. */
 export function inWorker(): boolean {
   return state.worker;
+}
+
+/**
+ * A worker started from a bundle that holds both concur and the program (`url`, the
+ * worker's entry) begins evaluating it: this is a worker from now on, and until
+ * `endEntryLoad()` the program's top level must not start workers. Idempotent.
+ */
+export function beginEntryLoad(url: string): void {
+  state.worker = true;
+  if (state.entry === null) {
+    state.entry = url;
+    state.importing++;
+    state.module = url;
+    state.name = '';
+  }
+}
+
+/** The bundle evaluated: the refusal raised meanwhile, or `null` (also with no bundle). */
+export function endEntryLoad(): BootstrapError | null {
+  if (state.entry === null || state.entryDone) return null;
+  state.entryDone = true;
+  return endTaskImport();
 }
 
 /** A worker begins importing the module of task `name`. */
@@ -79,8 +107,12 @@ export function refuseWhileImporting(what: string): void {
   const guard = isMainThread
     ? '`if (!isWorker()) { … }` (isWorker from concur)'
     : '`if (isMainThread) { … }` (isMainThread from node:worker_threads), or `if (!isWorker()) { … }` (isWorker from concur)';
+  const loading =
+    state.name === ''
+      ? `while it loaded ${state.module}, the bundle it runs (a bundled program's workers start from the bundle itself)`
+      : `while it imported ${state.module} to run task ${JSON.stringify(state.name)}`;
   const error = new BootstrapError(
-    `${what} was created in ${where} while it imported ${state.module} to run task ${JSON.stringify(state.name)}: that module starts workers at its top level, so every worker would start more, without end. Guard the module's top-level work so that it runs only in the main program: ${guard} — as Python guards it with if __name__ == "__main__":`,
+    `${what} was created in ${where} ${loading}: that module starts workers at its top level, so every worker would start more, without end. Guard the module's top-level work so that it runs only in the main program: ${guard} — as Python guards it with if __name__ == "__main__":`,
   );
   state.refused ??= error;
   throw error;

@@ -13,16 +13,39 @@
  *
  * @module
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 
+import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
 import { strippedExecArgv } from './execArgv.js';
+import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
-const processMain = new URL('./processMain.js', import.meta.url);
+/** True when this module is its own file, false when a bundler put it into the program's. */
+const ownFile = /\/processChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The module a worker process starts from: processMain.js beside this file — or, in a
+ * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
+ * guards) in the child. In a single executable that is the executable, which runs its
+ * program whatever it is asked to run.
+ */
+const processMain = ownFile
+  ? new URL('./processMain.js', import.meta.url)
+  : new URL(import.meta.url);
+
+// A bundle's worker process evaluates this module before the program: it is a worker from
+// here on and the program's top level must not start workers (a BootstrapError names the
+// guard). Then the worker runtime starts (the import also makes bundlers keep
+// processMain; its messages wait for its listener).
+if (!ownFile && process.send !== undefined && identity.parentPid !== null) {
+  beginEntryLoad(import.meta.url);
+  void import('./processMain.js');
+}
 
 /** How long a stopped child may take to flush and exit before it is killed. */
 const STOP_GRACE_MS = 2000;
@@ -31,11 +54,28 @@ const TERM_GRACE_MS = 1000;
 
 let execArgv: string[] | null = null;
 
+type ChildProcessModule = typeof import('node:child_process');
+let childProcess: ChildProcessModule | null = null;
+
+/**
+ * node:child_process, loaded on the first fork rather than with concur/futures: it is the
+ * costliest built-in a program that only uses threads would otherwise load at start-up.
+ */
+function loadChildProcess(): ChildProcessModule {
+  if (childProcess !== null) return childProcess;
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return (childProcess = (
+    builtin !== undefined
+      ? builtin.call(process, 'node:child_process')
+      : createRequire(import.meta.url)('node:child_process')
+  ) as ChildProcessModule);
+}
+
 /** Forks a child running processMain.ts, telling it its identity. */
 function spawnChild(init: ChannelInit): ChildProcess {
   execArgv ??= strippedExecArgv() ?? process.execArgv;
   const childIdentity = { name: init.name, daemon: init.daemon, parentName: identity.name };
-  return fork(processMain, [], {
+  return loadChildProcess().fork(processMain, [], {
     serialization: 'advanced',
     execArgv,
     env: { ...process.env, [IDENTITY_ENV]: JSON.stringify(childIdentity) },
@@ -66,7 +106,13 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     exited = true;
     events.exit(exitCode, fatal, signal);
   });
-  child.send([INIT, init.initializer, init.single === true, init.concurrency ?? 1]);
+  child.send([
+    INIT,
+    init.initializer,
+    init.single === true,
+    init.concurrency ?? 1,
+    loaderPlan('process'),
+  ]);
   const unref = (): void => {
     child.unref();
     child.channel?.unref();

@@ -28,8 +28,9 @@ import { Worker } from 'node:worker_threads';
 import type { SerializedError } from '../errors.js';
 import { identity } from './processInfo.js';
 
+import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
-import { flushResourceClients } from './resourceClient.js';
+import { applyLoaderPlan, type LoaderPlan } from './loaderPlan.js';
 import {
   FATAL,
   INIT,
@@ -105,14 +106,17 @@ function main(): void {
     stopping = true;
     // Let what the tasks sent on multiprocessing queues and pipes leave, and the console
     // output drain, tell the exact count, then exit once it is sent.
-    void flushResourceClients().then(() => {
-      let pending = 2;
-      const done = (): void => {
-        if (--pending === 0) send([STARTED, started, true], () => process.exit());
-      };
-      process.stdout.write('', done);
-      process.stderr.write('', done);
-    });
+    // (Loaded here: only a task that used a multiprocessing queue or pipe has any.)
+    void import('./resourceClient.js')
+      .then((clients) => clients.flushResourceClients())
+      .then(() => {
+        let pending = 2;
+        const done = (): void => {
+          if (--pending === 0) send([STARTED, started, true], () => process.exit());
+        };
+        process.stdout.write('', done);
+        process.stderr.write('', done);
+      });
   }
 
   /** The target of a `Process` settled (`answer`: its RESULTS message): report and end. */
@@ -170,9 +174,19 @@ function main(): void {
   };
   process.on('message', (message: unknown[]) => {
     if (message[0] === INIT) {
+      // (A bundle's worker: the program's top level has run by now — see processChannel.ts.)
+      const refused = endEntryLoad();
+      if (refused !== null) {
+        // (The bundle caught the refusal: the child cannot serve, the pool says why.)
+        send([INIT_FAILED, serializeError(refused)]);
+        return;
+      }
       single = message[2] === true;
       runtime.concurrency = message[3] as number;
-      void initialize(message[1] as [number, TaskDef, unknown[]] | null);
+      void initialize(
+        message[1] as [number, TaskDef, unknown[]] | null,
+        message[4] as LoaderPlan | undefined,
+      );
     } else if (backlog !== null) {
       backlog.push(message);
     } else {
@@ -180,7 +194,11 @@ function main(): void {
     }
   });
 
-  async function initialize(initializer: [number, TaskDef, unknown[]] | null): Promise<void> {
+  async function initialize(
+    initializer: [number, TaskDef, unknown[]] | null,
+    loader: LoaderPlan | undefined,
+  ): Promise<void> {
+    await applyLoaderPlan(loader);
     if (initializer !== null) {
       try {
         await runtime.initialize(initializer[0], initializer[1], initializer[2]);
@@ -196,4 +214,8 @@ function main(): void {
   }
 }
 
-if (process.send !== undefined && identity.parentPid !== null) main();
+// (`identity` is read once per process, and its variable removed: a second copy of concur
+// loaded by a task module does not start a second runtime.)
+if (process.send !== undefined && identity.parentPid !== null) {
+  main();
+}

@@ -7,7 +7,7 @@
  *   main ─► worker   [RUN, defs | null, id, ctl, argc, ...args, id, ctl, argc, ...args, …]
  *                    [ABORT, id, reason]                 reason: ABORT_CANCEL | ABORT_TIMEOUT
  *                    [STOP]                              flush, drain stdio, exit
- *                    [INIT, initializer | null]          (processes) first message
+ *                    [INIT, initializer, single, concurrency, loader]   (processes) first
  *   worker ─► main   [READY]                             after the initializer ran
  *                    [INIT_FAILED, SerializedError]
  *                    [RESULTS, id, status, value, id, status, value, …]

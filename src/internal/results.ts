@@ -115,7 +115,12 @@ export function taskTimeoutError(num: number, taskTimeout: number): TimeoutError
 
 /** The error that breaks a pool (`kind`: "ThreadPoolExecutor") whose initializer threw. */
 export function initFailedError(kind: string, cause: SerializedError): BrokenExecutor {
-  return new BrokenExecutor(`A worker initializer failed, the ${kind} is not usable anymore`, {
+  // (A bundled program's worker refuses to start when the bundle starts workers itself.)
+  const what =
+    cause.name === 'BootstrapError'
+      ? `A worker refused to start (${cause.message})`
+      : 'A worker initializer failed';
+  return new BrokenExecutor(`${what}, the ${kind} is not usable anymore`, {
     cause: deserializeError(cause),
   });
 }

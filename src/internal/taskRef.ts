@@ -56,8 +56,11 @@ const registry: Map<string, TaskFunction> = ((globalThis as Record<symbol, unkno
  * `concur`), as Python guards it with `if __name__ == '__main__'`; a worker that would
  * start workers while importing it throws a `BootstrapError` instead.
  *
- * TypeScript sources work when the program runs under a TS loader or Node's type
- * stripping: workers inherit `process.execArgv`.
+ * TypeScript sources load in workers the way the program loaded them: under tsx (`node
+ * --import tsx`, `npx tsx`), Node's type stripping, Node's test runner or vitest, workers
+ * inherit the loader (in a vitest test, tsx is used if the project has it). Hooks
+ * registered at run time with `module.register()` do not reach workers: a task module
+ * that then fails to load says what the program ran under and what to do.
  *
  * @param moduleUrl Always `import.meta.url`.
  * @param fn The task: a named function (or pass `options.name`). It receives the
@@ -91,6 +94,7 @@ export function defineTask<F extends TaskFunction>(
   if (typeof fn !== 'function') {
     throw argTypeError(`defineTask needs the task function, got ${show(fn)}`);
   }
+  if (moduleAlias !== null && moduleUrl === moduleAlias[0]) moduleUrl = moduleAlias[1];
   const name = options.name ?? fn.name;
   if (typeof name !== 'string' || name === '') {
     throw argTypeError(
@@ -122,6 +126,15 @@ export function taskRefOf(fn: unknown): TaskRef | undefined {
   return typeof fn === 'function'
     ? (fn as unknown as Record<symbol, TaskRef | undefined>)[kTaskRef]
     : undefined;
+}
+
+// A single executable's worker thread runs the program from a data: URL (seaEntry.ts):
+// the tasks it defines there are known by the executable's URL, as in the main thread.
+let moduleAlias: [from: string, to: string] | null = null;
+
+/** From now on, tasks defined with module URL `from` are registered under `to`. */
+export function aliasModule(from: string, to: string): void {
+  moduleAlias = [from, to];
 }
 
 /** The task registered in this thread under `module#name`, or `undefined`. */

@@ -6,6 +6,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 
+import type { LoaderPlan } from './loaderPlan.js';
 import type { TaskDef } from './taskRef.js';
 
 /** `cells` layout (Int32 indices). */
@@ -28,5 +29,9 @@ export interface ThreadWorkerData {
     initializer: [num: number, def: TaskDef, args: unknown[]] | null;
     /** How many tasks may run at once. */
     concurrency: number;
+    /** How to load TypeScript task modules as the parent does (loaderPlan.ts). */
+    loader: LoaderPlan;
+    /** The module URL the thread's own tasks are known by, if not its own (seaEntry.ts). */
+    alias: string | null;
   };
 }

@@ -11,19 +11,67 @@
  * @module
  */
 import {
+  isMainThread,
   MessageChannel,
   receiveMessageOnPort,
   Worker,
+  workerData,
   type WorkerOptions,
 } from 'node:worker_threads';
 
+import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
+import { loaderPlan } from './loaderPlan.js';
+import { isSea, seaThreadEntry, seaUrl } from './seaEntry.js';
 import { STOP } from './protocol.js';
+import { aliasModule } from './taskRef.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../futures/transfer.js';
 
-const workerMain = new URL('./workerMain.js', import.meta.url);
+/** True when this module is its own file, false when a bundler put it into the program's. */
+const ownFile = /\/threadChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The module a worker thread starts from: workerMain.js beside this file — or, in a
+ * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
+ * guards) in the thread.
+ */
+const threadEntry = ownFile ? new URL('./workerMain.js', import.meta.url).href : import.meta.url;
+
+// A bundle's worker thread evaluates this module before the program: it is a worker from
+// here on, the program's top level must not start workers (a BootstrapError names the
+// guard), and its tasks are known by the URL the main thread knows them by. Then the
+// worker runtime starts (the import also makes bundlers keep workerMain).
+if (!ownFile && !isMainThread) {
+  const concur = (workerData as Partial<ThreadWorkerData> | null)?.concur;
+  if (concur !== undefined) {
+    beginEntryLoad(import.meta.url);
+    if (concur.alias !== null) aliasModule(import.meta.url, concur.alias);
+    void import('./workerMain.js');
+  }
+}
+
+/** Where a worker thread starts, and the URL its tasks are known by if not its own. */
+let entry: { url: URL; alias: string | null } | null = null;
+
+function workerEntry(): { url: URL; alias: string | null } {
+  if (entry !== null) return entry;
+  if (isSea() && threadEntry.startsWith('data:')) {
+    // A thread of a single executable, starting threads of its own.
+    return (entry = { url: new URL(threadEntry), alias: seaUrl() });
+  }
+  if (isSea() && threadEntry === seaUrl()) {
+    const code = seaThreadEntry();
+    if (code === null) {
+      throw new Error(
+        `this single executable's worker threads need its main code, which could not be found in ${process.execPath}: build it with node --build-sea or postject from an ES module bundle (mainFormat "module"), or use a ProcessPoolExecutor`,
+      );
+    }
+    return (entry = { url: new URL(code), alias: threadEntry });
+  }
+  return (entry = { url: new URL(threadEntry), alias: null });
+}
 
 /** How long a stopped worker may take to flush and exit before it is terminated. */
 const STOP_GRACE_MS = 2000;
@@ -41,7 +89,10 @@ function newWorker(options: WorkerOptions): Worker {
   execArgv ??= strippedExecArgv() ?? undefined;
   for (;;) {
     try {
-      return new Worker(workerMain, execArgv === undefined ? options : { ...options, execArgv });
+      return new Worker(
+        workerEntry().url,
+        execArgv === undefined ? options : { ...options, execArgv },
+      );
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined) throw error;
@@ -70,6 +121,8 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       daemon: init.daemon,
       initializer: init.initializer,
       concurrency: init.concurrency ?? 1,
+      loader: loaderPlan('thread'),
+      alias: workerEntry().alias,
     },
   };
   const worker = newWorker({

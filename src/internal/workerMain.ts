@@ -21,7 +21,9 @@
  */
 import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
+import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
+import { applyLoaderPlan } from './loaderPlan.js';
 import { INIT_FAILED, READY } from './protocol.js';
 import { CELL_STARTED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
 import { WorkerRuntime } from './workerRuntime.js';
@@ -80,7 +82,13 @@ export const SPIN_MAX_US = 60;
  */
 
 async function main(): Promise<void> {
-  const { port, cells: buffer, initializer, concurrency } = (workerData as ThreadWorkerData).concur;
+  const {
+    port,
+    cells: buffer,
+    initializer,
+    concurrency,
+    loader,
+  } = (workerData as ThreadWorkerData).concur;
   const cells = new Int32Array(buffer);
   let started = 0;
   let waitQueued = false;
@@ -211,6 +219,14 @@ async function main(): Promise<void> {
   // results of the tasks that did finish first, so that only the culprit fails.
   process.on('exit', () => runtime.flush());
 
+  await applyLoaderPlan(loader);
+  // (A bundle's worker: the program's top level has run by now — see threadChannel.ts.)
+  const refused = endEntryLoad();
+  if (refused !== null) {
+    // (The bundle caught the refusal: the thread cannot serve, the pool says why.)
+    port.postMessage([INIT_FAILED, serializeError(refused)]);
+    return;
+  }
   if (initializer !== null) {
     try {
       await runtime.initialize(initializer[0], initializer[1], initializer[2]);
@@ -229,6 +245,20 @@ async function main(): Promise<void> {
   endpoint.idle();
 }
 
-if (!isMainThread && (workerData as Partial<ThreadWorkerData> | null)?.concur !== undefined) {
-  await main();
+// Once per thread: a second copy of concur that a task module loads must not start a
+// second runtime on the same port.
+const startedKey = Symbol.for('concur.workerMain');
+const globals = globalThis as Record<symbol, unknown>;
+if (
+  !isMainThread &&
+  (workerData as Partial<ThreadWorkerData> | null)?.concur !== undefined &&
+  globals[startedKey] === undefined
+) {
+  globals[startedKey] = true;
+  main().catch((error: unknown) => {
+    // As an error thrown at the top level would: the thread ends with it.
+    process.nextTick(() => {
+      throw error;
+    });
+  });
 }

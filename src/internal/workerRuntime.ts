@@ -23,6 +23,7 @@ import { inspect } from 'node:util';
 import { BootstrapError, TimeoutError, CancelledError, type SerializedError } from '../errors.js';
 import { isTransfer } from '../futures/transfer.js';
 import { beginTaskImport, endTaskImport, markWorker } from './bootstrap.js';
+import { loadFailureAdvice } from './loaderPlan.js';
 import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './codec.js';
 import {
   ABORT,
@@ -406,7 +407,7 @@ export class WorkerRuntime {
         }
         this.failures[num] = [
           LOCAL_UNKNOWN_TASK,
-          `the module of task ${JSON.stringify(name)} (${module}) failed to load in the worker: ${error instanceof Error ? error.message : inspect(error)}. Workers import it afresh: check that it exists and loads on its own (for a .ts module, run under a TypeScript loader or Node's type stripping; workers inherit process.execArgv)`,
+          `the module of task ${JSON.stringify(name)} (${module}) failed to load in the worker: ${error instanceof Error ? error.message : inspect(error)}. ${loadFailureAdvice(error)}`,
           serializeError(error),
         ];
       },

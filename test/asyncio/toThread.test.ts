@@ -48,6 +48,43 @@ describe('toThread', () => {
       assert.equal(await toThread(mul, 2, 3), 6);
     }));
 
+  // In fresh processes: this one loaded the pool engine long ago.
+  async function fresh(source: string): Promise<unknown> {
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', source], {
+      cwd: root,
+      timeout: 30_000,
+    });
+    return JSON.parse(stdout.trim());
+  }
+
+  test('importing concur/asyncio loads no worker machinery; the first toThread loads it and runs the task', async () => {
+    const out = await fresh(`
+      import { run, toThread } from 'concur/asyncio';
+      const threads = () => process.moduleLoadList.some((m) => m.includes('worker_threads'));
+      const before = threads();
+      const sum = await run(() => toThread((a, b) => a + b, 2, 3));
+      console.log(JSON.stringify({ before, sum, after: threads() }));
+    `);
+    assert.deepEqual(out, { before: false, sum: 5, after: true });
+  });
+
+  test('the first toThread throws at the call for a non-task, and its future carries the task’s error or a cancel', async () => {
+    const out = await fresh(`
+      import { run, toThread } from 'concur/asyncio';
+      let thrown = null;
+      try {
+        toThread(42);
+      } catch (error) {
+        thrown = error.name;
+      }
+      const cancelled = toThread((a) => a, 1);
+      cancelled.cancel();
+      const failure = await run(() => toThread(() => { throw new RangeError('no'); })).catch((e) => e.message);
+      console.log(JSON.stringify({ thrown, cancelled: cancelled.cancelled(), failure }));
+    `);
+    assert.deepEqual(out, { thrown: 'TypeError', cancelled: true, failure: 'no' });
+  });
+
   test('the default executor never keeps the process alive', async () => {
     const { stdout } = await exec(
       process.execPath,

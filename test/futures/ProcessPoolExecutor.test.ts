@@ -346,6 +346,17 @@ describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
 });
 
 describe('ProcessPoolExecutor: the process lifetime', () => {
+  test('importing concur/futures loads node:child_process only once a process pool forks', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+         const loaded = () => process.moduleLoadList.includes('NativeModule child_process');
+         const before = loaded();
+         const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+         const result = await pool.submit((x) => x * 2, 21);
+         await pool.shutdown();
+         console.log(JSON.stringify({ before, result, after: loaded() }));`);
+    assert.deepEqual(JSON.parse(stdout), { before: false, result: 42, after: true });
+  });
+
   test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
     const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });

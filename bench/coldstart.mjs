@@ -1,0 +1,60 @@
+// Cold start (P12): how long a fresh `node` takes to import the library, run one task on a
+// 2-thread pool and exit; and how long `import()` of a subpath takes in a fresh process.
+// Each sample is its own process; the median of `runs` is reported, in ms.
+//
+//   node bench/coldstart.mjs <mode> [runs]
+//   modes: concur-pool, piscina-pool (wall time of the whole program);
+//          concur-asyncio-import, concur-futures-import, piscina-import (time of the import)
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const [mode = 'concur-pool', runsArg = '15'] = process.argv.slice(2);
+const runs = Number(runsArg);
+const here = (file) => new URL(file, import.meta.url).href;
+
+const programs = {
+  'concur-pool': `
+    import { ThreadPoolExecutor } from ${JSON.stringify(here('../dist/futures/index.js'))};
+    import { square } from ${JSON.stringify(here('./coldstart-tasks.mjs'))};
+    const pool = new ThreadPoolExecutor({ maxWorkers: 2 });
+    if ((await pool.submit(square, 3)) !== 9) process.exit(1);
+    await pool.shutdown();
+  `,
+  'piscina-pool': `
+    import { Piscina } from 'piscina';
+    const pool = new Piscina({ filename: ${JSON.stringify(here('./coldstart-piscina-task.mjs'))}, maxThreads: 2 });
+    if ((await pool.run(3)) !== 9) process.exit(1);
+    await pool.destroy();
+  `,
+};
+const imports = {
+  'concur-asyncio-import': here('../dist/asyncio/index.js'),
+  'concur-futures-import': here('../dist/futures/index.js'),
+  'piscina-import': 'piscina',
+};
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const samples = [];
+for (let i = 0; i < runs; i++) {
+  if (mode in programs) {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', programs[mode]], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`${mode} exited with ${result.status}`);
+    samples.push(performance.now() - start);
+  } else if (mode in imports) {
+    const source = `const t = performance.now(); await import(${JSON.stringify(imports[mode])}); console.log(performance.now() - t);`;
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`${mode} failed: ${result.stderr}`);
+    samples.push(Number(result.stdout.trim()));
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+}
+samples.sort((a, b) => a - b);
+console.log(JSON.stringify({ ms: samples[Math.floor((samples.length - 1) / 2)], runs }));

@@ -1,0 +1,177 @@
+/**
+ * A program bundled into one file — by esbuild, by rollup, or into a Node single
+ * executable application — runs its thread and process pools, `Thread`s and `Process`es
+ * from a directory that holds nothing but that file. The only thing the program adds is
+ * the main guard, `if (!isWorker())`: workers start from the bundle itself.
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { consumerProject, nodeRuntime, packageName, type ConsumerProject } from './consumer.js';
+
+const node26 = await nodeRuntime(26);
+
+const app = (guarded: boolean): string => `
+import { defineTask, isWorker } from '${packageName}';
+import { toThread } from '${packageName}/asyncio';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from '${packageName}/futures';
+import { Process } from '${packageName}/multiprocessing';
+import { Thread } from '${packageName}/threading';
+
+export const square = defineTask(import.meta.url, function square(n: number): number {
+  return n * n;
+});
+
+export const store = defineTask(import.meta.url, function store(cells: Int32Array, value: number): void {
+  Atomics.store(cells, 0, value);
+});
+
+async function main(): Promise<void> {
+  const out: Record<string, unknown> = {};
+  for (const [kind, Pool] of [['threadPool', ThreadPoolExecutor], ['processPool', ProcessPoolExecutor]] as const) {
+    const pool = new Pool({ maxWorkers: 2 });
+    try {
+      out[kind] = await pool.submit(square, 7);
+      out[kind + 'BySource'] = await pool.submit((a: number, b: number) => a + b, 2, 3);
+    } finally {
+      await pool.shutdown();
+    }
+  }
+  out['toThread'] = await toThread(square, 3);
+  const cells = new Int32Array(new SharedArrayBuffer(4));
+  const thread = new Thread({ target: store, args: [cells, 5] });
+  thread.start();
+  await thread.join();
+  out['thread'] = Atomics.load(cells, 0);
+  const child = new Process({ target: square, args: [2] });
+  child.start();
+  await child.join();
+  out['process'] = child.exitcode;
+  console.log(JSON.stringify(out));
+}
+
+${guarded ? 'if (!isWorker()) await main();' : 'await main();'}
+`;
+
+const EXPECTED = {
+  threadPool: 49,
+  threadPoolBySource: 5,
+  processPool: 49,
+  processPoolBySource: 5,
+  toThread: 9,
+  thread: 5,
+  process: 0,
+};
+
+describe('a program bundled into one file', () => {
+  let project: ConsumerProject;
+  /** Where bundles run: a directory with no node_modules in it or above it. */
+  let bare = '';
+
+  before(async () => {
+    project = await consumerProject(['esbuild', '@esbuild', 'rollup', '@rollup']);
+    await project.write({
+      'app.ts': app(true),
+      'unguarded.ts': app(false),
+      // rollup reads JavaScript: esbuild strips the types, file by file, without bundling.
+      'rollup.config.mjs': `
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+export default {
+  input: 'app.js',
+  output: { file: 'out/rollup.mjs', format: 'es', inlineDynamicImports: true },
+  plugins: [nodeResolve()],
+  external: [/^node:/],
+};
+`,
+    });
+    bare = await mkdtemp(join(tmpdir(), 'concur-bare-'));
+  });
+
+  after(async () => {
+    await project?.remove();
+    if (bare) await rm(bare, { recursive: true, force: true });
+  });
+
+  const esbuild = (): string => join(project.dir, 'node_modules', 'esbuild', 'bin', 'esbuild');
+
+  /** Bundles `entry` with the README's esbuild command; the bundle's path. */
+  async function esbuildBundle(entry: string, out: string): Promise<string> {
+    await project.run(esbuild(), [
+      entry,
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      `--outfile=${out}`,
+      '--log-level=warning',
+    ]);
+    return join(project.dir, out);
+  }
+
+  /** Copies `bundle` alone into the bare directory and runs it there with `node`. */
+  async function runAlone(bundle: string, name: string, node = process.execPath) {
+    const alone = join(bare, name);
+    await copyFile(bundle, alone);
+    return project.run(node, [alone]);
+  }
+
+  test('bundled by esbuild, it runs every kind of worker with nothing beside it', async () => {
+    const bundle = await esbuildBundle('app.ts', 'out/esbuild.mjs');
+    const { stdout } = await runAlone(bundle, 'esbuild.mjs');
+    assert.deepEqual(JSON.parse(stdout), EXPECTED);
+  });
+
+  test('bundled by rollup, it runs every kind of worker with nothing beside it', async () => {
+    await project.run(esbuild(), ['app.ts', '--format=esm', '--outfile=app.js']);
+    const rollup = join(project.dir, 'node_modules', 'rollup', 'dist', 'bin', 'rollup');
+    await project.run(process.execPath, [rollup, '-c', 'rollup.config.mjs', '--silent']);
+    const { stdout } = await runAlone(join(project.dir, 'out', 'rollup.mjs'), 'rollup.mjs');
+    assert.deepEqual(JSON.parse(stdout), EXPECTED);
+  });
+
+  test('a bundle that starts workers without the main guard is refused with a BootstrapError naming the guard', async () => {
+    const bundle = await esbuildBundle('unguarded.ts', 'out/unguarded.mjs');
+    const failure = await runAlone(bundle, 'unguarded.mjs').then(
+      () => assert.fail('the unguarded bundle ran'),
+      (error: Error) => error.message,
+    );
+    assert.match(failure, /BrokenExecutor: A worker refused to start/);
+    assert.match(failure, /BootstrapError/);
+    assert.match(failure, /the bundle it runs/);
+    assert.match(failure, /if \(!isWorker\(\)\)/);
+  });
+
+  for (const major of [22, 24]) {
+    test(
+      `built into a Node ${major} single executable application, it runs every kind of worker`,
+      {
+        skip: `Node ${major} builds single executables from a CommonJS main only, and ${packageName} is ES modules (an ES module main came in Node 25)`,
+      },
+      () => {},
+    );
+  }
+
+  test(
+    'built into a Node 26 single executable application, it runs every kind of worker',
+    { skip: 'missing' in node26 ? node26.missing : undefined },
+    async () => {
+      assert.ok('node' in node26);
+      const bundle = await esbuildBundle('app.ts', 'out/sea.mjs');
+      await project.write({
+        'sea.json': JSON.stringify({
+          main: bundle,
+          output: join(project.dir, 'out', 'app'),
+          mainFormat: 'module',
+          disableExperimentalSEAWarning: true,
+        }),
+      });
+      await project.run(node26.node, ['--build-sea', 'sea.json']);
+      const alone = join(bare, 'app');
+      await copyFile(join(project.dir, 'out', 'app'), alone);
+      const { stdout } = await project.run(alone, []);
+      assert.deepEqual(JSON.parse(stdout), EXPECTED);
+    },
+  );
+});
