@@ -262,23 +262,23 @@ const benchmarks = [
     unit: 'ms (median of fresh processes)',
     lowerIsBetter: true,
     modes: [
-      { name: 'concur/futures', cmd: [node, 'bench/coldstart.mjs', 'concur-pool', coldRuns] },
+      { name: 'concur-ts/futures', cmd: [node, 'bench/coldstart.mjs', 'concur-pool', coldRuns] },
       { name: 'piscina', cmd: [node, 'bench/coldstart.mjs', 'piscina-pool', coldRuns] },
     ],
   },
   {
     id: 'P12 cold start: import() of a subpath',
-    target: "import('concur/asyncio') ≤ 10 ms",
+    target: "import('concur-ts/asyncio') ≤ 10 ms",
     metric: 'ms',
     unit: 'ms (median of fresh processes)',
     lowerIsBetter: true,
     modes: [
       {
-        name: "import('concur/asyncio')",
+        name: "import('concur-ts/asyncio')",
         cmd: [node, 'bench/coldstart.mjs', 'concur-asyncio-import', coldRuns],
       },
       {
-        name: "import('concur/futures')",
+        name: "import('concur-ts/futures')",
         cmd: [node, 'bench/coldstart.mjs', 'concur-futures-import', coldRuns],
       },
       { name: "import('piscina')", cmd: [node, 'bench/coldstart.mjs', 'piscina-import', coldRuns] },

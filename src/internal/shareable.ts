@@ -150,7 +150,7 @@ function decodeAt(value: unknown, depth: number): unknown {
     if (revive === undefined) {
       throw argTypeError(
         `cannot rebuild a shared ${show(value.__concur)} here: its class is not loaded in ` +
-          `this thread or process; import '${value.__concur.startsWith('mp.') ? 'concur/multiprocessing' : 'concur/threading'}' before receiving it`,
+          `this thread or process; import '${value.__concur.startsWith('mp.') ? 'concur-ts/multiprocessing' : 'concur-ts/threading'}' before receiving it`,
       );
     }
     return revive(value.state);

@@ -71,7 +71,7 @@ const registry: Map<string, TaskFunction> = ((globalThis as Record<symbol, unkno
  * @example
  * ```ts
  * // tasks.ts
- * import { defineTask } from 'concur';
+ * import { defineTask } from 'concur-ts';
  * export const sumSquares = defineTask(import.meta.url, function sumSquares(n: number) {
  *   let total = 0;
  *   for (let i = 0; i < n; i++) total += i * i;

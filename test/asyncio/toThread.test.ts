@@ -59,7 +59,7 @@ describe('toThread', () => {
 
   test('importing concur/asyncio loads no worker machinery; the first toThread loads it and runs the task', async () => {
     const out = await fresh(`
-      import { run, toThread } from 'concur/asyncio';
+      import { run, toThread } from 'concur-ts/asyncio';
       const threads = () => process.moduleLoadList.some((m) => m.includes('worker_threads'));
       const before = threads();
       const sum = await run(() => toThread((a, b) => a + b, 2, 3));
@@ -70,7 +70,7 @@ describe('toThread', () => {
 
   test('the first toThread throws at the call for a non-task, and its future carries the task’s error or a cancel', async () => {
     const out = await fresh(`
-      import { run, toThread } from 'concur/asyncio';
+      import { run, toThread } from 'concur-ts/asyncio';
       let thrown = null;
       try {
         toThread(42);

@@ -347,7 +347,7 @@ describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
 
 describe('ProcessPoolExecutor: the process lifetime', () => {
   test('importing concur/futures loads node:child_process only once a process pool forks', async () => {
-    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur/futures';
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const loaded = () => process.moduleLoadList.includes('NativeModule child_process');
          const before = loaded();
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
