@@ -282,7 +282,9 @@ export const pool: futures.ThreadPoolExecutor = new futures.ThreadPoolExecutor({
       }
       await mkdir(app, { recursive: true });
       for (const [file, text] of files) await writeFile(join(app, file), text);
-      if (!(block[1] ?? '').includes('norun')) runnable.push(join(app, 'main.js'));
+      // The program is the block's first file (main.ts unless the block names its files).
+      const entry = [...files.keys()][0]!.replace(/\.ts$/, '.js');
+      if (!(block[1] ?? '').includes('norun')) runnable.push(join(app, entry));
     }
     assert.ok(runnable.length >= 3, `${runnable.length} runnable quickstarts`);
     await writeFile(

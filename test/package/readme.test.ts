@@ -93,6 +93,7 @@ describe('README', () => {
       /^Quickstart: distributed/,
       /^Supported runtimes$/,
       /^`concur compare`/,
+      /^Bundling and deploying$/,
       /^Documentation$/,
       /^Contributing$/,
     ];

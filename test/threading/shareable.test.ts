@@ -58,7 +58,7 @@ describe('encodeShared / decodeShared', () => {
   test('a state of an unknown type is refused with a message saying what to import', () => {
     assert.throws(
       () => decodeShared({ __concur: 'Teleporter', state: {} }),
-      /import 'concur\/threading'/,
+      /import 'concur-ts\/threading'/,
     );
     // An object that merely has the field is data.
     const data = { __concur: 'Lock', state: {}, other: 1 };
