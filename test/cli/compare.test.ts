@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -167,7 +167,7 @@ describe('concur compare --json', () => {
       assert.ok(workload.conclusion.length > 20, workload.conclusion);
       assert.match(
         workload.conclusion,
-        /^([\w, +]+ (was|were) fastest|nothing beat sequential beyond the spread|the models are indistinguishable on this machine|no model was clearly faster than sequential, but the load average)/,
+        /^([\w, +]+ (was|were) fastest|nothing beat sequential beyond the spread|the models are indistinguishable on this machine|no (model|pool) was clearly faster than [\w+]+, but the machine was busy)/,
       );
     }
   });
@@ -263,7 +263,10 @@ describe('concur compare --json', () => {
     assert.match(stdout, /^ {2}Python: skipped \(--no-python\)$/m);
     assert.doesNotMatch(stderr, /Python/, '--no-python is not a skip to report');
     // Not a terminal: progress comes as plain lines on stderr, each run placed among all.
-    assert.match(stderr, /^concur compare: (load average [\d.]+ on \d+ cores|The load average)/m);
+    assert.match(
+      stderr,
+      /^concur compare: (load average [\d.]+, [\d.]+ cores busy on \d+ cores|The machine is busy)/m,
+    );
     assert.match(stderr, /^ {2}asyncio · I\/O-bound #2: done in /m);
     assert.match(
       stderr,
@@ -539,7 +542,7 @@ describe('concur compare --html', () => {
     assert.ok(html.includes(parsed.startedAt.slice(0, 10)), 'the date');
     assert.match(html, /<code>concur compare --cpu-n 2000000 [^<]*--html [^<]*report\.html/);
     assert.ok(html.includes(parsed.machine.cpuModel.replace(/[&<>"']/g, '')), 'the CPU model');
-    assert.match(html, /load average [\d.]+ at the start/);
+    assert.match(html, /load average [\d.]+, [\d.]+ cores busy at the start/);
     assert.match(html, /<h2>Which model when, measured here<\/h2>/);
     for (const w of parsed.workloads) {
       assert.ok(html.includes(`<th>${w.title}</th>`), `the card has a row for ${w.title}`);
@@ -723,7 +726,11 @@ function syntheticReport(
   walls: Record<string, number[]>,
   cpuFactor: Record<string, number> = {},
   loadAverage = 0.5,
-  { kind = 'cpu', runtime = 'node' }: { kind?: 'cpu' | 'mixed'; runtime?: 'node' | 'python' } = {},
+  {
+    kind = 'cpu',
+    runtime = 'node',
+    busyCores = null,
+  }: { kind?: 'cpu' | 'mixed'; runtime?: 'node' | 'python'; busyCores?: number | null } = {},
 ) {
   const { finishSide, finishWorkload, modelResult, repeatResult, summaryRows, textReport } =
     reportCode;
@@ -733,6 +740,7 @@ function syntheticReport(
     platform: 'linux',
     arch: 'x64',
     loadAverage,
+    busyCores,
     cpuModel: 'a test CPU',
   };
   const sideOf = (models: Record<string, number[]>, side: 'node' | 'python') => {
@@ -882,7 +890,7 @@ describe('concur compare on a busy machine', () => {
     const busy = syntheticReport(walls, {}, 2.6);
     assert.match(
       busy.conclusion,
-      /^no model was clearly faster than sequential, but the load average was 2\.6 on 2 cores: the pools had no idle core to use, so this run cannot rank them/,
+      /^no model was clearly faster than sequential, but the machine was busy \(load average 2\.6, on 2 cores\): the pools had no idle core to use, so this run cannot rank them/,
     );
     assert.doesNotMatch(busy.conclusion, /starting workers costs more|nothing beat sequential/);
     for (const model of ['threads', 'processes']) assert.equal(busy.fastestAt[model], '—');
@@ -903,9 +911,35 @@ describe('concur compare on a busy machine, mixed work', () => {
     const busy = syntheticReport(walls, {}, 2.4, { kind: 'mixed' });
     assert.match(
       busy.conclusion,
-      /^no pool was clearly faster than asyncio, but the load average was 2\.4 on 2 cores: the pools had no idle core to use, so this run cannot rank them/,
+      /^no pool was clearly faster than asyncio, but the machine was busy \(load average 2\.4, on 2 cores\): the pools had no idle core to use, so this run cannot rank them/,
     );
     assert.equal(busy.fastestAt['asyncio'], '—');
+  });
+
+  test('cores busy just before measuring count even when the load average has not caught up', () => {
+    const walls = {
+      sequential: [2000, 2020, 2040],
+      asyncio: [700, 720, 740],
+      threads: [1000, 1050, 1100],
+      'asyncio+threads': [900, 950, 1000],
+    };
+    const busy = syntheticReport(walls, {}, 0.9, { kind: 'mixed', busyCores: 2.1 });
+    assert.match(
+      busy.conclusion,
+      /^no pool was clearly faster than asyncio, but the machine was busy \(load average 0\.9, 2\.1 cores busy, on 2 cores\)/,
+    );
+  });
+
+  test('busyCores sees a busy loop that started a moment ago', async () => {
+    const loop = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const busy = await loadCode.busyCores(500);
+      assert.ok(busy !== null && busy >= 0.5 && busy <= availableParallelism() + 0.01, `${busy}`);
+    } finally {
+      loop.kill('SIGKILL');
+      await exited(loop);
+    }
   });
 });
 

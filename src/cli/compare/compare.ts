@@ -11,7 +11,7 @@
 import { writeFile } from 'node:fs/promises';
 
 import { htmlReport } from './html.js';
-import { waitQuiet } from './load.js';
+import { busyCores, waitQuiet } from './load.js';
 import { MODELS, type ModelName } from './models.js';
 import { progress, tookMs, type Overall } from './progress.js';
 import {
@@ -22,8 +22,10 @@ import {
   type PythonFound,
 } from './python.js';
 import {
+  busyness,
   finishSide,
   finishWorkload,
+  loadText,
   machine,
   modelResult,
   noisyNote,
@@ -162,13 +164,9 @@ export async function compare(options: CompareOptions): Promise<number> {
       show.note(`concur compare: ${(await waitQuiet(options.waitQuietMs)).message}`);
     }
     const startedAt = new Date().toISOString();
-    const host = machine();
-    if (host.loadAverage > host.cpus) show.note(`concur compare: ${noisyNote(host)}`);
-    else {
-      show.note(
-        `concur compare: load average ${host.loadAverage.toFixed(1)} on ${host.cpus} cores`,
-      );
-    }
+    const host = machine(await busyCores());
+    if (busyness(host) >= host.cpus) show.note(`concur compare: ${noisyNote(host)}`);
+    else show.note(`concur compare: ${loadText(host)} on ${host.cpus} cores`);
     const python: PythonFound =
       options.python === false
         ? { status: 'skipped', reason: '--no-python' }

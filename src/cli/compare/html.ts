@@ -12,6 +12,7 @@ import type { CompareReport, ModelResult, SideResult, WorkloadResult } from './r
 import {
   fastestModels,
   formatMs,
+  loadText,
   namedFastest,
   formatX,
   pythonShare,
@@ -325,7 +326,7 @@ svg.timeline { min-width: 560px; }
 </head>
 <body>
 <h1>concur compare</h1>
-<p class="meta">${escape(when)} · ${escape(machine.cpuModel)}, ${machine.cpus} cores, load average ${machine.loadAverage.toFixed(1)} at the start ·
+<p class="meta">${escape(when)} · ${escape(machine.cpuModel)}, ${machine.cpus} cores, ${escape(loadText(machine))} at the start ·
 Node ${escape(machine.node)} · ${pythonLine} · ${escape(machine.platform)}/${escape(machine.arch)} ·
 ${options.workers} workers per pool · ${options.repeat} ${options.repeat === 1 ? 'run' : 'runs'} per model · concur ${escape(report.version)}</p>
 <p class="meta"><code>${escape(commandLine(report.argv))}</code></p>

@@ -1,10 +1,39 @@
 /**
  * How busy the machine is before `concur compare` measures: the 1-minute load average
- * against the core count, and `--wait-quiet`, a bounded wait for it to drop.
+ * against the core count, the cores busy just now, and `--wait-quiet`, a bounded wait for
+ * the load to drop.
  *
  * @module
  */
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
+
+/** The machine's busy and total CPU time so far (Linux's /proc/stat), or null elsewhere. */
+async function cpuTimes(): Promise<{ busy: number; total: number } | null> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+    const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    const idle = fields[3]! + fields[4]!; // idle and iowait
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How many cores other programs keep busy, measured over `windowMs` (Linux; null
+ * elsewhere). Unlike the 1-minute load average, which trails by a minute, it sees a busy
+ * loop that started seconds ago.
+ */
+export async function busyCores(windowMs = 1000): Promise<number | null> {
+  const before = await cpuTimes();
+  if (before === null) return null;
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const after = await cpuTimes();
+  if (after === null || after.total === before.total) return null;
+  return (availableParallelism() * (after.busy - before.busy)) / (after.total - before.total);
+}
 
 export interface LoadProbe {
   cores: number;

@@ -91,6 +91,8 @@ export interface CompareReport {
     arch: string;
     /** 1-minute load average when the comparison started: cores other programs kept busy. */
     loadAverage: number;
+    /** Cores busy in the second before measuring (Linux), or null where it cannot be read. */
+    busyCores: number | null;
     /** The first core's model name, as the operating system reports it. */
     cpuModel: string;
   };
@@ -218,6 +220,17 @@ export function fastestModels(results: readonly ModelResult[]): string[] | null 
  * could use them (CPU-bound or mixed) won by a model that uses one core ranks nothing —
  * naming it would contradict a quiet run that names a pool.
  */
+/** How many cores other programs held: the load average or, when higher, the busy cores just now. */
+export function busyness(host: CompareReport['machine']): number {
+  return Math.max(host.loadAverage, host.busyCores ?? 0);
+}
+
+/** `load average 1.5, 2.0 cores busy`: what the machine was doing when measuring started. */
+export function loadText(host: CompareReport['machine']): string {
+  const busy = host.busyCores === null ? '' : `, ${host.busyCores.toFixed(1)} cores busy`;
+  return `load average ${host.loadAverage.toFixed(1)}${busy}`;
+}
+
 function tooBusyToRank(
   kind: WorkloadKind,
   results: readonly ModelResult[],
@@ -226,7 +239,7 @@ function tooBusyToRank(
 ): boolean {
   return (
     kind !== 'io' &&
-    host.loadAverage >= host.cpus &&
+    busyness(host) >= host.cpus &&
     !leaders.some(parallel) &&
     results.some((r) => r.status === 'ok' && parallel(r.model))
   );
@@ -336,7 +349,7 @@ function conclude(
     const ahead = names.includes('sequential')
       ? 'no model was clearly faster than sequential'
       : `no pool was clearly faster than ${listed(names)}`;
-    return `${ahead}, but the load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores: the pools had no idle core to use, so this run cannot rank them (medians ${medians} sequential) — measure again on a quieter machine (--wait-quiet).`;
+    return `${ahead}, but the machine was busy (${loadText(host)}, on ${host.cpus} cores): the pools had no idle core to use, so this run cannot rank them (medians ${medians} sequential) — measure again on a quieter machine (--wait-quiet).`;
   }
   let parts: string[];
   if (names.includes('sequential')) {
@@ -344,7 +357,7 @@ function conclude(
     parts = [
       names.length === 1
         ? // On a saturated machine the pools lost to the load, not to their start-up.
-          pools && host.loadAverage < host.cpus && runtime === 'node'
+          pools && busyness(host) < host.cpus && runtime === 'node'
           ? 'nothing beat sequential beyond the spread of its runs: at this size, starting workers costs more than they save'
           : 'nothing beat sequential beyond the spread of its runs'
         : `nothing beat sequential beyond the spread of its runs (${group
@@ -422,8 +435,8 @@ function busyNote(
     (r) => parallel(r.model) && !(runtime === 'python' && MECHANISMS[r.model] === 'threads'),
   );
   const spread = Math.max(0, ...pools.map((r) => r.parallelism ?? 0));
-  if (pools.length > 0 && host.cpus > 1 && spread < 1.3 && host.loadAverage >= 0.75) {
-    return ` (The load average was ${host.loadAverage.toFixed(1)} on ${host.cpus} cores when it started: other programs held the cores the pools needed.)`;
+  if (pools.length > 0 && host.cpus > 1 && spread < 1.3 && busyness(host) >= 0.75) {
+    return ` (The machine was busy when it started, ${loadText(host)} on ${host.cpus} cores: other programs held the cores the pools needed.)`;
   }
   return '';
 }
@@ -607,9 +620,9 @@ export function wrap(text: string, width: number, first: string, indent: string)
 export function textReport(report: CompareReport, width: number | null = null): string[] {
   const { machine, python } = report;
   const lines = [
-    `concur compare — ${machine.cpus} CPU cores (load average ${machine.loadAverage.toFixed(1)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
+    `concur compare — ${machine.cpus} CPU cores (${loadText(machine)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
   ];
-  if (machine.loadAverage > machine.cpus) lines.push(`  ${noisyNote(machine)}`);
+  if (busyness(machine) >= machine.cpus) lines.push(`  ${noisyNote(machine)}`);
   lines.push(...modelsMet(report.workloads, (w) => w).map((l) => `  ${l}`));
   lines.push(
     python.status === 'ok'
@@ -671,14 +684,15 @@ function sideLines(side: SideResult, repeat: number, indent: string): string[] {
 
 /** What a load above the core count means for the figures. */
 export function noisyNote(host: CompareReport['machine']): string {
-  return `The load average (${host.loadAverage.toFixed(1)}) is above the ${host.cpus} cores: other programs are competing for them, so the figures will be noisy (--wait-quiet waits for a calmer machine).`;
+  return `The machine is busy (${loadText(host)}, on ${host.cpus} cores): other programs are competing for the cores, so the figures will be noisy (--wait-quiet waits for a calmer machine).`;
 }
 
 /** The machine the numbers come from. */
-export function machine(): CompareReport['machine'] {
+export function machine(busyCores: number | null): CompareReport['machine'] {
   return {
     cpus: availableParallelism(),
     loadAverage: loadavg()[0]!,
+    busyCores,
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     node: process.version,
     platform: process.platform,
