@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Makes sure a `redis-server` binary is available for the distributed tests and benchmark.
 //
-// When it is missing, this runs as root on Debian/Ubuntu, and the user agreed — in CI (`CI`
-// set) or with CONCUR_INSTALL_REDIS=1 — it installs Debian's `redis-server` package with
-// apt-get (running `apt-get update` first if the plain install fails) and stops the service
-// the package may have started: the tests start their own private server on a unix socket
-// and never touch any other Redis. Otherwise it says how to install it and exits 1: a
-// developer's machine gets no system package it did not ask for.
+// When it is missing and this runs as root on Debian/Ubuntu (a fresh machine, a container,
+// CI), it says so and installs Debian's `redis-server` package with apt-get (running
+// `apt-get update` first if the plain install fails), then stops the service the package may
+// have started: the tests start their own private server on a unix socket and never touch
+// any other Redis. CONCUR_INSTALL_REDIS=0 refuses the install. Otherwise — not root, no
+// apt-get, or refused — it says how to install it and exits 1: a developer's own machine
+// gets no system package behind its back.
 //
 // Usage: node scripts/ensure-redis.mjs   (prints the binary's path on success)
 // As a module: `import { ensureRedis } from './ensure-redis.mjs'` → the path, or throws.
@@ -38,13 +39,9 @@ function apt(args) {
   return result.status === 0;
 }
 
-/** True in CI, or when the user asked for the install with CONCUR_INSTALL_REDIS=1. */
+/** False when the user refused the install with CONCUR_INSTALL_REDIS=0. */
 function installAllowed() {
-  const ci = process.env.CI;
-  return (
-    (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') ||
-    process.env.CONCUR_INSTALL_REDIS === '1'
-  );
+  return process.env.CONCUR_INSTALL_REDIS !== '0';
 }
 
 /** Returns the path of `redis-server`, installing Debian's package when allowed. */
@@ -59,11 +56,13 @@ export function ensureRedis() {
         'Install it (e.g. `sudo apt-get install -y redis-server`, or `brew install redis`),\n' +
         'or point CONCUR_REDIS_SERVER at a redis-server binary, then run the tests again.' +
         (isRoot && hasApt
-          ? "\nOr let the tests install Debian's package: CONCUR_INSTALL_REDIS=1 npm test"
+          ? "\nOr let the tests install Debian's package: unset CONCUR_INSTALL_REDIS (it is 0)"
           : ''),
     );
   }
-  console.error('ensure-redis: installing redis-server with apt-get …');
+  console.error(
+    "ensure-redis: redis-server is missing; installing Debian's package with apt-get (CONCUR_INSTALL_REDIS=0 refuses) …",
+  );
   const install = ['install', '-y', '--no-install-recommends', 'redis-server'];
   if (!apt(install) && !(apt(['update']) && apt(install))) {
     throw new Error(

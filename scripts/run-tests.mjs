@@ -30,7 +30,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // The distributed tests start their own redis-server; make sure the binary exists
-// (installing Debian's package as root only in CI or with CONCUR_INSTALL_REDIS=1) and tell
+// (installing Debian's package when run as root, unless CONCUR_INSTALL_REDIS=0) and tell
 // them where it is.
 const env = { ...process.env };
 if (files.some((f) => relative(testRoot, f).startsWith('distributed'))) {
