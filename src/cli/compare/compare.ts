@@ -22,12 +22,12 @@ import {
   type PythonFound,
 } from './python.js';
 import {
-  busyness,
   finishSide,
   finishWorkload,
   loadText,
   machine,
   modelResult,
+  noIdleCore,
   noisyNote,
   repeatResult,
   textReport,
@@ -165,7 +165,7 @@ export async function compare(options: CompareOptions): Promise<number> {
     }
     const startedAt = new Date().toISOString();
     const host = machine(await busyCores());
-    if (busyness(host) >= host.cpus) show.note(`concur compare: ${noisyNote(host)}`);
+    if (noIdleCore(host)) show.note(`concur compare: ${noisyNote(host)}`);
     else show.note(`concur compare: ${loadText(host)} on ${host.cpus} cores`);
     const python: PythonFound =
       options.python === false

@@ -214,15 +214,17 @@ export function fastestModels(results: readonly ModelResult[]): string[] | null 
   return leaders(ok, (r) => r.spread.wallMs)?.map((r) => r.model) ?? null;
 }
 
-/**
- * True when the machine was too busy for this run to rank `leaders`: pools exist to use
- * idle cores, so on a machine whose load average is at or above its core count, work that
- * could use them (CPU-bound or mixed) won by a model that uses one core ranks nothing —
- * naming it would contradict a quiet run that names a pool.
- */
 /** How many cores other programs held: the load average or, when higher, the busy cores just now. */
 export function busyness(host: CompareReport['machine']): number {
   return Math.max(host.loadAverage, host.busyCores ?? 0);
+}
+
+/**
+ * True when other programs left the pools less than half a core idle: then a pool has no
+ * core of its own to compute on, and losing to one-core models ranks nothing.
+ */
+export function noIdleCore(host: CompareReport['machine']): boolean {
+  return busyness(host) > host.cpus - 0.5;
 }
 
 /** `load average 1.5, 2.0 cores busy`: what the machine was doing when measuring started. */
@@ -231,6 +233,12 @@ export function loadText(host: CompareReport['machine']): string {
   return `load average ${host.loadAverage.toFixed(1)}${busy}`;
 }
 
+/**
+ * True when the machine was too busy for this run to rank `leaders`: pools exist to use
+ * idle cores, so on a machine with none (see {@link noIdleCore}), work that could use them
+ * (CPU-bound or mixed) won by a model that uses one core ranks nothing — naming it would
+ * contradict a quiet run that names a pool.
+ */
 function tooBusyToRank(
   kind: WorkloadKind,
   results: readonly ModelResult[],
@@ -239,7 +247,7 @@ function tooBusyToRank(
 ): boolean {
   return (
     kind !== 'io' &&
-    busyness(host) >= host.cpus &&
+    noIdleCore(host) &&
     !leaders.some(parallel) &&
     results.some((r) => r.status === 'ok' && parallel(r.model))
   );
@@ -357,7 +365,7 @@ function conclude(
     parts = [
       names.length === 1
         ? // On a saturated machine the pools lost to the load, not to their start-up.
-          pools && busyness(host) < host.cpus && runtime === 'node'
+          pools && !noIdleCore(host) && runtime === 'node'
           ? 'nothing beat sequential beyond the spread of its runs: at this size, starting workers costs more than they save'
           : 'nothing beat sequential beyond the spread of its runs'
         : `nothing beat sequential beyond the spread of its runs (${group
@@ -622,7 +630,7 @@ export function textReport(report: CompareReport, width: number | null = null): 
   const lines = [
     `concur compare — ${machine.cpus} CPU cores (${loadText(machine)} at the start), Node ${machine.node}, ${machine.platform}/${machine.arch}, ${report.options.workers} workers per pool, ${report.options.repeat} ${report.options.repeat === 1 ? 'run' : 'runs'} per model`,
   ];
-  if (busyness(machine) >= machine.cpus) lines.push(`  ${noisyNote(machine)}`);
+  if (noIdleCore(machine)) lines.push(`  ${noisyNote(machine)}`);
   lines.push(...modelsMet(report.workloads, (w) => w).map((l) => `  ${l}`));
   lines.push(
     python.status === 'ok'
@@ -682,7 +690,7 @@ function sideLines(side: SideResult, repeat: number, indent: string): string[] {
   return lines;
 }
 
-/** What a load above the core count means for the figures. */
+/** What a machine with no idle core means for the figures. */
 export function noisyNote(host: CompareReport['machine']): string {
   return `The machine is busy (${loadText(host)}, on ${host.cpus} cores): other programs are competing for the cores, so the figures will be noisy (--wait-quiet waits for a calmer machine).`;
 }
