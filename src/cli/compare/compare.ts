@@ -32,6 +32,7 @@ import {
   repeatResult,
   textReport,
   type CompareReport,
+  type CompareSizes,
   type RepeatResult,
   type Runtime,
   type SideResult,
@@ -42,21 +43,10 @@ import { startLatencyServer, type LatencyServer } from './server.js';
 import { traceOf, type TracedRun } from './trace.js';
 import { jobCount, WORKLOAD_TITLES, type Workload, type WorkloadKind } from './workloads.js';
 
-export interface CompareOptions {
+export interface CompareOptions extends CompareSizes {
   version: string;
   /** The command line, for the reports. */
   argv: readonly string[];
-  /** Each of the four sums of squares adds n² for n below this. */
-  cpuN: number;
-  ioRequests: number;
-  ioLatencyMs: number;
-  /** The fetch-then-compute workload: pages, the server's latency, digest rounds per page. */
-  mixedPages: number;
-  mixedLatencyMs: number;
-  mixedRounds: number;
-  workers: number;
-  /** Runs per model, in alternating order (A B C D, D C B A, …). */
-  repeat: number;
   /** With a number, wait up to that many ms for the load to drop below the core count. */
   waitQuietMs: number | null;
   /** The models to run (default: all; distributed only with a connection). */
@@ -64,8 +54,6 @@ export interface CompareOptions {
   connection: string | null;
   /** The Python interpreter: false for none, null for `python3` on the PATH. */
   python: string | null | false;
-  /** The share of Node's computing the Python runs do. */
-  pythonScale: number;
   json: boolean;
   trace: string | null;
   html: string | null;

@@ -79,6 +79,23 @@ export interface WorkloadResult extends SideResult {
   python: SideResult | null;
 }
 
+/** The sizes a comparison ran at: its command line's options, as the report records them. */
+export interface CompareSizes {
+  /** Each of the four sums of squares adds n² for n below this. */
+  cpuN: number;
+  ioRequests: number;
+  ioLatencyMs: number;
+  /** The fetch-then-compute workload: pages, the server's latency, digest rounds per page. */
+  mixedPages: number;
+  mixedLatencyMs: number;
+  mixedRounds: number;
+  workers: number;
+  /** Runs per model, in alternating order (A B C D, D C B A, …). */
+  repeat: number;
+  /** The share of Node's computing the Python runs do (1: the same sizes). */
+  pythonScale: number;
+}
+
 export interface CompareReport {
   /** Version of this shape (docs/compare-json.md); raised when a field changes meaning. */
   schemaVersion: 1;
@@ -99,18 +116,7 @@ export interface CompareReport {
   /** When the comparison started (ISO 8601) and the command line that ran it. */
   startedAt: string;
   argv: string[];
-  options: {
-    cpuN: number;
-    ioRequests: number;
-    ioLatencyMs: number;
-    mixedPages: number;
-    mixedLatencyMs: number;
-    mixedRounds: number;
-    workers: number;
-    repeat: number;
-    /** The share of Node's computing the Python runs do (1: the same sizes). */
-    pythonScale: number;
-  };
+  options: CompareSizes;
   /** The interpreter that ran the Python side, or why there was none. */
   python: PythonFound;
   workloads: WorkloadResult[];
