@@ -79,4 +79,24 @@ export default tseslint.config(
       globals: nodeGlobals,
     },
   },
+  {
+    // The engine room's one rule (docs/architecture.md): nothing in src/internal imports a
+    // public folder, so the layers run one way — public rooms over the engines, never back.
+    files: ['src/internal/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(\\.\\./)+(asyncio|futures|threading|multiprocessing|distributed|testing|cli)/|^(\\.\\./)+index\\.js$',
+              message:
+                'src/internal must not import a public folder: move what both need into src/internal.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

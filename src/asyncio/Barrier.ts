@@ -17,7 +17,7 @@
 import { inspect } from 'node:util';
 
 import { BrokenBarrierError } from '../errors.js';
-import { checkInteger } from '../internal/validate.js';
+import { checkInteger } from '../internal/base/validate.js';
 import { Condition } from './Condition.js';
 
 /** The phase a {@link Barrier} is in. */

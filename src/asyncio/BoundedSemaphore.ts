@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { argRangeError } from '../internal/validate.js';
+import { argRangeError } from '../internal/base/validate.js';
 import { Semaphore, type SemaphoreStatistics } from './Semaphore.js';
 
 /** A snapshot of a {@link BoundedSemaphore}, from `statistics()`. */

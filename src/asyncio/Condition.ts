@@ -13,8 +13,8 @@
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
-import { argRangeError, argTypeError, checkFunction, show } from '../internal/validate.js';
-import { Waiters } from '../internal/waiters.js';
+import { argRangeError, argTypeError, checkFunction, show } from '../internal/base/validate.js';
+import { Waiters } from '../internal/loop/waiterQueue.js';
 import { Lock, type LockStatistics } from './Lock.js';
 
 /** A snapshot of a {@link Condition}, from `statistics()`. */

@@ -5,8 +5,8 @@
  */
 import { inspect } from 'node:util';
 
-import { ACQUIRED } from '../internal/holding.js';
-import { Waiters } from '../internal/waiters.js';
+import { ACQUIRED } from '../internal/loop/holding.js';
+import { Waiters } from '../internal/loop/waiterQueue.js';
 
 /** A snapshot of an {@link Event}, from `statistics()`. */
 export interface EventStatistics {

@@ -13,9 +13,9 @@
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
-import { ACQUIRED, runHolding } from '../internal/holding.js';
-import { checkFunction } from '../internal/validate.js';
-import { Waiters } from '../internal/waiters.js';
+import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
+import { checkFunction } from '../internal/base/validate.js';
+import { Waiters } from '../internal/loop/waiterQueue.js';
 
 /** A snapshot of a {@link Lock}, from `statistics()`. */
 export interface LockStatistics {

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { pythonOrder } from '../internal/compare.js';
-import { Heap } from '../internal/Heap.js';
-import { argTypeError, show } from '../internal/validate.js';
+import { pythonOrder } from '../internal/base/pythonOrder.js';
+import { Heap } from '../internal/base/Heap.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import { Queue, type QueueOptions } from './Queue.js';
 
 /** Options of `new PriorityQueue(options)`. */

@@ -27,9 +27,9 @@
 import { inspect } from 'node:util';
 
 import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
-import { Deque } from '../internal/Deque.js';
-import { argRangeError, argTypeError, show } from '../internal/validate.js';
-import { Waiters } from '../internal/waiters.js';
+import { Deque } from '../internal/base/Deque.js';
+import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
+import { Waiters } from '../internal/loop/waiterQueue.js';
 
 /** Options of `new Queue(options)`. */
 export interface QueueOptions {

@@ -17,9 +17,9 @@
 import { inspect } from 'node:util';
 
 import { CancelledError } from '../errors.js';
-import { ACQUIRED, runHolding } from '../internal/holding.js';
-import { checkFunction, checkInteger } from '../internal/validate.js';
-import { Waiters } from '../internal/waiters.js';
+import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
+import { checkFunction, checkInteger } from '../internal/base/validate.js';
+import { Waiters } from '../internal/loop/waiterQueue.js';
 
 /** A snapshot of a {@link Semaphore}, from `statistics()`. */
 export interface SemaphoreStatistics {

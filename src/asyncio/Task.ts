@@ -14,10 +14,10 @@ import { AsyncResource } from 'node:async_hooks';
 import { inspect } from 'node:util';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
-import { Future } from '../futures/Future.js';
-import { callSoon } from '../internal/loop.js';
-import { taskContext, userContextPossible } from '../internal/taskContext.js';
-import { argTypeError, checkFunction, show } from '../internal/validate.js';
+import { Future } from '../internal/loop/Future.js';
+import { callSoon } from '../internal/loop/loop.js';
+import { taskContext, userContextPossible } from '../internal/loop/taskContext.js';
+import { argTypeError, checkFunction, show } from '../internal/base/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
 export type TaskFunction<T> = (task: Task<T>) => T | PromiseLike<T>;

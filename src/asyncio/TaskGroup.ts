@@ -11,9 +11,9 @@
 import { inspect } from 'node:util';
 
 import { CancelledError, ExceptionGroup, InvalidStateError } from '../errors.js';
-import { Future } from '../futures/Future.js';
-import { callExceptionHandler } from '../internal/loop.js';
-import { checkFunction } from '../internal/validate.js';
+import { Future } from '../internal/loop/Future.js';
+import { callExceptionHandler } from '../internal/loop/loop.js';
+import { checkFunction } from '../internal/base/validate.js';
 import { currentTask, Task, type TaskFunction, type TaskOptions } from './Task.js';
 
 /**

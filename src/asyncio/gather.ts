@@ -5,8 +5,8 @@
  */
 import { CancelledError } from '../errors.js';
 import { ensureFuture, isAwaitable } from '../futures/ensureFuture.js';
-import { Future, isFuture } from '../futures/Future.js';
-import { argTypeError, show } from '../internal/validate.js';
+import { Future, isFuture } from '../internal/loop/Future.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 
 /** Options of `gather`. */
 export interface GatherOptions {

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import * as internal from '../internal/loop.js';
-import { checkDuration, checkFunction } from '../internal/validate.js';
+import * as internal from '../internal/loop/loop.js';
+import { checkDuration, checkFunction } from '../internal/base/validate.js';
 
-export type { ExceptionContext, ExceptionHandler } from '../internal/loop.js';
+export type { ExceptionContext, ExceptionHandler } from '../internal/loop/loop.js';
 
 /** A scheduled call, returned by `callSoon`, `callLater` and `callAt`. */
 export interface Handle {

@@ -4,8 +4,8 @@
  * @module
  */
 import { InvalidStateError } from '../errors.js';
-import { callExceptionHandler } from '../internal/loop.js';
-import { checkFunction } from '../internal/validate.js';
+import { callExceptionHandler } from '../internal/loop/loop.js';
+import { checkFunction } from '../internal/base/validate.js';
 import { allTasks, currentTask, Task, type RunScope, type TaskFunction } from './Task.js';
 
 let nextRunId = 1;

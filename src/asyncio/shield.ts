@@ -4,7 +4,7 @@
  * @module
  */
 import { ensureFuture } from '../futures/ensureFuture.js';
-import { Future } from '../futures/Future.js';
+import { Future } from '../internal/loop/Future.js';
 
 /**
  * Returns a future that follows `aw` but whose cancellation does not reach `aw`.

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { Future } from '../futures/Future.js';
-import { callLater, callNextTurn } from '../internal/loop.js';
-import { checkDuration } from '../internal/validate.js';
+import { Future } from '../internal/loop/Future.js';
+import { callLater, callNextTurn } from '../internal/loop/loop.js';
+import { checkDuration } from '../internal/base/validate.js';
 
 /** A future that settles after a delay; cancelling it stops its timer. */
 class SleepFuture<T> extends Future<T> {

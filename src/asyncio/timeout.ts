@@ -11,14 +11,14 @@
 import { inspect } from 'node:util';
 
 import { CancelledError, ExceptionGroup, InvalidStateError, TimeoutError } from '../errors.js';
-import { callAt, callSoon, time, type TimerHandle } from '../internal/loop.js';
+import { callAt, callSoon, time, type TimerHandle } from '../internal/loop/loop.js';
 import {
   argRangeError,
   argTypeError,
   checkDuration,
   checkFunction,
   show,
-} from '../internal/validate.js';
+} from '../internal/base/validate.js';
 import { currentTask, Task } from './Task.js';
 
 type TimeoutState = 'created' | 'active' | 'expiring' | 'expired' | 'finished';

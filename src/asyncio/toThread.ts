@@ -4,9 +4,9 @@
  * @module
  */
 import type { TaskFn, TaskResult } from '../futures/Executor.js';
-import { Future } from '../futures/Future.js';
+import { Future } from '../internal/loop/Future.js';
 import type { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
-import { taskNumber } from '../internal/taskRef.js';
+import { taskNumber } from '../internal/worker/taskRef.js';
 
 // The pool engine is loaded on the first toThread, not with concur/asyncio: a program that
 // never calls it does not pay for it at start-up (it doubled the modules the import loads).

@@ -5,8 +5,8 @@
  * @module
  */
 import { futureSet, waitOn, type WaitOptions, type WaitResult } from '../futures/wait.js';
-import type { Future } from '../futures/Future.js';
-import { argRangeError } from '../internal/validate.js';
+import type { Future } from '../internal/loop/Future.js';
+import { argRangeError } from '../internal/base/validate.js';
 
 /**
  * Waits until some or all of `fs` are done and resolves to `{ done, notDone }`.

@@ -5,8 +5,8 @@
  */
 import { CancelledError, TimeoutError } from '../errors.js';
 import { ensureFuture, isAwaitable } from '../futures/ensureFuture.js';
-import { Future, isFuture } from '../futures/Future.js';
-import { argTypeError, checkDuration, show } from '../internal/validate.js';
+import { Future, isFuture } from '../internal/loop/Future.js';
+import { argTypeError, checkDuration, show } from '../internal/base/validate.js';
 import { Task } from './Task.js';
 import { timeout } from './timeout.js';
 

@@ -33,9 +33,12 @@ import {
   type TaskFn,
   type TaskResult,
 } from '../futures/Executor.js';
-import { Future } from '../futures/Future.js';
-import { batched, flatten, isIterable } from '../internal/chunked.js';
-import { DistributedFuture, type DistributedFutureOwner } from '../internal/distributedFuture.js';
+import { Future } from '../internal/loop/Future.js';
+import { batched, flatten, isIterable } from '../internal/map/chunked.js';
+import {
+  DistributedFuture,
+  type DistributedFutureOwner,
+} from '../internal/redis/distributedFuture.js';
 import {
   checkJson,
   decodeFailure,
@@ -43,11 +46,11 @@ import {
   encodeList,
   type EncodedList,
   type JobData,
-} from '../internal/jobWire.js';
-import { readJobStates, type StoredState } from '../internal/jobStates.js';
-import { BackgroundErrors } from '../internal/backgroundErrors.js';
-import { liveBegin, liveEnd } from '../internal/liveObjects.js';
-import { LongTimeout } from '../internal/longTimeout.js';
+} from '../internal/redis/jobWire.js';
+import { readJobStates, type StoredState } from '../internal/redis/jobStates.js';
+import { BackgroundErrors } from '../internal/redis/backgroundErrors.js';
+import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
+import { LongTimeout } from '../internal/base/longTimeout.js';
 import {
   authenticationError,
   cancelChannel,
@@ -61,14 +64,14 @@ import {
   makeClient,
   STALLED_REASON,
   watchConnection,
-} from '../internal/redisPeers.js';
+} from '../internal/redis/peers.js';
 import {
   connectionOptions,
   type ClientOptions,
   type RedisConnection,
-} from '../internal/redisConnection.js';
-import { taskRefOf } from '../internal/taskRef.js';
-import { argTypeError, checkDuration, checkInteger, show } from '../internal/validate.js';
+} from '../internal/redis/connection.js';
+import { taskRefOf } from '../internal/worker/taskRef.js';
+import { argTypeError, checkDuration, checkInteger, show } from '../internal/base/validate.js';
 
 /** How many finished jobs Redis keeps (BullMQ's `removeOnComplete` / `removeOnFail`). */
 export interface KeepFinished {

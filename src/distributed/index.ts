@@ -20,8 +20,8 @@ export {
   type RunWorkerOptions,
   type WorkerStatistics,
 } from './runWorker.js';
-export type { RedisConnection, RedisConnectionOptions } from '../internal/redisConnection.js';
-export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
+export type { RedisConnection, RedisConnectionOptions } from '../internal/redis/connection.js';
+export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/worker/taskRef.js';
 export { taskSignal } from '../futures/taskSignal.js';
 export {
   AuthenticationError,

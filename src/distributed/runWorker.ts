@@ -26,18 +26,18 @@ import {
   type SerializedError,
 } from '../errors.js';
 import type { Executor, TaskFn } from '../futures/Executor.js';
-import type { Future } from '../futures/Future.js';
+import type { Future } from '../internal/loop/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
 import { ThreadPoolExecutor } from '../futures/ThreadPoolExecutor.js';
-import { BackgroundErrors } from '../internal/backgroundErrors.js';
-import { serializeError } from '../internal/codec.js';
+import { BackgroundErrors } from '../internal/redis/backgroundErrors.js';
+import { serializeError } from '../internal/worker/codec.js';
 import {
   checkJson,
   decodeJobData,
   encodeFailure,
   encodeList,
   type FailureKind,
-} from '../internal/jobWire.js';
+} from '../internal/redis/jobWire.js';
 import {
   authenticationError,
   cancelChannel,
@@ -49,18 +49,18 @@ import {
   isAuthFailure,
   loadPeers,
   makeClient,
-} from '../internal/redisPeers.js';
-import { poolConfig } from '../internal/poolExecutor.js';
-import { connectionOptions, type RedisConnection } from '../internal/redisConnection.js';
-import { registeredTasks, type TaskFunction } from '../internal/taskRef.js';
-import { callWithSignal } from '../internal/workerRuntime.js';
+} from '../internal/redis/peers.js';
+import { poolConfig } from '../futures/PoolExecutor.js';
+import { connectionOptions, type RedisConnection } from '../internal/redis/connection.js';
+import { registeredTasks, type TaskFunction } from '../internal/worker/taskRef.js';
+import { callWithSignal } from '../internal/worker/workerRuntime.js';
 import {
   argRangeError,
   argTypeError,
   checkTimerDuration,
   checkInteger,
   show,
-} from '../internal/validate.js';
+} from '../internal/base/validate.js';
 
 /** Options of {@link runWorker}. */
 export interface RunWorkerOptions {

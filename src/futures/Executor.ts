@@ -4,16 +4,16 @@
  * @module
  */
 import { TimeoutError } from '../errors.js';
-import { Deque } from '../internal/Deque.js';
-import { time } from '../internal/loop.js';
-import { argRangeError, argTypeError, checkDuration, show } from '../internal/validate.js';
+import { Deque } from '../internal/base/Deque.js';
+import { time } from '../internal/loop/loop.js';
+import { argRangeError, argTypeError, checkDuration, show } from '../internal/base/validate.js';
+import type { ExecutorStatistics, TaskFn } from '../internal/base/executorTypes.js';
 import type { Future } from './Future.js';
 import type { Untransfer } from './transfer.js';
 import { wait } from './wait.js';
 import type { Transferable } from './transfer.js';
 
-/** Any function that can be a task. */
-export type TaskFn = (...args: any[]) => unknown;
+export type { ExecutorStatistics, TaskFn };
 
 /**
  * The value a task's future resolves to: what the task returns, awaited, with a
@@ -56,26 +56,6 @@ export interface MapOptions {
    * once (a synchronous iterable during the call, an async one as it yields).
    */
   buffersize?: number | null;
-}
-
-/** Counters and gauges of an executor. */
-export interface ExecutorStatistics {
-  /** Live workers (starting, idle or busy). */
-  workers: number;
-  /** Workers with at least one task in flight. */
-  busy: number;
-  /** Workers with nothing to do. */
-  idle: number;
-  /** Tasks waiting for a worker. */
-  queued: number;
-  /** Tasks handed to a worker and not yet answered. */
-  running: number;
-  /** Tasks that finished with a result. */
-  completed: number;
-  /** Tasks that failed (an error, a crash, a timeout, a serialisation failure). */
-  failed: number;
-  /** Tasks cancelled, queued or running. */
-  cancelled: number;
 }
 
 /** One iterable per task parameter, for {@link Executor.map}. */

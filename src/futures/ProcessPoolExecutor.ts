@@ -4,10 +4,10 @@
  * @module
  */
 import type { TaskFn } from './Executor.js';
-import type { Future } from './Future.js';
-import { PoolExecutor, poolConfig, type PoolExecutorOptions } from '../internal/poolExecutor.js';
-import { openProcessChannel } from '../internal/processChannel.js';
-import { argRangeError, argTypeError, show } from '../internal/validate.js';
+import type { Future } from '../internal/loop/Future.js';
+import { PoolExecutor, poolConfig, type PoolExecutorOptions } from './PoolExecutor.js';
+import { openProcessChannel } from '../internal/worker/processChannel.js';
+import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 
 /** Options of {@link ProcessPoolExecutor}. */
 export interface ProcessPoolExecutorOptions extends PoolExecutorOptions {

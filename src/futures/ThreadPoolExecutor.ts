@@ -5,9 +5,9 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 
-import { PoolExecutor, poolConfig, type PoolExecutorOptions } from '../internal/poolExecutor.js';
-import { openThreadChannel } from '../internal/threadChannel.js';
-import { argRangeError, argTypeError, show } from '../internal/validate.js';
+import { PoolExecutor, poolConfig, type PoolExecutorOptions } from './PoolExecutor.js';
+import { openThreadChannel } from '../internal/worker/threadChannel.js';
+import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions extends PoolExecutorOptions {

@@ -4,10 +4,10 @@
  * @module
  */
 import { TimeoutError } from '../errors.js';
-import { callLater, type TimerHandle } from '../internal/loop.js';
-import { argTypeError, checkDuration, show } from '../internal/validate.js';
+import { callLater, type TimerHandle } from '../internal/loop/loop.js';
+import { argTypeError, checkDuration, show } from '../internal/base/validate.js';
 import { ensureFuture, isAwaitable } from './ensureFuture.js';
-import { Future, isFuture, type DoneCallback } from './Future.js';
+import { Future, isFuture, type DoneCallback } from '../internal/loop/Future.js';
 
 /** Options of `asCompleted`. */
 export interface AsCompletedOptions {

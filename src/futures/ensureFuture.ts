@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { argTypeError, show } from '../internal/validate.js';
-import { Future, isFuture } from './Future.js';
+import { argTypeError, show } from '../internal/base/validate.js';
+import { Future, isFuture } from '../internal/loop/Future.js';
 
 /** True for anything with a callable `then`. */
 export function isAwaitable(value: unknown): value is PromiseLike<unknown> {

@@ -33,7 +33,7 @@ export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './ProcessP
 export { transfer, Transfer, type Transferable, type Untransfer } from './transfer.js';
 export { taskSignal } from './taskSignal.js';
 export { isWorker } from './isWorker.js';
-export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/taskRef.js';
+export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/worker/taskRef.js';
 export {
   CancelledError,
   TimeoutError,

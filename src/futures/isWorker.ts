@@ -1,4 +1,4 @@
-import { inWorker } from '../internal/bootstrap.js';
+import { inWorker } from '../internal/worker/bootstrap.js';
 
 /**
  * Whether this code runs in a worker concur started — a pool's worker thread or process,

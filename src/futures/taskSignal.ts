@@ -5,7 +5,7 @@
  */
 import { currentTask } from '../asyncio/Task.js';
 import { InvalidStateError } from '../errors.js';
-import { runningTaskSignal } from '../internal/workerRuntime.js';
+import { runningTaskSignal } from '../internal/worker/workerRuntime.js';
 
 /**
  * The `AbortSignal` of the running task: inside a pool task, the signal the pool aborts

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { callLater, type TimerHandle } from '../internal/loop.js';
-import { argRangeError, argTypeError, checkDuration, show } from '../internal/validate.js';
-import { Future, isFuture } from './Future.js';
+import { callLater, type TimerHandle } from '../internal/loop/loop.js';
+import { argRangeError, argTypeError, checkDuration, show } from '../internal/base/validate.js';
+import { Future, isFuture } from '../internal/loop/Future.js';
 
 /** Return when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';

@@ -6,10 +6,10 @@
 import { inspect } from 'node:util';
 
 import { InvalidStateError, TimeoutError } from '../errors.js';
-import { Future } from '../futures/Future.js';
+import { Future } from '../internal/loop/Future.js';
 import { wait } from '../futures/wait.js';
-import { callExceptionHandler } from '../internal/loop.js';
-import { checkDuration } from '../internal/validate.js';
+import { callExceptionHandler } from '../internal/loop/loop.js';
+import { checkDuration } from '../internal/base/validate.js';
 
 /** Callbacks of the `…Async` methods of {@link Pool}. */
 export interface AsyncCallbacks<T> {

@@ -5,11 +5,11 @@
  */
 import { inspect } from 'node:util';
 
-import { checkTimeout } from '../internal/futex.js';
-import { Handle, reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
-import { BarrierCore } from '../internal/syncCores.js';
-import { argTypeError, checkInteger, show } from '../internal/validate.js';
+import { checkTimeout } from '../internal/shm/futex.js';
+import { Handle, reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { BarrierCore } from '../internal/ipc/syncCores.js';
+import { argTypeError, checkInteger, show } from '../internal/base/validate.js';
 
 /** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {

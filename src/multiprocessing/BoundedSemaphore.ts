@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 import { Semaphore } from './Semaphore.js';
 
 /**

@@ -6,13 +6,13 @@
 import { inspect } from 'node:util';
 
 import { CancelledError } from '../errors.js';
-import { checkTimeout } from '../internal/futex.js';
-import { time } from '../internal/loop.js';
-import { Handle, callerToken, reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { decodeShared, encodeShared, registerShareable } from '../internal/shareable.js';
-import { ConditionCore, LockCore } from '../internal/lockCores.js';
-import { argTypeError, checkFunction, checkInteger, show } from '../internal/validate.js';
-import type { AcquireOptions } from '../internal/futex.js';
+import { checkTimeout } from '../internal/shm/futex.js';
+import { time } from '../internal/loop/loop.js';
+import { Handle, callerToken, reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { decodeShared, encodeShared, registerShareable } from '../internal/shm/shareable.js';
+import { ConditionCore, LockCore } from '../internal/ipc/lockCores.js';
+import { argTypeError, checkFunction, checkInteger, show } from '../internal/base/validate.js';
+import type { AcquireOptions } from '../internal/shm/futex.js';
 import { Lock } from './Lock.js';
 import { RLock } from './RLock.js';
 

@@ -5,10 +5,10 @@
  */
 import { inspect } from 'node:util';
 
-import { DictCore, checkKey, type DictKey } from '../internal/managerCores.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { ProxyBase } from '../internal/mpProxy.js';
-import { registerShareable } from '../internal/shareable.js';
+import { DictCore, checkKey, type DictKey } from '../internal/ipc/managerCores.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { ProxyBase } from '../internal/ipc/proxy.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 
 /**
  * A key → value map shared by processes; every method is a call to the process that

@@ -5,10 +5,10 @@
  */
 import { inspect } from 'node:util';
 
-import { checkTimeout } from '../internal/futex.js';
-import { Handle, reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
-import { EventCore } from '../internal/syncCores.js';
+import { checkTimeout } from '../internal/shm/futex.js';
+import { Handle, reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { EventCore } from '../internal/ipc/syncCores.js';
 
 /** A snapshot of a multiprocessing {@link Event}, from `statistics()`. */
 export interface EventStatistics {

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
-import { checkInteger } from '../internal/validate.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { checkInteger } from '../internal/base/validate.js';
 import { Queue } from './Queue.js';
 
 /**

@@ -5,11 +5,11 @@
  */
 import { inspect } from 'node:util';
 
-import { ListCore } from '../internal/managerCores.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { ProxyBase } from '../internal/mpProxy.js';
-import { registerShareable } from '../internal/shareable.js';
-import { checkInteger } from '../internal/validate.js';
+import { ListCore } from '../internal/ipc/managerCores.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { ProxyBase } from '../internal/ipc/proxy.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { checkInteger } from '../internal/base/validate.js';
 
 function checkIndex(what: string, i: number): number {
   return checkInteger(what, i, -Number.MAX_SAFE_INTEGER);

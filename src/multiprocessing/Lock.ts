@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { LockHandle } from '../internal/mpAcquirable.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
+import { LockHandle } from '../internal/ipc/acquirable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 
-export type { LockStatistics } from '../internal/mpAcquirable.js';
+export type { LockStatistics } from '../internal/ipc/acquirable.js';
 
 /**
  * A lock that excludes across processes: at most one holder among every task of every

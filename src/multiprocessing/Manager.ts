@@ -7,10 +7,10 @@
 import { inspect } from 'node:util';
 
 import { BrokenResourceError, InvalidStateError } from '../errors.js';
-import { liveBegin, liveEnd } from '../internal/liveObjects.js';
-import type { DictKey } from '../internal/managerCores.js';
-import type { Handle } from '../internal/mpHandle.js';
-import type { Core } from '../internal/resourceServer.js';
+import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
+import type { DictKey } from '../internal/ipc/managerCores.js';
+import type { Handle } from '../internal/ipc/handle.js';
+import type { Core } from '../internal/ipc/resourceServer.js';
 import { Barrier, type BarrierOptions } from './Barrier.js';
 import { BoundedSemaphore } from './BoundedSemaphore.js';
 import { Condition } from './Condition.js';

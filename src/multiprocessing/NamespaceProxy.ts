@@ -6,11 +6,11 @@
  */
 import { inspect } from 'node:util';
 
-import { DictCore } from '../internal/managerCores.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { ProxyBase } from '../internal/mpProxy.js';
-import { registerShareable } from '../internal/shareable.js';
-import { argTypeError, show } from '../internal/validate.js';
+import { DictCore } from '../internal/ipc/managerCores.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { ProxyBase } from '../internal/ipc/proxy.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 
 function checkName(what: string, name: unknown): string {
   if (typeof name !== 'string') throw argTypeError(`${what} must be a string, got ${show(name)}`);

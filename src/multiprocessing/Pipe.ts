@@ -5,7 +5,7 @@
  *   Pipe() in process P:  channel A→B and channel B→A, both served by P
  *   end A: send → A→B, recv ← B→A          end B: send → B→A, recv ← A→B
  *
- * Each direction is a queue served by the creating process (see mpQueueBase.ts), so
+ * Each direction is a queue served by the creating process (see internal/ipc/queueHandle.ts), so
  * either end can move to any process, and a burst of `send`s crosses as one frame.
  *
  * @module
@@ -13,11 +13,11 @@
 import { inspect } from 'node:util';
 
 import { BrokenResourceError, EOFError, InvalidStateError } from '../errors.js';
-import { Future } from '../futures/Future.js';
-import { checkTimeout } from '../internal/futex.js';
-import { argTypeError, show } from '../internal/validate.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { QueueBase } from '../internal/mpQueueBase.js';
+import { Future } from '../internal/loop/Future.js';
+import { checkTimeout } from '../internal/shm/futex.js';
+import { argTypeError, show } from '../internal/base/validate.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { QueueBase } from '../internal/ipc/queueHandle.js';
 import {
   decodeShared,
   encodeShared,
@@ -25,7 +25,7 @@ import {
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 
 /** One direction of a pipe. */
 class PipeChannel extends QueueBase<unknown> {

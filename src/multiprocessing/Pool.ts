@@ -8,9 +8,9 @@ import { inspect } from 'node:util';
 import { InvalidStateError } from '../errors.js';
 import { asCompleted } from '../futures/asCompleted.js';
 import type { TaskFn, TaskResult } from '../futures/Executor.js';
-import { Future } from '../futures/Future.js';
+import { Future } from '../internal/loop/Future.js';
 import { ProcessPoolExecutor } from '../futures/ProcessPoolExecutor.js';
-import { argTypeError, checkInteger, show } from '../internal/validate.js';
+import { argTypeError, checkInteger, show } from '../internal/base/validate.js';
 import { AsyncResult, type AsyncCallbacks } from './AsyncResult.js';
 import { cpuCount } from './currentProcess.js';
 

@@ -14,20 +14,20 @@ import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 
 import { InvalidStateError } from '../errors.js';
-import { refuseWhileImporting } from '../internal/bootstrap.js';
-import { liveBegin, liveEnd } from '../internal/liveObjects.js';
+import { refuseWhileImporting } from '../internal/worker/bootstrap.js';
+import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
 import type { TaskFn } from '../futures/Executor.js';
-import type { WorkerChannel } from '../internal/channel.js';
-import { openProcessChannel } from '../internal/processChannel.js';
-import { identity } from '../internal/processInfo.js';
+import type { WorkerChannel } from '../internal/worker/channel.js';
+import { openProcessChannel } from '../internal/worker/processChannel.js';
+import { identity } from '../internal/worker/processInfo.js';
 import {
   joinEnd,
   joinTimeout,
   prepareTarget,
   runMessage,
   targetOptions,
-} from '../internal/target.js';
-import { argTypeError, show } from '../internal/validate.js';
+} from '../internal/worker/target.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 
 /** Options of {@link Process}. */
 export interface ProcessOptions<F extends TaskFn> {

@@ -5,9 +5,13 @@
  */
 import { inspect } from 'node:util';
 
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { QueueBase, type QueueStatistics, type QueueWaitOptions } from '../internal/mpQueueBase.js';
-import { registerShareable } from '../internal/shareable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import {
+  QueueBase,
+  type QueueStatistics,
+  type QueueWaitOptions,
+} from '../internal/ipc/queueHandle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 
 /**
  * A first-in first-out queue shared by processes. Items are structured-cloned (copied)

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { LockHandle } from '../internal/mpAcquirable.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
+import { LockHandle } from '../internal/ipc/acquirable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 
 /**
  * A reentrant lock shared by processes: its holder may take it again, and must release it

@@ -5,11 +5,11 @@
  */
 import { inspect } from 'node:util';
 
-import { AcquirableHandle } from '../internal/mpAcquirable.js';
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { registerShareable } from '../internal/shareable.js';
-import { SemaphoreCore } from '../internal/syncCores.js';
-import { checkInteger } from '../internal/validate.js';
+import { AcquirableHandle } from '../internal/ipc/acquirable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { SemaphoreCore } from '../internal/ipc/syncCores.js';
+import { checkInteger } from '../internal/base/validate.js';
 
 /** A snapshot of a multiprocessing {@link Semaphore}, from `statistics()`. */
 export interface SemaphoreStatistics {

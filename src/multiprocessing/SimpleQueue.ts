@@ -6,9 +6,9 @@
  */
 import { inspect } from 'node:util';
 
-import { reviveHandle, type HandleState } from '../internal/mpHandle.js';
-import { QueueBase } from '../internal/mpQueueBase.js';
-import { registerShareable } from '../internal/shareable.js';
+import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
+import { QueueBase } from '../internal/ipc/queueHandle.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 
 /**
  * An unbounded first-in first-out queue shared by processes, without timeouts or sizes.

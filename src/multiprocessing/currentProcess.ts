@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 
-import { identity } from '../internal/processInfo.js';
+import { identity } from '../internal/worker/processInfo.js';
 import { externalProcess, liveProcesses, type Process } from './Process.js';
 
 let self: Process | null = null;

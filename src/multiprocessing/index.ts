@@ -26,7 +26,7 @@ export { AsyncResult, type AsyncCallbacks } from './AsyncResult.js';
 export { Queue } from './Queue.js';
 export { SimpleQueue } from './SimpleQueue.js';
 export { JoinableQueue } from './JoinableQueue.js';
-export type { QueueWaitOptions, QueueStatistics } from '../internal/mpQueueBase.js';
+export type { QueueWaitOptions, QueueStatistics } from '../internal/ipc/queueHandle.js';
 export { Pipe, Connection, wait } from './Pipe.js';
 export { Lock, type LockStatistics } from './Lock.js';
 export { RLock } from './RLock.js';
@@ -39,9 +39,9 @@ export { Manager } from './Manager.js';
 export { DictProxy } from './DictProxy.js';
 export { ListProxy } from './ListProxy.js';
 export { NamespaceProxy } from './NamespaceProxy.js';
-export type { DictKey } from '../internal/managerCores.js';
-export type { AcquireOptions } from '../internal/futex.js';
-export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
+export type { DictKey } from '../internal/ipc/managerCores.js';
+export type { AcquireOptions } from '../internal/shm/futex.js';
+export { encodeShared, decodeShared, type SharedState } from '../internal/shm/shareable.js';
 export {
   BrokenBarrierError,
   BrokenResourceError,

@@ -20,9 +20,14 @@ import {
   setClock,
   type Clock,
   type TimerHandle,
-} from '../internal/loop.js';
-import { Heap } from '../internal/Heap.js';
-import { argTypeError, checkDuration, checkTimerDuration, show } from '../internal/validate.js';
+} from '../internal/loop/loop.js';
+import { Heap } from '../internal/base/Heap.js';
+import {
+  argTypeError,
+  checkDuration,
+  checkTimerDuration,
+  show,
+} from '../internal/base/validate.js';
 
 class VirtualTimer implements TimerHandle {
   isCancelled = false;

@@ -8,7 +8,7 @@ import {
   setExceptionHandler,
   type ExceptionContext,
   type ExceptionHandler,
-} from '../internal/loop.js';
+} from '../internal/loop/loop.js';
 
 /** The contexts collected so far; `restore()` (or `using`) puts the old handler back. */
 export interface CapturedExceptions {

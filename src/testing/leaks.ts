@@ -10,9 +10,9 @@ import {
   pendingCallbacks,
   pendingTurns,
   realClock,
-} from '../internal/loop.js';
-import { describeLive } from '../internal/liveObjects.js';
-import { server } from '../internal/resourceServer.js';
+} from '../internal/loop/loop.js';
+import { describeLive } from '../internal/base/liveObjects.js';
+import { server } from '../internal/ipc/resourceServer.js';
 import type { VirtualClock } from './VirtualClock.js';
 
 /** What is still alive; every count should be 0 (and every list empty) between tests. */

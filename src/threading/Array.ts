@@ -12,7 +12,7 @@ import {
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 import {
   checkElement,
   load,
@@ -22,8 +22,8 @@ import {
   type ElementOf,
   type ElementType,
   type TypeInfo,
-} from '../internal/typeCodes.js';
-import { argRangeError, argTypeError, checkInteger, show } from '../internal/validate.js';
+} from '../internal/shm/typeCodes.js';
+import { argRangeError, argTypeError, checkInteger, show } from '../internal/base/validate.js';
 import type { Lock } from './Lock.js';
 import type { RLock } from './RLock.js';
 import { lockOption, type SharedCellOptions } from './Value.js';

@@ -32,25 +32,25 @@ import {
   deadlineAfter,
   remaining,
   type SyncOptions,
-} from '../internal/futex.js';
-import { callExceptionHandler } from '../internal/loop.js';
-import { BLOCKED, Monitor } from '../internal/monitor.js';
-import { breakIfOwnedBy } from '../internal/mutex.js';
-import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
+} from '../internal/shm/futex.js';
+import { callExceptionHandler } from '../internal/loop/loop.js';
+import { BLOCKED, Monitor } from '../internal/shm/monitor.js';
+import { breakIfOwnedBy } from '../internal/shm/mutex.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 import {
   argRangeError,
   argTypeError,
   checkFunction,
   checkInteger,
   show,
-} from '../internal/validate.js';
-import { WaitList, type WaitListState } from '../internal/waitList.js';
+} from '../internal/base/validate.js';
+import { WaitList, type WaitListState } from '../internal/shm/waitList.js';
 
 const GUARD = 0;
 const STATE = 1;

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { registerShareable } from '../internal/shareable.js';
-import { argRangeError } from '../internal/validate.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { argRangeError } from '../internal/base/validate.js';
 import { SEMAPHORE_BOUND, Semaphore } from './Semaphore.js';
 
 /**

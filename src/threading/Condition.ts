@@ -23,18 +23,18 @@ import {
   remaining,
   type AcquireOptions,
   type SyncOptions,
-} from '../internal/futex.js';
-import { Monitor, reapDead } from '../internal/monitor.js';
-import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
+} from '../internal/shm/futex.js';
+import { Monitor, reapDead } from '../internal/shm/monitor.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   decodeShared,
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
-import { argTypeError, checkFunction, checkInteger, show } from '../internal/validate.js';
-import { WaitList, type WaitListState } from '../internal/waitList.js';
+} from '../internal/shm/shareable.js';
+import { argTypeError, checkFunction, checkInteger, show } from '../internal/base/validate.js';
+import { WaitList, type WaitListState } from '../internal/shm/waitList.js';
 import { Lock, type AcquireSyncOptions } from './Lock.js';
 import { RLock } from './RLock.js';
 

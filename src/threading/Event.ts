@@ -21,14 +21,14 @@ import {
   waitAsync,
   waitSync,
   type SyncOptions,
-} from '../internal/futex.js';
-import { ACQUIRED } from '../internal/holding.js';
+} from '../internal/shm/futex.js';
+import { ACQUIRED } from '../internal/loop/holding.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 
 const FLAG = 0;
 const GENERATION = 1;

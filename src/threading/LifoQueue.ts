@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { registerShareable } from '../internal/shareable.js';
+import { registerShareable } from '../internal/shm/shareable.js';
 import { LIFO, Queue } from './Queue.js';
 
 /**

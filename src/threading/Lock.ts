@@ -14,8 +14,8 @@ import {
   deadlineAfter,
   type AcquireOptions,
   type SyncOptions,
-} from '../internal/futex.js';
-import { ACQUIRED, runHolding } from '../internal/holding.js';
+} from '../internal/shm/futex.js';
+import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
 import {
   BROKEN,
   NOT_LOCKED,
@@ -27,15 +27,15 @@ import {
   ownerOf,
   tryLock,
   unlock,
-} from '../internal/mutex.js';
-import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
+} from '../internal/shm/mutex.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
-import { checkFunction } from '../internal/validate.js';
+} from '../internal/shm/shareable.js';
+import { checkFunction } from '../internal/base/validate.js';
 
 const WORD = 0;
 const WAITERS = 1;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { registerShareable } from '../internal/shareable.js';
-import { argRangeError, argTypeError, show } from '../internal/validate.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 import { PRIORITY, Queue } from './Queue.js';
 
 /**

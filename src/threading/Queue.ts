@@ -1,6 +1,6 @@
 /**
  * `Queue<T>`: a first-in first-out queue shared by threads, in `SharedArrayBuffer`s — the
- * public face of the engine in internal/queueCore.ts: it checks arguments, serializes
+ * public face of the engine in internal/shm/sharedQueue.ts: it checks arguments, serializes
  * items with `v8.serialize` (outside the guard) and deserializes what it takes.
  *
  * @module
@@ -14,17 +14,17 @@ import {
   checkAcquireOptions,
   deadlineAfter,
   type SyncOptions,
-} from '../internal/futex.js';
-import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/owners.js';
-import { FIFO, QueueCore, readQueueOptions, type QueueState } from '../internal/queueCore.js';
+} from '../internal/shm/futex.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
+import { FIFO, QueueCore, readQueueOptions, type QueueState } from '../internal/shm/sharedQueue.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 
-export { FIFO, LIFO, PRIORITY } from '../internal/queueCore.js';
+export { FIFO, LIFO, PRIORITY } from '../internal/shm/sharedQueue.js';
 
 /** Options of `new Queue(options)`. */
 export interface QueueOptions {

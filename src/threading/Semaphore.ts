@@ -22,15 +22,15 @@ import {
   waitSync,
   type AcquireOptions,
   type SyncOptions,
-} from '../internal/futex.js';
-import { ACQUIRED, runHolding } from '../internal/holding.js';
+} from '../internal/shm/futex.js';
+import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
-import { argRangeError, checkFunction, checkInteger } from '../internal/validate.js';
+} from '../internal/shm/shareable.js';
+import { argRangeError, checkFunction, checkInteger } from '../internal/base/validate.js';
 import type { AcquireSyncOptions } from './Lock.js';
 
 const VALUE = 0;

@@ -12,8 +12,8 @@ import {
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
-import { argTypeError, show } from '../internal/validate.js';
+} from '../internal/shm/shareable.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import { Queue, type QueueSyncOptions, type QueueWaitOptions } from './Queue.js';
 
 /** Options of `new SimpleQueue(options)`. */

@@ -1,7 +1,7 @@
 /**
  * `Thread`: one function run in a new worker thread.
  *
- *   main                                   worker thread (workerMain.ts)
+ *   main                                   worker thread (internal/worker/threadMain.ts)
  *   start() ── new Worker ── [RUN target] ──► target(...args)
  *   excepthook ◄── [RESULTS id ERROR …] ◄──── (the result itself is discarded)
  *   join() ◄──── 'exit' ◄── [STOP] once the target settled (flush output, exit)
@@ -12,22 +12,22 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { inspect } from 'node:util';
 
 import { InvalidStateError, RemoteError } from '../errors.js';
-import { refuseWhileImporting } from '../internal/bootstrap.js';
+import { refuseWhileImporting } from '../internal/worker/bootstrap.js';
 import type { TaskFn } from '../futures/Executor.js';
-import type { WorkerChannel } from '../internal/channel.js';
-import { liveBegin, liveEnd } from '../internal/liveObjects.js';
-import { markOwnerDead } from '../internal/owners.js';
-import { RESULTS, ST_ERROR, ST_LOCAL, ST_THROWN } from '../internal/protocol.js';
-import { failureOf } from '../internal/results.js';
+import type { WorkerChannel } from '../internal/worker/channel.js';
+import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
+import { markOwnerDead } from '../internal/shm/owners.js';
+import { RESULTS, ST_ERROR, ST_LOCAL, ST_THROWN } from '../internal/worker/protocol.js';
+import { failureOf } from '../internal/worker/outcomes.js';
 import {
   joinEnd,
   joinTimeout,
   prepareTarget,
   runMessage,
   targetOptions,
-} from '../internal/target.js';
-import { openThreadChannel } from '../internal/threadChannel.js';
-import { argTypeError, show } from '../internal/validate.js';
+} from '../internal/worker/target.js';
+import { openThreadChannel } from '../internal/worker/threadChannel.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import { reportThreadError } from './excepthook.js';
 
 /** Options of {@link Thread}. */

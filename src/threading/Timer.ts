@@ -13,8 +13,8 @@
 import { inspect } from 'node:util';
 
 import type { TaskFn } from '../futures/Executor.js';
-import { callLater, type TimerHandle } from '../internal/loop.js';
-import { argRangeError, checkDuration } from '../internal/validate.js';
+import { callLater, type TimerHandle } from '../internal/loop/loop.js';
+import { argRangeError, checkDuration } from '../internal/base/validate.js';
 import { Thread } from './Thread.js';
 
 /** Options of {@link Timer}: the thread's name and daemon flag, as for `Thread`. */

@@ -11,7 +11,7 @@ import {
   registerShareable,
   type Shareable,
   type SharedState,
-} from '../internal/shareable.js';
+} from '../internal/shm/shareable.js';
 import {
   checkElement,
   load,
@@ -21,8 +21,8 @@ import {
   type ElementOf,
   type ElementType,
   type TypeInfo,
-} from '../internal/typeCodes.js';
-import { argTypeError, show } from '../internal/validate.js';
+} from '../internal/shm/typeCodes.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import { Lock } from './Lock.js';
 import { RLock } from './RLock.js';
 

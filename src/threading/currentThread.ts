@@ -5,7 +5,7 @@
  */
 import { isMainThread, threadId, workerData } from 'node:worker_threads';
 
-import type { ThreadWorkerData } from '../internal/threadCells.js';
+import type { ThreadWorkerData } from '../internal/worker/threadCells.js';
 import { externalThread, inherited, liveThreads, type Thread } from './Thread.js';
 
 let main: Thread | null = null;

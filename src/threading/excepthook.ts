@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { argTypeError, show } from '../internal/validate.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import type { Thread } from './Thread.js';
 
 /** What the excepthook receives. Python: `threading.ExceptHookArgs`. */

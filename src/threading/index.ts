@@ -40,13 +40,13 @@ export {
 export { LifoQueue } from './LifoQueue.js';
 export { PriorityQueue } from './PriorityQueue.js';
 export { SimpleQueue, type SimpleQueueOptions } from './SimpleQueue.js';
-export type { AcquireOptions, SyncOptions } from '../internal/futex.js';
+export type { AcquireOptions, SyncOptions } from '../internal/shm/futex.js';
 // For raw `worker_threads` (your own `Worker`, `workerData`, `MessagePort`): what concur's
 // `Thread` and pools do for you — carry primitives across, and break the locks of a dead
 // thread. A deliberate public API, documented in the README.
-export { encodeShared, decodeShared, type SharedState } from '../internal/shareable.js';
-export { markOwnerDead } from '../internal/owners.js';
-export type { ElementType, ElementOf, TypeName, TypeCode } from '../internal/typeCodes.js';
+export { encodeShared, decodeShared, type SharedState } from '../internal/shm/shareable.js';
+export { markOwnerDead } from '../internal/shm/owners.js';
+export type { ElementType, ElementOf, TypeName, TypeCode } from '../internal/shm/typeCodes.js';
 export {
   BrokenBarrierError,
   BrokenResourceError,

@@ -586,10 +586,10 @@ describe('DistributedExecutor: connection and packaging', () => {
     const loaders = files.filter((f) => /['"](bullmq|ioredis)['"]/.test(readFileSync(f, 'utf8')));
     assert.deepEqual(
       loaders.map((f) => f.slice(dist.length + 1)),
-      ['internal/redisPeers.js'],
+      ['internal/redis/peers.js'],
     );
     assert.doesNotMatch(
-      readFileSync(join(dist, 'internal', 'redisPeers.js'), 'utf8'),
+      readFileSync(join(dist, 'internal', 'redis', 'peers.js'), 'utf8'),
       /^import .*(bullmq|ioredis)/m,
     );
   });

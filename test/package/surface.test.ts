@@ -245,7 +245,10 @@ describe('the public surface', () => {
 
   test('internal modules cannot be imported through the package exports', async () => {
     // Specifiers held in a variable: TypeScript would (rightly) refuse to resolve them.
-    for (const specifier of ['concur-ts/internal/loop.js', 'concur-ts/dist/internal/loop.js']) {
+    for (const specifier of [
+      'concur-ts/internal/loop/loop.js',
+      'concur-ts/dist/internal/loop/loop.js',
+    ]) {
       await assert.rejects(import(specifier), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
     }
   });

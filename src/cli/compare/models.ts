@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { createTask, gather, run } from '../../asyncio/index.js';
 import type { Executor } from '../../futures/Executor.js';
-import type { Future } from '../../futures/Future.js';
+import type { Future } from '../../internal/loop/Future.js';
 import { DistributedExecutor, runWorker } from '../../distributed/index.js';
 import { ProcessPoolExecutor, ThreadPoolExecutor } from '../../futures/index.js';
 import type { Sample } from './tasks.js';

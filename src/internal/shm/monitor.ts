@@ -1,0 +1,150 @@
+/**
+ * `Monitor`: a guard word plus wait lists — the internal lock-and-conditions of the
+ * cross-thread `Barrier` and queues (CPython builds those on `Condition(Lock())`).
+ *
+ * The guard is held only inside `run(fn)` / an `attempt` callback: a few synchronous
+ * statements that never call user code and never wait. Waiting happens with the guard
+ * released, on a private wait-list slot, and every wake-up goes back to the top of the
+ * loop: take the guard, leave the slot, try again.
+ *
+ * Why the guard is never held across an `await`: async waiters on one thread would then
+ * hold it while other code on that same thread runs, and that code could block on the
+ * guard synchronously — a thread waiting for itself.
+ *
+ * @module
+ */
+import { remaining } from './futex.js';
+import { BrokenResourceError } from '../../errors.js';
+import { BROKEN, breakIfOwnedBy, lockGuard, unlockGuard } from './mutex.js';
+import type { WaitList } from './waitList.js';
+
+/** Returned by an `attempt` that cannot proceed yet. */
+export const BLOCKED: unique symbol = Symbol('blocked');
+/** Returned by `until` / `untilSync` when the deadline passed while blocked. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
+export class Monitor {
+  /**
+   * Ends a sleep once the guard is broken (a thread died inside it): `markOwnerDead`
+   * rouses every sleeper, and each must then see the broken guard and throw, not find its
+   * slot still waiting and sleep again.
+   */
+  readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
+
+  constructor(
+    private readonly words: Int32Array,
+    private readonly guard: number,
+    private readonly what: string,
+  ) {}
+
+  /** Breaks the guard if the dead thread `threadId` holds it; true if it did. */
+  breakIfHeldBy(threadId: number): boolean {
+    return breakIfOwnedBy(this.words, this.guard, threadId);
+  }
+
+  /** Runs `fn` under the guard. `fn` must be short, synchronous and free of user code. */
+  run<T>(fn: () => T): T {
+    lockGuard(this.words, this.guard, this.what);
+    try {
+      return fn();
+    } finally {
+      unlockGuard(this.words, this.guard, this.what);
+    }
+  }
+
+  /**
+   * Runs `attempt` under the guard until it returns something other than BLOCKED,
+   * sleeping on `list` in between; resolves to that value, or TIMED_OUT once `deadline`
+   * passed with `attempt` still blocked.
+   *
+   * Cancellation: rejects with `CancelledError`, holding nothing; a notification that
+   * reached this waiter meanwhile is passed to the next one.
+   */
+  async until<T>(
+    list: WaitList,
+    deadline: number,
+    attempt: () => T | typeof BLOCKED,
+  ): Promise<T | typeof TIMED_OUT> {
+    let slot = 0;
+    for (;;) {
+      const outcome = this.step(list, slot, deadline, attempt);
+      if (outcome.slot === 0) return outcome.value as T | typeof TIMED_OUT;
+      slot = outcome.slot;
+      try {
+        await list.sleep(slot, deadline, this.broken);
+      } catch (error) {
+        this.run(() => {
+          if (list.leave(slot)) list.wakeOne();
+        });
+        throw error;
+      }
+    }
+  }
+
+  /** The blocking twin of {@link until}. Callers check the main-thread rule first. */
+  untilSync<T>(
+    list: WaitList,
+    deadline: number,
+    attempt: () => T | typeof BLOCKED,
+  ): T | typeof TIMED_OUT {
+    let slot = 0;
+    for (;;) {
+      const outcome = this.step(list, slot, deadline, attempt);
+      if (outcome.slot === 0) return outcome.value as T | typeof TIMED_OUT;
+      slot = outcome.slot;
+      list.sleepSync(slot, deadline, this.broken);
+    }
+  }
+
+  /**
+   * One turn under the guard: leave the previous slot, try, and either finish (slot 0)
+   * or enqueue a new slot to sleep on.
+   */
+  private step<T>(
+    list: WaitList,
+    previous: number,
+    deadline: number,
+    attempt: () => T | typeof BLOCKED,
+  ): { slot: 0; value: T | typeof TIMED_OUT } | { slot: number; value: undefined } {
+    lockGuard(this.words, this.guard, this.what);
+    try {
+      const wasNotified = previous !== 0 && list.leave(previous);
+      const value = attempt();
+      if (value !== BLOCKED) return { slot: 0, value };
+      if (remaining(deadline) === 0) {
+        // Giving up: a wake-up this waiter got and cannot use goes to the next waiter.
+        if (wasNotified) list.wakeOne();
+        return { slot: 0, value: TIMED_OUT };
+      }
+      return { slot: list.enqueue(), value: undefined };
+    } finally {
+      unlockGuard(this.words, this.guard, this.what);
+    }
+  }
+}
+
+/**
+ * A thread died: under `monitor`'s guard, frees the slots it held in each of `lists`
+ * and passes on every wake-up it had been given but could not use. True if it held any.
+ * A guard already broken is left alone (its waiters fail anyway).
+ */
+export function reapDead(
+  monitor: Monitor,
+  lists: WaitList | WaitList[],
+  threadId: number,
+): boolean {
+  try {
+    return monitor.run(() => {
+      let held = 0;
+      for (const list of Array.isArray(lists) ? lists : [lists]) {
+        const reaped = list.reap(threadId);
+        held += reaped.held;
+        list.wake(reaped.notified);
+      }
+      return held > 0;
+    });
+  } catch (error) {
+    if (error instanceof BrokenResourceError) return false;
+    throw error;
+  }
+}

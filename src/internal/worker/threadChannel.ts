@@ -1,0 +1,190 @@
+/**
+ * `WorkerChannel` over `worker_threads`: a dedicated `MessageChannel` for tasks and
+ * results, plus two shared Int32 cells — WAKE, which the main side bumps and notifies after
+ * each post (the idle worker's fast path, see threadMain.ts), and STARTED, the count of
+ * tasks the worker has begun (read after a crash).
+ *
+ * The worker and its port are ref'd only while the owner says work is in flight, so an
+ * idle worker never keeps the process alive. Workers inherit `process.execArgv`, so a
+ * program run under a TypeScript loader or type stripping gets it in its workers too.
+ *
+ * @module
+ */
+import {
+  isMainThread,
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  workerData,
+  type WorkerOptions,
+} from 'node:worker_threads';
+
+import { beginEntryLoad } from './bootstrap.js';
+import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
+import { strippedExecArgv } from './execArgv.js';
+import { loaderPlan } from './loaderPlan.js';
+import { isSea, seaThreadEntry, seaUrl } from './seaEntry.js';
+import { STOP } from './protocol.js';
+import { aliasModule } from './taskRef.js';
+import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
+import type { Transferable } from '../base/transfer.js';
+
+/** True when this module is its own file, false when a bundler put it into the program's. */
+const ownFile = /\/threadChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+
+/**
+ * The module a worker thread starts from: threadMain.js beside this file — or, in a
+ * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
+ * guards) in the thread.
+ */
+const threadEntry = ownFile ? new URL('./threadMain.js', import.meta.url).href : import.meta.url;
+
+// A bundle's worker thread evaluates this module before the program: it is a worker from
+// here on, the program's top level must not start workers (a BootstrapError names the
+// guard), and its tasks are known by the URL the main thread knows them by. Then the
+// worker runtime starts (the import also makes bundlers keep threadMain).
+if (!ownFile && !isMainThread) {
+  const concur = (workerData as Partial<ThreadWorkerData> | null)?.concur;
+  if (concur !== undefined) {
+    beginEntryLoad(import.meta.url);
+    if (concur.alias !== null) aliasModule(import.meta.url, concur.alias);
+    void import('./threadMain.js');
+  }
+}
+
+/** Where a worker thread starts, and the URL its tasks are known by if not its own. */
+let entry: { url: URL; alias: string | null } | null = null;
+
+function workerEntry(): { url: URL; alias: string | null } {
+  if (entry !== null) return entry;
+  if (isSea() && threadEntry.startsWith('data:')) {
+    // A thread of a single executable, starting threads of its own.
+    return (entry = { url: new URL(threadEntry), alias: seaUrl() });
+  }
+  if (isSea() && threadEntry === seaUrl()) {
+    const code = seaThreadEntry();
+    if (code === null) {
+      throw new Error(
+        `this single executable's worker threads need its main code, which could not be found in ${process.execPath}: build it with node --build-sea or postject from an ES module bundle (mainFormat "module"), or use a ProcessPoolExecutor`,
+      );
+    }
+    return (entry = { url: new URL(code), alias: threadEntry });
+  }
+  return (entry = { url: new URL(threadEntry), alias: null });
+}
+
+/** How long a stopped worker may take to flush and exit before it is terminated. */
+const STOP_GRACE_MS = 2000;
+
+/**
+ * The `execArgv` to give workers: `undefined` (Node copies the main thread's options, V8
+ * flags included) unless the main thread has options that only make sense for the entry
+ * point — a worker inheriting `--input-type` or `--eval` fails to load any file. Then an
+ * explicit list, minus what `new Worker` refuses (per-process and V8 flags, which the
+ * worker shares anyway): found by trying, once per process.
+ */
+let execArgv: string[] | undefined | null = null;
+
+function newWorker(options: WorkerOptions): Worker {
+  execArgv ??= strippedExecArgv() ?? undefined;
+  for (;;) {
+    try {
+      return new Worker(
+        workerEntry().url,
+        execArgv === undefined ? options : { ...options, execArgv },
+      );
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || execArgv === undefined) throw error;
+      const refused = new Set(
+        String((error as Error).message)
+          .replace(/^.*flags: /, '')
+          .split(', '),
+      );
+      const next: string[] = execArgv.filter((arg) => !refused.has(arg));
+      if (next.length === execArgv.length) throw error;
+      execArgv = next;
+    }
+  }
+}
+
+/** Starts a worker thread running the concur worker runtime. */
+export function openThreadChannel(init: ChannelInit, events: ChannelEvents): WorkerChannel {
+  const { port1, port2 } = new MessageChannel();
+  const buffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
+  const cells = new Int32Array(buffer);
+  const data: ThreadWorkerData = {
+    concur: {
+      port: port2,
+      cells: buffer,
+      name: init.name,
+      daemon: init.daemon,
+      initializer: init.initializer,
+      concurrency: init.concurrency ?? 1,
+      loader: loaderPlan('thread'),
+      alias: workerEntry().alias,
+    },
+  };
+  const worker = newWorker({
+    workerData: data,
+    transferList: [port2],
+    ...(init.resourceLimits === undefined ? {} : { resourceLimits: init.resourceLimits }),
+  });
+  let fatal: unknown = undefined;
+  let exited = false;
+  port1.on('message', (message: unknown[]) => events.message(message));
+  worker.on('error', (error) => {
+    fatal ??= error;
+  });
+  worker.on('exit', (exitCode) => {
+    exited = true;
+    // Messages the worker posted just before it ended (its exit hook flushes finished
+    // results) may still be queued on our side of the port: deliver them first.
+    for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) {
+      events.message(m.message as unknown[]);
+    }
+    port1.close();
+    events.exit(exitCode, fatal, null);
+  });
+  worker.unref();
+  port1.unref();
+
+  return {
+    kind: 'thread',
+    threadId: worker.threadId,
+    pid: process.pid,
+    post(message, transfer) {
+      port1.postMessage(message, transfer as Transferable[] | undefined);
+    },
+    wake() {
+      Atomics.add(cells, CELL_WAKE, 1);
+      Atomics.notify(cells, CELL_WAKE, 1);
+    },
+    started: () => Atomics.load(cells, CELL_STARTED),
+    startedExactly: () => true,
+    ref() {
+      if (exited) return;
+      worker.ref();
+      port1.ref();
+    },
+    unref() {
+      worker.unref();
+      port1.unref();
+    },
+    stop() {
+      if (exited) return;
+      // Held until it exits, so that `await shutdown()` (or `join()`) keeps the process up.
+      worker.ref();
+      port1.ref();
+      port1.postMessage([STOP]);
+      Atomics.add(cells, CELL_WAKE, 1);
+      Atomics.notify(cells, CELL_WAKE, 1);
+      setTimeout(() => {
+        if (!exited) void worker.terminate();
+      }, STOP_GRACE_MS).unref();
+    },
+    terminate() {
+      void worker.terminate();
+    },
+  };
+}
