@@ -7,47 +7,40 @@
  *                  ◄── reconcile: read the jobs' stored state after a reconnect and
  *                      every `reconcileInterval`, so no completion is ever missed
  *
+ * This file is the executor's contract and its submit path; its parts are in
+ * internal/redis/: executorConnection.ts (the connections), jobWire.ts (what a job carries),
+ * jobTable.ts (the pending futures, and what news of a job means for its future),
+ * eventReader.ts (the event stream) and housekeeping.ts (reconciliation and trimming).
+ *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
-import type { Queue } from 'bullmq';
-import type { Redis as IORedis } from 'ioredis';
-
-import {
-  ConnectionLostError,
-  InvalidStateError,
-  RemoteError,
-  SerializationError,
-  TaskLostError,
-  WorkerLostError,
-} from '../errors.js';
+import { ConnectionLostError, InvalidStateError } from '../errors.js';
 import {
   Executor,
   type ExecutorStatistics,
-  type MapIterables,
-  type MapOptions,
   type ShutdownOptions,
   type SubmitOptions,
   type TaskFn,
   type TaskResult,
 } from '../futures/Executor.js';
 import { Future } from '../internal/loop/Future.js';
-import { batched, flatten, isIterable } from '../internal/map/chunked.js';
 import {
   DistributedFuture,
   type DistributedFutureOwner,
 } from '../internal/redis/distributedFuture.js';
 import {
   checkJson,
-  decodeFailure,
-  decodeList,
   encodeList,
   type EncodedList,
   type JobData,
 } from '../internal/redis/jobWire.js';
-import { readJobStates, type StoredState } from '../internal/redis/jobStates.js';
+import { EventReader } from '../internal/redis/eventReader.js';
+import { ExecutorConnection } from '../internal/redis/executorConnection.js';
+import { Housekeeping, trimSchedule } from '../internal/redis/housekeeping.js';
+import { JobTable } from '../internal/redis/jobTable.js';
 import { BackgroundErrors } from '../internal/redis/backgroundErrors.js';
 import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
 import { LongTimeout } from '../internal/base/longTimeout.js';
@@ -61,9 +54,6 @@ import {
   connectionLost,
   isAuthFailure,
   loadPeers,
-  makeClient,
-  STALLED_REASON,
-  watchConnection,
 } from '../internal/redis/peers.js';
 import {
   connectionOptions,
@@ -124,43 +114,7 @@ export interface DistributedExecutorOptions {
   connectTimeout?: number;
 }
 
-/** The connections, made once the peers are loaded. */
-interface Backend {
-  readonly redis: IORedis;
-  readonly queue: Queue;
-  /** The connection that blocks on the queue's event stream. */
-  readonly events: IORedis;
-}
-
-/** Milliseconds the event reader waits before reading again after a failed read. */
-const READER_RETRY_MS = 1000;
-/** How long (ms) one read of the event stream blocks in Redis. */
-const READ_BLOCK_MS = 10_000;
-/** How long (ms) past its block a read may stay unanswered before its connection is reset. */
-const READ_GRACE_MS = 5000;
-
-const kChunkOf = Symbol('concur.chunkOf');
-
-/** A stand-in task whose one argument is a chunk of argument lists of `[kChunkOf]`. */
-type ChunkTask = TaskFn & { [kChunkOf]?: TaskFn };
 const ADD_BATCH = 1000;
-
-/**
- * Longest gap (ms) between two trims of the finished jobs by age, done by the executor
- * (`trimByAge`) instead of the worker at each completion: BullMQ's per-completion age
- * check is one more ZREVRANGEBYSCORE inside every moveToFinished, and `{ age, count }`
- * makes every job's stored `opts` larger (parsed again by the worker). Either way a job is
- * trimmed only while something runs on the queue: before, a completion; now, an executor.
- * Measured on P10, 6 alternating rounds each on a loaded machine (CPU µs per job over all
- * processes, medians): count-only jobs without any age trim 343 → 319; this 345 → 339.
- */
-const TRIM_EVERY_MS = 5000;
-/** Shortest gap (ms) between two trims by age. */
-const TRIM_MIN_MS = 100;
-/** The executor trims by age only when a tick is at most this fraction of the age. */
-const TRIM_TICKS_PER_AGE = 20;
-/** Most jobs one trim command removes (BullMQ's own per-completion limit). */
-const TRIM_BATCH = 1000;
 
 /**
  * An executor whose tasks run on worker processes anywhere, through a Redis server: the
@@ -248,27 +202,19 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   private down: ConnectionLostError | null = null;
   /** The last error of the Redis connection itself. */
   private connectionError: unknown = null;
-  private unwatch: (() => void) | null = null;
-  private readerPause: NodeJS.Timeout | null = null;
-  private readonly pending = new Map<string, DistributedFuture<unknown>>();
+  private readonly table: JobTable;
+  private reader: EventReader | null = null;
+  private housekeeping: Housekeeping | null = null;
   private toAdd: DistributedFuture<unknown>[] = [];
   private flushScheduled = false;
-  private backend: Backend | null = null;
-  private redis: IORedis | null = null;
-  private readonly started: Promise<Backend>;
+  /** Made once the peers are loaded; `opened` once the queue is ready. */
+  private connection: ExecutorConnection | null = null;
+  private readonly started: Promise<void>;
   private startError: { error: unknown } | null = null;
   private isShutdown = false;
   private closing: Promise<void> | null = null;
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
-  private drained: (() => void)[] = [];
-  private reconcileTimer: NodeJS.Timeout | null = null;
-  private reconciling = false;
-  /** Periodic reconciliations so far; a future's `_epoch` is this at its last event. */
-  private epoch = 0;
-  private trimTimer: NodeJS.Timeout | null = null;
-  private trimming = false;
-  private readonly counts = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
 
   constructor(options: DistributedExecutorOptions) {
     super();
@@ -288,8 +234,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     const count = checkInteger('keepFinished.count', keep.count ?? 10_000, 0);
     this.cancelGraceMs = checkDuration('cancelGraceMs', options.cancelGraceMs ?? 5000);
     this.reconcileInterval = checkDuration('reconcileInterval', options.reconcileInterval ?? 5000);
-    this.trimEvery = Math.min(Math.max(this.reconcileInterval, TRIM_MIN_MS), TRIM_EVERY_MS);
-    this.trimAge = age >= TRIM_TICKS_PER_AGE * this.trimEvery ? age : null;
+    ({ trimAge: this.trimAge, every: this.trimEvery } = trimSchedule(age, this.reconcileInterval));
     // BullMQ: a number keeps that many; { age (s), count } also drops older ones.
     const retention = this.trimAge !== null ? count : { age: Math.ceil(age / 1000), count };
     this.jobOptions = { attempts: 1, removeOnComplete: retention, removeOnFail: retention };
@@ -300,13 +245,14 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     );
     this.connectTimeout = checkConnectTimeout(options.connectTimeout);
     checkPeersInstalled('DistributedExecutor');
+    this.table = new JobTable(this.queue, () => this.housekeeping?.holdOpen(false));
     liveBegin('executors', this);
     this.started = this.start();
     this.started.catch((error: unknown) => {
       this.startError ??= {
         error: isAuthFailure(error) ? authenticationError(error, this.what()) : error,
       };
-      this.failAll(this.startError.error);
+      this.table.failAll(this.startError.error);
     });
   }
 
@@ -352,10 +298,9 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
         // Retrying cannot help: stop, and fail everything now.
         this.startError = { error: authenticationError(error, this.what()) };
         this.report(this.startError.error);
-        this.failAll(this.startError.error);
-        this.unwatch?.();
-        this.redis?.disconnect();
-        this.backend?.events.disconnect();
+        this.table.failAll(this.startError.error);
+        this.connection?.disconnect();
+        this.reader?.stop();
       }
       return;
     }
@@ -368,78 +313,56 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     const error = connectionLost(this.connectionError, this.connectTimeout, this.what());
     this.down = error;
     this.report(error);
-    this.failAll(error);
+    this.table.failAll(error);
     if (this.closed) {
       // A shutdown waits for the commands in flight: end them.
-      this.redis?.disconnect();
-      this.backend?.events.disconnect();
+      this.connection?.disconnect();
+      this.reader?.stop();
     }
   }
 
-  private async start(): Promise<Backend> {
+  private async start(): Promise<void> {
     const peers = await loadPeers();
     if (this.closed) throw new InvalidStateError('the executor was shut down while connecting');
-    const onConnectionError = (error: unknown): void => this.onConnectionError(error);
-    const redis = makeClient(
+    const connection = new ExecutorConnection(
       peers,
-      this.redisOptions,
-      `concur:executor:${this.id}`,
-      onConnectionError,
-      this.connectTimeout,
+      {
+        client: this.redisOptions,
+        id: this.id,
+        connectTimeout: this.connectTimeout,
+        queue: this.queue,
+        prefix: this.prefix,
+        eventStreamLength: this.eventStreamLength,
+      },
+      {
+        error: (error) => this.onConnectionError(error),
+        lost: () => this.onConnectionLost(),
+        ready: () => {
+          this.down = null;
+          this.errors.reset();
+          void this.housekeeping?.reconcile(true); // every reconnect: events may be lost
+        },
+        report: (error) => this.report(error),
+      },
     );
-    this.redis = redis;
-    this.unwatch = watchConnection(
-      redis,
-      this.connectTimeout,
-      () => this.onConnectionLost(),
-      () => undefined,
+    this.connection = connection;
+    const lastEventId = await connection.open();
+    const report = (error: unknown): void => this.report(error);
+    const { redis, queue, events } = connection;
+    this.reader = new EventReader(
+      events,
+      queue.toKey('events'),
+      this.queue,
+      (fields) => this.table.onEvent(fields),
+      report,
     );
-    redis.on('ready', () => {
-      this.down = null;
-      this.errors.reset();
-    });
-    const queue = new peers.bullmq.Queue(this.queue, {
-      connection: redis,
-      prefix: this.prefix,
-      streams: { events: { maxLen: this.eventStreamLength } },
-    });
-    queue.on('error', (error: unknown) => {
-      if (isAuthFailure(error)) this.onConnectionError(error);
-      else this.report(error);
-    });
-    // Read events from the server's "now" on, so that no event of a job added after this
-    // point can be missed by a stream reader that starts a little later.
-    const [seconds, micros] = await redis.time();
-    const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
-    // A connection of its own: it blocks on XREAD.
-    const events = redis.duplicate({ connectionName: `concur:executor-events:${this.id}` });
-    events.on('error', onConnectionError);
-    await queue.waitUntilReady();
-    const backend: Backend = { redis, queue, events };
-    this.backend = backend;
-    void this.readEvents(events, queue.toKey('events'), lastEventId);
-    redis.on('ready', () => void this.reconcile(true)); // every reconnect: events may be lost
-    // Also what keeps the process alive while futures are pending (a Redis outage leaves
-    // no other live handle): referenced only then.
-    // setInterval overflows past 2^31 - 1 ms into 1 ms: an extra reconcile is harmless.
-    const every = Math.min(this.reconcileInterval, 2 ** 30);
-    this.reconcileTimer = setInterval(() => {
-      if (this.reconcileInterval !== Infinity) void this.reconcile(false);
-    }, every);
-    if (this.pending.size === 0) this.reconcileTimer.unref();
-    if (this.trimAge !== null) {
-      // Housekeeping: never what keeps the process alive, and not waited for by shutdown
-      // (a trim stuck on an unreachable Redis ends when the connection is closed).
-      const trim = (): void => {
-        this.trimByAge().catch((error: unknown) => this.report(error));
-      };
-      this.trimTimer = setInterval(trim, this.trimEvery).unref();
-    }
-    return backend;
+    void this.reader.run(lastEventId);
+    this.housekeeping = new Housekeeping(redis, queue, this.table, report);
+    this.housekeeping.start(this.reconcileInterval, this.trimAge, this.trimEvery);
   }
 
   override submit<F extends TaskFn>(task: F, ...args: Parameters<F>): Future<TaskResult<F>> {
-    return this.enqueue(task, args) as Future<TaskResult<F>>;
+    return this.enqueue(task, [args], false) as Future<TaskResult<F>>;
   }
 
   override submitWith<F extends TaskFn>(
@@ -458,17 +381,25 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     return this.submit(task, ...args);
   }
 
-  private enqueue(task: unknown, args: unknown[]): Future<unknown> {
+  /**
+   * @internal One job over a chunk of calls (`map` with a `chunksize`): sent in one
+   * message, run by one worker, failing as a whole (as in Python).
+   */
+  override _submitChunk(task: TaskFn, values: unknown[], arity: number): Future<unknown[]> {
+    const calls: unknown[][] = [];
+    for (let i = 0; i < values.length; i += arity) calls.push(values.slice(i, i + arity));
+    return this.enqueue(task, calls, true) as Future<unknown[]>;
+  }
+
+  /** Queues one job running `calls` (one call unless `chunk`); its future. */
+  private enqueue(task: unknown, calls: unknown[][], chunk: boolean): Future<unknown> {
     if (this.isShutdown) throw new InvalidStateError('cannot schedule new futures after shutdown');
-    const chunkOf = typeof task === 'function' ? (task as ChunkTask)[kChunkOf] : undefined;
-    const real = chunkOf ?? task;
-    const ref = taskRefOf(real);
+    const ref = taskRefOf(task);
     if (ref === undefined) {
       throw argTypeError(
-        `a distributed task must be a function made by defineTask(import.meta.url, fn) in a module the workers load with --tasks, got ${show(real)}`,
+        `a distributed task must be a function made by defineTask(import.meta.url, fn) in a module the workers load with --tasks, got ${show(task)}`,
       );
     }
-    const calls = chunkOf === undefined ? [args] : (args[0] as unknown[][]);
     const encoded: EncodedList[] = [];
     for (const call of calls) {
       call.forEach((arg, i) => {
@@ -477,7 +408,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       });
       encoded.push(encodeList(call));
     }
-    const data: JobData = chunkOf === undefined ? encoded[0]! : { c: encoded };
+    const data: JobData = chunk ? { c: encoded } : encoded[0]!;
     if (this.down !== null) {
       throw new ConnectionLostError(this.down.message, { cause: this.down.cause });
     }
@@ -488,20 +419,13 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       return failed;
     }
     const jobId = `${this.id}-${++this.seq}`;
-    const future = new DistributedFuture<unknown>(
-      this,
-      jobId,
-      ref.name,
-      data,
-      chunkOf !== undefined,
-    );
-    this.pending.set(jobId, future);
-    if (this.pending.size === 1) this.reconcileTimer?.ref();
-    this.counts.queued++;
+    const future = new DistributedFuture<unknown>(this, jobId, ref.name, data, chunk);
+    this.table.add(future);
+    if (this.table.size === 1) this.housekeeping?.holdOpen(true);
     this.toAdd.push(future);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      if (this.backend !== null) queueMicrotask(() => this.flush());
+      if (this.connection?.opened === true) queueMicrotask(() => this.flush());
       else
         void this.started.then(
           () => this.flush(),
@@ -514,7 +438,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   /** Sends the jobs submitted since the last flush, in batches of `addBulk`. */
   private flush(): void {
     this.flushScheduled = false;
-    const backend = this.backend!;
+    const { queue } = this.connection!;
     const batch = this.toAdd;
     this.toAdd = [];
     for (let start = 0; start < batch.length; start += ADD_BATCH) {
@@ -527,207 +451,40 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
       }));
       for (const f of part) f._data = null;
       this.track(
-        backend.queue.addBulk(jobs).then(
+        queue.addBulk(jobs).then(
           () => {
             for (const f of part) {
               f._added = true;
-              f._epoch = this.epoch;
+              f._epoch = this.table.epoch;
               if (f.cancelled())
                 this.removeJob(f); // cancelled while it was being added
               else if (f.done() && f.exception() instanceof ConnectionLostError) {
                 // Failed while Redis was away: nobody waits for this job any more.
-                this.track(backend.queue.remove(f._jobId));
+                this.track(queue.remove(f._jobId));
               }
             }
           },
           (error: unknown) => {
-            for (const f of part) if (!f.done()) this.settle(f, false, error);
+            for (const f of part) if (!f.done()) this.table.settle(f, false, error);
           },
         ),
       );
     }
-  }
-
-  // -- events -----------------------------------------------------------------------------
-
-  /**
-   * Reads the queue's event stream from `from` until the executor closes. A read that
-   * fails is reported and retried; an event that cannot be understood is reported and
-   * skipped (anyone who can write to the stream can add one): its job's stored state
-   * settles the future at the next reconciliation.
-   */
-  private async readEvents(client: IORedis, key: string, from: string): Promise<void> {
-    let id = from;
-    while (!this.closed && this.startError === null) {
-      let reply: unknown;
-      // A read interrupted by a lost connection is sent again after the reconnect, but
-      // can be left unanswered (BullMQ #4479): past its block, drop the connection, and
-      // the read goes out again on the next one.
-      const watchdog = setTimeout(() => client.disconnect(true), READ_BLOCK_MS + READ_GRACE_MS);
-      try {
-        reply = await client.xread('BLOCK', READ_BLOCK_MS, 'STREAMS', key, id);
-      } catch (error) {
-        if (this.closed || this.startError !== null) return;
-        this.report(error);
-        await new Promise((resolve) => {
-          this.readerPause = setTimeout(resolve, READER_RETRY_MS);
-        });
-        continue;
-      } finally {
-        clearTimeout(watchdog);
-      }
-      if (!Array.isArray(reply)) continue; // null: nothing within READ_BLOCK_MS
-      const entries = (reply[0] as [string, [string, string[]][]] | undefined)?.[1] ?? [];
-      for (const entry of entries) {
-        id = entry[0];
-        try {
-          this.onEvent(entry[1]);
-        } catch (error) {
-          this.report(
-            new SerializationError(
-              `skipped the malformed event ${id} on the event stream of queue ${this.queue} (${error instanceof Error ? error.message : String(error)}); its job's stored state will settle its future`,
-              { cause: error },
-            ),
-          );
-        }
-      }
-    }
-  }
-
-  /** One event of the stream: `fields` are BullMQ's `[name, value, …]`. */
-  private onEvent(fields: string[]): void {
-    let event: string | undefined;
-    let jobId: string | undefined;
-    let value: string | undefined;
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const name = fields[i];
-      if (name === 'event') event = fields[i + 1];
-      else if (name === 'jobId') jobId = fields[i + 1];
-      else if (name === 'returnvalue' || name === 'failedReason') value = fields[i + 1];
-    }
-    if (jobId === undefined || !this.pending.has(jobId)) return; // not this executor's job
-    if (event === 'completed') {
-      if (typeof value !== 'string') throw new TypeError(`job ${jobId} completed with no result`);
-      this.onCompleted(jobId, JSON.parse(value));
-    } else if (event === 'active') this.onActive(jobId);
-    else if (event === 'failed') this.onFailed(jobId, value);
-    else if (event === 'removed') this.onRemoved(jobId);
-  }
-
-  private onActive(jobId: string): void {
-    const f = this.pending.get(jobId);
-    if (f === undefined || f.done() || f.running()) return;
-    f._epoch = this.epoch;
-    f.setRunningOrNotifyCancel();
-    this.counts.queued--;
-    this.counts.running++;
-  }
-
-  private onCompleted(jobId: string, returnvalue: unknown): void {
-    const f = this.pending.get(jobId);
-    if (f === undefined) return;
-    const value = f._chunk
-      ? decodeList(returnvalue)
-      : typeof returnvalue === 'object' && returnvalue !== null && 'r' in returnvalue
-        ? [returnvalue.r]
-        : typeof returnvalue === 'object' && returnvalue !== null
-          ? [undefined] // { r: undefined } arrives as {}
-          : null;
-    if (value === null) {
-      this.settle(
-        f,
-        false,
-        new SerializationError(
-          `the result of job ${jobId} in queue ${this.queue} is not in concur's format: ${show(returnvalue)} (was it written by another program?)`,
-        ),
-      );
-      return;
-    }
-    this.settle(f, true, f._chunk ? value : value[0]);
-  }
-
-  private onFailed(jobId: string, failedReason: unknown): void {
-    const f = this.pending.get(jobId);
-    if (f === undefined) return;
-    const record = decodeFailure(failedReason);
-    if (record === null) {
-      const reason = String(failedReason);
-      const error =
-        reason === STALLED_REASON
-          ? new WorkerLostError(
-              `the workers running job ${jobId} (task ${f._name}) of queue ${this.queue} were lost more often than the workers' lostWorkerRetries allows (BullMQ: "${reason}")`,
-            )
-          : new RemoteError({ name: 'Error', message: reason });
-      this.settle(f, false, error);
-    } else if (record.k === 'cancelled') {
-      this.settle(f, false, null);
-    } else if (record.k === 'serialization') {
-      this.settle(f, false, new SerializationError(record.e.message));
-    } else {
-      this.settle(f, false, new RemoteError(record.e));
-    }
-  }
-
-  private onRemoved(jobId: string): void {
-    const f = this.pending.get(jobId);
-    if (f === undefined || f.done()) return;
-    this.lose(f, 'was removed from Redis');
-  }
-
-  private lose(f: DistributedFuture<unknown>, how: string): void {
-    this.settle(
-      f,
-      false,
-      new TaskLostError(
-        `job ${f._jobId} (task ${f._name}) of queue ${this.queue} ${how} before it finished; its result can never arrive`,
-      ),
-    );
-  }
-
-  /**
-   * Ends `f`: with a result (`ok`), an error, or — `error === null` — cancelled. A future
-   * already done (cancelled here while its job still ran) only leaves the pending set.
-   */
-  private settle(f: DistributedFuture<unknown>, ok: boolean, value: unknown): void {
-    if (this.pending.get(f._jobId) !== f) return;
-    this.pending.delete(f._jobId);
-    if (f._grace !== null) {
-      f._grace.cancel();
-      f._grace = null;
-    }
-    if (f.running()) this.counts.running--;
-    else if (!f.done()) this.counts.queued--;
-    if (!f.done()) {
-      if (ok) {
-        f.setResult(value);
-        this.counts.completed++;
-      } else if (value === null) {
-        f._setCancelled(f._abortMessage);
-        this.counts.cancelled++;
-      } else {
-        f.setException(value);
-        this.counts.failed++;
-      }
-    }
-    if (this.pending.size === 0) this.wakeDrained();
   }
 
   // -- cancellation -----------------------------------------------------------------------
 
   /** @internal A waiting future was cancelled: forget it and remove its job. */
   _cancelledPending(f: DistributedFuture<unknown>): void {
-    this.pending.delete(f._jobId);
-    this.counts.queued--;
-    this.counts.cancelled++;
+    this.table.cancelledWaiting(f);
     if (f._added) this.removeJob(f);
-    if (this.pending.size === 0) this.wakeDrained();
   }
 
   /** Removes a cancelled task's job; one a worker already holds is told to abort instead. */
   private removeJob(f: DistributedFuture<unknown>): void {
-    const backend = this.backend!;
+    const { queue } = this.connection!;
     this.track(
-      backend.queue.remove(f._jobId).then((removed) => {
+      queue.remove(f._jobId).then((removed) => {
         if (removed === 0) return this.publishCancel(f._jobId, f._cancelledMessage());
         return undefined;
       }),
@@ -740,113 +497,12 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     f._abortMessage = msg;
     this.track(this.publishCancel(f._jobId, msg));
     // Held open until it fires (the future is pending); never for Infinity.
-    f._grace = LongTimeout.start(this.cancelGraceMs, () => this.settle(f, false, null), true);
+    f._grace = LongTimeout.start(this.cancelGraceMs, () => this.table.settle(f, false, null), true);
   }
 
   private async publishCancel(jobId: string, msg: string | undefined): Promise<void> {
-    const backend = this.backend!;
     const message = JSON.stringify(msg === undefined ? { id: jobId } : { id: jobId, m: msg });
-    await backend.redis.publish(cancelChannel(this.prefix, this.queue), message);
-  }
-
-  // -- reconciliation ---------------------------------------------------------------------
-
-  /**
-   * Reads the stored state of the pending jobs and settles the futures whose events were
-   * missed; a job missing twice in a row is lost (once may be a retention race). After a
-   * reconnect (`all`) every pending job is read; on the periodic tick only those with no
-   * event (added, active) since the previous tick, so a missed event is still found within
-   * two ticks. Without that, a tick during a burst read every job still queued: on 30k-job
-   * bursts of P10, one HMGET per pending job and its decoding in this process.
-   */
-  private async reconcile(all: boolean): Promise<void> {
-    const backend = this.backend;
-    if (backend === null || this.reconciling || this.closed) return;
-    this.reconciling = true;
-    const epoch = this.epoch;
-    if (!all) this.epoch++;
-    try {
-      const futures = [...this.pending.values()].filter(
-        (f) => f._added && !f.done() && (all || f._epoch < epoch),
-      );
-      const keys = futures.map((f) => backend.queue.toKey(f._jobId));
-      const states = await readJobStates(backend.redis, keys);
-      futures.forEach((f, i) => this.applyState(f, states[i] ?? null));
-    } catch (error) {
-      this.report(error); // the next round (or reconnect) retries
-    } finally {
-      this.reconciling = false;
-    }
-  }
-
-  private applyState(f: DistributedFuture<unknown>, state: StoredState): void {
-    if (state === null || f.done()) return;
-    if (state.kind === 'missing') {
-      if (++f._missing >= 2) this.lose(f, 'vanished from Redis');
-      return;
-    }
-    f._missing = 0;
-    if (state.kind === 'completed') this.onCompleted(f._jobId, state.returnvalue);
-    else if (state.kind === 'failed') this.onFailed(f._jobId, state.failedReason);
-    else if (state.kind === 'active') this.onActive(f._jobId);
-  }
-
-  /** Removes the queue's finished jobs older than `trimAge` (see `TRIM_EVERY_MS`). */
-  private async trimByAge(): Promise<void> {
-    const backend = this.backend;
-    if (backend === null || this.trimming || this.closed) return;
-    this.trimming = true;
-    try {
-      for (const state of ['completed', 'failed'] as const) {
-        let removed: number;
-        do {
-          removed = (await backend.queue.clean(this.trimAge!, TRIM_BATCH, state)).length;
-        } while (removed === TRIM_BATCH && !this.closed);
-      }
-    } finally {
-      this.trimming = false;
-    }
-  }
-
-  // -- map --------------------------------------------------------------------------------
-
-  /**
-   * Runs `task` over the zipped items of `iterables` and yields the results in input
-   * order, as {@link Executor.map}. With `chunksize` above 1 each job carries that many
-   * calls (sent in one message and run by one worker), and `buffersize` counts jobs.
-   * A failing call fails its whole chunk, as in Python.
-   */
-  override map<F extends TaskFn>(
-    task: F,
-    ...iterables: MapIterables<Parameters<F>>
-  ): AsyncGenerator<TaskResult<F>, void, undefined>;
-  override map<F extends TaskFn>(
-    task: F,
-    ...iterablesAndOptions: [...MapIterables<Parameters<F>>, MapOptions]
-  ): AsyncGenerator<TaskResult<F>, void, undefined>;
-  override map(task: TaskFn, ...rest: unknown[]): AsyncGenerator<unknown, void, undefined> {
-    const last = rest.at(-1);
-    const hasOptions =
-      rest.length > 1 && !isIterable(last) && typeof last === 'object' && last !== null;
-    const options = (hasOptions ? last : {}) as MapOptions;
-    const chunksize = options.chunksize ?? 1;
-    const iterables = hasOptions ? rest.slice(0, -1) : rest;
-    const plain = (super.map as (t: TaskFn, ...r: unknown[]) => AsyncGenerator<unknown>).bind(this);
-    if (
-      typeof task !== 'function' ||
-      typeof chunksize !== 'number' ||
-      !Number.isInteger(chunksize) ||
-      chunksize <= 1 ||
-      !iterables.every(isIterable)
-    ) {
-      return plain(task, ...rest) as AsyncGenerator<unknown, void, undefined>;
-    }
-    const chunkTask = Object.assign(() => undefined, { [kChunkOf]: task }) as ChunkTask;
-    const inner = plain(chunkTask, batched(iterables as Iterable<unknown>[], chunksize), {
-      timeout: options.timeout ?? null,
-      buffersize: options.buffersize ?? null,
-    }) as AsyncGenerator<unknown[], void, undefined>;
-    return flatten(inner);
+    await this.connection!.redis.publish(cancelChannel(this.prefix, this.queue), message);
   }
 
   // -- shutdown ---------------------------------------------------------------------------
@@ -856,55 +512,28 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     if (!this.isShutdown) {
       this.isShutdown = true;
       if (cancelFutures) {
-        for (const f of [...this.pending.values()]) if (!f.running()) f.cancel();
+        for (const f of this.table.futures()) if (!f.running()) f.cancel();
       }
-      this.closing = this.whenDrained().then(() => this.close());
+      this.closing = this.table.whenEmpty().then(() => this.close());
       this.closing.catch((error: unknown) => this.report(error));
     }
     return wait ? this.closing! : Promise.resolve();
   }
 
-  private whenDrained(): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
-  }
-
-  private wakeDrained(): void {
-    this.reconcileTimer?.unref();
-    const waiters = this.drained;
-    this.drained = [];
-    for (const wake of waiters) wake();
-  }
-
   private async close(): Promise<void> {
     this.closed = true;
-    if (this.reconcileTimer !== null) clearInterval(this.reconcileTimer);
-    if (this.trimTimer !== null) clearInterval(this.trimTimer);
-    if (this.readerPause !== null) clearTimeout(this.readerPause);
-    const backend = this.backend;
+    this.housekeeping?.stop();
     try {
-      // Interrupts the blocking read (and ends the reader).
-      backend?.events.disconnect();
+      this.reader?.stop();
       if (this.down !== null || this.startError !== null) {
         // Nothing in flight can reach Redis: end it rather than wait for a reconnect.
-        this.redis?.disconnect();
+        this.connection?.disconnect();
       }
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      this.unwatch?.();
-      if (backend !== null && backend.redis.status === 'ready') {
-        await backend.queue.close();
-        await backend.redis.quit();
-      } else {
-        await backend?.queue.close();
-        this.redis?.disconnect();
-      }
+      await this.connection?.close();
     } finally {
       liveEnd('executors', this);
     }
-  }
-
-  private failAll(error: unknown): void {
-    for (const f of [...this.pending.values()]) this.settle(f, false, error);
   }
 
   private track(promise: Promise<unknown>): void {
@@ -914,12 +543,12 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   }
 
   override statistics(): ExecutorStatistics {
-    return { workers: 0, busy: 0, idle: 0, ...this.counts };
+    return { workers: 0, busy: 0, idle: 0, ...this.table.counts };
   }
 
   /** `<DistributedExecutor queue=jobs queued=3 running=2 completed=10>`. */
   [inspect.custom](): string {
-    const c = this.counts;
+    const c = this.table.counts;
     const state = this.isShutdown ? ' shutdown' : '';
     return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;
   }

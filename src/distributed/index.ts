@@ -14,12 +14,8 @@ export {
   type DistributedExecutorOptions,
   type KeepFinished,
 } from './DistributedExecutor.js';
-export {
-  DistributedWorker,
-  runWorker,
-  type RunWorkerOptions,
-  type WorkerStatistics,
-} from './runWorker.js';
+export { DistributedWorker, type WorkerStatistics } from './DistributedWorker.js';
+export { runWorker, type RunWorkerOptions } from './runWorker.js';
 export type { RedisConnection, RedisConnectionOptions } from '../internal/redis/connection.js';
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/worker/taskRef.js';
 export { taskSignal } from '../futures/taskSignal.js';

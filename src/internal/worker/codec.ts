@@ -226,3 +226,25 @@ export function throwsAsValue(thrown: unknown): boolean {
   if (thrown instanceof Error || types.isNativeError(thrown)) return false;
   return checkCloneable(thrown, 'the thrown value') === null;
 }
+
+/** A `RemoteError` back in the form it crossed in, to cross again (a pool's error, relayed). */
+export function reserializeRemote(error: RemoteError): SerializedError {
+  const own = new Set(['code', 'remoteName', 'remoteStack', 'errors']);
+  let props: Record<string, unknown> | undefined;
+  for (const key of Object.keys(error)) {
+    if (own.has(key)) continue;
+    (props ??= {})[key] = (error as unknown as Record<string, unknown>)[key];
+  }
+  const out: { -readonly [K in keyof SerializedError]: SerializedError[K] } = {
+    name: error.remoteName,
+    message: error.message,
+    stack: error.remoteStack,
+  };
+  // ERR_CONCUR_REMOTE stands for "no code of its own": the next hop puts it back.
+  if (error.code !== 'ERR_CONCUR_REMOTE') out.code = error.code;
+  if (props !== undefined) out.props = props;
+  if (error.cause instanceof RemoteError) out.cause = reserializeRemote(error.cause);
+  else if (error.cause !== undefined) out.cause = serializeError(error.cause);
+  if (error.errors !== undefined) out.errors = error.errors.map(reserializeRemote);
+  return out;
+}
