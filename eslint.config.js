@@ -97,6 +97,15 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'ImportExpression[source.value=/^(\\.\\.\\/)+(asyncio|futures|threading|multiprocessing|distributed|testing|cli)\\//]',
+          message:
+            'src/internal must not import a public folder, not even lazily: move what both need into src/internal.',
+        },
+      ],
     },
   },
 );

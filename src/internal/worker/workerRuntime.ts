@@ -18,17 +18,9 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
-
-import {
-  BootstrapError,
-  TimeoutError,
-  CancelledError,
-  type SerializedError,
-} from '../../errors.js';
+import { BootstrapError, TimeoutError, CancelledError } from '../../errors.js';
 import { isTransfer } from '../base/transfer.js';
-import { beginTaskImport, endTaskImport, markWorker } from './bootstrap.js';
-import { loadFailureAdvice } from './loaderPlan.js';
+import { markWorker } from './bootstrap.js';
 import { checkCloneable, cloneFailure, serializeError, throwsAsValue } from './codec.js';
 import {
   ABORT,
@@ -41,7 +33,6 @@ import {
   LOCAL_BOOTSTRAP,
   LOCAL_NOT_SELF_CONTAINED,
   LOCAL_SERIALIZATION,
-  LOCAL_UNKNOWN_TASK,
   RESULTS,
   RUN,
   STOP,
@@ -53,13 +44,9 @@ import {
   ST_THROWN,
 } from './protocol.js';
 import { decodeShared, encodeShared } from '../shm/shareable.js';
-import {
-  compileSource,
-  DEF_SOURCE,
-  lookupTask,
-  type TaskDef,
-  type TaskFunction,
-} from './taskRef.js';
+import { carriesShared, loadSharedTypes, sharedTypesLoaded } from './sharedTypes.js';
+import { TaskTable, type LocalFailure } from './taskTable.js';
+import type { TaskDef, TaskFunction } from './taskRef.js';
 import type { Transferable } from '../base/transfer.js';
 
 /** What the runtime needs from its transport. */
@@ -82,9 +69,6 @@ export interface WorkerEndpoint {
  * cost a message each, the price batching exists to avoid.
  */
 const FLUSH_MS = 1;
-
-/** The local error for a task the runtime itself could not run or answer. */
-type LocalFailure = [kind: number, message: string, cause: SerializedError | undefined];
 
 // The task running right now (synchronously) in this thread, for `taskSignal()`.
 let current: WorkerRuntime | null = null;
@@ -152,35 +136,10 @@ function abortReason(reason: number): Error {
     : new CancelledError('the task was cancelled');
 }
 
-let sharedTypes: Promise<unknown> | null = null;
-let sharedTypesLoaded = false;
-
-/**
- * Loads the modules of every shareable type (each registers its reviver as it loads):
- * a task's arguments may hold a primitive whose class its own module never imports.
- */
-function loadSharedTypes(): Promise<unknown> {
-  return (sharedTypes ??= Promise.all([
-    import('../../threading/index.js'),
-    import('../../multiprocessing/index.js'),
-  ]));
-}
-
-/** True if a RUN message holds a task whose arguments carry shared primitives. */
-function carriesShared(message: unknown[]): boolean {
-  for (let i = 2; i < message.length; i += 3 + (message[i + 2] as number)) {
-    if (((message[i + 1] as number) & CTL_SHARED) !== 0) return true;
-  }
-  return false;
-}
-
 /** Runs the tasks a pool or `Thread` sends to this worker. */
 export class WorkerRuntime {
-  private readonly fns: (TaskFunction | undefined)[] = [];
-  private readonly names: string[] = [];
-  private readonly bySource: boolean[] = [];
-  private readonly failures: (LocalFailure | undefined)[] = [];
-  private readonly loads = new Map<number, Promise<void>>();
+  /** The tasks this worker was told of, by number. */
+  private readonly tasks = new TaskTable();
   /** RUN messages not yet executed (the head may wait for a module import). */
   private readonly backlog: unknown[][] = [];
   /** Where the next task of the head of `backlog` starts. */
@@ -235,11 +194,11 @@ export class WorkerRuntime {
    * what it threw, or with the reason its module could not be loaded.
    */
   async initialize(num: number, def: TaskDef, args: unknown[]): Promise<void> {
-    const load = this.define(num, def);
+    const load = this.tasks.define(num, def);
     if (load !== null) await load;
-    const fn = this.fns[num];
+    const fn = this.tasks.fns[num];
     if (fn === undefined) {
-      const failure = this.failures[num]!;
+      const failure = this.tasks.failures[num]!;
       if (failure[0] === LOCAL_BOOTSTRAP) throw new BootstrapError(failure[1]);
       throw Object.assign(new Error(failure[1]), { cause: failure[2] });
     }
@@ -329,7 +288,7 @@ export class WorkerRuntime {
     if (defs !== null) {
       let loads: Promise<void>[] | null = null;
       for (let i = 0; i < defs.length; i += 2) {
-        const load = this.define(defs[i] as number, defs[i + 1] as TaskDef);
+        const load = this.tasks.define(defs[i] as number, defs[i + 1] as TaskDef);
         if (load !== null) (loads ??= []).push(load);
       }
       if (loads !== null) {
@@ -341,12 +300,11 @@ export class WorkerRuntime {
         return true;
       }
     }
-    if (!sharedTypesLoaded && carriesShared(message)) {
+    if (!sharedTypesLoaded() && carriesShared(message)) {
       // The first shared primitive to arrive: load every shareable type first, so that
       // decoding does not depend on what the task's module happens to import.
       this.loading = true;
       const resume = (): void => {
-        sharedTypesLoaded = true;
         this.loading = false;
         this.drain();
       };
@@ -354,71 +312,6 @@ export class WorkerRuntime {
       return true;
     }
     return false;
-  }
-
-  /**
-   * Learns what task number `num` means. Returns a promise while its module is being
-   * imported (the task is registered, or marked failed, when it settles), else `null`.
-   */
-  private define(num: number, def: TaskDef): Promise<void> | null {
-    if (this.fns[num] !== undefined || this.failures[num] !== undefined) return null;
-    const loading = this.loads.get(num);
-    if (loading !== undefined) return loading;
-    if (def[0] === DEF_SOURCE) {
-      this.names[num] = 'a function sent by source';
-      this.bySource[num] = true;
-      try {
-        this.fns[num] = compileSource(def[1]);
-      } catch (error) {
-        this.failures[num] = [
-          LOCAL_UNKNOWN_TASK,
-          `the function sent by source could not be compiled in the worker: ${String(error)}`,
-          serializeError(error),
-        ];
-      }
-      return null;
-    }
-    const [, module, name] = def;
-    this.names[num] = name;
-    const known = lookupTask(module, name);
-    if (known !== undefined) {
-      this.fns[num] = known;
-      return null;
-    }
-    beginTaskImport(module, name);
-    const load = import(module).then(
-      () => {
-        this.loads.delete(num);
-        const refused = endTaskImport();
-        const fn = lookupTask(module, name);
-        if (refused !== null) {
-          // The module caught the refusal or hit it in a promise it did not await.
-          this.failures[num] = [LOCAL_BOOTSTRAP, refused.message, undefined];
-        } else if (fn !== undefined) this.fns[num] = fn;
-        else {
-          this.failures[num] = [
-            LOCAL_UNKNOWN_TASK,
-            `task ${JSON.stringify(name)} is not defined in ${module}: importing that module in the worker did not register it. Call defineTask(import.meta.url, fn) at the top level of that module (not inside a function or a condition), under the same name`,
-            undefined,
-          ];
-        }
-      },
-      (error: unknown) => {
-        this.loads.delete(num);
-        const refused = endTaskImport();
-        if (refused !== null) {
-          this.failures[num] = [LOCAL_BOOTSTRAP, refused.message, undefined];
-          return;
-        }
-        this.failures[num] = [
-          LOCAL_UNKNOWN_TASK,
-          `the module of task ${JSON.stringify(name)} (${module}) failed to load in the worker: ${error instanceof Error ? error.message : inspect(error)}. ${loadFailureAdvice(error)}`,
-          serializeError(error),
-        ];
-      },
-    );
-    this.loads.set(num, load);
-    return load;
   }
 
   /**
@@ -450,9 +343,9 @@ export class WorkerRuntime {
         continue;
       }
       const num = ctl >>> CTL_SHIFT;
-      const fn = this.fns[num];
+      const fn = this.tasks.fns[num];
       if (fn === undefined) {
-        this.push(id, ST_LOCAL, this.failures[num]);
+        this.push(id, ST_LOCAL, this.tasks.failures[num]);
         continue;
       }
       let result: unknown;
@@ -556,7 +449,7 @@ export class WorkerRuntime {
 
   private fail(id: number, num: number, error: unknown): void {
     if (this.signals !== null) this.signals.delete(id);
-    if (this.bySource[num] === true && error instanceof ReferenceError) {
+    if (this.tasks.bySource[num] === true && error instanceof ReferenceError) {
       const failure: LocalFailure = [
         LOCAL_NOT_SELF_CONTAINED,
         `a function sent by source must be self-contained, but it uses a name the worker does not have (${error.message}). Pass the value as an argument, or define the function with defineTask(import.meta.url, fn) in a module the worker imports`,
