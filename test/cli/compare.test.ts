@@ -15,11 +15,18 @@ import { promisify } from 'node:util';
 import { concur, exited, startConcur, waitForOutput, type Outcome } from './harness.js';
 import { decodePng } from './png.js';
 
-type ReportModule = typeof import('../../dist/cli/compare/report.js');
+type ReportModule = typeof import('../../dist/cli/compare/report.js') &
+  typeof import('../../dist/cli/compare/verdicts.js') &
+  typeof import('../../dist/cli/compare/text.js');
 type LoadModule = typeof import('../../dist/cli/compare/load.js');
 type RunMeasure = import('../../dist/cli/compare/runs.js').RunMeasure;
 const COMPARE_DIR = new URL('../../../dist/cli/compare/', import.meta.url);
-const reportCode = (await import(new URL('report.js', COMPARE_DIR).href)) as ReportModule;
+const reportCode = Object.assign(
+  {},
+  ...(await Promise.all(
+    ['report.js', 'verdicts.js', 'text.js'].map((file) => import(new URL(file, COMPARE_DIR).href)),
+  )),
+) as ReportModule;
 const loadCode = (await import(new URL('load.js', COMPARE_DIR).href)) as LoadModule;
 
 const SMALL = [

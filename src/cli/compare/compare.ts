@@ -22,21 +22,17 @@ import {
   type PythonFound,
 } from './python.js';
 import {
-  finishSide,
-  finishWorkload,
-  loadText,
   machine,
   modelResult,
-  noIdleCore,
-  noisyNote,
   repeatResult,
-  textReport,
   type CompareReport,
   type CompareSizes,
   type RepeatResult,
   type Runtime,
   type SideResult,
 } from './report.js';
+import { textReport } from './text.js';
+import { finishSide, finishWorkload, loadText, noIdleCore, noisyNote } from './verdicts.js';
 import { startRun, type RunHandle, type RunMeasure } from './runs.js';
 import { repeatOrder } from './spread.js';
 import { startLatencyServer, type LatencyServer } from './server.js';

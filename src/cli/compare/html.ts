@@ -9,18 +9,10 @@
  * @module
  */
 import type { CompareReport, ModelResult, SideResult, WorkloadResult } from './report.js';
-import {
-  fastestModels,
-  formatMs,
-  loadText,
-  namedFastest,
-  formatX,
-  pythonShare,
-  resultRows,
-  summaryRows,
-  tableNote,
-  workerOf,
-} from './report.js';
+import { formatMs, formatX } from './format.js';
+import { workerOf } from './report.js';
+import { pythonShare, resultRows, summaryRows, tableNote } from './text.js';
+import { fastestModels, loadText, namedFastest } from './verdicts.js';
 import type { Sample } from './tasks.js';
 import { overlaps, type TracedRun } from './trace.js';
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { formatMs } from './report.js';
+import { formatMs } from './format.js';
 
 /** Where a run stands among all the runs of the command. */
 export interface Overall {
