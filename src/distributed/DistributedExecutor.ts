@@ -25,6 +25,7 @@ import {
   type SubmitOptions,
   type TaskFn,
   type TaskResult,
+  transferOf,
 } from '../futures/Executor.js';
 import { Future } from '../internal/loop/Future.js';
 import {
@@ -370,10 +371,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
     task: F,
     ...args: Parameters<F>
   ): Future<TaskResult<F>> {
-    if (typeof options !== 'object' || options === null) {
-      throw argTypeError(`submitWith options must be an object, got ${show(options)}`);
-    }
-    if (options.transfer !== undefined && options.transfer.length > 0) {
+    if ((transferOf(options)?.length ?? 0) > 0) {
       throw argTypeError(
         'a distributed task cannot transfer buffers: its arguments travel as JSON; send the data as an array or a string',
       );

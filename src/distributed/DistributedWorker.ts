@@ -185,9 +185,8 @@ export class DistributedWorker {
   /**
    * @internal The BullMQ processor: one job. Cancels arrive on the queue's cancel channel
    * (`onCancelMessage`), never through BullMQ's per-job `AbortSignal`: a processor that
-   * takes one makes BullMQ create an `AbortController` per job, and that signal with its
-   * listener cost ~25 µs of CPU per job in the worker (P10: 176 → 150 µs per job over both
-   * workers; nothing here ever aborted it).
+   * takes one makes BullMQ create an `AbortController` and a listener for every job, a
+   * cost paid per job for a cancel that comes through the channel anyway.
    */
   async _process(job: JobLike): Promise<unknown> {
     const fn = this.tasks.get(job.name);
@@ -255,11 +254,9 @@ export class DistributedWorker {
    * A promise that resolves once this event-loop turn's I/O callbacks have run (on
    * `setImmediate`), shared by every job that arrives in the turn: their pool submits then
    * run back to back, so the pool sends them to its threads in a few batches instead of
-   * one message and one thread wake-up each. Jobs arrive in clumps (several Redis replies
-   * per socket read): on P10 the pool made ~1.05 posts per task before, ~0.22 after, and
-   * the workers' other threads (pool threads, GC) used ~17 µs less CPU per job (88 → 71);
-   * concur/raw 0.76 → 0.81 (pairwise medians, 5 alternating rounds, a loaded machine).
-   * The cost: a job waits for the end of the turn it arrived in.
+   * one message and one thread wake-up each (jobs arrive in clumps: several Redis replies
+   * per socket read). It trades a job waiting for the end of the turn it arrived in for
+   * far fewer messages and wake-ups per job.
    */
   private turnEnd(): Promise<void> {
     return (this.nextTurn ??= new Promise((resolve) =>

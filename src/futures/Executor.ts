@@ -4,6 +4,7 @@
  * @module
  */
 import type { ExecutorStatistics, TaskFn } from '../internal/base/executorTypes.js';
+import { argTypeError, show } from '../internal/base/validate.js';
 import { mapTasks, type MapOptions } from '../internal/map/map.js';
 import type { Future } from './Future.js';
 import type { Transferable, Untransfer } from './transfer.js';
@@ -23,6 +24,21 @@ export interface SubmitOptions {
    * of copying; they are detached here once the task is sent.
    */
   transfer?: readonly Transferable[];
+}
+
+/**
+ * @internal `submitWith`'s options checked: their transfer list, or `null` for none.
+ * @throws {TypeError} options that are not an object, or a transfer that is not an array.
+ */
+export function transferOf(options: SubmitOptions): readonly Transferable[] | null {
+  if (typeof options !== 'object' || options === null) {
+    throw argTypeError(`submitWith options must be an object, got ${show(options)}`);
+  }
+  const transfer = options.transfer ?? null;
+  if (transfer !== null && !Array.isArray(transfer)) {
+    throw argTypeError(`transfer must be an array of transferables, got ${show(transfer)}`);
+  }
+  return transfer;
 }
 
 /** Options of {@link Executor.shutdown}. */

@@ -14,6 +14,7 @@ import {
   type SubmitOptions,
   type TaskFn,
   type TaskResult,
+  transferOf,
 } from './Executor.js';
 import type { Future } from '../internal/loop/Future.js';
 import { Pool, type PoolConfig } from '../internal/pool/pool.js';
@@ -130,13 +131,7 @@ export abstract class PoolExecutor extends Executor {
     task: F,
     ...args: Parameters<F>
   ): Future<TaskResult<F>> {
-    if (typeof options !== 'object' || options === null) {
-      throw argTypeError(`submitWith options must be an object, got ${show(options)}`);
-    }
-    const transfer = options.transfer ?? null;
-    if (transfer !== null && !Array.isArray(transfer)) {
-      throw argTypeError(`transfer must be an array of transferables, got ${show(transfer)}`);
-    }
+    const transfer = transferOf(options);
     return this._pool.submit(
       task,
       args,

@@ -26,26 +26,12 @@ import {
   prepareTarget,
   runMessage,
   targetOptions,
+  type TargetOptions,
 } from '../internal/worker/target.js';
 import { argTypeError, show } from '../internal/base/validate.js';
 
-/** Options of {@link Process}. */
-export interface ProcessOptions<F extends TaskFn> {
-  /**
-   * What the process runs: a function made by `defineTask`, or a self-contained function
-   * (sent by source). Its return value is ignored, as in Python.
-   */
-  target: F;
-  /** Arguments of `target` (structured-cloned). */
-  args?: Parameters<F>;
-  /** The process's name (default `Process-N`). */
-  name?: string;
-  /**
-   * A daemon process never keeps this process alive; a non-daemon one does until it ends
-   * (default: the daemon flag of the process creating it — `false` in the main process).
-   */
-  daemon?: boolean;
-}
+/** Options of {@link Process}: `target`, `args`, `name`, `daemon`. */
+export type ProcessOptions<F extends TaskFn> = TargetOptions<F>;
 
 let processCount = 0;
 /** Processes started here and not yet ended. */

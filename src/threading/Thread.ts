@@ -25,28 +25,14 @@ import {
   prepareTarget,
   runMessage,
   targetOptions,
+  type TargetOptions,
 } from '../internal/worker/target.js';
 import { openThreadChannel } from '../internal/worker/threadChannel.js';
 import { argTypeError, show } from '../internal/base/validate.js';
 import { reportThreadError } from './excepthook.js';
 
-/** Options of {@link Thread}. */
-export interface ThreadOptions<F extends TaskFn> {
-  /**
-   * What the thread runs: a function made by `defineTask`, or a self-contained function
-   * (sent by source). Its return value is ignored, as in Python.
-   */
-  target: F;
-  /** Arguments of `target` (structured-cloned; concur's threading primitives arrive shared). */
-  args?: Parameters<F>;
-  /** The thread's name (default `Thread-N (targetName)`). */
-  name?: string;
-  /**
-   * A daemon thread never keeps the process alive; a non-daemon thread does until it ends
-   * (default: the daemon flag of the thread creating it — `false` on the main thread).
-   */
-  daemon?: boolean;
-}
+/** Options of {@link Thread}: `target`, `args`, `name`, `daemon`. */
+export type ThreadOptions<F extends TaskFn> = TargetOptions<F>;
 
 let threadCount = 0;
 /** Threads started from this thread and still alive. */

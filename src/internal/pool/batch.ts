@@ -3,7 +3,7 @@
  * adaptive window of tasks in flight per worker.
  *
  * - Batching is what makes tiny tasks cheap: one `postMessage` per batch instead of per
- *   task (measured on the 2-core test machine, Node 20).
+ *   task.
  * - The window holds about WINDOW_BUDGET_MS of work, from 1 task (long tasks: a worker
  *   never sits on a queue of them while another is idle) to MAX_WINDOW tiny ones (enough
  *   to keep a worker busy while results travel back). It starts at 1, so the first
@@ -23,9 +23,8 @@ import { CTL_FLUSH, RUN } from '../worker/protocol.js';
 import { taskLabel } from '../worker/outcomes.js';
 import { taskDef } from '../worker/taskRef.js';
 
-/** Most tasks in one message: bigger batches clone faster per task (1024: 2.0M tasks/s
- * floor vs 256: 1.1M in the raw two-worker benchmark), but a batch is also the unit of
- * work a worker commits to. */
+/** Most tasks in one message: bigger batches clone faster per task, but a batch is also
+ * the unit of work a worker commits to. */
 export const MAX_BATCH = 512;
 /** Most tasks in flight on one worker (two full batches: one running, one travelling). */
 const MAX_WINDOW = 2 * MAX_BATCH;
@@ -61,11 +60,8 @@ export class Window {
    * than be split by the fair share: when by the estimate they fit in one worker's budget
    * (WINDOW_BUDGET_MS), as a worker may hold anyway. A second worker's share costs a second
    * message and thread wake-up (and a second result message, another main-thread wake-up),
-   * more than it saves on so little work: a distributed worker's jobs reach its pool ~5 at
-   * a time, and split 3-2 over its two threads P10 made 45 voluntary context switches per
-   * 100 jobs in the workers, kept together 32 (5 alternating rounds; CPU 289 → 282 µs per
-   * job over all processes, throughput 5.9k → 6.1k jobs/s, medians). Only for the task
-   * last measured alone: tiny tasks measured before say nothing of another task's length,
+   * more than it saves on so little work (a distributed worker's jobs reach its pool a few
+   * at a time). Only for the task last measured alone: tiny tasks measured before say nothing of another task's length,
    * which spreads by the fair share (see `pickWorker`).
    */
   keepsTogether(num: number, n: number): boolean {

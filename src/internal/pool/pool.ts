@@ -7,7 +7,7 @@
  *                                                          │ [RUN …]
  *   future ◄── settle ◄── [RESULTS …] one message per batch ◄── worker (WorkerRuntime)
  *
- * Design choices, measured on the 2-core test machine (Node 20):
+ * Design choices:
  * - Tasks travel in batches, up to an adaptive window per worker (batch.ts); a worker
  *   still starting takes one task only. A worker runs them one after the other
  *   (`concurrentTasksPerWorker` at once), so `maxWorkers` bounds what runs at any moment.

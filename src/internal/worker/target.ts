@@ -16,11 +16,25 @@ import { encodeArgs } from './taskArgs.js';
 import { taskDef, taskNumber } from './taskRef.js';
 import { argTypeError, checkDuration, show } from '../base/validate.js';
 
-/** The options of a `Thread` or `Process`. */
+/** The options of a `Thread` or `Process` (`ThreadOptions`, `ProcessOptions`). */
 export interface TargetOptions<F extends TaskFn> {
+  /**
+   * What the thread or process runs: a function made by `defineTask`, or a self-contained
+   * function (sent by source). Its return value is ignored, as in Python.
+   */
   target: F;
+  /**
+   * Arguments of `target` (structured-cloned; concur's shared primitives arrive as the same
+   * primitive).
+   */
   args?: Parameters<F>;
+  /** Its name (default `Thread-N (targetName)` for a thread, `Process-N` for a process). */
   name?: string;
+  /**
+   * A daemon never keeps its process alive; a non-daemon thread or process does until it
+   * ends (default: the daemon flag of the thread or process creating it — `false` in the
+   * main thread of the main process).
+   */
   daemon?: boolean;
 }
 

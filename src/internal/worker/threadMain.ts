@@ -10,12 +10,12 @@
  *   ◄───────── port2.postMessage([RESULTS …])
  *
  * The wake-up handshake (piscina's): when nothing is running, the worker watches WAKE for
- * SPIN_US, then blocks in `Atomics.wait` for at most IDLE_WAIT_MS and, when the main side
- * bumps WAKE, reads its port synchronously. That saves the worker's event-loop wake-up and the 'message' event
- * dispatch: an idle round trip went from 22 µs (p50, plain postMessage) to 15 µs on the
- * 2-core test machine. The wait is bounded, unlike piscina's default, so a worker never
- * freezes its own timers and stray promises for more than IDLE_WAIT_MS; after it, the
- * plain 'message' path takes over.
+ * a short spin, then blocks in `Atomics.wait` for at most IDLE_WAIT_MS and, when the main
+ * side bumps WAKE, reads its port synchronously. That saves the worker's event-loop
+ * wake-up and the 'message' event dispatch on an idle round trip. The wait is bounded,
+ * unlike piscina's default, so a worker never freezes its own timers and stray promises
+ * for more than IDLE_WAIT_MS; after it, the plain 'message' path takes over. (What each
+ * constant below bought is measured in bench/NOTES.md.)
  *
  * @module
  */
@@ -34,51 +34,37 @@ export const IDLE_WAIT_MS = 1;
 /** How long the wait loop may run messages back-to-back before the event loop turns. */
 export const LOOP_BUDGET_MS = 2;
 /**
- * How long an idle worker watches WAKE before it sleeps in `Atomics.wait`. On the 2-core
- * test machine a futex wake-up across cores costs ~10 µs and the main thread's answer
- * comes back within ~15 µs; spinning through that window took the one-at-a-time round trip
- * (P2) from ~50 µs (p50, threads on different cores) to ~17 µs, for a 20 µs burn per idle
- * transition. 10 µs was too short to help; 30 µs did no better.
+ * How long an idle worker watches WAKE before it sleeps in `Atomics.wait`. It trades a
+ * burn of this long per idle transition for skipping the futex wake-up when the main
+ * thread answers within it — about one cross-core futex wake-up plus the main thread's
+ * answer.
  */
 export const SPIN_US = 20;
 /**
- * The spin pays only when the next message comes within SPIN_US; when work trickles in
- * (a distributed worker's jobs, ~0.5 ms apart) every spin is a 20 µs burn. So the worker
- * spins only while spins catch messages: a spin that catches one restores SPIN_CREDIT
- * spins, one that catches nothing uses one up; with none left, one wait in SPIN_PROBE
- * still spins, to notice when spins would pay again. (Judging instead by how soon a plain
- * wait woke does not work: the futex wake-up alone takes about SPIN_US, and the
- * one-at-a-time round trip, P2, lost its spin.) Measured, alternating with the plain
- * spin: P2 p50 median 20.3 → 17.0 µs (10 rounds); P10 concur/raw 0.738 → 0.769 (6 rounds).
+ * Spins pay only while messages come within SPIN_US; when work trickles in (a distributed
+ * worker's jobs, milliseconds apart) every spin is pure burn. So a spin that catches a
+ * message restores SPIN_CREDIT spins, one that catches nothing uses one up, and with none
+ * left the worker waits without spinning. (How soon a plain wait woke cannot tell instead:
+ * the futex wake-up alone takes about SPIN_US.)
  */
 export const SPIN_CREDIT = 8;
-/** With no spin credit left, one wait in this many spins anyway (a probe). */
+/** With no spin credit left, one wait in this many spins anyway: a probe, to notice when spins would pay again. */
 export const SPIN_PROBE = 8;
 /**
- * The longest a spin may grow to. How soon the main thread answers depends on the machine
- * and its load: when a spin missed and the wait after it woke for a message within
- * SPIN_MAX_US of the spin's start, the next spins last that long (the futex wake-up's own
- * latency included, so a little longer than needed); a later wake-up or a timeout puts
- * them back to SPIN_US. Measured on a loaded day of the 2-core machine, where the round
- * trip had grown past SPIN_US: P2 p50 with 20 µs spins 27–72 µs, piscina 20–43; with
- * this, 12–22 µs against piscina's 23–33 (5–6 alternating rounds each). The price, where
- * threads share the cores with the main thread: P1 median 512k → 489k tasks/s (7 pairs,
- * 5 slower), P10 4.25k → 4.19k jobs/s (8 pairs, 3 faster: noise). A fixed 50 µs spin cost
- * P10 ~8%, its jobs coming milliseconds apart, which this leaves at SPIN_US.
+ * The longest a spin may grow to. When a spin missed and the wait after it woke for a
+ * message within SPIN_MAX_US of the spin's start, the next spins last that long (the main
+ * thread answers more slowly on a loaded machine); a later wake-up or a timeout puts them
+ * back to SPIN_US. It trades more burn where threads share the cores with the main thread
+ * for round trips that keep their spin under load.
  */
 export const SPIN_MAX_US = 60;
 /*
- * The blocking wait pays only when the next message comes within IDLE_WAIT_MS. Each post
+ * The blocking wait pays only when the next message comes within IDLE_WAIT_MS: each post
  * also wakes this thread's event loop (MessagePort's own signal), so a message caught by
- * the wait costs a second wake-up later, when the loop turns; one that comes after the
- * wait timed out costs the timeout's wake-up, then the loop's. When work comes sparser than
- * that (a distributed worker's jobs: a batch every few ms per thread), the thread goes
- * straight from the spin to its event loop instead, and only blocks again once a message
- * comes within IDLE_WAIT_MS of going idle. Measured on P10 against the plain wait
- * (medians of alternating rounds, CPU µs per job): 5 rounds, the workers 140 → 126, all
- * processes 305 → 274; 3 more, the workers' voluntary context switches 63 → 45 per 100
- * jobs, their CPU 131 → 120. Never blocking at all did a little better there (40 switches,
- * 114 µs) but would give up the wait where it pays: the one-at-a-time round trip (P2).
+ * the wait costs a second wake-up later, and one that comes after the wait timed out costs
+ * the timeout's wake-up, then the loop's. When work comes sparser than that, the thread
+ * goes straight from the spin to its event loop, and only blocks again once a message
+ * comes within IDLE_WAIT_MS of going idle (`waitPays`).
  */
 
 async function main(): Promise<void> {
