@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import { Event, InvalidStateError } from 'concur-ts/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { killMidWait, results, until, withWorkers } from './harness.js';
 
 const N = 3;
 
@@ -87,5 +87,19 @@ describe('threading Event', () => {
     event.set();
     assert.equal(event.waitSync(0), true);
     assert.equal(inspect(event), '<Event set>');
+  });
+});
+
+describe('threading.Event: a waiter whose thread dies', () => {
+  test('a waiter killed in waitSync() is no longer counted in statistics().waiters', async () => {
+    const event = new Event();
+    await killMidWait(
+      (e: Event) => e.waitSync(),
+      [event],
+      () => event.statistics().waiters === 1,
+      'the waiter to sleep',
+    );
+    assert.equal(event.statistics().waiters, 0);
+    assert.equal(inspect(event), '<Event unset>');
   });
 });

@@ -155,4 +155,16 @@ describe('threading.Semaphore: a waiter whose thread dies', () => {
     assert.equal(await live, true);
     assert.equal(sem.statistics().value, 0);
   });
+
+  test('a waiter killed in acquireSync() is no longer counted in statistics().waiters', async () => {
+    const sem = new Semaphore(0);
+    await killMidWait(
+      (s: Semaphore) => s.acquireSync(),
+      [sem],
+      () => sem.statistics().waiters === 1,
+      'the waiter to sleep',
+    );
+    assert.equal(sem.statistics().waiters, 0);
+    assert.equal(inspect(sem), '<Semaphore value=0>');
+  });
 });
