@@ -21,7 +21,7 @@ import {
   type EngineArgs,
 } from '../fixtures/engineWords.js';
 import { futex, monitor as engine, waitList } from '../internals.js';
-import { until } from '../../threading/harness.js';
+import { eventually } from '../../fixtures/polling.js';
 
 const { BLOCKED, Monitor, TIMED_OUT } = engine;
 
@@ -80,7 +80,7 @@ describe('shm Monitor: a semaphore on the wait engine against a model', () => {
                     permits--;
                   } else {
                     line.push(task);
-                    await until(() => sem.list.size === line.length, 'the waiter to sleep');
+                    await eventually(() => sem.list.size === line.length, 'the waiter to sleep');
                   }
                   break;
                 }
@@ -211,7 +211,7 @@ describe('shm Monitor across real threads', () => {
       const started = [];
       for (let i = 0; i < 3; i++) {
         started.push(workers.start({ script: 'ticket', words: buffer, list: list.share() }));
-        await until(() => list.size === i + 1, `thread ${i} to sleep`);
+        await eventually(() => list.size === i + 1, `thread ${i} to sleep`);
       }
       const ids = started.map((s) => s.worker.threadId);
       monitor.run(() => {
@@ -250,9 +250,9 @@ describe('shm Monitor across real threads', () => {
       const list = new waitList.WaitList();
       const monitor = new Monitor(words, GUARD, 'the test guard');
       const dead = workers.start({ script: 'ticket', words: buffer, list: list.share() });
-      await until(() => list.size === 1, 'the first thread to sleep');
+      await eventually(() => list.size === 1, 'the first thread to sleep');
       const live = workers.start({ script: 'ticket', words: buffer, list: list.share() });
-      await until(() => list.size === 2, 'the second thread to sleep');
+      await eventually(() => list.size === 2, 'the second thread to sleep');
       const deadId = dead.worker.threadId;
       await dead.worker.terminate();
       assert.equal(monitor.ownerDied([list], deadId), true);
