@@ -93,7 +93,7 @@ export class Event implements Shareable, OwnedPrimitive {
     const words = this._words;
     if (Atomics.compareExchange(words, FLAG, 0, 1) !== 0) return; // already set
     Atomics.add(words, GENERATION, 1);
-    if (this._waiters.size > 0) this._monitor.run(() => this._waiters.wake(Infinity));
+    this._monitor.wakeAfterChange(this._waiters, Infinity);
   }
 
   /** Clears the flag; later waits block until the next `set()`. Python: `event.clear()`. */

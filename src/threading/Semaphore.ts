@@ -145,7 +145,7 @@ export class Semaphore implements Shareable, OwnedPrimitive {
       this._checkRelease(value, n);
       if (Atomics.compareExchange(words, VALUE, value, value + n) === value) break;
     }
-    if (this._waiters.size > 0) this._monitor.run(() => this._waiters.wake(n));
+    this._monitor.wakeAfterChange(this._waiters, n);
   }
 
   /**

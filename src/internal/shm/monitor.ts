@@ -22,8 +22,8 @@
  *
  * Clients with a lock-free fast path (Semaphore's take, Event's set) change their state
  * outside the guard. For them the monitor is made with `recheck`: a blocked waiter
- * enqueues its slot and then tries once more, and the changer wakes the list only when
- * `list.size > 0` after its change. Both sides write before they read (sequentially
+ * enqueues its slot and then tries once more, and the changer, after its change, calls
+ * `wakeAfterChange`, which takes the guard only when `list.size > 0`. Both sides write before they read (sequentially
  * consistent atomics), so at least one sees the other: no lost wake-up, and the changer
  * takes no guard while nobody waits.
  *
@@ -74,6 +74,15 @@ export class Monitor {
       return true;
     }
     return reapDead(this, lists, threadId);
+  }
+
+  /**
+   * The changer's half of the recheck protocol (see the module docs): after a change made
+   * outside the guard, wakes up to `n` waiters of `list` — taking the guard only if
+   * someone waits.
+   */
+  wakeAfterChange(list: WaitList, n: number): void {
+    if (list.size > 0) this.run(() => list.wake(n));
   }
 
   /** Runs `fn` under the guard. `fn` must be short, synchronous and free of user code. */

@@ -57,7 +57,7 @@ function permitsClient(recheck: boolean) {
     wait: (deadline: number) => monitor.until(list, deadline, take),
     release(n: number): void {
       Atomics.add(words, 1, n);
-      if (list.size > 0) monitor.run(() => list.wake(n));
+      monitor.wakeAfterChange(list, n);
     },
   };
 }
