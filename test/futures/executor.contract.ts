@@ -131,6 +131,8 @@ export function executorContract(contract: ExecutorContract): void {
     contract.breaksOnFailingInitializer,
     'is not broken by a failing initializer',
   );
+  const terminates: { skip?: string } =
+    contract.noTerminateWorkers === undefined ? {} : { skip: contract.noTerminateWorkers };
 
   describe(`${contract.name} honours the Executor contract`, () => {
     // -- 1: submit -----------------------------------------------------------------------
@@ -727,9 +729,7 @@ export function executorContract(contract: ExecutorContract): void {
 
     test(
       'terminateWorkers stops a running task, cancels the queued ones, and then submit throws (A.3 #27, test_force_shutdown_workers)',
-      {
-        skip: contract.noTerminateWorkers ?? false,
-      },
+      terminates,
       async () => {
         const executor = contract.make({ maxWorkers: 1 }) as WithTerminate;
         assert.equal(typeof executor.terminateWorkers, 'function');
@@ -747,14 +747,14 @@ export function executorContract(contract: ExecutorContract): void {
 
     test(
       'terminateWorkers on an unused or broken executor does not throw (A.3 #27, test_force_shutdown_workers_not_started_yet)',
-      breaks,
+      { ...breaks, ...terminates },
       async () => {
         const unused = contract.make({ maxWorkers: 1 }) as WithTerminate;
         const broken = contract.make({ maxWorkers: 1, initializer: failInit }) as WithTerminate;
         await assert.rejects(broken.submit(add1, 1), BrokenExecutor);
         for (const executor of [unused, broken]) {
-          if (executor.terminateWorkers === undefined) await executor.shutdown();
-          else await executor.terminateWorkers();
+          assert.equal(typeof executor.terminateWorkers, 'function');
+          await executor.terminateWorkers!();
         }
       },
     );
