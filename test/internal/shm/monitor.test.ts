@@ -93,7 +93,13 @@ describe('shm Monitor: a semaphore on the wait engine against a model', () => {
                 case 'release': {
                   sem.release(step.n);
                   const served = line.splice(0, step.n);
-                  for (const task of served) assert.equal(await task, true);
+                  // Polled, not awaited: a wrong waiter woken fails here instead of hanging.
+                  await eventually(
+                    () => served.every((task) => task.done()),
+                    'the oldest waiters being served',
+                    { guardMs: 10_000 },
+                  );
+                  for (const task of served) assert.equal(task.result(), true);
                   permits += step.n - served.length;
                   break;
                 }
