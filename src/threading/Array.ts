@@ -18,14 +18,13 @@ import {
   load,
   store,
   typeInfo,
-  type ElementArray,
   type ElementOf,
   type ElementType,
-  type TypeInfo,
 } from '../internal/shm/typeCodes.js';
 import { argRangeError, argTypeError, checkInteger, show } from '../internal/base/validate.js';
 import type { Lock } from './Lock.js';
 import type { RLock } from './RLock.js';
+import { SharedCell } from './sharedCell.js';
 import { lockOption, type SharedCellOptions } from './Value.js';
 
 const MAX_LENGTH = 2 ** 30;
@@ -50,11 +49,10 @@ const MAX_LENGTH = 2 ** 30;
  * console.log(totals.toArray());
  * ```
  */
-export class SharedArray<K extends ElementType = ElementType> implements Shareable {
-  private _info!: TypeInfo;
-  private _view!: ElementArray;
-  private _lock!: Lock | RLock;
-
+export class SharedArray<K extends ElementType = ElementType>
+  extends SharedCell
+  implements Shareable
+{
   /**
    * @param type The element type (see `Value`).
    * @param sizeOrValues The length (elements start at 0), or the initial elements.
@@ -62,6 +60,7 @@ export class SharedArray<K extends ElementType = ElementType> implements Shareab
    * element; TypeError for elements of the wrong kind or a bad lock.
    */
   constructor(type: K, sizeOrValues: number | Iterable<ElementOf<K>>, options?: SharedCellOptions) {
+    super();
     const info = typeInfo('Array', type);
     let values: ElementOf<K>[] | null = null;
     let length: number;
@@ -93,11 +92,6 @@ export class SharedArray<K extends ElementType = ElementType> implements Shareab
     return this._view.length;
   }
 
-  /** The element type's concur name. */
-  get type(): string {
-    return this._info.name;
-  }
-
   /**
    * Element `i` (negative: from the end). Python: `a[i]`.
    *
@@ -121,11 +115,6 @@ export class SharedArray<K extends ElementType = ElementType> implements Shareab
   /** A copy of the elements as a plain array. Python: `a[:]`. */
   toArray(): ElementOf<K>[] {
     return [...this];
-  }
-
-  /** The lock that guards this array. Python: `a.get_lock()`. */
-  getLock(): Lock | RLock {
-    return this._lock;
   }
 
   /** Iterates the elements (each read when reached). */
@@ -160,13 +149,6 @@ export class SharedArray<K extends ElementType = ElementType> implements Shareab
       throw argRangeError(`Array index ${show(i)} is out of range for length ${length}`);
     }
     return i < 0 ? i + length : i;
-  }
-
-  private _attach(info: TypeInfo, view: ElementArray, lock: Lock | RLock): this {
-    this._info = info;
-    this._view = view;
-    this._lock = lock;
-    return this;
   }
 
   static {

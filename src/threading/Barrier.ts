@@ -30,6 +30,8 @@ import {
   assertMayBlock,
   checkTimeout,
   deadlineAfter,
+  notify,
+  onChange,
   remaining,
   type SyncOptions,
 } from '../internal/shm/futex.js';
@@ -353,7 +355,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
     }
     Atomics.store(words, STATE, ACTION_PENDING);
     Atomics.add(words, ACTION_REQUESTS, 1);
-    Atomics.notify(words, ACTION_REQUESTS); // the home thread's event loop…
+    notify(words, ACTION_REQUESTS); // the home thread's event loop…
     this._list.wake(Infinity); // …or its party blocked in waitSync
     return { index, runAction: false, released: false, member };
   }
@@ -458,12 +460,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
       // this read changes the counter, so the wait below returns at once for it.
       const seen = Atomics.load(words, ACTION_REQUESTS);
       this._serveActionRequest();
-      watch(seen);
-    };
-    const watch = (seen: number): void => {
-      const pending = Atomics.waitAsync(words, ACTION_REQUESTS, seen);
-      if (pending.async) void pending.value.then(serve);
-      else queueMicrotask(serve);
+      onChange(words, ACTION_REQUESTS, seen, serve);
     };
     serve();
   }

@@ -6,7 +6,8 @@
  */
 import { registerShareable } from '../internal/shm/shareable.js';
 import { argRangeError } from '../internal/base/validate.js';
-import { SEMAPHORE_BOUND, Semaphore } from './Semaphore.js';
+import { WaitList } from '../internal/shm/waitList.js';
+import { SEMAPHORE_BOUND, Semaphore, type SemaphoreState } from './Semaphore.js';
 
 /**
  * A {@link Semaphore} whose value may never exceed its initial value: a `release()`
@@ -67,9 +68,10 @@ export class BoundedSemaphore extends Semaphore {
   }
 
   static {
-    registerShareable('BoundedSemaphore', (state: { words: SharedArrayBuffer }) =>
+    registerShareable('BoundedSemaphore', (state: SemaphoreState) =>
       (Object.create(BoundedSemaphore.prototype) as BoundedSemaphore)._attach(
         new Int32Array(state.words),
+        new WaitList(state.waiters),
       ),
     );
   }

@@ -24,7 +24,7 @@ import {
   type AcquireOptions,
   type SyncOptions,
 } from '../internal/shm/futex.js';
-import { Monitor, reapDead } from '../internal/shm/monitor.js';
+import { Monitor } from '../internal/shm/monitor.js';
 import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   decodeShared,
@@ -260,12 +260,8 @@ export class Condition implements Shareable, OwnedPrimitive {
       this._waiters.rouseAll();
       return broke;
     }
-    if (this._guard.breakIfHeldBy(threadId)) {
-      // Killed inside the guard: the list may be half-updated; every waiter wakes to fail.
-      this._waiters.rouseAll();
-      return true;
-    }
-    return reapDead(this._guard, this._waiters, threadId) || broke;
+    // Killed inside the guard, the list may be half-updated: every waiter wakes to fail.
+    return this._guard.ownerDied([this._waiters], threadId) || broke;
   }
 
   private _checkOwned(what: string): void {

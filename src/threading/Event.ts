@@ -1,13 +1,15 @@
 /**
  * `Event`: a flag shared by threads, in a `SharedArrayBuffer`.
  *
- *   SAB (12 bytes)  FLAG: 0/1 · GENERATION: +1 on every set() of a clear flag · WAITERS
+ *   SAB (12 bytes)  GUARD: the wait engine's guard · FLAG: 0/1
+ *                   · GENERATION: +1 on every set() of a clear flag
+ *   + one WaitList: the waiters (internal/shm/monitor.ts)
  *
- * Waiters sleep on GENERATION, not on FLAG: a waiter notes the generation, checks the
- * flag, and sleeps while the generation is unchanged. `set()` stores FLAG = 1, then
- * bumps GENERATION and wakes everyone. A waiter that wakes after a quick `set(); clear()`
- * still sees a new generation and returns true (gh-57711) — the flag alone would say
- * false.
+ * Waiters wait for GENERATION to change, not for FLAG: a waiter notes the generation,
+ * checks the flag, and sleeps in the wait engine while the generation is unchanged.
+ * `set()` stores FLAG = 1, bumps GENERATION and, only if someone waits, wakes the whole
+ * list. A waiter that wakes after a quick `set(); clear()` still sees a new generation
+ * and returns true (gh-57711) — the flag alone would say false.
  *
  * @module
  */
@@ -17,22 +19,22 @@ import {
   assertMayBlock,
   checkTimeout,
   deadlineAfter,
-  remaining,
-  waitAsync,
-  waitSync,
   type SyncOptions,
 } from '../internal/shm/futex.js';
 import { ACQUIRED } from '../internal/loop/holding.js';
+import { BLOCKED, Monitor } from '../internal/shm/monitor.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   kShare,
   registerShareable,
   type Shareable,
   type SharedState,
 } from '../internal/shm/shareable.js';
+import { WaitList, type WaitListState } from '../internal/shm/waitList.js';
 
-const FLAG = 0;
-const GENERATION = 1;
-const WAITERS = 2;
+const GUARD = 0;
+const FLAG = 1;
+const GENERATION = 2;
 
 /** A snapshot of a threading {@link Event}, from `statistics()`. */
 export interface EventStatistics {
@@ -50,7 +52,9 @@ export interface EventStatistics {
  * blocking twin for worker threads. As in Python, a waiter woken by `set()` gets `true`
  * even if `clear()` ran before it resumed.
  *
- * Differences: `waitSync` on the main thread throws unless allowed (see `Lock`).
+ * Differences: `waitSync` on the main thread throws unless allowed (see `Lock`). A
+ * waiter whose thread dies (and is marked dead, see `markOwnerDead`) stops counting as
+ * a waiter.
  *
  * Cancellation: a task cancelled in `wait()` rejects with `CancelledError`; nothing
  * else changes.
@@ -66,12 +70,17 @@ export interface EventStatistics {
  * ready.set();
  * ```
  */
-export class Event implements Shareable {
+export class Event implements Shareable, OwnedPrimitive {
   private _words!: Int32Array;
+  private _waiters!: WaitList;
+  private _monitor!: Monitor;
 
   /** Makes a clear event in a new `SharedArrayBuffer`. */
   constructor() {
-    this._words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+    this._attach(
+      new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)),
+      new WaitList(),
+    );
   }
 
   /** True if the flag is set. Python: `event.is_set()`. */
@@ -84,7 +93,7 @@ export class Event implements Shareable {
     const words = this._words;
     if (Atomics.compareExchange(words, FLAG, 0, 1) !== 0) return; // already set
     Atomics.add(words, GENERATION, 1);
-    Atomics.notify(words, GENERATION);
+    this._monitor.wakeAfterChange(this._waiters, Infinity);
   }
 
   /** Clears the flag; later waits block until the next `set()`. Python: `event.clear()`. */
@@ -123,22 +132,12 @@ export class Event implements Shareable {
     if (this.isSet()) return true;
     if (ms === 0) return false;
     const deadline = deadlineAfter(ms);
-    Atomics.add(words, WAITERS, 1);
-    try {
-      for (;;) {
-        if (Atomics.load(words, GENERATION) !== generation) return true;
-        const left = remaining(deadline);
-        if (left === 0) return false;
-        waitSync(words, GENERATION, generation, left);
-      }
-    } finally {
-      Atomics.sub(words, WAITERS, 1);
-    }
+    return this._monitor.untilSync(this._waiters, deadline, this._changed(generation)) === true;
   }
 
   /** A snapshot: `{ isSet, waiters }`. */
   statistics(): EventStatistics {
-    return { isSet: this.isSet(), waiters: Atomics.load(this._words, WAITERS) };
+    return { isSet: this.isSet(), waiters: this._waiters.size };
   }
 
   /** `<Event set>`, `<Event unset waiters=3>`. */
@@ -149,32 +148,41 @@ export class Event implements Shareable {
 
   /** @internal The shareable protocol. */
   [kShare](): SharedState {
-    return { __concur: 'Event', state: { words: this._words.buffer } };
+    return {
+      __concur: 'Event',
+      state: { words: this._words.buffer, waiters: this._waiters.share() },
+    };
+  }
+
+  /** @internal Dead-owner hook: a waiter whose thread died leaves the list. */
+  [kOwnerDied](threadId: number): boolean {
+    return this._monitor.ownerDied([this._waiters], threadId);
   }
 
   private async _waitAsync(generation: number, deadline: number): Promise<boolean> {
-    const words = this._words;
-    Atomics.add(words, WAITERS, 1);
-    try {
-      for (;;) {
-        if (Atomics.load(words, GENERATION) !== generation) return true;
-        const left = remaining(deadline);
-        if (left === 0) return false;
-        await waitAsync(words, GENERATION, generation, left);
-      }
-    } finally {
-      Atomics.sub(words, WAITERS, 1);
-    }
+    return (await this._monitor.until(this._waiters, deadline, this._changed(generation))) === true;
   }
 
-  private _attach(words: Int32Array): this {
+  /** The engine's attempt: true once a `set()` came after `generation`, else BLOCKED. */
+  private _changed(generation: number): () => true | typeof BLOCKED {
+    const words = this._words;
+    return () => Atomics.load(words, GENERATION) !== generation || BLOCKED;
+  }
+
+  private _attach(words: Int32Array, waiters: WaitList): this {
     this._words = words;
+    this._waiters = waiters;
+    this._monitor = new Monitor(words, GUARD, "the Event's internal guard", true);
+    trackOwned(this);
     return this;
   }
 
   static {
-    registerShareable('Event', (state: { words: SharedArrayBuffer }) =>
-      (Object.create(Event.prototype) as Event)._attach(new Int32Array(state.words)),
+    registerShareable('Event', (state: { words: SharedArrayBuffer; waiters: WaitListState }) =>
+      (Object.create(Event.prototype) as Event)._attach(
+        new Int32Array(state.words),
+        new WaitList(state.waiters),
+      ),
     );
   }
 }

@@ -5,46 +5,20 @@
  *
  * COUNT is read and written only by the owning thread while it holds WORD, so plain
  * atomic loads and stores suffice; the acquiring and releasing CAS on WORD order it for
- * the next owner.
+ * the next owner. What Lock and RLock share is in ownedLock.ts.
  *
  * @module
  */
 import { inspect } from 'node:util';
 
 import { InvalidStateError } from '../errors.js';
-import {
-  assertMayBlock,
-  checkAcquireOptions,
-  deadlineAfter,
-  type AcquireOptions,
-  type SyncOptions,
-} from '../internal/shm/futex.js';
-import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
-import {
-  BROKEN,
-  SELF,
-  breakIfOwnedBy,
-  brokenError,
-  lockAsync,
-  lockSync,
-  ownerOf,
-  tryLock,
-  unlock,
-} from '../internal/shm/mutex.js';
-import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
-import {
-  kShare,
-  registerShareable,
-  type Shareable,
-  type SharedState,
-} from '../internal/shm/shareable.js';
-import { checkFunction } from '../internal/base/validate.js';
-import { describeLock, type AcquireSyncOptions, type LockStatistics } from './Lock.js';
+import { BROKEN, SELF, brokenError, ownerOf, tryLock, unlock } from '../internal/shm/mutex.js';
+import { registerShareable } from '../internal/shm/shareable.js';
+import type { LockStatistics } from './Lock.js';
+import { OwnedLock, WORD, describeLock, lockLabels, type LockLabels } from './ownedLock.js';
 
-const WORD = 0;
-const WAITERS = 1;
 const COUNT = 2;
-const WHAT = 'the RLock';
+const LABELS = lockLabels('RLock', 'the RLock');
 
 /** A snapshot of an {@link RLock}, from `statistics()`. */
 export interface RLockStatistics extends LockStatistics {
@@ -79,46 +53,11 @@ export interface RLockStatistics extends LockStatistics {
  * rlock.release();           // now free
  * ```
  */
-export class RLock implements Shareable, OwnedPrimitive {
-  private _words!: Int32Array;
-
+export class RLock extends OwnedLock {
   /** Makes an unlocked reentrant lock in a new `SharedArrayBuffer`. */
   constructor() {
+    super();
     this._attach(new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)));
-  }
-
-  /**
-   * Takes the lock (again, if this thread holds it); resolves to `true`, or `false` if
-   * `blocking` is false or `timeout` ms pass first.
-   *
-   * Python equivalent: `rlock.acquire(blocking=True, timeout=-1)`, without blocking the
-   * thread.
-   *
-   * Cancellation: rejects with `CancelledError`; nothing is taken.
-   *
-   * @throws RangeError/TypeError for bad options, as `Lock.acquire`. Rejects with
-   * BrokenResourceError if the owner died holding it.
-   */
-  acquire(options?: AcquireOptions): Promise<boolean> {
-    const timeout = checkAcquireOptions('RLock.acquire()', options);
-    if (this._tryAcquire()) return ACQUIRED;
-    return this._acquireSlow(timeout);
-  }
-
-  /**
-   * The blocking twin of `acquire`, for worker threads.
-   *
-   * @throws InvalidStateError on the main thread (unless `allowMainThread`) when it
-   * would block; BrokenResourceError; RangeError/TypeError for bad options.
-   */
-  acquireSync(options?: AcquireSyncOptions): boolean {
-    const timeout = checkAcquireOptions('RLock.acquireSync()', options);
-    if (timeout > 0) assertMayBlock('RLock.acquireSync()', options);
-    if (this._tryAcquire()) return true;
-    if (timeout === 0) return this._failedTry();
-    if (!lockSync(this._words, WORD, WAITERS, deadlineAfter(timeout), WHAT)) return false;
-    Atomics.store(this._words, COUNT, 1);
-    return true;
   }
 
   /**
@@ -129,7 +68,7 @@ export class RLock implements Shareable, OwnedPrimitive {
    */
   release(): void {
     const word = Atomics.load(this._words, WORD);
-    if ((word & 3) === BROKEN) throw brokenError(WHAT, word);
+    if ((word & 3) === BROKEN) throw brokenError(LABELS.what, word);
     if ((word & ~3) !== SELF || word === 0) {
       throw new InvalidStateError(
         `RLock.release() was called by thread ${ownerOf(SELF)}, which does not hold the RLock ` +
@@ -141,44 +80,10 @@ export class RLock implements Shareable, OwnedPrimitive {
     if (count === 0) unlock(this._words, WORD);
   }
 
-  /** True while some thread holds it (or it is broken). Python 3.14: `rlock.locked()`. */
-  locked(): boolean {
-    return Atomics.load(this._words, WORD) !== 0;
-  }
-
-  /**
-   * Runs `fn` while holding the lock and releases it afterwards; the `with rlock:` twin.
-   *
-   * @throws TypeError if `fn` is not a function.
-   */
-  use<T>(fn: () => T | PromiseLike<T>): Promise<T> {
-    checkFunction('the function passed to RLock.use()', fn);
-    return runHolding(this, this._tryAcquire() ? undefined : this._acquireSlow(Infinity), fn);
-  }
-
-  /**
-   * Runs the synchronous `fn` while holding the lock (taken with `acquireSync`).
-   *
-   * @throws as `acquireSync`; TypeError if `fn` is not a function.
-   */
-  useSync<T>(fn: () => T, options?: SyncOptions): T {
-    checkFunction('the function passed to RLock.useSync()', fn);
-    this.acquireSync(options);
-    try {
-      return fn();
-    } finally {
-      this.release();
-    }
-  }
-
   /** A snapshot: `{ locked, owner, waiters, broken, recursionCount }`. */
   statistics(): RLockStatistics {
-    const word = Atomics.load(this._words, WORD);
     return {
-      locked: word !== 0,
-      owner: ownerOf(word),
-      waiters: Atomics.load(this._words, WAITERS),
-      broken: (word & 3) === BROKEN,
+      ...this._snapshot(),
       recursionCount: this._isOwned() ? Atomics.load(this._words, COUNT) : 0,
     };
   }
@@ -190,25 +95,10 @@ export class RLock implements Shareable, OwnedPrimitive {
     return describeLock('RLock', stats, count);
   }
 
-  /** @internal The shareable protocol. */
-  [kShare](): SharedState {
-    return { __concur: 'RLock', state: { words: this._words.buffer } };
-  }
-
-  /** @internal Dead-owner hook. */
-  [kOwnerDied](threadId: number): boolean {
-    return breakIfOwnedBy(this._words, WORD, threadId);
-  }
-
   /** @internal Condition protocol: held by this thread. */
-  _isOwned(): boolean {
+  override _isOwned(): boolean {
     const word = Atomics.load(this._words, WORD);
     return word !== 0 && (word & ~3) === SELF && (word & 3) !== BROKEN;
-  }
-
-  /** @internal */
-  _isBroken(): boolean {
-    return (Atomics.load(this._words, WORD) & 3) === BROKEN;
   }
 
   /** @internal Condition protocol: release every level; returns the depth to restore. */
@@ -222,19 +112,8 @@ export class RLock implements Shareable, OwnedPrimitive {
     return count;
   }
 
-  /** @internal Condition protocol: take it back at depth `saved` (blocking). */
-  _acquireRestoreSync(saved: number): void {
-    if (!tryLock(this._words, WORD)) lockSync(this._words, WORD, WAITERS, Infinity, WHAT);
-    Atomics.store(this._words, COUNT, saved);
-  }
-
-  /** @internal Condition protocol: take it back at depth `saved` (async). */
-  async _acquireRestore(saved: number): Promise<void> {
-    if (tryLock(this._words, WORD)) Atomics.store(this._words, COUNT, saved);
-    else await lockAsync(this._words, WORD, WAITERS, Infinity, WHAT, COUNT, saved);
-  }
-
-  private _tryAcquire(): boolean {
+  /** @internal */
+  protected _tryAcquire(): boolean {
     const words = this._words;
     if (tryLock(words, WORD)) {
       Atomics.store(words, COUNT, 1);
@@ -247,21 +126,14 @@ export class RLock implements Shareable, OwnedPrimitive {
     return false;
   }
 
-  private _failedTry(): false {
-    const word = Atomics.load(this._words, WORD);
-    if ((word & 3) === BROKEN) throw brokenError(WHAT, word);
-    return false;
+  /** @internal */
+  protected _labels(): LockLabels {
+    return LABELS;
   }
 
-  private async _acquireSlow(timeout: number): Promise<boolean> {
-    if (timeout === 0) return this._failedTry();
-    return lockAsync(this._words, WORD, WAITERS, deadlineAfter(timeout), WHAT, COUNT, 1);
-  }
-
-  private _attach(words: Int32Array): this {
-    this._words = words;
-    trackOwned(this);
-    return this;
+  /** @internal */
+  protected _depthIndex(): number {
+    return COUNT;
   }
 
   static {

@@ -1,13 +1,13 @@
 /**
  * `Semaphore`: a counter of permits shared by threads, in a `SharedArrayBuffer`.
  *
- *   SAB (12 bytes)  VALUE: free permits · WAITERS: sleepers · BOUND: max value (or -1)
+ *   SAB (12 bytes)  GUARD: the wait engine's guard · VALUE: free permits · BOUND: max (or -1)
+ *   + one WaitList: the waiters, first in first out (internal/shm/monitor.ts)
  *
- * Lock-free: `acquire` decrements VALUE with a compare-and-swap while it is > 0, and
- * otherwise sleeps on VALUE == 0; `release(n)` adds n and, if anyone may sleep, wakes n
- * sleepers. A waiter registers in WAITERS *before* its last look at VALUE and a releaser
- * reads WAITERS *after* adding, so (all accesses being sequentially consistent) either
- * the waiter sees the permit or the releaser sees the waiter — no lost wake-up.
+ * Taking a free permit is one compare-and-swap on VALUE, outside the guard; a waiter
+ * that finds none sleeps in the wait engine (a monitor made with `recheck`). `release(n)`
+ * adds n with a compare-and-swap and wakes up to n waiters only if the list is not empty,
+ * so an uncontended release takes no guard either.
  *
  * @module
  */
@@ -17,13 +17,12 @@ import {
   assertMayBlock,
   checkAcquireOptions,
   deadlineAfter,
-  remaining,
-  waitAsync,
-  waitSync,
   type AcquireOptions,
   type SyncOptions,
 } from '../internal/shm/futex.js';
 import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
+import { BLOCKED, Monitor, TIMED_OUT } from '../internal/shm/monitor.js';
+import { kOwnerDied, trackOwned, type OwnedPrimitive } from '../internal/shm/owners.js';
 import {
   kShare,
   registerShareable,
@@ -31,10 +30,11 @@ import {
   type SharedState,
 } from '../internal/shm/shareable.js';
 import { argRangeError, checkFunction, checkInteger } from '../internal/base/validate.js';
+import { WaitList, type WaitListState } from '../internal/shm/waitList.js';
 import type { AcquireSyncOptions } from './Lock.js';
 
-const VALUE = 0;
-const WAITERS = 1;
+const GUARD = 0;
+const VALUE = 1;
 const BOUND = 2;
 const MAX_VALUE = 2 ** 31 - 1;
 
@@ -58,7 +58,9 @@ export interface SemaphoreStatistics {
  * {@link BoundedSemaphore} to forbid it).
  *
  * Differences: `acquireSync` on the main thread throws unless allowed (see `Lock`). A
- * semaphore has no owner, so a thread that dies holding permits does not break it.
+ * semaphore has no owner, so a thread that dies holding permits does not break it; one
+ * that dies waiting (and is marked dead, see `markOwnerDead`) stops counting as a
+ * waiter and cannot swallow a permit released for a live one.
  *
  * Cancellation: a task cancelled while awaiting `acquire()` rejects with
  * `CancelledError` and takes no permit.
@@ -71,9 +73,13 @@ export interface SemaphoreStatistics {
  * await downloads.use(() => fetchOne(url));
  * ```
  */
-export class Semaphore implements Shareable {
+export class Semaphore implements Shareable, OwnedPrimitive {
   /** @internal */
   protected _words!: Int32Array;
+  private _waiters!: WaitList;
+  private _monitor!: Monitor;
+  /** The engine's attempt: a permit, or BLOCKED (bound once: decoded handles too). */
+  private _attempt!: () => true | typeof BLOCKED;
 
   /**
    * @param value The initial number of permits, an integer >= 0 (default 1).
@@ -88,7 +94,7 @@ export class Semaphore implements Shareable {
     const words = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
     words[VALUE] = value;
     words[BOUND] = -1;
-    this._words = words;
+    this._attach(words, new WaitList());
   }
 
   /**
@@ -119,19 +125,8 @@ export class Semaphore implements Shareable {
     if (timeout > 0) assertMayBlock(`${this._name()}.acquireSync()`, options);
     if (this._tryTake()) return true;
     if (timeout === 0) return false;
-    const words = this._words;
-    const deadline = deadlineAfter(timeout);
-    Atomics.add(words, WAITERS, 1);
-    try {
-      for (;;) {
-        if (this._tryTake()) return true;
-        const left = remaining(deadline);
-        if (left === 0) return false;
-        waitSync(words, VALUE, 0, left);
-      }
-    } finally {
-      Atomics.sub(words, WAITERS, 1);
-    }
+    const outcome = this._monitor.untilSync(this._waiters, deadlineAfter(timeout), this._attempt);
+    return outcome !== TIMED_OUT;
   }
 
   /**
@@ -150,7 +145,7 @@ export class Semaphore implements Shareable {
       this._checkRelease(value, n);
       if (Atomics.compareExchange(words, VALUE, value, value + n) === value) break;
     }
-    if (Atomics.load(words, WAITERS) > 0) Atomics.notify(words, VALUE, n);
+    this._monitor.wakeAfterChange(this._waiters, n);
   }
 
   /**
@@ -185,7 +180,7 @@ export class Semaphore implements Shareable {
 
   /** A snapshot: `{ value, waiters }`. */
   statistics(): SemaphoreStatistics {
-    return { value: this.value, waiters: Atomics.load(this._words, WAITERS) };
+    return { value: this.value, waiters: this._waiters.size };
   }
 
   /** `<Semaphore value=2 waiters=1>`. */
@@ -196,7 +191,15 @@ export class Semaphore implements Shareable {
 
   /** @internal The shareable protocol. */
   [kShare](): SharedState {
-    return { __concur: this._name(), state: { words: this._words.buffer } };
+    return {
+      __concur: this._name(),
+      state: { words: this._words.buffer, waiters: this._waiters.share() },
+    };
+  }
+
+  /** @internal Dead-owner hook: a waiter whose thread died leaves the list. */
+  [kOwnerDied](threadId: number): boolean {
+    return this._monitor.ownerDied([this._waiters], threadId);
   }
 
   /** @internal */
@@ -219,8 +222,12 @@ export class Semaphore implements Shareable {
   }
 
   /** @internal */
-  _attach(words: Int32Array): this {
+  _attach(words: Int32Array, waiters: WaitList): this {
     this._words = words;
+    this._waiters = waiters;
+    this._monitor = new Monitor(words, GUARD, `the ${this._name()}'s internal guard`, true);
+    this._attempt = () => this._tryTake() || BLOCKED;
+    trackOwned(this);
     return this;
   }
 
@@ -237,26 +244,24 @@ export class Semaphore implements Shareable {
 
   private async _acquireSlow(timeout: number): Promise<boolean> {
     if (timeout === 0) return false;
-    const words = this._words;
     const deadline = deadlineAfter(timeout);
-    Atomics.add(words, WAITERS, 1);
-    try {
-      for (;;) {
-        if (this._tryTake()) return true;
-        const left = remaining(deadline);
-        if (left === 0) return false;
-        await waitAsync(words, VALUE, 0, left);
-      }
-    } finally {
-      Atomics.sub(words, WAITERS, 1);
-    }
+    return (await this._monitor.until(this._waiters, deadline, this._attempt)) !== TIMED_OUT;
   }
 
   static {
-    registerShareable('Semaphore', (state: { words: SharedArrayBuffer }) =>
-      (Object.create(Semaphore.prototype) as Semaphore)._attach(new Int32Array(state.words)),
+    registerShareable('Semaphore', (state: SemaphoreState) =>
+      (Object.create(Semaphore.prototype) as Semaphore)._attach(
+        new Int32Array(state.words),
+        new WaitList(state.waiters),
+      ),
     );
   }
+}
+
+/** The structured-cloneable state of a Semaphore. @internal */
+export interface SemaphoreState {
+  readonly words: SharedArrayBuffer;
+  readonly waiters: WaitListState;
 }
 
 /** Index of the bound word, for BoundedSemaphore. @internal */

@@ -17,14 +17,13 @@ import {
   load,
   store,
   typeInfo,
-  type ElementArray,
   type ElementOf,
   type ElementType,
-  type TypeInfo,
 } from '../internal/shm/typeCodes.js';
 import { argTypeError, show } from '../internal/base/validate.js';
 import { Lock } from './Lock.js';
 import { RLock } from './RLock.js';
+import { SharedCell } from './sharedCell.js';
 
 /** Options of `new Value(type, init, options)` and `new Array(type, …, options)`. */
 export interface SharedCellOptions {
@@ -73,11 +72,7 @@ export function lockOption(what: string, options: SharedCellOptions | undefined)
  * hits.getLock().useSync(() => { hits.value += 1; });
  * ```
  */
-export class Value<K extends ElementType = ElementType> implements Shareable {
-  private _info!: TypeInfo;
-  private _view!: ElementArray;
-  private _lock!: Lock | RLock;
-
+export class Value<K extends ElementType = ElementType> extends SharedCell implements Shareable {
   /**
    * @param type The element type (see the class docs).
    * @param init The initial value (default 0, or `0n` for the 64-bit integer types).
@@ -85,6 +80,7 @@ export class Value<K extends ElementType = ElementType> implements Shareable {
    * of the wrong kind (a number for a bigint type, or the reverse) or a bad lock.
    */
   constructor(type: K, init?: ElementOf<K>, options?: SharedCellOptions) {
+    super();
     const info = typeInfo('Value', type);
     const value = init ?? (info.bigint ? 0n : 0);
     checkElement('the Value initial value', info, value);
@@ -105,16 +101,6 @@ export class Value<K extends ElementType = ElementType> implements Shareable {
     store(this._view, this._info, 0, value);
   }
 
-  /** The element type's concur name, e.g. `'int32'` for `'i'`. */
-  get type(): string {
-    return this._info.name;
-  }
-
-  /** The lock that guards this value. Python: `v.get_lock()`. */
-  getLock(): Lock | RLock {
-    return this._lock;
-  }
-
   /** `<Value int32 42>`. */
   [inspect.custom](): string {
     return `<Value ${this._info.name} ${String(this.value)}>`;
@@ -126,13 +112,6 @@ export class Value<K extends ElementType = ElementType> implements Shareable {
       __concur: 'Value',
       state: { type: this._info.name, data: this._view.buffer, lock: this._lock[kShare]() },
     };
-  }
-
-  private _attach(info: TypeInfo, view: ElementArray, lock: Lock | RLock): this {
-    this._info = info;
-    this._view = view;
-    this._lock = lock;
-    return this;
   }
 
   static {

@@ -26,6 +26,8 @@ import {
 } from 'concur-ts/asyncio';
 import { VirtualClock } from 'concur-ts/testing';
 
+import { rejection, thrown } from '../fixtures/assertions.js';
+
 class ZeroDivisionError extends Error {}
 class ValueError extends Error {}
 class RuntimeError extends Error {}
@@ -34,26 +36,6 @@ class MyExc extends Error {}
 class KeyboardInterrupt extends Error {}
 /** Stands in for a Python BaseException subclass: JavaScript has no BaseException. */
 class MyBaseExc extends Error {}
-
-/** The reason `p` rejects with; fails the test if it resolves. */
-async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection, but it resolved');
-}
-
-/** Calls `fn` and returns what it throws synchronously; fails the test if nothing is thrown. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a synchronous throw');
-}
 
 /** The classes of the members of `error`, which must be an ExceptionGroup. */
 function errorTypes(error: unknown): Set<unknown> {

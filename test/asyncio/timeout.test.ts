@@ -25,25 +25,7 @@ import {
 } from 'concur-ts/asyncio';
 import { VirtualClock } from 'concur-ts/testing';
 
-/** The reason `p` rejects with; fails the test if it resolves. */
-async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection, but it resolved');
-}
-
-/** Calls `fn` and returns what it throws synchronously; fails the test if nothing is thrown. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a synchronous throw');
-}
+import { rejection, thrown } from '../fixtures/assertions.js';
 
 const now = (): number => getRunningLoop().time();
 

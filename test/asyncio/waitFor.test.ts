@@ -18,15 +18,7 @@ import {
 } from 'concur-ts/asyncio';
 import { VirtualClock } from 'concur-ts/testing';
 
-/** The reason `p` rejects with; fails the test if it resolves. */
-async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection, but it resolved');
-}
+import { rejection } from '../fixtures/assertions.js';
 
 class FooError extends Error {}
 

@@ -36,7 +36,8 @@ import {
 } from '../fixtures/tasks.js';
 import { cellContent } from '../fixtures/cells.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
-import { DIST_TASKS, eventually, executorWithWorker, freshQueue, TASKS } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { DIST_TASKS, executorWithWorker, freshQueue, TASKS } from './harness.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'main.js');

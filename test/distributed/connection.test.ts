@@ -23,7 +23,8 @@ import {
 
 import { add1 } from '../fixtures/tasks.js';
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';
-import { DIST_TASKS, eventually, freshQueue, TASKS } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { DIST_TASKS, freshQueue, TASKS } from './harness.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
 const FAIL_RUN = fileURLToPath(new URL('../fixtures/failingBullmqRun.js', import.meta.url));
@@ -50,13 +51,12 @@ async function rawClient(server: RedisServer): Promise<RawClient> {
 async function waitingJobs(server: RedisServer, queue: string, n: number): Promise<string[]> {
   const client = await rawClient(server);
   try {
-    const deadline = Date.now() + 30_000; // a hang guard
-    let ids = await client.lrange(`concur:${queue}:wait`, 0, -1);
-    while (ids.length < n) {
-      if (Date.now() > deadline) throw new Error(`${n} jobs never waited in Redis (hang guard)`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      ids = await client.lrange(`concur:${queue}:wait`, 0, -1);
-    }
+    let ids: string[] = [];
+    await eventually(
+      async () => (ids = await client.lrange(`concur:${queue}:wait`, 0, -1)).length >= n,
+      `${n} jobs waiting in Redis`,
+      { everyMs: 10 },
+    );
     return ids;
   } finally {
     await client.quit();

@@ -15,19 +15,6 @@ import { makeFileCells, type FileCells } from '../fixtures/sync.js';
 export const TASKS = new URL('../fixtures/tasks.js', import.meta.url);
 export const DIST_TASKS = new URL('../fixtures/distributedTasks.js', import.meta.url);
 
-/** Polls `check` (a hang guard, not a timing assertion). */
-export async function eventually(
-  check: () => boolean,
-  what: string,
-  guardMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} never happened (hang guard)`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 let queues = 0;
 
 /** A queue name no other test uses. */

@@ -9,7 +9,8 @@ import { DistributedExecutor, runWorker } from 'concur-ts/distributed';
 
 import { sleepThen } from '../fixtures/distributedTasks.js';
 import { startRedis } from '../fixtures/redisServer.js';
-import { DIST_TASKS, eventually, freshQueue } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { DIST_TASKS, freshQueue } from './harness.js';
 
 test('restarting Redis (with persistence) in the middle of 1,000 tasks: every future settles once, with its own result', async () => {
   const durable = await startRedis({ persistence: true });

@@ -19,7 +19,6 @@ import {
   SerializationError,
   TimeoutError,
   WorkerCrashedError,
-  type ProcessPoolExecutorOptions,
 } from 'concur-ts/futures';
 
 import { alive, allGone, runScript } from '../fixtures/children.js';
@@ -37,6 +36,8 @@ import {
   whoAmI,
 } from '../fixtures/tasks.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
+import { withPool } from '../fixtures/executors.js';
+import { eventually } from '../fixtures/polling.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -48,22 +49,9 @@ executorContract({
   makeCells: makeFileCells,
 });
 
-/** Runs `body` with a fresh pool and always shuts it down. */
-async function withPool<T>(
-  options: ProcessPoolExecutorOptions,
-  body: (pool: ProcessPoolExecutor) => Promise<T>,
-): Promise<T> {
-  const pool = new ProcessPoolExecutor(options);
-  try {
-    return await body(pool);
-  } finally {
-    await pool.shutdown({ wait: true, cancelFutures: true });
-  }
-}
-
 describe('ProcessPoolExecutor: faults stay with their task', () => {
   test('a child killed with SIGKILL mid-task fails only that future, with WorkerCrashedError carrying the signal; the pool replaces it', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const pid = (await pool.submit(whoAmI)).pid;
       const cells = makeFileCells();
       const doomed = pool.submit(blockUntil, cells, 0, 1);
@@ -83,7 +71,7 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
     }));
 
   test('an uncaught error thrown from a task’s stray callback fails it with WorkerCrashedError whose cause is that error', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const cells = makeFileCells();
       await assert.rejects(pool.submit(strayThrow, cells, 0), (error: unknown) => {
         assert.ok(error instanceof WorkerCrashedError);
@@ -97,7 +85,7 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a result that has not left yet when an uncaught error ends the process still arrives, even when an uncaughtException listener rethrows (exit code 7, no exit event)', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const pid = (await pool.submit(whoAmI)).pid;
       assert.equal(await pool.submit(returnThenCrashHard, 42), 42);
       await allGone([pid]);
@@ -105,7 +93,7 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a task that ignores its abort past cancelGraceMs has its process killed and replaced; queued tasks still run', () =>
-    withPool({ maxWorkers: 1, cancelGraceMs: 50 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1, cancelGraceMs: 50 }), async (pool) => {
       const pid = (await pool.submit(whoAmI)).pid;
       const cells = makeFileCells();
       const stuck = pool.submit(ignoreAbort, cells, 0);
@@ -119,20 +107,23 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
     }));
 
   test('taskTimeout fails a task that runs too long with TimeoutError and aborts its signal', () =>
-    withPool({ maxWorkers: 1, taskTimeout: 1000 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1, taskTimeout: 1000 }), async (pool) => {
       await assert.rejects(pool.submit(awaitAbort), TimeoutError);
       assert.equal(await pool.submit(add1, 1), 2);
     }));
 
   test('taskTimeout kills and replaces the process of a task that ignores the abort', () =>
-    withPool({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }, async (pool) => {
-      const cells = makeFileCells();
-      await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
-      assert.equal(await pool.submit(add1, 1), 2);
-    }));
+    withPool(
+      new ProcessPoolExecutor({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }),
+      async (pool) => {
+        const cells = makeFileCells();
+        await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
+        assert.equal(await pool.submit(add1, 1), 2);
+      },
+    ));
 
   test('a value that cannot cross to a process fails its own future with SerializationError', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const fn = pool.submit(echo, { callback: () => 1 });
       assert.ok(fn.exception() instanceof SerializationError, 'at the call');
       const shared = pool.submit(echo, { cells: new Int32Array(new SharedArrayBuffer(8)) });
@@ -148,7 +139,7 @@ describe('ProcessPoolExecutor: faults stay with their task', () => {
 describe('ProcessPoolExecutor: map', () => {
   // As Python's ProcessPoolExecutor: one task per chunk, which fails as a whole.
   test('map sends a chunk of chunksize items as one task: [1..6] in chunks of 3 failing at 5 yields 1, 2, 3 then the error', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const seen: number[] = [];
       const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
       await assert.rejects(async () => {
@@ -160,7 +151,7 @@ describe('ProcessPoolExecutor: map', () => {
 
 describe('ProcessPoolExecutor: workers', () => {
   test('with maxTasksPerChild 3 one process serves three tasks and a new one the fourth; the pool keeps one worker (A.3 #10, test_max_tasks_per_child)', () =>
-    withPool({ maxWorkers: 1, maxTasksPerChild: 3 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 3 }), async (pool) => {
       const pids: number[] = [];
       for (let i = 0; i < 6; i++) pids.push((await pool.submit(whoAmI)).pid);
       assert.equal(new Set(pids.slice(0, 3)).size, 1);
@@ -204,7 +195,7 @@ describe('ProcessPoolExecutor: workers', () => {
   });
 
   test('a worker is a child of this process, named after its pool as currentProcess() shows', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const me = await pool.submit(whoAmI);
       assert.match(me.processName, /^ProcessPoolExecutor-\d+_0$/);
       assert.equal(me.parentPid, process.pid);
@@ -212,7 +203,7 @@ describe('ProcessPoolExecutor: workers', () => {
     }));
 
   test('the pool shows its state when inspected', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ProcessPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       await pool.submit(add1, 1);
       assert.equal(
         inspect(pool),
@@ -312,13 +303,13 @@ async function startInitializerParent(
     cwd: root,
     stdio: 'inherit',
   });
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(`${dir}/pid`)) {
-    if (Date.now() > deadline) {
-      parent.kill('SIGKILL');
-      throw new Error('the pool child never reported its pid (hang guard)');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  try {
+    await eventually(() => existsSync(`${dir}/pid`), 'the pool child reporting its pid', {
+      everyMs: 10,
+    });
+  } catch (error) {
+    parent.kill('SIGKILL');
+    throw error;
   }
   return { parent, child: Number(readFileSync(`${dir}/pid`, 'utf8')) };
 }

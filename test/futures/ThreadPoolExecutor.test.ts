@@ -4,10 +4,8 @@
  * references and by-source functions, lifetime of the process.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 import type { ResourceLimits } from 'node:worker_threads';
 
 import { defineTask } from 'concur-ts';
@@ -18,7 +16,6 @@ import {
   ThreadPoolExecutor,
   TimeoutError,
   WorkerCrashedError,
-  type ThreadPoolExecutorOptions,
 } from 'concur-ts/futures';
 import { Lock } from 'concur-ts/threading';
 
@@ -49,9 +46,8 @@ import {
 } from '../fixtures/tasks.js';
 import { isSet, setCell } from '../fixtures/cells.js';
 import { makeCells, until } from '../fixtures/sync.js';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { runScript } from '../fixtures/children.js';
+import { withPool } from '../fixtures/executors.js';
 
 executorContract({
   name: 'ThreadPoolExecutor',
@@ -60,33 +56,9 @@ executorContract({
   cancelsRunningTasks: true,
 });
 
-/** Runs `body` with a fresh pool and always shuts it down. */
-async function withPool<T>(
-  options: ThreadPoolExecutorOptions,
-  body: (pool: ThreadPoolExecutor) => Promise<T>,
-): Promise<T> {
-  const pool = new ThreadPoolExecutor(options);
-  try {
-    return await body(pool);
-  } finally {
-    await pool.shutdown({ wait: true, cancelFutures: true });
-  }
-}
-
-/** Runs an ES module script in a child `node` (cwd: the package root) and returns its output. */
-async function runScript(
-  source: string,
-  execArgv: string[] = [],
-): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [...execArgv, '--input-type=module', '-e', source], {
-    cwd: root,
-    timeout: 60_000,
-  });
-}
-
 describe('ThreadPoolExecutor: faults stay with their task', () => {
   test('process.exit() in a task fails it with WorkerCrashedError carrying the exit code; the pool replaces the worker', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const first = (await pool.submit(whoAmI)).threadId;
       await assert.rejects(pool.submit(exitMidTask, 9), (error: unknown) => {
         assert.ok(error instanceof WorkerCrashedError);
@@ -100,18 +72,21 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a task that exceeds resourceLimits fails with WorkerCrashedError (out of memory) and the pool stays usable', () =>
-    withPool({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 24 } }, async (pool) => {
-      await assert.rejects(pool.submit(exceedMemory), (error: unknown) => {
-        assert.ok(error instanceof WorkerCrashedError);
-        assert.match(error.message, /ran out of memory/);
-        assert.equal((error.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
-        return true;
-      });
-      assert.equal(await pool.submit(add1, 1), 2);
-    }));
+    withPool(
+      new ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 24 } }),
+      async (pool) => {
+        await assert.rejects(pool.submit(exceedMemory), (error: unknown) => {
+          assert.ok(error instanceof WorkerCrashedError);
+          assert.match(error.message, /ran out of memory/);
+          assert.equal((error.cause as { code?: string }).code, 'ERR_WORKER_OUT_OF_MEMORY');
+          return true;
+        });
+        assert.equal(await pool.submit(add1, 1), 2);
+      },
+    ));
 
   test('an uncaught error thrown from a task’s stray callback fails the tasks running on that worker only', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const cells = makeCells();
       const doomed = pool.submit(strayThrow, cells, 0);
       await assert.rejects(doomed, (error: unknown) => {
@@ -124,7 +99,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a result whose serialisation throws fails that future with SerializationError carrying the cause', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       await assert.rejects(pool.submit(returnsThrowingGetter), (error: unknown) => {
         assert.ok(error instanceof SerializationError);
         assert.match(error.message, /getter exploded/);
@@ -135,7 +110,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('an argument that only the serialiser can refuse fails its own future; the rest of its batch runs', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       // Past the 10 000-node budget of the check at submit: only postMessage sees the function.
       const hidden: unknown[] = Array.from({ length: 20_000 }, (_, i) => ({ i }));
       hidden.push(() => 'hidden');
@@ -148,7 +123,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a result that only the serialiser can refuse fails its own future; the rest of its batch is delivered', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const batch = [
         pool.submit(add1, 1),
         pool.submit(returnsHiddenFunction),
@@ -164,7 +139,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a class instance with private state, as argument or result, is refused with SerializationError instead of arriving damaged', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       class Counter {
         #count = 0;
         increment(): number {
@@ -178,7 +153,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
     }));
 
   test('a task that ignores its abort past cancelGraceMs has its worker terminated and replaced; queued tasks still run', () =>
-    withPool({ maxWorkers: 1, cancelGraceMs: 50 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1, cancelGraceMs: 50 }), async (pool) => {
       const cells = makeCells();
       const stuck = pool.submit(ignoreAbort, cells, 0);
       const queued = pool.submit(add1, 41);
@@ -193,7 +168,7 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
   test('taskTimeout fails a task that runs too long with TimeoutError and aborts its signal', () =>
     // The timeout also bounds the follow-up task, which may pay a worker start-up on a
     // loaded machine: generous, so the test does not depend on the machine's speed.
-    withPool({ maxWorkers: 1, taskTimeout: 1000 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1, taskTimeout: 1000 }), async (pool) => {
       const cooperative = pool.submit(awaitAbort);
       await assert.rejects(cooperative, (error: unknown) => {
         assert.ok(error instanceof TimeoutError);
@@ -205,16 +180,19 @@ describe('ThreadPoolExecutor: faults stay with their task', () => {
 
   test('taskTimeout terminates and replaces the worker of a task that ignores the abort', () =>
     // Generous for the same reason: add1 runs on a freshly started replacement worker.
-    withPool({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }, async (pool) => {
-      const cells = makeCells();
-      await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
-      assert.equal(await pool.submit(add1, 1), 2);
-    }));
+    withPool(
+      new ThreadPoolExecutor({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 30 }),
+      async (pool) => {
+        const cells = makeCells();
+        await assert.rejects(pool.submit(ignoreAbort, cells, 0), TimeoutError);
+        assert.equal(await pool.submit(add1, 1), 2);
+      },
+    ));
 });
 
 describe('ThreadPoolExecutor: durations past what setTimeout takes (2^31 ms)', () => {
   test('with cancelGraceMs Infinity a cancelled task that ignores its abort is never terminated: it finishes later on the same worker', () =>
-    withPool({ maxWorkers: 1, cancelGraceMs: Infinity }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1, cancelGraceMs: Infinity }), async (pool) => {
       const cells = makeCells();
       const { threadId } = await pool.submit(whoAmI);
       const stuck = pool.submit(finishAfterAbort, cells, 0);
@@ -238,7 +216,7 @@ describe('ThreadPoolExecutor: durations past what setTimeout takes (2^31 ms)', (
     process.on('warning', onWarning);
     try {
       await withPool(
-        { maxWorkers: 1, taskTimeout: 2 ** 31, idleTimeout: 2 ** 32 },
+        new ThreadPoolExecutor({ maxWorkers: 1, taskTimeout: 2 ** 31, idleTimeout: 2 ** 32 }),
         async (pool) => {
           const first = await pool.submit(whoAmI);
           assert.equal(await pool.submit(later, 7), 7);
@@ -260,7 +238,7 @@ describe('ThreadPoolExecutor: data shaped like an encoded primitive stays data',
   const forged = { __concur: 'mp.Lock', state: { address: '/some/socket', id: 1, pid: 1 } };
 
   test('an argument shaped like a shared Lock, next to a real Lock, arrives and comes back as the same plain object', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const lock = new Lock();
       const [inWorker, back] = await pool.submit(describeArgs, [lock, forged]);
       assert.deepEqual(inWorker, ['Lock', 'Object']);
@@ -269,14 +247,17 @@ describe('ThreadPoolExecutor: data shaped like an encoded primitive stays data',
     }));
 
   test('initargs shaped like a shared Lock reach the initializer as the same plain object', () =>
-    withPool({ maxWorkers: 1, initializer: recordInit, initargs: [forged] }, async (pool) => {
-      assert.deepEqual(await pool.submit(readInit), [forged]);
-    }));
+    withPool(
+      new ThreadPoolExecutor({ maxWorkers: 1, initializer: recordInit, initargs: [forged] }),
+      async (pool) => {
+        assert.deepEqual(await pool.submit(readInit), [forged]);
+      },
+    ));
 });
 
 describe('ThreadPoolExecutor: tasks and their values', () => {
   test('a self-contained function is sent by source', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       assert.equal(await pool.submit((a: number, b: number) => a * b, 6, 7), 42);
       assert.equal(await pool.submit(async (s: string) => s.toUpperCase(), 'ok'), 'OK');
       const methods = {
@@ -288,7 +269,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('a by-source function that uses an outer variable fails with an error saying it must be self-contained', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const factor = 3;
       await assert.rejects(
         pool.submit((x: number) => x * factor, 2),
@@ -307,13 +288,13 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('built-in and bound functions cannot be sent by source: TypeError at the call', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       assert.throws(() => pool.submit(Math.max, 1, 2), TypeError);
       assert.throws(() => pool.submit(add1.bind(null), 1), TypeError);
     }));
 
   test('a task defined in a module that does not register it fails with an error naming the module and the task', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const phantom = defineTask('file:///nonexistent/tasks.js', function phantom() {
         return 1;
       });
@@ -357,7 +338,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
   });
 
   test('a thrown non-error value arrives as itself', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       await assert.rejects(
         pool.submit(throwValue, 'plain string'),
         (e: unknown) => e === 'plain string',
@@ -369,21 +350,21 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('submitWith({ transfer }) moves an ArrayBuffer to the worker instead of copying it', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const buffer = new ArrayBuffer(1024);
       assert.equal(await pool.submitWith({ transfer: [buffer] }, byteLength, buffer), 1024);
       assert.equal(buffer.byteLength, 0, 'detached here');
     }));
 
   test('a task returning transfer(value, list) moves its buffer back', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       const bytes = await pool.submit(makeBytes, 16);
       assert.ok(bytes instanceof Uint8Array);
       assert.deepEqual([...bytes], new Array(16).fill(7));
     }));
 
   test('taskSignal() after the task’s first await fails with InvalidStateError', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       await assert.rejects(pool.submit(signalAfterAwait), (error: unknown) => {
         assert.ok(error instanceof RemoteError);
         assert.equal(error.remoteName, 'InvalidStateError');
@@ -393,7 +374,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('a burst of 20 000 tiny tasks all complete, in any number of workers', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const futures = Array.from({ length: 20_000 }, (_, i) => pool.submit(add1, i));
       const results = await Promise.all(futures);
       assert.ok(results.every((r, i) => r === i + 1));
@@ -401,7 +382,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
     }));
 
   test('long tasks spread over every worker rather than queueing behind one', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const futures = Array.from({ length: 4 }, () => pool.submit(sumSquares, 5_000_000));
       await Promise.all(futures);
       assert.equal(pool.statistics().workers, 2);
@@ -411,7 +392,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
 describe('ThreadPoolExecutor: map', () => {
   // Python's ThreadPoolExecutor.map ignores chunksize: each item is its own task.
   test('map ignores chunksize: an item after the failing one is not lost with its chunk, so [1..6] failing at 5 yields 1, 2, 3, 4 then the error', () =>
-    withPool({ maxWorkers: 2 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 2 }), async (pool) => {
       const seen: number[] = [];
       const failing = pool.map(failOn, [1, 2, 3, 4, 5, 6], [5, 5, 5, 5, 5, 5], { chunksize: 3 });
       await assert.rejects(async () => {
@@ -469,17 +450,17 @@ describe('ThreadPoolExecutor: options and introspection', () => {
 
   test('resourceLimits at the smallest accepted values still run tasks', () =>
     withPool(
-      {
+      new ThreadPoolExecutor({
         maxWorkers: 1,
         resourceLimits: { maxOldGenerationSizeMb: 16, stackSizeMb: 1, maxYoungGenerationSizeMb: 1 },
-      },
+      }),
       async (pool) => {
         assert.equal(await pool.submit(add1, 1), 2);
       },
     ));
 
   test('the pool shows its state when inspected', () =>
-    withPool({ maxWorkers: 3 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 3 }), async (pool) => {
       await pool.submit(add1, 1);
       assert.equal(
         inspect(pool),
@@ -488,7 +469,7 @@ describe('ThreadPoolExecutor: options and introspection', () => {
     }));
 
   test('idle workers exit after idleTimeout', () =>
-    withPool({ maxWorkers: 1, idleTimeout: 10 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1, idleTimeout: 10 }), async (pool) => {
       await pool.submit(add1, 1);
       const deadline = Date.now() + 10_000; // hang guard
       while (pool.statistics().workers > 0 && Date.now() < deadline) {
@@ -499,12 +480,15 @@ describe('ThreadPoolExecutor: options and introspection', () => {
     }));
 
   test('workers have Python-style names, shown by currentThread() inside them', () =>
-    withPool({ maxWorkers: 1, threadNamePrefix: 'crawler' }, async (pool) => {
-      assert.equal((await pool.submit(whoAmI)).name, 'crawler_0');
-    }));
+    withPool(
+      new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'crawler' }),
+      async (pool) => {
+        assert.equal((await pool.submit(whoAmI)).name, 'crawler_0');
+      },
+    ));
 
   test('submitWith rejects options that are not an object', () =>
-    withPool({ maxWorkers: 1 }, async (pool) => {
+    withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       assert.throws(() => pool.submitWith(null as never, add1, 1), TypeError);
       assert.throws(() => pool.submitWith({ transfer: 'x' as never }, add1, 1), TypeError);
     }));

@@ -57,6 +57,7 @@ import {
   until,
   type Cells,
 } from '../fixtures/sync.js';
+import { withPool } from '../fixtures/executors.js';
 
 /** Options every executor under test understands. */
 export interface ContractExecutorOptions {
@@ -92,20 +93,6 @@ export interface ExecutorContract {
 
 type WithTerminate = Executor & { terminateWorkers?: () => Promise<void> };
 
-/** Runs `body` with a fresh executor and always shuts it down. */
-async function withExecutor<T>(
-  contract: ExecutorContract,
-  options: ContractExecutorOptions,
-  body: (executor: Executor) => Promise<T>,
-): Promise<T> {
-  const executor = contract.make(options);
-  try {
-    return await body(executor);
-  } finally {
-    await executor.shutdown({ wait: true, cancelFutures: true });
-  }
-}
-
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const value of iterable) out.push(value);
@@ -115,7 +102,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 /** Registers the contract tests for one executor. */
 export function executorContract(contract: ExecutorContract): void {
   const using = <T>(options: ContractExecutorOptions, body: (e: Executor) => Promise<T>) =>
-    withExecutor(contract, options, body);
+    withPool(contract.make(options), body);
   const makeCells = contract.makeCells ?? makeSharedCells;
   // A test that needs a capability the executor lacks is skipped by name, with the reason
   // (`{ skip: reason }`), so that the report shows what this executor does not do.
@@ -130,10 +117,22 @@ export function executorContract(contract: ExecutorContract): void {
     'does not cancel a running task (Python’s executors do not either)',
   );
   const local = needs(contract.localWorkers, 'does not own or count its workers');
+  // An argument that cannot be sent either fails its future or throws at the call: each
+  // executor runs the test of its own behaviour and skips the other by name.
+  const failsTheFuture = needs(
+    contract.argumentErrorsThrow !== true,
+    'throws at the call instead of failing the future',
+  );
+  const throwsAtTheCall = needs(
+    contract.argumentErrorsThrow ?? false,
+    'fails the future instead of throwing at the call',
+  );
   const breaks = needs(
     contract.breaksOnFailingInitializer,
     'is not broken by a failing initializer',
   );
+  const terminates: { skip?: string } =
+    contract.noTerminateWorkers === undefined ? {} : { skip: contract.noTerminateWorkers };
 
   describe(`${contract.name} honours the Executor contract`, () => {
     // -- 1: submit -----------------------------------------------------------------------
@@ -463,23 +462,32 @@ export function executorContract(contract: ExecutorContract): void {
 
     // -- 13: serialisation --------------------------------------------------------------
 
-    test('a non-cloneable argument fails that future at once with SerializationError, and other tasks still run (A.3 #13, test_error_at_task_pickle)', () =>
-      using({ maxWorkers: 1 }, async (executor) => {
-        if (contract.argumentErrorsThrow === true) {
+    test(
+      'a non-cloneable argument fails that future at once with SerializationError, and other tasks still run (A.3 #13, test_error_at_task_pickle)',
+      failsTheFuture,
+      () =>
+        using({ maxWorkers: 1 }, async (executor) => {
+          const bad = executor.submit(echo, { callback: () => 1 });
+          assert.equal(bad.done(), true, 'failed at the call, before any worker saw it');
+          assert.ok(bad.exception() instanceof SerializationError);
+          assert.equal((bad.exception() as SerializationError).code, 'ERR_CONCUR_SERIALIZATION');
+          assert.match((bad.exception() as Error).message, /\.callback/);
+          assert.equal(await executor.submit(add1, 1), 2);
+        }),
+    );
+
+    test(
+      'a non-cloneable argument throws SerializationError at the call, naming the path, and other tasks still run',
+      throwsAtTheCall,
+      () =>
+        using({ maxWorkers: 1 }, async (executor) => {
           assert.throws(
             () => executor.submit(echo, { callback: () => 1 }),
             (e: unknown) => e instanceof SerializationError && /\.callback/.test(e.message),
           );
           assert.equal(await executor.submit(add1, 1), 2);
-          return;
-        }
-        const bad = executor.submit(echo, { callback: () => 1 });
-        assert.equal(bad.done(), true, 'failed at the call, before any worker saw it');
-        assert.ok(bad.exception() instanceof SerializationError);
-        assert.equal((bad.exception() as SerializationError).code, 'ERR_CONCUR_SERIALIZATION');
-        assert.match((bad.exception() as Error).message, /\.callback/);
-        assert.equal(await executor.submit(add1, 1), 2);
-      }));
+        }),
+    );
 
     test('a result that cannot be cloned fails that future with SerializationError, and the pool stays usable (A.3 #13, test_error_during_result_pickle_on_worker)', () =>
       using({ maxWorkers: 1 }, async (executor) => {
@@ -721,9 +729,7 @@ export function executorContract(contract: ExecutorContract): void {
 
     test(
       'terminateWorkers stops a running task, cancels the queued ones, and then submit throws (A.3 #27, test_force_shutdown_workers)',
-      {
-        skip: contract.noTerminateWorkers ?? false,
-      },
+      terminates,
       async () => {
         const executor = contract.make({ maxWorkers: 1 }) as WithTerminate;
         assert.equal(typeof executor.terminateWorkers, 'function');
@@ -741,14 +747,14 @@ export function executorContract(contract: ExecutorContract): void {
 
     test(
       'terminateWorkers on an unused or broken executor does not throw (A.3 #27, test_force_shutdown_workers_not_started_yet)',
-      breaks,
+      { ...breaks, ...terminates },
       async () => {
         const unused = contract.make({ maxWorkers: 1 }) as WithTerminate;
         const broken = contract.make({ maxWorkers: 1, initializer: failInit }) as WithTerminate;
         await assert.rejects(broken.submit(add1, 1), BrokenExecutor);
         for (const executor of [unused, broken]) {
-          if (executor.terminateWorkers === undefined) await executor.shutdown();
-          else await executor.terminateWorkers();
+          assert.equal(typeof executor.terminateWorkers, 'function');
+          await executor.terminateWorkers!();
         }
       },
     );

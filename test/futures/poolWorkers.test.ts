@@ -28,6 +28,7 @@ import {
 } from '../fixtures/poolWorkerTasks.js';
 import { quick } from '../fixtures/slowImportTasks.js';
 import { makeFileCells, release, until } from '../fixtures/sync.js';
+import { withPool } from '../fixtures/executors.js';
 
 type Pool = ThreadPoolExecutor | ProcessPoolExecutor;
 
@@ -69,22 +70,10 @@ async function warm(pool: Pool): Promise<void> {
 }
 
 for (const kind of kinds) {
-  const withPool = async (
-    options: ProcessPoolExecutorOptions,
-    body: (pool: Pool) => Promise<void>,
-  ): Promise<void> => {
-    const pool = kind.make(options);
-    try {
-      await body(pool);
-    } finally {
-      await pool.shutdown({ wait: true, cancelFutures: true });
-    }
-  };
-
   describe(`${kind.name}: maxWorkers is a hard limit`, () => {
     for (const maxWorkers of [1, 2]) {
       test(`with maxWorkers: ${maxWorkers}, a warm pool runs at most ${maxWorkers} async task(s) at once, one per worker`, () =>
-        withPool({ maxWorkers }, async (pool) => {
+        withPool(kind.make({ maxWorkers }), async (pool) => {
           await warm(pool);
           const runs = await Promise.all(
             Array.from({ length: 24 }, () => pool.submit(overlapProbe, 3)),
@@ -104,7 +93,7 @@ for (const kind of kinds) {
     }
 
     test('concurrentTasksPerWorker lets each worker run that many tasks at once, and no more', () =>
-      withPool({ maxWorkers: 1, concurrentTasksPerWorker: 3 }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1, concurrentTasksPerWorker: 3 }), async (pool) => {
         await warm(pool);
         const runs = await Promise.all(
           Array.from({ length: 24 }, () => pool.submit(overlapProbe, 20)),
@@ -126,7 +115,7 @@ for (const kind of kinds) {
 
   describe(`${kind.name}: results leave as tasks finish; a kill fails only its task`, () => {
     test('the results of tiny tasks arrive while a long task shipped with them still runs', () =>
-      withPool({ maxWorkers: 1 }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1 }), async (pool) => {
         await warm(pool);
         const cells = makeFileCells(2);
         const tiny = Array.from({ length: 300 }, (_, i) => pool.submit(times10, i));
@@ -145,7 +134,7 @@ for (const kind of kinds) {
       }));
 
     test('cancelling a task that ignores its signal kills its worker, and the tasks shipped with it still run', () =>
-      withPool({ maxWorkers: 1, cancelGraceMs: 50 }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1, cancelGraceMs: 50 }), async (pool) => {
         await warm(pool);
         const cells = makeFileCells(1);
         const before = Array.from({ length: 4 }, () => pool.submit(overlapProbe, 300));
@@ -163,7 +152,7 @@ for (const kind of kinds) {
       }));
 
     test('a taskTimeout fails only the task that ran too long, not the finished ones shipped with it', () =>
-      withPool({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 50 }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1, taskTimeout: 1000, cancelGraceMs: 50 }), async (pool) => {
         await warm(pool);
         const cells = makeFileCells(2);
         const tiny = Array.from({ length: 300 }, (_, i) => pool.submit(times10, i));
@@ -177,30 +166,33 @@ for (const kind of kinds) {
 
   describe(`${kind.name}: taskTimeout times the task's own run`, () => {
     test("a fresh worker's import of the task module does not count against taskTimeout", () =>
-      withPool({ maxWorkers: 1, taskTimeout: 400 }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1, taskTimeout: 400 }), async (pool) => {
         // The module takes 800 ms to import in the worker; the task itself microseconds.
         assert.equal(await pool.submit(quick, 1), 2);
       }));
 
     test('the time a task waits behind another on its worker does not count against taskTimeout', () =>
-      withPool({ maxWorkers: 1, taskTimeout: 300, cancelGraceMs: 20_000 }, async (pool) => {
-        await warm(pool);
-        const cells = makeFileCells(2);
-        const first = pool.submit(blockThen, cells, 0, 1);
-        const second = pool.submit(times10, 7);
-        await until(cells, 0);
-        // The first runs past its timeout while the second waits for the worker.
-        await assert.rejects(first, TimeoutError);
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        release(cells, 1);
-        assert.equal(await second, 70);
-      }));
+      withPool(
+        kind.make({ maxWorkers: 1, taskTimeout: 300, cancelGraceMs: 20_000 }),
+        async (pool) => {
+          await warm(pool);
+          const cells = makeFileCells(2);
+          const first = pool.submit(blockThen, cells, 0, 1);
+          const second = pool.submit(times10, 7);
+          await until(cells, 0);
+          // The first runs past its timeout while the second waits for the worker.
+          await assert.rejects(first, TimeoutError);
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          release(cells, 1);
+          assert.equal(await second, 70);
+        },
+      ));
   });
 
   describe(`${kind.name}: a worker that dies while starting`, () => {
     test('is replaced, and fails nothing: every task runs on the workers that start', () =>
       withPool(
-        { maxWorkers: 2, initializer: firstInitDies, initargs: [makeFileCells(1), 0] },
+        kind.make({ maxWorkers: 2, initializer: firstInitDies, initargs: [makeFileCells(1), 0] }),
         async (pool) => {
           const futures: Future<number>[] = Array.from({ length: 20 }, (_, i) =>
             pool.submit(times10, i),
@@ -214,7 +206,7 @@ for (const kind of kinds) {
       ));
 
     test('three in a row break the pool with BrokenExecutor, which names the cause', () =>
-      withPool({ maxWorkers: 1, initializer: initDies }, async (pool) => {
+      withPool(kind.make({ maxWorkers: 1, initializer: initDies }), async (pool) => {
         const future = pool.submit(times10, 1);
         const error = await future.then(
           () => assert.fail('the task ran'),

@@ -25,6 +25,7 @@ import {
   takeThenCompute,
   takeWithTimeout,
 } from './fixtures/threadTasks.js';
+import { eventually } from '../fixtures/polling.js';
 
 describe('multiprocessing primitives passed to Process targets', () => {
   test('a Process target takes jobs from one queue and puts results on another', async () => {
@@ -120,21 +121,13 @@ function afterPoll(): Promise<void> {
  * Waits until no other process is connected to this one's resource server: a killed
  * child's connection has closed, and what it held (items leased to it) is back.
  */
-async function disconnected(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (leakReport().resourceConnections > 0) {
-    if (Date.now() > deadline) throw new Error('a connection stayed open (hang guard)');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+function disconnected(): Promise<void> {
+  return eventually(() => leakReport().resourceConnections === 0, 'every child connection closing');
 }
 
 /** Waits for the file `path` (a child's signal) and returns its content. */
 async function fileSignal(path: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(path)) {
-    if (Date.now() > deadline) throw new Error(`no ${path} (hang guard)`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await eventually(() => existsSync(path), `the file ${path}`);
   return readFileSync(path, 'utf8');
 }
 

@@ -6,7 +6,8 @@ import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import { captureExceptions } from 'concur-ts/testing';
 import { Barrier, BrokenBarrierError, Event, InvalidStateError, Value } from 'concur-ts/threading';
 
-import { killMidWait, results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { killMidWait, results, withWorkers } from './harness.js';
 
 /** Parties of the multi-thread tests (CPython uses 5; each is a real worker here). */
 const N = 4;
@@ -61,7 +62,7 @@ describe('threading Barrier', () => {
       const rounds = new Value('int32', 0);
       const barrier = new Barrier(N, { action: () => (rounds.value += 1) });
       const others = workers.startMany<Passed>(N - 1, 'barrierWait', { barrier, seen: rounds });
-      await until(() => barrier.nWaiting === N - 1, 'the other parties');
+      await eventually(() => barrier.nWaiting === N - 1, 'the other parties');
       assert.ok([0, 1, 2, 3].includes(await barrier.wait())); // last: runs the action inline
       for (const p of await results(others)) assert.deepEqual(p.values, [1]);
       // Blocked in waitSync while a worker arrives last: the blocked home party runs it.
@@ -85,7 +86,7 @@ describe('threading Barrier', () => {
         },
       });
       const others = workers.startMany<Passed>(N - 1, 'barrierWait', { barrier });
-      await until(() => barrier.nWaiting === N - 1, 'the other parties');
+      await eventually(() => barrier.nWaiting === N - 1, 'the other parties');
       await assert.rejects(barrier.wait(), TypeError); // the last party ran it
       for (const p of await results(others)) assert.equal(p.error, 'BrokenBarrierError');
       assert.equal(barrier.broken, true);
@@ -161,7 +162,7 @@ describe('threading Barrier', () => {
         timeout: 30,
       });
       // The punctual parties time out (30 ms, shorter than the default) and break it.
-      await until(() => barrier.broken, 'the barrier to break');
+      await eventually(() => barrier.broken, 'the barrier to break');
       late.set();
       assert.deepEqual(await results(parties), Array(N).fill('BrokenBarrierError'));
     }));
@@ -171,7 +172,7 @@ describe('threading Barrier', () => {
       const barrier = new Barrier(N, { timeout: 30 });
       const late = new Event();
       const parties = workers.startMany<string>(N, 'barrierLate', { barrier, parties: N, late });
-      await until(() => barrier.broken, 'the barrier to break');
+      await eventually(() => barrier.broken, 'the barrier to break');
       late.set();
       assert.deepEqual(await results(parties), Array(N).fill('BrokenBarrierError'));
       await assert.rejects(barrier.wait(), BrokenBarrierError);
@@ -188,13 +189,13 @@ describe('threading Barrier', () => {
     run(async () => {
       const barrier = new Barrier(2);
       const task = createTask(() => barrier.wait());
-      await until(() => barrier.nWaiting === 1, 'the waiter');
+      await eventually(() => barrier.nWaiting === 1, 'the waiter');
       task.cancel();
       await assert.rejects(task, CancelledError);
       assert.equal(barrier.nWaiting, 0);
       assert.equal(barrier.broken, false);
       const other = createTask(() => barrier.wait());
-      await until(() => barrier.nWaiting === 1, 'the new waiter');
+      await eventually(() => barrier.nWaiting === 1, 'the new waiter');
       assert.equal(await barrier.wait(), 1);
       assert.equal(await other, 0);
     }));
@@ -237,7 +238,7 @@ describe('threading.Barrier: a party whose thread dies', () => {
       // Repaired by reset(): a full round of live parties passes again.
       barrier.reset();
       const other = createTask(() => barrier.wait(10_000));
-      await until(() => barrier.nWaiting === 1, 'the new party');
+      await eventually(() => barrier.nWaiting === 1, 'the new party');
       assert.deepEqual([await barrier.wait(10_000), await other].sort(), [0, 1]);
     });
   }

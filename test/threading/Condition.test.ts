@@ -5,7 +5,8 @@ import { inspect } from 'node:util';
 import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import { Condition, InvalidStateError, Lock, RLock, SimpleQueue, Value } from 'concur-ts/threading';
 
-import { killMidWait, results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { killMidWait, results, withWorkers } from './harness.js';
 
 /** Takes every item a SimpleQueue holds now. */
 function drain<T>(queue: SimpleQueue<T>): T[] {
@@ -51,8 +52,9 @@ describe('threading Condition', () => {
         const phase = new Value('int32', 0);
         const reports = new SimpleQueue<[boolean, number]>();
         const waiters = workers.startMany(N, 'condWaitTwice', { cond, phase, results: reports });
-        const settled = (n: number) => until(() => cond.statistics().waiters === n, `${n} waiters`);
-        const reported = (n: number) => until(() => reports.qsize() >= n, `${n} reports`);
+        const settled = (n: number) =>
+          eventually(() => cond.statistics().waiters === n, `${n} waiters`);
+        const reported = (n: number) => eventually(() => reports.qsize() >= n, `${n} reports`);
         await settled(N);
 
         // Notify 3 of 5: exactly those 3 report, in phase 1.
@@ -104,7 +106,7 @@ describe('threading Condition', () => {
       const state = new Value('int32', 0);
       const waiter = workers.start('condWaitFor', { cond, state, target: 4 });
       for (let i = 0; i < 4; i++) {
-        await until(() => cond.statistics().waiters === 1, 'the waiter');
+        await eventually(() => cond.statistics().waiters === 1, 'the waiter');
         await cond.use(() => {
           state.value += 1;
           cond.notify();
@@ -135,7 +137,7 @@ describe('threading Condition', () => {
       await lock.acquire();
       await lock.acquire();
       const waiting = cond.wait();
-      await until(() => cond.statistics().waiters === 1 && !lock.locked(), 'the wait');
+      await eventually(() => cond.statistics().waiters === 1 && !lock.locked(), 'the wait');
       // Another thread can take the lock meanwhile.
       assert.equal(await workers.start('locked', { lock }).result, false);
       await cond.use(() => cond.notify());
@@ -150,7 +152,7 @@ describe('threading Condition', () => {
       const cond = new Condition(new Lock());
       const first = createTask(() => cond.use(() => cond.wait()));
       const second = createTask(() => cond.use(() => cond.wait()));
-      await until(() => cond.statistics().waiters === 2, 'two waiters');
+      await eventually(() => cond.statistics().waiters === 2, 'two waiters');
       await cond.acquire();
       cond.notify(1); // meant for the first…
       first.cancel(); // …which is cancelled before it re-takes the lock
@@ -192,7 +194,7 @@ describe('threading.Condition: a waiter whose thread dies', () => {
         return cond.wait(10_000);
       }),
     );
-    await until(() => entered && !cond.locked(), 'the live waiter');
+    await eventually(() => entered && !cond.locked(), 'the live waiter');
     await cond.use(() => cond.notify(1));
     assert.equal(await live, true);
     assert.equal(cond.statistics().waiters, 0);

@@ -5,7 +5,8 @@ import { inspect } from 'node:util';
 import { CancelledError, createTask, run } from 'concur-ts/asyncio';
 import { Event, InvalidStateError } from 'concur-ts/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { killMidWait, results, withWorkers } from './harness.js';
 
 const N = 3;
 
@@ -30,7 +31,7 @@ describe('threading Event', () => {
           event.clear();
         }
         const waiters = workers.startMany<boolean[]>(N, 'eventWaitTwice', { event });
-        await until(() => event.statistics().waiters === N, `${N} waiters`);
+        await eventually(() => event.statistics().waiters === N, `${N} waiters`);
         event.set();
         assert.deepEqual(await results(waiters), Array(N).fill([true, true]));
         event.clear();
@@ -59,7 +60,7 @@ describe('threading Event', () => {
       const event = new Event();
       const waiters = workers.startMany<boolean>(N, 'eventWait', { event });
       const here = event.wait();
-      await until(() => event.statistics().waiters === N + 1, 'every waiter');
+      await eventually(() => event.statistics().waiters === N + 1, 'every waiter');
       event.set();
       event.clear();
       assert.deepEqual(await results(waiters), Array(N).fill(true));
@@ -71,7 +72,7 @@ describe('threading Event', () => {
     run(async () => {
       const event = new Event();
       const task = createTask(() => event.wait());
-      await until(() => event.statistics().waiters === 1, 'the waiter');
+      await eventually(() => event.statistics().waiters === 1, 'the waiter');
       task.cancel();
       await assert.rejects(task, CancelledError);
       assert.equal(event.statistics().waiters, 0);
@@ -87,5 +88,19 @@ describe('threading Event', () => {
     event.set();
     assert.equal(event.waitSync(0), true);
     assert.equal(inspect(event), '<Event set>');
+  });
+});
+
+describe('threading.Event: a waiter whose thread dies', () => {
+  test('a waiter killed in waitSync() is no longer counted in statistics().waiters', async () => {
+    const event = new Event();
+    await killMidWait(
+      (e: Event) => e.waitSync(),
+      [event],
+      () => event.statistics().waiters === 1,
+      'the waiter to sleep',
+    );
+    assert.equal(event.statistics().waiters, 0);
+    assert.equal(inspect(event), '<Event unset>');
   });
 });

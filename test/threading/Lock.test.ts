@@ -14,7 +14,8 @@ import {
   encodeShared,
 } from 'concur-ts/threading';
 
-import { until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { withWorkers } from './harness.js';
 
 describe('threading Lock', () => {
   test('acquire() takes a free lock and release() frees it', async () => {
@@ -32,7 +33,10 @@ describe('threading Lock', () => {
       const lock = new Lock();
       const phase = new Value('int32', 0);
       const worker = workers.start('reacquire', { lock, phase });
-      await until(() => phase.value === 1 && lock.statistics().waiters === 1, 'the second acquire');
+      await eventually(
+        () => phase.value === 1 && lock.statistics().waiters === 1,
+        'the second acquire',
+      );
       assert.equal(phase.value, 1);
       lock.release(); // released by the main thread: the worker's second acquire goes through
       assert.equal(await worker.result, true);
@@ -98,7 +102,7 @@ describe('threading Lock', () => {
       const holder = workers.start('hold', { lock, held, go });
       await held.wait();
       const acquiring = lock.acquire();
-      await until(() => lock.statistics().waiters === 1, 'the main thread to wait');
+      await eventually(() => lock.statistics().waiters === 1, 'the main thread to wait');
       go.set();
       assert.equal(await acquiring, true);
       assert.equal(await holder.result, 'released');
@@ -152,7 +156,7 @@ describe('threading Lock', () => {
       const lock = new Lock();
       const cond = new Condition(lock);
       const waiting = cond.use(() => cond.wait());
-      await until(() => cond.statistics().waiters === 1, 'the waiter');
+      await eventually(() => cond.statistics().waiters === 1, 'the waiter');
       const held = new Event();
       const holder = workers.start('hold', { lock, held, exitHolding: true });
       await held.wait();
@@ -179,7 +183,7 @@ describe('threading Lock', () => {
       await lock.acquire();
       const first = createTask(() => lock.acquire());
       const second = createTask(() => lock.acquire());
-      await until(() => lock.statistics().waiters === 2, 'two waiters');
+      await eventually(() => lock.statistics().waiters === 2, 'two waiters');
       first.cancel();
       await assert.rejects(first, CancelledError);
       lock.release();

@@ -19,7 +19,8 @@ import {
   type SharedState,
 } from 'concur-ts/threading';
 
-import { killMidWait, results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { killMidWait, results, withWorkers } from './harness.js';
 
 describe('threading Queue', () => {
   test('shutdown goes from alive to shut down, then may go immediate (test_shutdown_allowed_transitions)', () => {
@@ -63,7 +64,7 @@ describe('threading Queue', () => {
     withWorkers(async (workers) => {
       const q = new Queue();
       const getter = workers.start('getOne', { queue: q });
-      await until(() => q.statistics().getters === 1, 'the getter');
+      await eventually(() => q.statistics().getters === 1, 'the getter');
       q.shutdown();
       await assert.rejects(getter.result, {
         name: 'QueueShutDown',
@@ -93,7 +94,7 @@ describe('threading Queue', () => {
       q.putNowait(1);
       q.putNowait(2);
       const joining = createTask(() => q.join());
-      await until(() => q.statistics().joiners === 1, 'the joiner');
+      await eventually(() => q.statistics().joiners === 1, 'the joiner');
       q.shutdown(true);
       await joining;
       assert.equal(q.qsize(), 0);
@@ -104,7 +105,7 @@ describe('threading Queue', () => {
     withWorkers(async (workers) => {
       const q = new Queue<number>(2);
       const producer = workers.start('produce', { queue: q, items: [1, 2, 3, 4, 5] });
-      await until(() => q.full() && q.statistics().putters === 1, 'a full queue');
+      await eventually(() => q.full() && q.statistics().putters === 1, 'a full queue');
       const got: number[] = [];
       for (let i = 0; i < 5; i++) got.push(await q.get());
       assert.deepEqual(got, [1, 2, 3, 4, 5]);
@@ -133,7 +134,7 @@ describe('threading Queue', () => {
       assert.throws(() => q.putNowait(4), QueueFull);
       assert.equal(q.qsize(), 3);
       const putting = createTask(() => q.put(4));
-      await until(() => q.statistics().putters === 1, 'the blocked put');
+      await eventually(() => q.statistics().putters === 1, 'the blocked put');
       q.maxsize = 0; // unbounded: the waiting put goes through
       await putting;
       assert.equal(q.qsize(), 4);
@@ -203,7 +204,7 @@ describe('threading Queue', () => {
       const q = new Queue<string>({ maxBytes: 4096 });
       q.putNowait('a'.repeat(3000));
       const producer = workers.start('produce', { queue: q, items: ['b'.repeat(3000)] });
-      await until(() => q.statistics().putters === 1, 'the blocked put');
+      await eventually(() => q.statistics().putters === 1, 'the blocked put');
       assert.equal(q.getNowait().length, 3000);
       assert.equal(await producer.result, 1);
       assert.equal(await q.get(), 'b'.repeat(3000));
@@ -245,7 +246,7 @@ describe('threading Queue', () => {
       const q = new Queue<number>();
       const first = createTask(() => q.get());
       const second = createTask(() => q.get());
-      await until(() => q.statistics().getters === 2, 'two getters');
+      await eventually(() => q.statistics().getters === 2, 'two getters');
       first.cancel();
       await assert.rejects(first, CancelledError);
       await q.put(7);
@@ -294,7 +295,7 @@ describe('threading Queue', () => {
   async function holdGuardAsDeadThread(primitive: object): Promise<void> {
     const shared = encodeShared(primitive) as SharedState;
     const words = new Int32Array(shared.state.words as SharedArrayBuffer);
-    await until(
+    await eventually(
       () => Atomics.compareExchange(words, 0, 0, ((DEAD_THREAD + 1) << 2) | 1) === 0,
       'the guard to be free',
     );
@@ -305,7 +306,7 @@ describe('threading Queue', () => {
       const q = new Queue<number>();
       const inWorker = workers.start('getOne', { queue: q });
       const here = q.get();
-      await until(() => q.statistics().getters === 2, 'both getters to wait');
+      await eventually(() => q.statistics().getters === 2, 'both getters to wait');
       await holdGuardAsDeadThread(q);
       assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
       await assert.rejects(here, BrokenResourceError);
@@ -317,7 +318,7 @@ describe('threading Queue', () => {
       const barrier = new Barrier(3);
       const inWorker = workers.start<{ error?: string }>('barrierWait', { barrier, rounds: 1 });
       const here = barrier.wait();
-      await until(() => barrier.nWaiting === 2, 'both parties to wait');
+      await eventually(() => barrier.nWaiting === 2, 'both parties to wait');
       await holdGuardAsDeadThread(barrier);
       assert.ok(markOwnerDead(DEAD_THREAD) >= 1);
       await assert.rejects(here, BrokenResourceError);
@@ -336,7 +337,7 @@ describe('threading.Queue: a waiter whose thread dies', () => {
     );
     assert.equal(queue.statistics().getters, 0); // the dead thread waits no more
     const live = queue.get({ timeout: 10_000 });
-    await until(() => queue.statistics().getters === 1, 'the live getter to wait');
+    await eventually(() => queue.statistics().getters === 1, 'the live getter to wait');
     queue.putNowait(1);
     assert.equal(await live, 1);
     assert.equal(queue.statistics().getters, 0);
@@ -353,7 +354,7 @@ describe('threading.Queue: a waiter whose thread dies', () => {
     );
     assert.equal(queue.statistics().putters, 0); // the dead thread waits no more
     const live = queue.put(2, { timeout: 10_000 });
-    await until(() => queue.statistics().putters === 1, 'the live putter to wait');
+    await eventually(() => queue.statistics().putters === 1, 'the live putter to wait');
     assert.equal(queue.getNowait(), 0);
     await live;
     assert.equal(queue.getNowait(), 2);

@@ -11,7 +11,8 @@ import {
   Value,
 } from 'concur-ts/threading';
 
-import { killMidWait, results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { killMidWait, results, withWorkers } from './harness.js';
 
 function drain<T>(queue: SimpleQueue<T>): T[] {
   const items: T[] = [];
@@ -44,9 +45,9 @@ describe('threading Semaphore', () => {
       const sem = new Semaphore(0);
       const reports = new SimpleQueue<number>();
       const waiters = workers.startMany(3, 'semAcquireReport', { sem, results: reports });
-      await until(() => sem.statistics().waiters === 3, 'three waiters');
+      await eventually(() => sem.statistics().waiters === 3, 'three waiters');
       sem.release(2);
-      await until(() => reports.qsize() === 2, 'two acquisitions');
+      await eventually(() => reports.qsize() === 2, 'two acquisitions');
       assert.equal(sem.statistics().waiters, 1);
       assert.equal(sem.value, 0);
       sem.release();
@@ -71,14 +72,14 @@ describe('threading Semaphore', () => {
       const phase = new Value('int32', 0);
       const reports = new SimpleQueue<number>();
       const threads = workers.startMany(N, 'semAcquireTwice', { sem, phase, results: reports });
-      await until(() => reports.qsize() === 3, 'phase 0');
+      await eventually(() => reports.qsize() === 3, 'phase 0');
       assert.deepEqual(drain(reports), [0, 0, 0]);
       phase.value = 1;
       for (let i = 0; i < 3; i++) sem.release();
-      await until(() => reports.qsize() === 3, 'phase 1');
+      await eventually(() => reports.qsize() === 3, 'phase 1');
       phase.value = 2;
       sem.release();
-      await until(() => reports.qsize() === 4, 'phase 2');
+      await eventually(() => reports.qsize() === 4, 'phase 2');
       assert.deepEqual(drain(reports).sort(), [1, 1, 1, 2]);
       // One thread is still blocked: the semaphore has no permit.
       assert.equal(await sem.acquire({ blocking: false }), false);
@@ -122,7 +123,7 @@ describe('threading Semaphore', () => {
       const sem = new Semaphore(0);
       const first = createTask(() => sem.acquire());
       const second = createTask(() => sem.acquire());
-      await until(() => sem.statistics().waiters === 2, 'two waiters');
+      await eventually(() => sem.statistics().waiters === 2, 'two waiters');
       first.cancel();
       await assert.rejects(first, CancelledError);
       sem.release();
@@ -154,5 +155,17 @@ describe('threading.Semaphore: a waiter whose thread dies', () => {
     sem.release();
     assert.equal(await live, true);
     assert.equal(sem.statistics().value, 0);
+  });
+
+  test('a waiter killed in acquireSync() is no longer counted in statistics().waiters', async () => {
+    const sem = new Semaphore(0);
+    await killMidWait(
+      (s: Semaphore) => s.acquireSync(),
+      [sem],
+      () => sem.statistics().waiters === 1,
+      'the waiter to sleep',
+    );
+    assert.equal(sem.statistics().waiters, 0);
+    assert.equal(inspect(sem), '<Semaphore value=0>');
   });
 });

@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { ThreadPoolExecutor } from 'concur-ts/futures';
 import { encodeShared, markOwnerDead } from 'concur-ts/threading';
 
+import { eventually } from '../fixtures/polling.js';
+
 const FIXTURE = new URL('./fixtures/worker.js', import.meta.url);
 
 /** An error thrown by a script, rebuilt on this side with its name and code. */
@@ -104,18 +106,6 @@ export async function withWorkers(body: (workers: Workers) => Promise<void>): Pr
   }
 }
 
-/**
- * Waits until `predicate()` holds, polling the shared state it reads. A handshake, not a
- * timing window: the bound only turns a hang into a failure.
- */
-export async function until(predicate: () => boolean, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 1));
-  }
-}
-
 /** Every result of `running`. */
 export function results<R>(running: Running<R>[]): Promise<R[]> {
   return Promise.all(running.map((r) => r.result));
@@ -135,9 +125,9 @@ export async function killMidWait(
   const pool = new ThreadPoolExecutor({ maxWorkers: 1, cancelGraceMs: 20 });
   try {
     const future = pool.submit(task, ...args);
-    await until(waiting, what);
+    await eventually(waiting, what);
     assert.equal(future.cancel(), true);
-    await until(() => pool.statistics().workers === 0, 'the killed worker to be gone');
+    await eventually(() => pool.statistics().workers === 0, 'the killed worker to be gone');
   } finally {
     await pool.shutdown({ wait: true });
   }

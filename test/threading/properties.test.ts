@@ -26,7 +26,7 @@ import {
   Semaphore,
 } from 'concur-ts/threading';
 
-import { until } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
 
 describe('threading primitives against reference models', () => {
   test('Lock: try-acquire and release behave as a boolean', () => {
@@ -205,7 +205,10 @@ describe('threading primitives against reference models', () => {
             for (const { kind, n } of ops) {
               if (kind === 'wait') {
                 waiting.push(createTask(() => cond.use(() => cond.wait())));
-                await until(() => cond.statistics().waiters === waiting.length, 'the new waiter');
+                await eventually(
+                  () => cond.statistics().waiters === waiting.length,
+                  'the new waiter',
+                );
               } else if (kind === 'cancel') {
                 const youngest = waiting.pop();
                 if (youngest === undefined) continue;
@@ -266,7 +269,7 @@ describe('threading primitives against reference models', () => {
                   );
                 } else {
                   pending.push(task);
-                  await until(() => barrier.nWaiting === pending.length, 'the arrival');
+                  await eventually(() => barrier.nWaiting === pending.length, 'the arrival');
                 }
               } else if (step === 'abort') {
                 barrier.abort();

@@ -15,7 +15,8 @@ import {
   Value,
 } from 'concur-ts/threading';
 
-import { results, until, withWorkers } from './harness.js';
+import { eventually } from '../fixtures/polling.js';
+import { results, withWorkers } from './harness.js';
 
 describe('threading under stress', () => {
   for (const threads of [2, 3]) {
@@ -119,7 +120,7 @@ describe('threading under stress', () => {
       const outcome: [boolean, number][] = [];
       for (const [i, waiter] of waiters.entries()) {
         const step = i + 1;
-        await until(() => cond.statistics().waiters === 4 - step, `${4 - step} waiters`);
+        await eventually(() => cond.statistics().waiters === 4 - step, `${4 - step} waiters`);
         await cond.use(() => {
           state.value = step;
           cond.notifyAll();

@@ -4,6 +4,8 @@
  *   waitSync(view, i, expected, ms)   Atomics.wait        blocks the calling thread
  *   waitAsync(view, i, expected, ms)  Atomics.waitAsync   a promise; the thread runs on
  *   notify(view, i, count)            Atomics.notify      wakes up to `count` of either
+ *   onChange(view, i, seen, callback) Atomics.waitAsync   a doorbell: calls back once the
+ *                                                         word moved, never holds the loop
  *
  * Two Node facts shape this module:
  *
@@ -119,6 +121,22 @@ export function waitSync(
   timeoutMs: number,
 ): WaitResult {
   return Atomics.wait(view, index, expected, timeoutMs);
+}
+
+/**
+ * Calls `callback` once `view[index]` is no longer `seen` (on a later turn, even if it
+ * already differs). Unlike {@link waitAsync} it does not keep the event loop alive: for
+ * a thread that answers requests from others, which keep the process running themselves.
+ */
+export function onChange(
+  view: Int32Array,
+  index: number,
+  seen: number,
+  callback: () => void,
+): void {
+  const pending = Atomics.waitAsync(view, index, seen);
+  if (pending.async) void pending.value.then(callback);
+  else queueMicrotask(callback);
 }
 
 /** Wakes up to `count` waiters on `view[index]` (default: all); returns how many. */

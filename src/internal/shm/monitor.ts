@@ -1,6 +1,15 @@
 /**
- * `Monitor`: a guard word plus wait lists — the internal lock-and-conditions of the
- * cross-thread `Barrier` and queues (CPython builds those on `Condition(Lock())`).
+ * `Monitor`: a guard word plus wait lists — the one wait engine under every `threading`
+ * primitive (CPython builds its Barrier and queues on `Condition(Lock())`; tokio builds
+ * everything on one batch semaphore, trio on one ParkingLot).
+ *
+ *   futex.ts    Atomics.wait / waitAsync / notify, timeouts, cancellation flushes
+ *   mutex.ts    the owner-tagged lock word: the guard here, and Lock/RLock themselves
+ *   waitList.ts one futex slot per waiter, first in first out, reaped when a thread dies
+ *   monitor.ts  guard + wait lists: "try under the guard, else sleep on a slot, retry"
+ *
+ * Lock and RLock are the mutex word itself (their uncontended path is one CAS and must
+ * stay so); Condition, Barrier, the queues, Semaphore and Event wait here.
  *
  * The guard is held only inside `run(fn)` / an `attempt` callback: a few synchronous
  * statements that never call user code and never wait. Waiting happens with the guard
@@ -10,6 +19,13 @@
  * Why the guard is never held across an `await`: async waiters on one thread would then
  * hold it while other code on that same thread runs, and that code could block on the
  * guard synchronously — a thread waiting for itself.
+ *
+ * Clients with a lock-free fast path (Semaphore's take, Event's set) change their state
+ * outside the guard. For them the monitor is made with `recheck`: a blocked waiter
+ * enqueues its slot and then tries once more, and the changer, after its change, calls
+ * `wakeAfterChange`, which takes the guard only when `list.size > 0`. Both sides write before they read (sequentially
+ * consistent atomics), so at least one sees the other: no lost wake-up, and the changer
+ * takes no guard while nobody waits.
  *
  * @module
  */
@@ -31,15 +47,42 @@ export class Monitor {
    */
   readonly broken = (): boolean => (Atomics.load(this.words, this.guard) & 3) === BROKEN;
 
+  /**
+   * @param recheck Try once more after enqueuing a blocked waiter: for clients whose
+   * state also changes outside the guard (see the module docs).
+   */
   constructor(
     private readonly words: Int32Array,
     private readonly guard: number,
     private readonly what: string,
+    private readonly recheck = false,
   ) {}
 
   /** Breaks the guard if the dead thread `threadId` holds it; true if it did. */
   breakIfHeldBy(threadId: number): boolean {
     return breakIfOwnedBy(this.words, this.guard, threadId);
+  }
+
+  /**
+   * The thread `threadId` died: if it died inside the guard, breaks the guard and rouses
+   * every sleeper of `lists` (each then fails with BrokenResourceError); otherwise frees
+   * the slots it held and passes on the wake-ups it had been given. True if it held any.
+   */
+  ownerDied(lists: readonly WaitList[], threadId: number): boolean {
+    if (this.breakIfHeldBy(threadId)) {
+      for (const list of lists) list.rouseAll();
+      return true;
+    }
+    return reapDead(this, lists, threadId);
+  }
+
+  /**
+   * The changer's half of the recheck protocol (see the module docs): after a change made
+   * outside the guard, wakes up to `n` waiters of `list` — taking the guard only if
+   * someone waits.
+   */
+  wakeAfterChange(list: WaitList, n: number): void {
+    if (list.size > 0) this.run(() => list.wake(n));
   }
 
   /** Runs `fn` under the guard. `fn` must be short, synchronous and free of user code. */
@@ -116,7 +159,15 @@ export class Monitor {
         if (wasNotified) list.wakeOne();
         return { slot: 0, value: TIMED_OUT };
       }
-      return { slot: list.enqueue(), value: undefined };
+      const slot = list.enqueue();
+      if (this.recheck) {
+        const again = attempt();
+        if (again !== BLOCKED) {
+          list.leave(slot); // not notified: every wake-up is given under the guard we hold
+          return { slot: 0, value: again };
+        }
+      }
+      return { slot, value: undefined };
     } finally {
       unlockGuard(this.words, this.guard, this.what);
     }
@@ -128,15 +179,11 @@ export class Monitor {
  * and passes on every wake-up it had been given but could not use. True if it held any.
  * A guard already broken is left alone (its waiters fail anyway).
  */
-export function reapDead(
-  monitor: Monitor,
-  lists: WaitList | WaitList[],
-  threadId: number,
-): boolean {
+function reapDead(monitor: Monitor, lists: readonly WaitList[], threadId: number): boolean {
   try {
     return monitor.run(() => {
       let held = 0;
-      for (const list of Array.isArray(lists) ? lists : [lists]) {
+      for (const list of lists) {
         const reaped = list.reap(threadId);
         held += reaped.held;
         list.wake(reaped.notified);

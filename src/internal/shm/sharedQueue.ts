@@ -21,8 +21,7 @@ import { serialize } from 'node:v8';
 
 import { QueueEmpty, QueueFull, QueueShutDown } from '../../errors.js';
 import { HeapStore, RingStore, type ItemStore, type StoreState } from './itemStore.js';
-import { BLOCKED, Monitor, TIMED_OUT, reapDead } from './monitor.js';
-import { breakIfOwnedBy } from './mutex.js';
+import { BLOCKED, Monitor, TIMED_OUT } from './monitor.js';
 import { argRangeError, argTypeError, checkInteger, show } from '../base/validate.js';
 import { WaitList, type WaitListState } from './waitList.js';
 
@@ -235,14 +234,8 @@ export class QueueCore {
 
   /** A thread killed inside the guard breaks the queue: every waiter wakes to fail. */
   ownerDied(threadId: number): boolean {
-    if (!breakIfOwnedBy(this.words, GUARD, threadId)) {
-      // A getter or putter that died waiting must not take a wake-up meant for a live one.
-      return reapDead(this.monitor, [this.notEmpty, this.notFull, this.allTasksDone], threadId);
-    }
-    this.notEmpty.rouseAll();
-    this.notFull.rouseAll();
-    this.allTasksDone.rouseAll();
-    return true;
+    // A getter or putter that died waiting must not take a wake-up meant for a live one.
+    return this.monitor.ownerDied([this.notEmpty, this.notFull, this.allTasksDone], threadId);
   }
 
   /**
