@@ -30,6 +30,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
 import { Deque } from '../internal/base/Deque.js';
 import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 import { Waiters } from '../internal/loop/waiterQueue.js';
+import { untilShutDown } from '../internal/base/untilShutDown.js';
 
 /** Options of `new Queue(options)`. */
 export interface QueueOptions {
@@ -466,17 +467,8 @@ export class Queue<T = unknown> {
    * // here the queue was shut down and every item taken
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (error) {
-        if (error instanceof QueueShutDown) return;
-        throw error;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilShutDown(() => this.get());
   }
 
   /** The queue's state now: sizes, waiters and whether it is shut down. */

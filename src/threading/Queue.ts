@@ -8,7 +8,6 @@
 import { inspect } from 'node:util';
 import { deserialize } from 'node:v8';
 
-import { QueueShutDown } from '../errors.js';
 import {
   assertMayBlock,
   checkAcquireOptions,
@@ -23,6 +22,7 @@ import {
   type Shareable,
   type SharedState,
 } from '../internal/shm/shareable.js';
+import { untilShutDown } from '../internal/base/untilShutDown.js';
 
 export { FIFO, LIFO, PRIORITY } from '../internal/shm/sharedQueue.js';
 
@@ -277,17 +277,8 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   }
 
   /** Items until the queue is shut down and drained: `for await (const x of q)`. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      let item: T;
-      try {
-        item = await this.get();
-      } catch (error) {
-        if (error instanceof QueueShutDown) return;
-        throw error;
-      }
-      yield item;
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilShutDown(() => this.get());
   }
 
   /** A snapshot: sizes, waiters and state. */
