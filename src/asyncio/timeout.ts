@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, ExceptionGroup, InvalidStateError, TimeoutError } from '../errors.js';
 import { callAt, callSoon, time, type TimerHandle } from '../internal/loop/loop.js';
@@ -155,7 +155,7 @@ export class Timeout {
   }
 
   /** How `util.inspect` and `console.log` show the timeout. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const when = this.deadline === null ? 'null' : this.deadline.toFixed(3);
     return `<Timeout [${this.state}] when=${when}>`;
   }

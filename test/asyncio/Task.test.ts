@@ -538,7 +538,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     // user sees is that currentTask() keeps working across the removal.
     const program = `
       import { createTask, currentTask } from 'concur-ts/asyncio';
-      const { hooksInstalled } = await import('./dist/internal/loop/taskContext.js');
+      const { hooksInstalled } = await import('./dist/internal/runtime/taskContext.js');
       const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
       const seen = {};
       const first = createTask(async () => { await null; return currentTask() === first; });

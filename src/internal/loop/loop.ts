@@ -14,10 +14,10 @@
  * Library timers are tracked so the test leak check can see them; the real clock's
  * timers hold the process open only when asked to (`keepAlive`).
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
 
 import { Heap } from '../base/Heap.js';
-import { taskContext } from './taskContext.js';
+import { taskContext } from '../runtime/taskContext.js';
 import { MAX_TIMER_MS } from '../base/validate.js';
 
 /** A scheduled callback that can be cancelled. */
