@@ -8,7 +8,11 @@ import { UnsupportedRuntimeError } from '../../errors.js';
 import { runtimeLabel, runtimeName } from './runtime.js';
 
 /** An `UnsupportedRuntimeError` for `feature`, missing here; `workaround` says what to do. */
-export function unsupported(feature: string, why: string, workaround: string): UnsupportedRuntimeError {
+export function unsupported(
+  feature: string,
+  why: string,
+  workaround: string,
+): UnsupportedRuntimeError {
   return new UnsupportedRuntimeError(
     `${feature} is not available on ${runtimeLabel}: ${why}. ${workaround}`,
     { runtime: runtimeLabel, feature },
