@@ -17,6 +17,7 @@ import { inspect, inspectCustom } from '../runtime/inspect.js';
 import { CancelledError, InvalidStateError } from '../../errors.js';
 import { callExceptionHandler, callSoon } from './loop.js';
 import { taskContext, type TaskLike } from '../runtime/taskContext.js';
+import { setImmediate } from '../runtime/timers.js';
 import { checkFunction } from '../base/validate.js';
 
 const PENDING = 0;

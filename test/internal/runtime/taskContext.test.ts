@@ -19,7 +19,7 @@ const { onContextFrames, taskContextKind } = (await import(
 /** What a program sees of its tasks under the context `kind`. */
 function observe(kind: string): Record<string, unknown> {
   const program = `
-    import { createTask, currentTask, gather, Queue, sleep } from 'concur-ts/asyncio';
+    import { createTask, currentTask, gather, Queue, sleep, timeout } from 'concur-ts/asyncio';
     const { taskContextKind } = await import('./dist/internal/runtime/taskContext.js');
     const seen = { kind: taskContextKind };
     const task = createTask(async () => {
@@ -38,6 +38,13 @@ function observe(kind: string): Record<string, unknown> {
     await sleep(1);
     sleeper.cancel();
     try { await sleeper; seen.cancelled = false; } catch (error) { seen.cancelled = error.name; }
+    const late = async (block) => {
+      try { await timeout(20, block); return 'none'; } catch (error) { return error.name; }
+    };
+    seen.timeouts = await createTask(async () => {
+      await sleep(1); // past the first await: the pure context no longer sees the task
+      return [await late(() => sleep(60_000)), await late(async () => { await sleep(300); })];
+    });
     console.log(JSON.stringify(seen));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
     cwd: root,
@@ -60,17 +67,19 @@ describe('the task context', () => {
         gather: [1, 2],
         sleptOn: false,
         cancelled: 'CancelledError',
+        timeouts: ['TimeoutError', 'TimeoutError'],
       });
     });
   }
 
-  test('forced to pure, a task sees itself until its first await; results, gather and queues work; a cancel ends it cancelled when its function returns', () => {
+  test('forced to pure, a task sees itself until its first await; results, gather, queues and timeout() work; a cancel ends it cancelled when its function returns', () => {
     assert.deepEqual(observe('pure'), {
       kind: 'pure',
       current: { before: true, afterAwait: false },
       gather: [1, 2],
       sleptOn: true,
       cancelled: 'CancelledError',
+      timeouts: ['TimeoutError', 'TimeoutError'],
     });
   });
 });
