@@ -73,7 +73,7 @@ await run(async () => {
     });
   });
   out['taskGroup'] = sum;
-  out['gather'] = await gather([createTask(async () => (await sleep(5), 'a')), sleep(1, 'b')]);
+  out['gather'] = await gather([createTask(async () => (await sleep(5), 'a')), sleep(1, 'b'), sleep(0, 'c')]);
   out['timeout'] = [await timedOut(() => sleep(60_000)), await timedOut(async () => await sleep(200))];
 });
 
@@ -102,7 +102,7 @@ document.getElementById('out')!.textContent = JSON.stringify(out);
 const EXPECTED = {
   inTask: true,
   taskGroup: 10,
-  gather: ['a', 'b'],
+  gather: ['a', 'b', 'c'],
   timeout: ['TimeoutError', 'TimeoutError'],
   wait: [['first'], 1],
   asCompleted: [1, 2],

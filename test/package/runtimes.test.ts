@@ -31,6 +31,25 @@ function binary(
 const bun = binary('CONCUR_BUN', 'bun');
 const deno = binary('CONCUR_DENO', 'deno');
 
+const SUBPATHS = [
+  '',
+  '/asyncio',
+  '/futures',
+  '/threading',
+  '/multiprocessing',
+  '/distributed',
+  '/testing',
+];
+
+/** How many names each subpath exports, here on Node. */
+async function exportCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const subpath of SUBPATHS) {
+    counts[subpath] = Object.keys(await import(`${packageName}${subpath}`)).length;
+  }
+  return counts;
+}
+
 const files: Record<string, string> = {
   'tasks.ts': `
 import { defineTask } from '${packageName}';
@@ -129,6 +148,13 @@ if (!isWorker()) {
   console.log(JSON.stringify(out));
 }
 `,
+  'subpaths.ts': `
+const loaded: Record<string, number> = {};
+for (const subpath of ${JSON.stringify(SUBPATHS)}) {
+  loaded[subpath] = Object.keys(await import(\`${packageName}\${subpath}\`)).length;
+}
+console.log(JSON.stringify(loaded));
+`,
   'limits.ts': `
 import { ThreadPoolExecutor, UnsupportedRuntimeError } from '${packageName}/futures';
 try {
@@ -169,6 +195,25 @@ describe('the first TypeScript program under Bun and Deno', () => {
     const { stdout } = await project.run(file, args, { NO_COLOR: '1' });
     return JSON.parse(stdout.trim().split('\n').pop()!);
   }
+
+  test(
+    'every subpath loads under Bun, with the names it has on Node',
+    { skip: bun.missing },
+    async () => {
+      assert.deepEqual(await lastJson(bun.path, ['subpaths.ts']), await exportCounts());
+    },
+  );
+
+  test(
+    'every subpath loads under Deno, with the names it has on Node',
+    { skip: deno.missing },
+    async () => {
+      assert.deepEqual(
+        await lastJson(deno.path, ['run', '-A', 'subpaths.ts']),
+        await exportCounts(),
+      );
+    },
+  );
 
   test('runs every model under Bun (bun main.ts)', { skip: bun.missing }, async () => {
     assert.deepEqual(await lastJson(bun.path, ['main.ts']), EXPECTED);
