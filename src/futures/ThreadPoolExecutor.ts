@@ -98,7 +98,8 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
  * @throws {RangeError} `maxWorkers` below 1 (with the value), a negative duration, a
  * `resourceLimits` field too small for a worker to start.
  * @throws {TypeError} an option of the wrong kind, an unknown `resourceLimits` field.
- * @throws {UnsupportedRuntimeError} `resourceLimits` on Bun, whose workers ignore them.
+ * @throws {UnsupportedRuntimeError} `resourceLimits` on Bun, whose workers ignore them, and
+ * on Deno, which does not report a worker that runs out of memory.
  *
  * @example
  * ```ts
