@@ -155,6 +155,25 @@ for (const subpath of ${JSON.stringify(SUBPATHS)}) {
 }
 console.log(JSON.stringify(loaded));
 `,
+  'broken.ts': `
+import { defineTask, isWorker } from '${packageName}';
+import { ThreadPoolExecutor } from '${packageName}/futures';
+
+if (isWorker()) throw new Error('no settings in the worker');
+export const one = defineTask(import.meta.url, function one(): number {
+  return 1;
+});
+
+if (!isWorker()) {
+  await using pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+  try {
+    await pool.submit(one);
+    console.log(JSON.stringify({ failed: false }));
+  } catch (error) {
+    console.log(JSON.stringify({ message: (error as Error).message }));
+  }
+}
+`,
   'limits.ts': `
 import { ThreadPoolExecutor, UnsupportedRuntimeError } from '${packageName}/futures';
 try {
@@ -243,6 +262,25 @@ describe('the first TypeScript program under Bun and Deno', () => {
         assert.match(
           out['message'] as string,
           new RegExp(`resourceLimits .* not available on ${runtime} .*run the program on Node`),
+        );
+      },
+    );
+  }
+
+  for (const [runtime, which, run] of [
+    ['Bun', bun, ['broken.ts']],
+    ['Deno', deno, ['run', '-A', 'broken.ts']],
+  ] as const) {
+    test(
+      `a task module that fails to load in a worker under ${runtime} says why, and names ${runtime} as what the parent runs under`,
+      { skip: which.missing },
+      async () => {
+        const out = (await lastJson(which.path, [...run])) as { message: string };
+        assert.match(
+          out.message,
+          new RegExp(
+            `failed to load in the worker: no settings in the worker\\. The parent runs under ${runtime} \\d[^ ]*, which runs TypeScript itself`,
+          ),
         );
       },
     );
