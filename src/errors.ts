@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { constants as osConstants } from 'node:os';
+import { builtin } from './internal/runtime/runtime.js';
 
 /**
  * The base of every error concur defines. `code` is stable across releases; match on it
@@ -147,10 +147,16 @@ export class WorkerCrashedError extends ConcurError implements WorkerExit {
     super(message, 'ERR_CONCUR_WORKER_CRASHED', options);
     this.exitCode = exit.exitCode;
     this.signal = exit.signal;
-    this.signalNumber = exit.signal === null ? null : (osConstants.signals[exit.signal] ?? null);
+    this.signalNumber = exit.signal === null ? null : (signalNumbers()?.[exit.signal] ?? null);
   }
 }
 named(WorkerCrashedError, 'WorkerCrashedError');
+
+/** The platform's signal numbers, where the runtime has `node:os` (looked up when needed). */
+function signalNumbers(): Record<string, number | undefined> | undefined {
+  return builtin<{ constants: { signals: Record<string, number | undefined> } }>('node:os')
+    ?.constants.signals;
+}
 
 /**
  * A distributed task's worker disappeared more times than the task may be retried.
@@ -218,6 +224,32 @@ export class MissingDependencyError extends ConcurError {
   }
 }
 named(MissingDependencyError, 'MissingDependencyError');
+
+/**
+ * The runtime (Bun, Deno, a browser, an old Node) lacks something a concur class needs:
+ * thrown by that class's constructor, never at import. `runtime` names the runtime and its
+ * version, `feature` the missing piece; the message also says the way around it.
+ *
+ * Python equivalent: none (the nearest is `NotImplementedError` on a platform without,
+ * say, `fork`).
+ */
+export class UnsupportedRuntimeError extends ConcurError {
+  /** The runtime and its version, e.g. `Bun 1.4.5` or `a browser`. */
+  readonly runtime: string;
+  /** What is missing, e.g. `worker threads (node:worker_threads)`. */
+  readonly feature: string;
+
+  constructor(
+    message: string,
+    details: { runtime?: string; feature?: string } = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, 'ERR_CONCUR_UNSUPPORTED_RUNTIME', options);
+    this.runtime = details.runtime ?? '';
+    this.feature = details.feature ?? '';
+  }
+}
+named(UnsupportedRuntimeError, 'UnsupportedRuntimeError');
 
 /**
  * A module of tasks named to a distributed worker (`runWorker({ tasks })`, `concur worker

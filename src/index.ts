@@ -50,6 +50,7 @@ export {
   ConnectionLostError,
   AuthenticationError,
   MissingDependencyError,
+  UnsupportedRuntimeError,
   TaskModuleNotFoundError,
   RemoteError,
   SerializationError,

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { BrokenBarrierError } from '../errors.js';
 import { checkInteger } from '../internal/base/validate.js';
@@ -166,7 +166,7 @@ export class Barrier {
   }
 
   /** `<Barrier filling waiters=2/5>`, `<Barrier broken>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     if (this.broken) return '<Barrier broken>';
     return `<Barrier ${this._state} waiters=${this.nWaiting}/${this._parties}>`;
   }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { argRangeError, argTypeError, checkFunction, show } from '../internal/base/validate.js';
@@ -208,7 +208,7 @@ export class Condition {
   }
 
   /** `<Condition unlocked>`, `<Condition locked waiters=1>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const waiters = this._waiters.size;
     const state = this._lock.locked() ? 'locked' : 'unlocked';
     return `<Condition ${state}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { ACQUIRED } from '../internal/loop/holding.js';
 import { Waiters } from '../internal/loop/waiterQueue.js';
@@ -83,7 +83,7 @@ export class Event {
   }
 
   /** `<Event unset>`, `<Event set>`, `<Event unset waiters=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const waiters = this._waiters.size;
     return `<Event ${this._value ? 'set' : 'unset'}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
   }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
@@ -129,7 +129,7 @@ export class Lock {
   }
 
   /** `<Lock unlocked>`, `<Lock locked waiters=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const waiters = this._waiters.size;
     return `<Lock ${this._locked ? 'locked' : 'unlocked'}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
   }

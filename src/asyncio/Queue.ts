@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { QueueEmpty, QueueFull, QueueShutDown } from '../errors.js';
 import { Deque } from '../internal/base/Deque.js';
@@ -485,7 +485,7 @@ export class Queue<T = unknown> {
   }
 
   /** `<Queue maxsize=0 qsize=3 unfinished=3 getters=1 shutdown>` (zero counts omitted). */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError } from '../errors.js';
 import { ACQUIRED, runHolding } from '../internal/loop/holding.js';
@@ -127,7 +127,7 @@ export class Semaphore {
   }
 
   /** `<Semaphore unlocked value=1>`, `<Semaphore locked value=0 waiters=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const waiters = this._waiters.size;
     const state = this.locked() ? 'locked' : 'unlocked';
     return `<${this.constructor.name} ${state} value=${this._valueRepr()}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;

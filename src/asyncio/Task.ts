@@ -10,13 +10,13 @@
  *
  * @module
  */
-import { AsyncResource } from 'node:async_hooks';
-import { inspect } from 'node:util';
+import { inspect } from '../internal/runtime/inspect.js';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import { Future } from '../internal/loop/Future.js';
 import { callSoon } from '../internal/loop/loop.js';
-import { taskContext, userContextPossible } from '../internal/loop/taskContext.js';
+import { taskContext, userContextPossible } from '../internal/runtime/taskContext.js';
+import { AsyncResource } from '../internal/runtime/asyncResource.js';
 import { argTypeError, checkFunction, show } from '../internal/base/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */

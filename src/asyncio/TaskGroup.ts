@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, ExceptionGroup, InvalidStateError } from '../errors.js';
 import { Future } from '../internal/loop/Future.js';
@@ -219,7 +219,7 @@ export class TaskGroup {
   }
 
   /** How `util.inspect` and `console.log` show the group. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const state = !this.entered
       ? 'new'
       : this.exiting && this.tasks.size === 0

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, ExceptionGroup, InvalidStateError, TimeoutError } from '../errors.js';
 import { callAt, callSoon, time, type TimerHandle } from '../internal/loop/loop.js';
@@ -19,7 +19,47 @@ import {
   checkFunction,
   show,
 } from '../internal/base/validate.js';
+import { Future, isFuture } from '../internal/loop/Future.js';
+import { taskContextKind } from '../internal/runtime/taskContext.js';
 import { currentTask, Task } from './Task.js';
+
+/**
+ * In the pure task context (a browser) an `await` does not tell the task what it waits on,
+ * so a deadline's cancel would not reach the block. There the block's result is awaited
+ * through a future made the task's waiter by hand: the cancel reaches that one. A future
+ * returned by the block is cancelled itself; an async block is abandoned at the deadline,
+ * not interrupted inside (it runs on, as under `shield`).
+ */
+const waiterByHand = taskContextKind === 'pure';
+
+async function awaitAsWaiter<T>(task: Task<any>, result: T | PromiseLike<T>): Promise<T> {
+  let waiter: Future<T>;
+  if (isFuture(result)) {
+    waiter = result as Future<T>;
+  } else {
+    waiter = new Future<T>();
+    Promise.resolve(result).then(
+      (value) => {
+        if (!waiter.done()) waiter.setResult(value);
+      },
+      (error: unknown) => {
+        if (!waiter.done()) waiter.setException(error);
+      },
+    );
+  }
+  task._awaiting(waiter);
+  // Resumed outside the task's context: do what `Future.then` does for a known task.
+  let value: T;
+  try {
+    value = await waiter;
+  } catch (error) {
+    task._resumeCancellation(waiter);
+    throw error;
+  }
+  const cancelled = task._resumeCancellation(waiter);
+  if (cancelled !== null) throw cancelled;
+  return value;
+}
 
 type TimeoutState = 'created' | 'active' | 'expiring' | 'expired' | 'finished';
 
@@ -104,7 +144,7 @@ export class Timeout {
     this.arm();
     let value: T;
     try {
-      value = await fn(this);
+      value = waiterByHand ? await awaitAsWaiter(task, fn(this)) : await fn(this);
     } catch (error) {
       this.exit(error, true);
       throw error; // not ours: exit() did not convert it
@@ -155,7 +195,7 @@ export class Timeout {
   }
 
   /** How `util.inspect` and `console.log` show the timeout. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const when = this.deadline === null ? 'null' : this.deadline.toFixed(3);
     return `<Timeout [${this.state}] when=${when}>`;
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   Executor,
@@ -160,7 +160,7 @@ export abstract class PoolExecutor extends Executor {
   }
 
   /** `<ThreadPoolExecutor maxWorkers=4 workers=2 busy=1 queued=10 completed=3>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const s = this.statistics();
     const state = this._pool.isShutdown() ? ' shutdown' : '';
     return `<${this.constructor.name}${state} maxWorkers=${this._maxWorkers} workers=${s.workers} busy=${s.busy} queued=${s.queued} completed=${s.completed}>`;

@@ -8,6 +8,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from './PoolExecutor.js';
 import { openThreadChannel } from '../internal/worker/threadChannel.js';
 import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
+import { checkHeapLimitsSupported } from '../internal/runtime/support.js';
 
 /** Options of {@link ThreadPoolExecutor}. */
 export interface ThreadPoolExecutorOptions extends PoolExecutorOptions {
@@ -97,6 +98,8 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
  * @throws {RangeError} `maxWorkers` below 1 (with the value), a negative duration, a
  * `resourceLimits` field too small for a worker to start.
  * @throws {TypeError} an option of the wrong kind, an unknown `resourceLimits` field.
+ * @throws {UnsupportedRuntimeError} `resourceLimits` on Bun, whose workers ignore them, and
+ * on Deno, which does not report a worker that runs out of memory.
  *
  * @example
  * ```ts
@@ -112,6 +115,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
   constructor(options: ThreadPoolExecutorOptions = {}) {
     const config = poolConfig('ThreadPoolExecutor', options);
     const resourceLimits = checkResourceLimits(options.resourceLimits);
+    if (resourceLimits !== undefined) checkHeapLimitsSupported();
     const prefix = options.threadNamePrefix ?? `ThreadPoolExecutor-${poolCount++}`;
     if (typeof prefix !== 'string') {
       throw argTypeError(`threadNamePrefix must be a string, got ${show(prefix)}`);

@@ -43,4 +43,5 @@ export {
   WorkerCrashedError,
   RemoteError,
   SerializationError,
+  UnsupportedRuntimeError,
 } from '../errors.js';

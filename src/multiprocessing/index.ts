@@ -53,4 +53,5 @@ export {
   QueueFull as Full,
   SerializationError,
   TimeoutError,
+  UnsupportedRuntimeError,
 } from '../errors.js';

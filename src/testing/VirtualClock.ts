@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
 import {
@@ -245,7 +245,7 @@ export class VirtualClock implements Clock {
   }
 
   /** How `util.inspect` and `console.log` show the clock. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<VirtualClock now=${this.current} timers=${this.live}${this.installed ? '' : ' uninstalled'}>`;
   }
 }

@@ -54,6 +54,7 @@ export {
   QueueEmpty,
   QueueFull,
   QueueShutDown,
+  UnsupportedRuntimeError,
 } from '../errors.js';
 export { Thread, type ThreadOptions } from './Thread.js';
 export { Timer, type TimerOptions } from './Timer.js';

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { describe, test } from 'node:test';
@@ -28,6 +27,15 @@ import { captureExceptions, VirtualClock } from 'concur-ts/testing';
 function isCancelled(message: string) {
   return (e: unknown): boolean => e instanceof CancelledError && e.message === message;
 }
+
+// Where AsyncLocalStorage carries tasks (Node 24+ on AsyncContextFrame, Bun, Deno) the
+// task's context flows into the callbacks it schedules; on promise hooks (Node 20, 22)
+// they run outside it, as asyncio's call_later callbacks do. Which one this process uses
+// is internal state, read from the built module.
+const { taskContextKind } = (await import(
+  new URL('dist/internal/runtime/taskContext.js', new URL('../../../', import.meta.url)).href
+)) as { taskContextKind: string };
+const framesCarryTask = taskContextKind === 'storage';
 
 describe('Task: cancelling a blocked task (§6.1)', () => {
   // CPython test_yield_future_passes_cancel
@@ -484,13 +492,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.deepEqual(seen, [true, true, true, true, true, true, true]);
   });
 
-  // With AsyncLocalStorage on AsyncContextFrame (Node 24) the task's context flows into
-  // the callbacks it schedules; elsewhere currentTask() rides on promise hooks and they run
-  // outside it, as asyncio's call_later callbacks do.
-  const framesCarryTask =
-    typeof (AsyncLocalStorage.prototype as { _enable?: unknown })._enable !== 'function';
-
-  test(`currentTask() in a timer or microtask callback a task started is ${framesCarryTask ? 'that task (Node 24: AsyncContextFrame)' : 'null, as in a call_later callback'}`, async () => {
+  test(`currentTask() in a timer or microtask callback a task started is ${framesCarryTask ? 'that task (AsyncLocalStorage carries it: Node 24+, Bun, Deno)' : 'null, as in a call_later callback'}`, async () => {
     const seen: unknown[] = [];
     const timerRan = new Future<void>();
     const task = createTask(async () => {
@@ -532,13 +534,13 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.deepEqual(JSON.parse(out), { early: true, late: 'creator', outside: 'none' });
   });
 
-  test(`the promise hooks that carry tasks are ${framesCarryTask ? 'never installed (Node 24 uses AsyncContextFrame)' : 'removed a second after the last task is done, kept while one is pending, and back with the next task'}`, () => {
+  test(`the promise hooks that carry tasks are ${framesCarryTask ? 'never installed (AsyncLocalStorage carries tasks: Node 24+, Bun, Deno)' : 'removed a second after the last task is done, kept while one is pending, and back with the next task'}`, () => {
     // In a fresh process, so that no other test's tasks are pending. The hooks are internal
     // state, so the program reads them from the built module (a white-box check); what a
     // user sees is that currentTask() keeps working across the removal.
     const program = `
       import { createTask, currentTask } from 'concur-ts/asyncio';
-      const { hooksInstalled } = await import('./dist/internal/loop/taskContext.js');
+      const { hooksInstalled } = await import('./dist/internal/runtime/taskContext.js');
       const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
       const seen = {};
       const first = createTask(async () => { await null; return currentTask() === first; });

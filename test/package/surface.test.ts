@@ -55,6 +55,7 @@ const surface: Record<string, string[]> = {
     'transfer',
     'wait',
     'waitFor',
+    'UnsupportedRuntimeError',
   ],
   'concur-ts/asyncio': [
     'ALL_COMPLETED',
@@ -127,6 +128,7 @@ const surface: Record<string, string[]> = {
     'taskSignal',
     'transfer',
     'wait',
+    'UnsupportedRuntimeError',
   ],
   'concur-ts/threading': [
     'Array',
@@ -159,6 +161,7 @@ const surface: Record<string, string[]> = {
     'mainThread',
     'markOwnerDead',
     'setExcepthook',
+    'UnsupportedRuntimeError',
   ],
   'concur-ts/distributed': [
     'AuthenticationError',
@@ -215,6 +218,7 @@ const surface: Record<string, string[]> = {
     'encodeShared',
     'parentProcess',
     'wait',
+    'UnsupportedRuntimeError',
   ],
   'concur-ts/testing': ['VirtualClock', 'captureExceptions', 'describeLeaks', 'leakReport'],
 };
@@ -277,6 +281,7 @@ describe('the public surface', () => {
       MissingDependencyError: 'ERR_CONCUR_MISSING_DEPENDENCY',
       TaskModuleNotFoundError: 'ERR_CONCUR_TASK_MODULE_NOT_FOUND',
       EOFError: 'ERR_CONCUR_EOF',
+      UnsupportedRuntimeError: 'ERR_CONCUR_UNSUPPORTED_RUNTIME',
     };
     for (const [name, code] of Object.entries(expected)) {
       const error = new errors[name]!('message');

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
 
 /** The categories `leakReport()` shows. */
 export type LiveKind = 'executors' | 'threads' | 'processes' | 'managers';

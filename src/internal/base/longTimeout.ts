@@ -34,7 +34,7 @@ export class LongTimeout {
     const left = Math.max(Math.ceil(this.due - performance.now()), 0);
     this.stepped = left > MAX_TIMER_MS;
     this.timer = setTimeout(this.fire, this.stepped ? MAX_TIMER_MS : left);
-    if (!this.keepAlive) this.timer.unref();
+    if (!this.keepAlive) this.timer.unref?.();
   }
 
   private readonly fire = (): void => {

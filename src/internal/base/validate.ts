@@ -3,7 +3,7 @@
  * TypeScript user expects (`TypeError`, `RangeError`) with a Node-style `code` and a
  * message that names the argument and shows the offending value.
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
 
 /** Shows a value in an error message, short. */
 export function show(value: unknown): string {

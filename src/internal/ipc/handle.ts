@@ -11,7 +11,7 @@
  * @module
  */
 import { Future } from '../loop/Future.js';
-import { taskContext } from '../loop/taskContext.js';
+import { taskContext } from '../runtime/taskContext.js';
 import { checkCloneable } from '../worker/codec.js';
 import { ResourceClient, type LateHandler } from './resourceClient.js';
 import { LOCAL_SESSION, invoke, server, type Core, type ResourceRef } from './resourceServer.js';

@@ -12,11 +12,12 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspect, inspectCustom } from '../runtime/inspect.js';
 
 import { CancelledError, InvalidStateError } from '../../errors.js';
 import { callExceptionHandler, callSoon } from './loop.js';
-import { taskContext, type TaskLike } from './taskContext.js';
+import { taskContext, type TaskLike } from '../runtime/taskContext.js';
+import { setImmediate } from '../runtime/timers.js';
 import { checkFunction } from '../base/validate.js';
 
 const PENDING = 0;
@@ -307,7 +308,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** `<Future finished result=42>`. */
-  [inspect.custom](
+  [inspectCustom](
     _depth: number,
     options: { stylize: (s: string, style: string) => string },
   ): string {

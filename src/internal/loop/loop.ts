@@ -14,10 +14,11 @@
  * Library timers are tracked so the test leak check can see them; the real clock's
  * timers hold the process open only when asked to (`keepAlive`).
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
 
 import { Heap } from '../base/Heap.js';
-import { taskContext } from './taskContext.js';
+import { taskContext } from '../runtime/taskContext.js';
+import { clearImmediate, setImmediate, writeStderr } from '../runtime/timers.js';
 import { MAX_TIMER_MS } from '../base/validate.js';
 
 /** A scheduled callback that can be cancelled. */
@@ -109,13 +110,13 @@ function scheduleRealTimer<A>(
   }
   timer._inHeap = true;
   realTimers.push(timer);
-  if (keepAlive && keepAliveTimers++ === 0) nodeTimer?.ref();
+  if (keepAlive && keepAliveTimers++ === 0) nodeTimer?.ref?.();
   if (when < nodeTimerAt) armNodeTimer(when);
   return timer;
 }
 
 function timerCancelled(timer: RealTimer): void {
-  if (timer._keepAlive && --keepAliveTimers === 0) nodeTimer?.unref();
+  if (timer._keepAlive && --keepAliveTimers === 0) nodeTimer?.unref?.();
   cancelledInHeap++;
   if (cancelledInHeap === realTimers.size) {
     // None left: drop them all and the Node timer with them.
@@ -141,7 +142,7 @@ function armNodeTimer(when: number): void {
   // Round up so a timer never fires before its loop time; very long delays re-arm.
   const delay = Math.min(Math.max(Math.ceil(when - performance.now()), 1), MAX_TIMER_MS);
   nodeTimer = setTimeout(fireRealTimers, delay);
-  if (keepAliveTimers === 0) nodeTimer.unref();
+  if (keepAliveTimers === 0) nodeTimer.unref?.();
   nodeTimerAt = when;
 }
 
@@ -378,7 +379,7 @@ function defaultExceptionHandler(context: ExceptionContext): void {
     .map(([key, value]) => `${key}: ${inspect(value, { depth: 0 })}`)
     .join('\n');
   const shown = exception === undefined ? '' : `\n${inspect(exception)}`;
-  process.stderr.write(`concur: ${message}${details ? `\n${details}` : ''}${shown}\n`);
+  writeStderr(`concur: ${message}${details ? `\n${details}` : ''}${shown}\n`);
 }
 
 let exceptionHandler: ExceptionHandler | null = null;

@@ -23,6 +23,8 @@
  *
  * @module
  */
+import { runtimeLabel, runtimeName } from '../runtime/runtime.js';
+
 /** What a worker is told about loading TypeScript, made once by the parent. */
 export interface LoaderPlan {
   /** URL of tsx's ESM API, for the worker to `register()` before any task module, or null. */
@@ -94,6 +96,15 @@ let threadPlan: LoaderPlan | null = null;
 let processPlan: LoaderPlan | null = null;
 
 function makePlan(kind: 'thread' | 'process'): LoaderPlan {
+  if (runtimeName === 'bun' || runtimeName === 'deno') {
+    // They run TypeScript themselves, in workers and child processes too: nothing to carry
+    // over, and the Node version they report for compatibility is not what runs.
+    return {
+      tsx: null,
+      under: `${runtimeLabel}, which runs TypeScript itself`,
+      fix: `Check that the module loads on its own under ${runtimeLabel}`,
+    };
+  }
   const nodeOptions = (process.env['NODE_OPTIONS'] ?? '').split(/\s+/).filter(Boolean);
   const preload = tsxPreload(process.execArgv) ?? tsxPreload(nodeOptions);
   const vitest = process.env['VITEST'] !== undefined;

@@ -115,7 +115,8 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
   ]);
   const unref = (): void => {
     child.unref();
-    child.channel?.unref();
+    // Bun's channel object has neither `ref` nor `unref` (its `child.unref()` covers both).
+    child.channel?.unref?.();
   };
   unref();
 
@@ -135,14 +136,14 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     ref() {
       if (exited) return;
       child.ref();
-      child.channel?.ref();
+      child.channel?.ref?.();
     },
     unref,
     stop() {
       if (exited) return;
       // Held until it exits, so that `await shutdown()` (or `join()`) keeps the process up.
       child.ref();
-      child.channel?.ref();
+      child.channel?.ref?.();
       if (child.connected) child.send([STOP]);
       setTimeout(kill, STOP_GRACE_MS, 'SIGKILL').unref();
     },

@@ -1,16 +1,26 @@
 /**
  * Which task is running: a context that follows a task's code across every `await`.
  *
- * Two implementations, one chosen per process:
+ * One implementation, chosen once per process at load time (`CONCUR_TASK_CONTEXT=hooks`,
+ * `storage` or `pure` forces one, for tests):
  *
- * - On Node 24 (and 22 started with `--experimental-async-context-frame`),
- *   `AsyncLocalStorage` rides on V8's continuation data and costs next to nothing outside
- *   tasks, so it carries the task.
- * - Elsewhere (Node 20, 22), `AsyncLocalStorage` switches on async_hooks for the whole
- *   process — an async id, a trigger id and a store slot on every promise — so V8's
+ * - `storage`, on Node 24+ (and 22 started with `--experimental-async-context-frame`), Bun
+ *   and Deno: `AsyncLocalStorage` carries the task. On Node it rides on V8's continuation
+ *   data (AsyncContextFrame) and costs next to nothing outside tasks; Deno builds it on the
+ *   same V8 data, and Bun on JavaScriptCore's own async context.
+ * - `hooks`, on Node 20 and 22: there `AsyncLocalStorage` switches on async_hooks for the
+ *   whole process — an async id, a trigger id and a store slot on every promise — so V8's
  *   promise hooks carry the task instead: every promise made from another one while a
  *   task is current remembers the task, and its reactions (an `await` resuming, a `then`
- *   callback) run with the task current again.
+ *   callback) run with the task current again. (Bun has `AsyncLocalStorage` on async_hooks'
+ *   terms but no promise hooks; it gets `storage`.)
+ * - `pure`, where the runtime offers neither (browsers): the task is current only while the
+ *   loop runs its code synchronously — the task function's first step, and `then` handlers
+ *   the loop calls. After the task's first `await` its code no longer sees it: there
+ *   `currentTask()` is `null` (so `timeout()` and `TaskGroup` must be entered before it),
+ *   and a future it awaits is not its waiter, so `cancel()` does not interrupt that await —
+ *   the task ends cancelled when its function returns instead. Results, exceptions,
+ *   `gather`, queues, locks, events and sleeps are unaffected.
  *
  * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`, when the
  * ready queue still ran whole batches): Node 20 0.17× with `AsyncLocalStorage`, 0.39×
@@ -18,17 +28,37 @@
  * every other promise in the process runs at about half speed (1M async calls: 0.8–1.0M/s
  * against 1.2–1.9M/s), so there the frames win.
  *
- * Both follow a task through every `await` (of a promise, a future, any thenable). They
- * differ for callbacks a task schedules (timers, `queueMicrotask`, events): with the
- * hooks those run outside any task, as a `call_later` callback does in asyncio; with
- * `AsyncLocalStorage` they inherit the task. The hooks are installed on the first task
+ * `hooks` and `storage` follow a task through every `await` (of a promise, a future, any
+ * thenable). They differ for callbacks a task schedules (timers, `queueMicrotask`, events):
+ * with the hooks those run outside any task, as a `call_later` callback does in asyncio;
+ * with `AsyncLocalStorage` they inherit the task. The hooks are installed on the first task
  * step, so a process that never runs a task pays nothing, and removed a second after the
  * last pending task is done, so one that has stopped running tasks stops paying.
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { promiseHooks } from 'node:v8';
+import { builtin, envVar } from './runtime.js';
+
+interface AsyncLocalStorageLike<T> {
+  getStore(): T | undefined;
+  run<A extends unknown[], R>(store: T, fn: (...args: A) => R, ...args: A): R;
+  exit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R;
+}
+type AsyncLocalStorageClass = (new <T>() => AsyncLocalStorageLike<T>) & {
+  prototype: { _enable?: unknown };
+};
+type CreateHook = (hooks: {
+  init?: (promise: Promise<unknown>, parent: Promise<unknown> | undefined) => void;
+  before?: (promise: Promise<unknown>) => void;
+  after?: (promise: Promise<unknown>) => void;
+  settled?: (promise: Promise<unknown>) => void;
+}) => () => void;
+
+const AsyncLocalStorage = builtin<{ AsyncLocalStorage?: AsyncLocalStorageClass }>(
+  'node:async_hooks',
+)?.AsyncLocalStorage;
+const createHook = builtin<{ promiseHooks?: { createHook?: CreateHook } }>('node:v8')?.promiseHooks
+  ?.createHook;
 
 /** What a task is, as far as the scheduler and `Future.then` need to know. */
 export interface TaskLike {
@@ -76,7 +106,7 @@ const outer: (TaskLike | undefined)[] = [];
 /** Removes the hooks; null while they are not installed. */
 let stopHooks: (() => void) | null = null;
 /** The timer that removes the hooks once no task has been pending for a while. */
-let idleTimer: NodeJS.Timeout | null = null;
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
 
 /**
  * How long the hooks stay after the last task is done. With the hooks installed every
@@ -147,12 +177,12 @@ const hookContext: TaskContext = {
   },
 
   run(task, fn, a, b) {
-    stopHooks ??= promiseHooks.createHook({
+    stopHooks ??= createHook!({
       init: onInit,
       before: onBefore,
       after: onAfter,
       settled: onSettled,
-    }) as () => void;
+    });
     const previous = current;
     current = task;
     try {
@@ -219,30 +249,89 @@ export function hooksInstalled(): boolean {
 }
 
 // ---------------------------------------------------------------------------------------
-// AsyncLocalStorage on AsyncContextFrame (Node 24; Node 22 with the flag).
+// AsyncLocalStorage (Node 24+ on AsyncContextFrame; Node 22 with the flag; Bun; Deno).
 
-const storage = new AsyncLocalStorage<TaskLike>();
+function storageContext(Storage: AsyncLocalStorageClass): TaskContext {
+  const storage = new Storage<TaskLike>();
+  return {
+    getStore: () => storage.getStore(),
+    run: (task, fn, a, b) => storage.run(task, fn, a, b),
+    exit: (fn, arg) => storage.exit(fn, arg),
+    callBody: (fn, task) => fn(task),
+    followBody(_task, promise) {
+      promise.then(bodyReturned, bodyThrew);
+    },
+    noTasksLeft() {},
+  };
+}
 
-const frameContext: TaskContext = {
-  getStore: () => storage.getStore(),
-  run: (task, fn, a, b) => storage.run(task, fn, a, b),
-  exit: (fn, arg) => storage.exit(fn, arg),
+// ---------------------------------------------------------------------------------------
+// Pure: no runtime help (browsers). The task is current only while the loop calls its code.
+
+let pureCurrent: TaskLike | undefined;
+
+const pureContext: TaskContext = {
+  getStore: () => pureCurrent,
+  run(task, fn, a, b) {
+    const previous = pureCurrent;
+    pureCurrent = task;
+    try {
+      return fn(a, b);
+    } finally {
+      pureCurrent = previous;
+    }
+  },
+  exit(fn, arg) {
+    const previous = pureCurrent;
+    pureCurrent = undefined;
+    try {
+      return fn(arg);
+    } finally {
+      pureCurrent = previous;
+    }
+  },
   callBody: (fn, task) => fn(task),
-  followBody(_task, promise) {
-    promise.then(bodyReturned, bodyThrew);
+  followBody(task, promise) {
+    // Reactions run outside the task here, so the shared handlers could not find it.
+    promise.then(
+      (value) => task._complete(true, value),
+      (error) => task._complete(false, error),
+    );
   },
   noTasksLeft() {},
 };
 
+/** The implementations of {@link TaskContext}; see the module's comment. */
+export type TaskContextKind = 'hooks' | 'storage' | 'pure';
+
 /**
- * True when `AsyncLocalStorage` runs on AsyncContextFrame: its implementation on
- * async_hooks has an `_enable` method, the one on frames does not.
+ * True when `AsyncLocalStorage` on Node runs on AsyncContextFrame: its implementation on
+ * async_hooks has an `_enable` method, the one on frames does not. (Deno's has none; Bun's
+ * has one but needs no hooks.)
  */
 export const onContextFrames =
-  typeof (AsyncLocalStorage.prototype as { _enable?: unknown })._enable !== 'function';
+  AsyncLocalStorage !== undefined && typeof AsyncLocalStorage.prototype._enable !== 'function';
+
+function chooseKind(): TaskContextKind {
+  const forced = envVar('CONCUR_TASK_CONTEXT');
+  if (forced === 'pure') return 'pure';
+  if (forced === 'hooks' && createHook !== undefined) return 'hooks';
+  if (forced === 'storage' && AsyncLocalStorage !== undefined) return 'storage';
+  if (AsyncLocalStorage === undefined) return createHook === undefined ? 'pure' : 'hooks';
+  if (onContextFrames || (globalThis as { Bun?: unknown }).Bun !== undefined) return 'storage';
+  return createHook === undefined ? 'storage' : 'hooks';
+}
+
+/** Which implementation this process uses. */
+export const taskContextKind: TaskContextKind = chooseKind();
 
 /** The running task's context. */
-export const taskContext: TaskContext = onContextFrames ? frameContext : hookContext;
+export const taskContext: TaskContext =
+  taskContextKind === 'hooks'
+    ? hookContext
+    : taskContextKind === 'storage'
+      ? storageContext(AsyncLocalStorage!)
+      : pureContext;
 
 // A task's function's promise settled. Native promises run their reactions in the context
 // `then` was called in, the task's, so two shared handlers find the task instead of two
@@ -257,7 +346,7 @@ function bodyThrew(error: unknown): void {
   taskContext.getStore()!._complete(false, error);
 }
 
-let userContextSeen = onContextFrames;
+let userContextSeen = taskContextKind === 'storage';
 
 /**
  * Whether code running now may see `AsyncLocalStorage` values that a task created now must

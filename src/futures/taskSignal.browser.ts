@@ -1,0 +1,17 @@
+/**
+ * `taskSignal()` in a browser, where there are no pool workers: the running asyncio task's
+ * signal.
+ *
+ * @module
+ */
+import { currentTask } from '../asyncio/Task.js';
+import { InvalidStateError } from '../errors.js';
+
+/** The `AbortSignal` of the running asyncio task (see `taskSignal` in `./taskSignal.ts`). */
+export function taskSignal(): AbortSignal {
+  const task = currentTask();
+  if (task !== null) return task.signal;
+  throw new InvalidStateError(
+    'taskSignal() was called outside a running task: call it synchronously at the start of the task function (before its first await) and keep the signal',
+  );
+}

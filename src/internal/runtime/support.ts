@@ -1,0 +1,44 @@
+/**
+ * What this runtime cannot do, said once: the engines ask here at their constructor and
+ * throw the `UnsupportedRuntimeError` it makes.
+ *
+ * @module
+ */
+import { UnsupportedRuntimeError } from '../../errors.js';
+import { runtimeLabel, runtimeName } from './runtime.js';
+
+/** An `UnsupportedRuntimeError` for `feature`, missing here; `workaround` says what to do. */
+export function unsupported(
+  feature: string,
+  why: string,
+  workaround: string,
+): UnsupportedRuntimeError {
+  return new UnsupportedRuntimeError(
+    `${feature} is not available on ${runtimeLabel}: ${why}. ${workaround}`,
+    { runtime: runtimeLabel, feature },
+  );
+}
+
+/**
+ * Heap limits per worker thread need a runtime that enforces them and reports the worker
+ * that hits one. Bun's `Worker` accepts `resourceLimits` and ignores them (measured on Bun
+ * 1.4: a worker limited to 16 MB allocated 300 MB and exited 0). Deno 2.9 enforces them, but
+ * a worker that runs out of memory inside a `MessagePort` handler — where a concur worker
+ * runs its tasks — ends with no `error` and no `exit` event, so its tasks would never settle.
+ */
+export function checkHeapLimitsSupported(): void {
+  if (runtimeName === 'bun') {
+    throw unsupported(
+      'resourceLimits (a heap limit per worker thread)',
+      "Bun's worker threads ignore heap limits",
+      'Leave resourceLimits out on Bun, or run the program on Node, which enforces them.',
+    );
+  }
+  if (runtimeName === 'deno') {
+    throw unsupported(
+      'resourceLimits (a heap limit per worker thread)',
+      'Deno does not report a worker thread that runs out of memory while it runs a task (no error and no exit event), so the task would never settle',
+      'Leave resourceLimits out on Deno (a task then shares the process heap limit, --v8-flags=--max-old-space-size), or run the program on Node, which enforces them and reports the crash.',
+    );
+  }
+}

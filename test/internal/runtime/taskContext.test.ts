@@ -1,0 +1,85 @@
+/**
+ * The task context is chosen once per process: promise hooks where `AsyncLocalStorage`
+ * would switch on async_hooks (Node 20, 22), `AsyncLocalStorage` where it rides on
+ * AsyncContextFrame (Node 24+; Bun and Deno, tested in package/runtimes.test.ts), a pure
+ * context where the runtime offers neither (browsers). `CONCUR_TASK_CONTEXT` forces one, so
+ * each is tested here on this Node, in a fresh process.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../..', import.meta.url));
+// Internal state, read from the built module (internals are not in the package's exports).
+const { onContextFrames, taskContextKind } = (await import(
+  new URL('dist/internal/runtime/taskContext.js', new URL('../../../../', import.meta.url)).href
+)) as { onContextFrames: boolean; taskContextKind: string };
+
+/** What a program sees of its tasks under the context `kind`. */
+function observe(kind: string): Record<string, unknown> {
+  const program = `
+    import { createTask, currentTask, gather, Queue, sleep, timeout } from 'concur-ts/asyncio';
+    const { taskContextKind } = await import('./dist/internal/runtime/taskContext.js');
+    const seen = { kind: taskContextKind };
+    const task = createTask(async () => {
+      const before = currentTask() === task;
+      await sleep(1);
+      return { before, afterAwait: currentTask() === task };
+    });
+    seen.current = await task;
+    const queue = new Queue();
+    seen.gather = await gather([
+      createTask(async () => { await sleep(1); await queue.put(2); return 1; }),
+      createTask(async () => queue.get()),
+    ]);
+    const sleeper = createTask(async () => { await sleep(200); seen.sleptOn = true; return 'done'; });
+    seen.sleptOn = false;
+    await sleep(1);
+    sleeper.cancel();
+    try { await sleeper; seen.cancelled = false; } catch (error) { seen.cancelled = error.name; }
+    const late = async (block) => {
+      try { await timeout(20, block); return 'none'; } catch (error) { return error.name; }
+    };
+    seen.timeouts = await createTask(async () => {
+      await sleep(1); // past the first await: the pure context no longer sees the task
+      return [await late(() => sleep(60_000)), await late(async () => { await sleep(300); })];
+    });
+    console.log(JSON.stringify(seen));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_TEST_CONTEXT: '', CONCUR_TASK_CONTEXT: kind },
+  });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+describe('the task context', () => {
+  test(`this Node gets ${onContextFrames ? 'AsyncLocalStorage (it runs on AsyncContextFrame)' : 'the promise hooks (its AsyncLocalStorage runs on async_hooks)'}`, () => {
+    assert.equal(taskContextKind, onContextFrames ? 'storage' : 'hooks');
+  });
+
+  for (const kind of ['hooks', 'storage']) {
+    test(`forced to ${kind}, a task sees itself across awaits and a cancel interrupts its sleep`, () => {
+      assert.deepEqual(observe(kind), {
+        kind,
+        current: { before: true, afterAwait: true },
+        gather: [1, 2],
+        sleptOn: false,
+        cancelled: 'CancelledError',
+        timeouts: ['TimeoutError', 'TimeoutError'],
+      });
+    });
+  }
+
+  test('forced to pure, a task sees itself until its first await; results, gather, queues and timeout() work; a cancel ends it cancelled when its function returns', () => {
+    assert.deepEqual(observe('pure'), {
+      kind: 'pure',
+      current: { before: true, afterAwait: false },
+      gather: [1, 2],
+      sleptOn: true,
+      cancelled: 'CancelledError',
+      timeouts: ['TimeoutError', 'TimeoutError'],
+    });
+  });
+});
