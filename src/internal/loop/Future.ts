@@ -257,9 +257,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
       // waits on, and ignores what `then` returns. They are called straight from this
       // future's callbacks, and a task keeps the resolve function itself while it waits on
       // one future (an error goes through it as a `Rejection`; the reject function is
-      // dropped): no derived promise, reaction or record per `await`. Measured on P9
-      // (Node 20), bytes per task blocked on a future: 1,289 with a derived promise, 1,005
-      // with both functions kept in the task, 940 with one (before other fields went too).
+      // dropped): no derived promise, reaction or record per `await`.
       const resolve = onFulfilled as Settle;
       const reject = onRejected as Settle;
       if (task !== undefined && task._parked === null) {

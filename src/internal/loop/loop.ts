@@ -218,10 +218,8 @@ export function liveRealTimers(): number {
 // microtasks that a slice's callbacks start (an `await` resuming, a promise settling) run
 // before the next slice: a task whose step only awaits settled promises finishes and is
 // freed before the thousands behind it start, rather than all of them being alive at once
-// (Node likewise runs microtasks between its setImmediate callbacks). Measured on bench
-// P6 (1M createTask + gather, Node 20): 0.43M tasks/s with whole batches, where garbage
-// collection was three quarters of the time; 1.16M (slices of 16), 1.22M (64),
-// 1.34M (256), 1.07M (1000).
+// (Node likewise runs microtasks between its setImmediate callbacks). SLICE trades a
+// microtask per slice against how many tasks are alive at once.
 const SLICE = 256;
 
 type Callback = (arg: any) => void;

@@ -22,11 +22,9 @@
  *   the task ends cancelled when its function returns instead. Results, exceptions,
  *   `gather`, queues, locks, events and sleeps are unaffected.
  *
- * Measured (bench P6, 1M `createTask` + `gather`, against raw `Promise.all`, when the
- * ready queue still ran whole batches): Node 20 0.17× with `AsyncLocalStorage`, 0.39×
- * with the hooks. Node 24: the two are level (0.45–0.48×), but with the hooks installed
- * every other promise in the process runs at about half speed (1M async calls: 0.8–1.0M/s
- * against 1.2–1.9M/s), so there the frames win.
+ * Why both on Node: on Node 20/22 the hooks make tasks more than twice as cheap as
+ * `AsyncLocalStorage`; on Node 24+ the two are level for tasks, but installed hooks slow
+ * every other promise in the process, so there the frames win (bench/NOTES.md).
  *
  * `hooks` and `storage` follow a task through every `await` (of a promise, a future, any
  * thenable). They differ for callbacks a task schedules (timers, `queueMicrotask`, events):
@@ -133,8 +131,8 @@ function onInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined)
 
 // A task follows its function's promise without a `then` while it is pending: the promise
 // carries the task (a tag) and the `settled` hook calls `then` when it settles. A pending
-// `then` costs a derived promise, a reaction and the derived promise's tag; measured (P9,
-// Node 20) 96 bytes less per pending task. Only a promise that the function's call made
+// `then` costs a derived promise, a reaction and the derived promise's tag on every pending
+// task. Only a promise that the function's call made
 // first (an async function's own) and that had not settled when the call returned is
 // followed so: of any other, the hook may already have passed.
 
@@ -355,8 +353,8 @@ let userContextSeen = taskContextKind === 'storage';
  * On AsyncContextFrame, always. On async_hooks, `AsyncLocalStorage` values exist only once
  * some storage has switched the hooks on, and from then on Node gives every new promise its
  * async ids as symbol-keyed properties, so a fresh promise shows it. Until then a lazily
- * started task need not keep its creator's context: measured on P6 (Node 20), keeping it
- * (an `AsyncResource`, 80 bytes and ~0.4 µs per task) was a third of the time.
+ * started task need not keep its creator's context, which would cost an `AsyncResource`
+ * per task.
  */
 export function userContextPossible(): boolean {
   if (!userContextSeen && Object.getOwnPropertySymbols(Promise.resolve()).length > 0) {
