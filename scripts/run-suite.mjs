@@ -5,6 +5,9 @@
 //
 //   node scripts/run-suite.mjs --runtime <22|24|26|bun|deno> [--exclude FRAG] [FRAG ...]
 //
+// FRAGs pick the files whose path under build/test contains one (all without any);
+// --exclude FRAG leaves out those containing it, --under DIR those outside build/test/DIR.
+//
 // Each file runs in a process of its own, as Node's runner does it:
 //   Node  node --test --import setup.js FILE          (spec on stdout, JUnit to a file)
 //   Bun   bun test --preload setup.js FILE            (Bun runs node:test files itself)
@@ -54,6 +57,7 @@ function parseArgs(argv) {
     results: null,
     recordGaps: false,
     exclude: [],
+    under: null,
     filters: [],
     fileTimeout: 900,
     gapTimeout: 20,
@@ -71,6 +75,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--phase')) out.phase = value();
     else if (arg === '--record-gaps') out.recordGaps = true;
     else if (arg.startsWith('--exclude')) out.exclude.push(value());
+    else if (arg.startsWith('--under')) out.under = value();
     else if (arg.startsWith('--file-timeout')) out.fileTimeout = Number(value());
     else if (arg.startsWith('--test-timeout')) out.testTimeout = Number(value());
     else if (arg.startsWith('--gap-timeout')) out.gapTimeout = Number(value());
@@ -87,7 +92,7 @@ function parseArgs(argv) {
 function usage(problem) {
   console.error(
     `${problem}\nusage: node scripts/run-suite.mjs --runtime <22|24|26|bun|deno> ` +
-      `[--results FILE] [--phase NAME] [--record-gaps] [--exclude FRAG] [--file-timeout S] [--test-timeout S] [FRAG ...]`,
+      `[--results FILE] [--phase NAME] [--record-gaps] [--under DIR] [--exclude FRAG] [--file-timeout S] [--test-timeout S] [FRAG ...]`,
   );
   process.exit(2);
 }
@@ -392,6 +397,7 @@ async function main() {
   const files = collect(testRoot).filter((f) => {
     const rel = relative(testRoot, f);
     if (opts.exclude.some((frag) => rel.includes(frag))) return false;
+    if (opts.under !== null && !rel.startsWith(opts.under)) return false;
     return opts.filters.length === 0 || opts.filters.some((frag) => rel.includes(frag));
   });
   if (files.length === 0) {

@@ -57,7 +57,8 @@ function ensurePackage(pkg, version, dir, bin) {
  */
 export function ensureNode(major) {
   if (Number(process.versions.node.split('.')[0]) === Number(major)) return process.execPath;
-  if (!onLinux) throw new Error(`no npm package holds Node for ${process.platform}-${process.arch}`);
+  if (!onLinux)
+    throw new Error(`no npm package holds Node for ${process.platform}-${process.arch}`);
   return ensurePackage(`node-linux-${arch}`, String(major), `node-${major}`, join('bin', 'node'));
 }
 
@@ -70,7 +71,8 @@ export function ensureBun() {
 
 /** The path of Deno DENO_VERSION, fetched first if missing. */
 export function ensureDeno() {
-  if (!onLinux) throw new Error(`no npm package holds Deno for ${process.platform}-${process.arch}`);
+  if (!onLinux)
+    throw new Error(`no npm package holds Deno for ${process.platform}-${process.arch}`);
   return ensurePackage(`@deno/linux-${arch}-glibc`, DENO_VERSION, `deno-${DENO_VERSION}`, 'deno');
 }
 
