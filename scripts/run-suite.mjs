@@ -474,6 +474,10 @@ async function main() {
       ms: run.ms,
       passed: tests.filter((t) => t.status === 'pass').length,
       skipped: tests.filter((t) => t.status === 'skip').length,
+      // Node's report keeps a skip's reason; Bun's and Deno's do not (CONCUR_SKIP_LOG does).
+      skips: tests
+        .filter((t) => t.status === 'skip')
+        .map((t) => ({ test: t.name, reason: t.message })),
       failures: [],
       knownGaps: [],
       staleGaps: [],
