@@ -22,7 +22,8 @@
 // process group is then killed; a file listed as a gap as a whole (`*`) gets --gap-timeout
 // S (20): it runs to notice when it starts to pass, not to be waited for.
 // --record-gaps makes this run's failures the runtime's known gaps (for whoever lands a
-// runtime's fixes, to shrink the list; never in CI).
+// runtime's fixes, to shrink the list; never in CI): give it --gap-timeout 900 so that the
+// files listed whole run to their end and get listed test by test where they can.
 // --results FILE writes what happened as JSON (scripts/support-table.mjs reads it), under
 // the name --phase gives it (`suite` unless told).
 // CONCUR_BUN and CONCUR_DENO are set for the tests (the consumer tests run user projects
@@ -352,7 +353,7 @@ export async function recordGaps(key, label, report) {
     const whole = failing.find((f) => f.test === '(the file)');
     const reasonOf = (name, error) =>
       old[name] ?? `concur does not work under ${runtimeName} yet (issue 15, item 4): ${error}`;
-    if (whole !== undefined || old['*'] !== undefined) {
+    if (whole !== undefined) {
       // The first error a test met says more than the file's timing out.
       const first =
         failing.find((f) => f.test !== '(the file)' && f.error !== '(see the output)') ??
