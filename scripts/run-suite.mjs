@@ -345,14 +345,18 @@ export async function recordGaps(key, label, report) {
   const all = existsSync(gapsFile) ? JSON.parse(readFileSync(gapsFile, 'utf8')) : {};
   const before = all[key] ?? {};
   const runtimeName = label.split(' ')[0];
-  const next = {};
+  // The files this run did not run keep their entries.
+  const next = { ...before };
   for (const entry of report) {
+    delete next[entry.file];
     const failing = [...entry.knownGaps, ...entry.failures];
     if (failing.length === 0) continue;
     const old = before[entry.file] ?? {};
     const whole = failing.find((f) => f.test === '(the file)');
     const reasonOf = (name, error) =>
-      old[name] ?? `concur does not work under ${runtimeName} yet (issue 15, item 4): ${error}`;
+      old[name] ??
+      old['*'] ??
+      `concur does not work under ${runtimeName} yet (issue 15, item 4): ${error}`;
     if (whole !== undefined) {
       // The first error a test met says more than the file's timing out.
       const first =
@@ -366,7 +370,12 @@ export async function recordGaps(key, label, report) {
       );
     }
   }
-  if (Object.keys(next).length > 0) all[key] = next;
+  if (Object.keys(next).length > 0)
+    all[key] = Object.fromEntries(
+      Object.keys(next)
+        .sort()
+        .map((file) => [file, next[file]]),
+    );
   else delete all[key];
   const prettier = await import('prettier');
   const options = (await prettier.resolveConfig(gapsFile)) ?? {};
