@@ -7,60 +7,6 @@
  *
  * @module concur-ts
  */
-export {
-  run,
-  createTask,
-  Task,
-  currentTask,
-  sleep,
-  gather,
-  waitFor,
-  timeout,
-  shield,
-  TaskGroup,
-  Lock,
-  Event,
-  Semaphore,
-  Queue,
-} from './asyncio/index.js';
-export {
-  Future,
-  wait,
-  asCompleted,
-  FIRST_COMPLETED,
-  FIRST_EXCEPTION,
-  ALL_COMPLETED,
-  ThreadPoolExecutor,
-  ProcessPoolExecutor,
-  defineTask,
-  isWorker,
-  taskSignal,
-  transfer,
-} from './futures/index.js';
-export {
-  ConcurError,
-  CancelledError,
-  TimeoutError,
-  InvalidStateError,
-  BrokenExecutor,
-  BootstrapError,
-  WorkerCrashedError,
-  WorkerLostError,
-  TaskLostError,
-  ConnectionLostError,
-  AuthenticationError,
-  MissingDependencyError,
-  UnsupportedRuntimeError,
-  TaskModuleNotFoundError,
-  RemoteError,
-  SerializationError,
-  QueueEmpty,
-  QueueFull,
-  QueueShutDown,
-  BrokenBarrierError,
-  BrokenResourceError,
-  EOFError,
-  ExceptionGroup,
-  type SerializedError,
-  type WorkerExit,
-} from './errors.js';
+
+export * from './portable.js';
+export { ThreadPoolExecutor, ProcessPoolExecutor, isWorker, taskSignal } from './futures/index.js';
