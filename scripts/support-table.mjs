@@ -29,6 +29,10 @@ const CONSUMER_LABELS = {
   'package/bundle.test.js': 'bundles (esbuild, rollup) and Node single executables',
   'package/types.test.js': 'the shipped `.d.ts` under `strict`, `skipLibCheck: false`',
   'package/packed.test.js': 'the packed tarball installed in a user project',
+  'package/runtimes.test.js':
+    'a first TypeScript program under Bun and Deno (both pools, asyncio, threads, multiprocessing), `deno check`',
+  'package/browser.test.js':
+    '`concur-ts/asyncio` and `concur-ts/futures` bundled for the browser, in headless Chromium',
 };
 
 const SUITE_ORDER = ['node-20', 'node-22', 'node-24', 'node-26', 'bun', 'deno'];
