@@ -129,7 +129,11 @@ describe('the packed package', () => {
     assert.match(pkg.homepage as string, /^https:\/\//);
     assert.match((pkg.bugs as { url: string }).url, /^https:\/\/.+\/issues$/);
     assert.ok((pkg.keywords as string[]).includes('concurrency'));
-    assert.deepEqual(pkg.sideEffects, ['./dist/threading/*.js', './dist/multiprocessing/*.js']);
+    assert.deepEqual(pkg.sideEffects, [
+      './dist/threading/*.js',
+      './dist/multiprocessing/*.js',
+      './dist/internal/chunks/*.js',
+    ]);
     assert.equal((pkg.scripts as Record<string, string>).prepare, undefined);
   });
 

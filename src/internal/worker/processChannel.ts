@@ -19,24 +19,25 @@ import { createRequire } from 'node:module';
 import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
+import { workerEntryUrl } from './entryUrl.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../../errors.js';
 
-/** True when this module is its own file, false when a bundler put it into the program's. */
-const ownFile = /\/processChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+/** processMain.js, or `null` when a bundler put this module into the program's bundle. */
+const mainUrl = workerEntryUrl(import.meta.url, /\/processChannel\.[cm]?[jt]s$/, 'processMain.js');
+/** False when a bundler put this module into the program's. */
+const ownFile = mainUrl !== null;
 
 /**
- * The module a worker process starts from: processMain.js beside this file — or, in a
+ * The module a worker process starts from: processMain.js — or, in a
  * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
  * guards) in the child. In a single executable that is the executable, which runs its
  * program whatever it is asked to run.
  */
-const processMain = ownFile
-  ? new URL('./processMain.js', import.meta.url)
-  : new URL(import.meta.url);
+const processMain = mainUrl ?? new URL(import.meta.url);
 
 // A bundle's worker process evaluates this module before the program: it is a worker from
 // here on and the program's top level must not start workers (a BootstrapError names the

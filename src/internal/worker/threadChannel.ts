@@ -20,6 +20,7 @@ import {
 } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
+import { workerEntryUrl } from './entryUrl.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
@@ -29,15 +30,16 @@ import { aliasModule } from './taskRef.js';
 import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
 import type { Transferable } from '../base/transfer.js';
 
-/** True when this module is its own file, false when a bundler put it into the program's. */
-const ownFile = /\/threadChannel\.[cm]?[jt]s$/.test(new URL(import.meta.url).pathname);
+/** threadMain.js, or `null` when a bundler put this module into the program's bundle. */
+const mainUrl = workerEntryUrl(import.meta.url, /\/threadChannel\.[cm]?[jt]s$/, 'threadMain.js');
+/** False when a bundler put this module into the program's. */
+const ownFile = mainUrl !== null;
 
 /**
- * The module a worker thread starts from: threadMain.js beside this file — or, in a
- * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
- * guards) in the thread.
+ * The module a worker thread starts from: threadMain.js — or, in a bundle, the bundle
+ * itself, which runs the worker (and the program, which `isWorker()` guards) in the thread.
  */
-const threadEntry = ownFile ? new URL('./threadMain.js', import.meta.url).href : import.meta.url;
+const threadEntry = mainUrl?.href ?? import.meta.url;
 
 // A bundle's worker thread evaluates this module before the program: it is a worker from
 // here on, the program's top level must not start workers (a BootstrapError names the

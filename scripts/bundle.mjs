@@ -1,0 +1,188 @@
+// The build's step after tsc: the library's code in dist/ becomes a few ES modules instead
+// of about a hundred. Node pays for every file a program imports (resolve, read, link):
+// concur/asyncio was 41 files and concur/futures 47, plus as many again in each worker.
+//
+// rollup bundles every entry point; the code lands in a few chunks in dist/internal/chunks/,
+// one per part of the library, each module in the chunk of the first part (in the order of
+// PARTS) that reaches it by static imports. A module is in exactly one chunk, so a class or
+// a registry is one object whichever entry reaches it; an entry is a small file that
+// re-exports its names from the chunks; what is loaded lazily (import()) stays lazy.
+//
+// Entry points: the package's exports (Node and browser), the worker entries (started by
+// path), the distributed worker's start-up, and the engine modules the white-box tests load
+// by path (test/internal/). The compiled files the bundle replaces are deleted; their .d.ts
+// stay, for the types. The CLI (dist/cli/) and the examples stay as tsc wrote them: they
+// reach the library through the entries only (checked here), and start in a process of
+// their own, where a few more files matter less.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+import { rollup } from 'rollup';
+
+const dist = resolve('dist');
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+/** The chunks, each with the entries whose static imports fill it, in order. */
+const PARTS = [
+  ['portable', ['index.browser.js', 'asyncio/index.browser.js', 'futures/index.browser.js']],
+  ['asyncio', ['asyncio/index.js']],
+  ['futures', ['futures/index.js']],
+  ['worker', ['internal/worker/threadMain.js', 'internal/worker/processMain.js']],
+  ['threading', ['threading/index.js']],
+  ['multiprocessing', ['multiprocessing/index.js']],
+  ['distributed', ['distributed/index.js', 'distributed/runWorker.js']],
+  ['testing', ['testing/index.js', 'index.js']],
+];
+
+/** Loaded by path by the white-box tests (test/internal/internals.ts and its neighbours). */
+const WHITE_BOX = [
+  'internal/base/Deque.js',
+  'internal/base/Heap.js',
+  'internal/loop/loop.js',
+  'internal/runtime/inspect.js',
+  'internal/runtime/taskContext.js',
+  'internal/shm/futex.js',
+  'internal/shm/itemStore.js',
+  'internal/shm/monitor.js',
+  'internal/shm/mutex.js',
+  'internal/shm/waitList.js',
+];
+
+/** Files under dist/ (relative, with forward slashes) whose name ends with `suffix`. */
+function files(dir, suffix, out = []) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files(path, suffix, out);
+    else if (name.endsWith(suffix)) out.push(relative(dist, path).split('\\').join('/'));
+  }
+  return out;
+}
+
+const exported = Object.values(pkg.exports)
+  .filter((target) => typeof target === 'object' && target !== null)
+  .flatMap((target) => [target.default, target.browser])
+  .filter((target) => typeof target === 'string')
+  .map((target) => target.replace(/^\.\/dist\//, ''));
+const entries = [...new Set([...exported, ...PARTS.flatMap(([, from]) => from), ...WHITE_BOX])];
+for (const entry of entries) {
+  if (!existsSync(join(dist, entry))) throw new Error(`bundle: no entry dist/${entry}`);
+}
+
+// The CLI and the examples stay unbundled, so they must import entries only.
+const unbundled = (file) => file.startsWith('cli/') || file.startsWith('examples/');
+for (const file of files(dist, '.js').filter(unbundled)) {
+  const source = readFileSync(join(dist, file), 'utf8');
+  for (const [, specifier] of source.matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)) {
+    const target = relative(dist, resolve(dist, dirname(file), specifier))
+      .split('\\')
+      .join('/');
+    if (!unbundled(target) && !entries.includes(target)) {
+      throw new Error(
+        `dist/${file} imports ${specifier}, which the bundle replaces: import an entry (futures/index.js, …)`,
+      );
+    }
+  }
+}
+
+/** The part each module belongs to, found once rollup knows the module graph. */
+const partOf = new Map();
+const entryIds = new Set(entries.map((entry) => join(dist, entry)));
+function sortIntoParts(getModuleInfo) {
+  for (const [part, from] of PARTS) {
+    const stack = from.map((entry) => join(dist, entry));
+    while (stack.length > 0) {
+      const id = stack.pop();
+      if (partOf.has(id)) continue;
+      // An entry keeps a file of its own (rollup would make a chunk holding it that entry).
+      partOf.set(id, entryIds.has(id) ? null : part);
+      stack.push(...(getModuleInfo(id)?.importedIds ?? []).filter((dep) => dep.startsWith(dist)));
+    }
+  }
+}
+
+const bundle = await rollup({
+  input: Object.fromEntries(entries.map((file) => [file.replace(/\.js$/, ''), join(dist, file)])),
+  // The runtime's built-ins and the peers (bullmq, ioredis, tsx) are the program's.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/'),
+  preserveEntrySignatures: 'strict',
+  onwarn(warning, warn) {
+    if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
+  },
+  plugins: [
+    {
+      // tsc's source maps, so that the bundle's maps reach src/.
+      name: 'tsc-source-maps',
+      load(id) {
+        const code = readFileSync(id, 'utf8');
+        const map = `${id}.map`;
+        return existsSync(map) ? { code, map: JSON.parse(readFileSync(map, 'utf8')) } : code;
+      },
+    },
+    {
+      // rollup renames a top-level name that two modules of a chunk both declare (`wait`
+      // in asyncio and in futures becomes `wait$1`); a function's or class's `name` is
+      // part of the API (reprs, messages, task names), so it gets its own name back.
+      name: 'keep-names',
+      renderChunk(code) {
+        const renamed = [
+          ...code.matchAll(/\b(?:function\*?|class|const|let|var)\s+([\w$]+?)\$\d+\b/g),
+        ]
+          .map((match) => match[0].split(/\s+/).pop())
+          .filter((name, i, all) => all.indexOf(name) === i);
+        if (renamed.length === 0) return null;
+        const restore = renamed.map((name) => {
+          const original = name.replace(/\$\d+$/, '');
+          return `if (typeof ${name} === 'function' && ${name}.name === '${name}') Object.defineProperty(${name}, 'name', { value: '${original}' });`;
+        });
+        // Appended after the code, so the chunk's mappings stay as they are (map: null).
+        return { code: `${code}\n${restore.join('\n')}`, map: null };
+      },
+    },
+  ],
+});
+const { output } = await bundle.generate({
+  dir: dist,
+  format: 'es',
+  entryFileNames: '[name].js',
+  chunkFileNames: 'internal/chunks/[name]-[hash].js',
+  sourcemap: true,
+  manualChunks(id, { getModuleInfo }) {
+    if (partOf.size === 0) sortIntoParts(getModuleInfo);
+    return partOf.get(id) ?? undefined;
+  },
+});
+await bundle.close();
+
+const replaced = files(dist, '.js').filter((file) => !unbundled(file));
+for (const file of replaced) {
+  rmSync(join(dist, file), { force: true });
+  rmSync(join(dist, `${file}.map`), { force: true });
+}
+for (const file of output) {
+  const path = join(dist, file.fileName);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, file.type === 'chunk' ? file.code : file.source);
+  if (file.type === 'chunk' && file.map !== null) {
+    writeFileSync(`${path}.map`, file.map.toString());
+    appendMapComment(path);
+  }
+}
+
+function appendMapComment(path) {
+  const code = readFileSync(path, 'utf8');
+  const comment = `//# sourceMappingURL=${path.split('/').pop()}.map`;
+  if (!code.includes(comment)) writeFileSync(path, `${code.trimEnd()}\n${comment}\n`);
+}
+
+const chunks = output.filter((file) => file.type === 'chunk');
+console.log(
+  `bundle: ${replaced.length} compiled modules → ${entries.length} entries and ${chunks.length - entries.length} chunks`,
+);
