@@ -86,6 +86,8 @@ export class ResourceClient {
   private readonly outbox = new Outbox<ClientMessage>((batch) => this.flush(batch));
   private broken: BrokenResourceError | null = null;
   private refd = false;
+  /** Until the socket connects (see `updateRef`). */
+  private connecting = true;
   /** Frames handed to the socket and not yet written; who waits for that to reach 0. */
   private writing = 0;
   private drainWaiters: (() => void)[] = [];
@@ -108,6 +110,11 @@ export class ResourceClient {
   ) {
     this.socket = connect(address);
     this.socket.unref();
+    this.updateRef();
+    this.socket.once('connect', () => {
+      this.connecting = false;
+      this.updateRef();
+    });
     const reader = new FrameReader();
     this.socket.on('data', (chunk: Buffer) => {
       let messages: unknown[];
@@ -183,7 +190,7 @@ export class ResourceClient {
   }
 
   private write(frame: Buffer): void {
-    this.writing++;
+    if (this.writing++ === 0) this.updateRef();
     this.socket.write(frame, () => {
       if (--this.writing === 0) this.wakeDrainWaiters();
     });
@@ -260,8 +267,16 @@ export class ResourceClient {
     for (const call of calls) if (!call.done()) call.setException(this.broken);
   }
 
+  /**
+   * Ref'd while a call waits for its answer, and while the socket connects or a frame is
+   * being written: Node keeps a process alive for a pending connect or write even on an
+   * unref'd socket, Deno does not (it would exit with a `put` unsent).
+   */
   private updateRef(): void {
-    const want = this.pending.size > 0 || this.drainWaiters.length > 0;
+    const want =
+      this.pending.size > 0 ||
+      this.drainWaiters.length > 0 ||
+      (this.broken === null && (this.writing > 0 || this.connecting));
     if (want === this.refd) return;
     this.refd = want;
     if (want) this.socket.ref();
