@@ -2,13 +2,14 @@
  * The client side of the resource server: one connection per process per owner,
  * multiplexing every primitive served there.
  *
- *   handle._call(op) ──► ResourceClient.call ──outbox──(one frame per microtask)──► server
+ *   handle._call(op) ──► ResourceClient.call ──outbox──(one frame per turn)───────► server
  *   RemoteCall (a Future) ◄── reply { r } ◄─────────────────────────────────────── server
  *
  * - Messages queued in one synchronous run leave as one frame (see frames.ts).
- * - The socket is ref'd only while a call is pending: a process waiting for a lock stays
- *   alive, an idle one may exit. Queued writes are flushed in a microtask, before the
- *   process could exit.
+ * - The socket is ref'd only while a call is pending or a frame is being written: a
+ *   process waiting for a lock stays alive, as does one whose last `put` is still leaving;
+ *   an idle one may exit. Queued messages are handed to the socket in `setImmediate` (the
+ *   pending immediate keeps the process alive until then).
  * - Cancelling a `RemoteCall` cancels the request on the server. The server answers every
  *   request exactly once; an answer that was already on its way when the cancel left is
  *   handed to the call's `onLate` (e.g. a lock granted to a cancelled acquire is released,
@@ -86,8 +87,6 @@ export class ResourceClient {
   private readonly outbox = new Outbox<ClientMessage>((batch) => this.flush(batch));
   private broken: BrokenResourceError | null = null;
   private refd = false;
-  /** Until the socket connects (see `updateRef`). */
-  private connecting = true;
   /** Frames handed to the socket and not yet written; who waits for that to reach 0. */
   private writing = 0;
   private drainWaiters: (() => void)[] = [];
@@ -110,11 +109,6 @@ export class ResourceClient {
   ) {
     this.socket = connect(address);
     this.socket.unref();
-    this.updateRef();
-    this.socket.once('connect', () => {
-      this.connecting = false;
-      this.updateRef();
-    });
     const reader = new FrameReader();
     this.socket.on('data', (chunk: Buffer) => {
       let messages: unknown[];
@@ -267,16 +261,14 @@ export class ResourceClient {
     for (const call of calls) if (!call.done()) call.setException(this.broken);
   }
 
-  /**
-   * Ref'd while a call waits for its answer, and while the socket connects or a frame is
-   * being written: Node keeps a process alive for a pending connect or write even on an
-   * unref'd socket, Deno does not (it would exit with a `put` unsent).
-   */
   private updateRef(): void {
+    // A write in progress holds a ref of its own: Node keeps a process alive while an
+    // unref'd socket still has bytes to write, Bun does not (it exits after the first
+    // ~400 KB of a large frame), so a process that sends and ends would lose the rest.
     const want =
       this.pending.size > 0 ||
       this.drainWaiters.length > 0 ||
-      (this.broken === null && (this.writing > 0 || this.connecting));
+      (this.writing > 0 && this.broken === null);
     if (want === this.refd) return;
     this.refd = want;
     if (want) this.socket.ref();
