@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { sendSignal } from '../fixtures/children.js';
+import { sendSignal } from '../fixtures/runtime.js';
 import { concur, exited, startConcur, waitForOutput, type Outcome } from './harness.js';
 import { decodePng } from './png.js';
 

@@ -35,7 +35,7 @@ import {
   whoAmI,
 } from '../fixtures/tasks.js';
 import { cellContent } from '../fixtures/cells.js';
-import { sendSignal } from '../fixtures/children.js';
+import { sendSignal } from '../fixtures/runtime.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
 import { eventually } from '../fixtures/polling.js';
 import { DIST_TASKS, executorWithWorker, freshQueue, TASKS } from './harness.js';
