@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
+import { sendSignal } from '../fixtures/runtime.js';
 import { concur, exited, startConcur, waitForOutput, type Outcome } from './harness.js';
 import { decodePng } from './png.js';
 
@@ -679,7 +680,7 @@ describe(
       const marker = `CONCUR_SIGINT_TEST=${process.pid}-${Date.now()}`;
       const child = await startLongCompare(marker);
       try {
-        child.kill('SIGINT');
+        sendSignal(child, 'SIGINT');
         assert.equal(await exited(child), 130);
       } finally {
         child.kill('SIGKILL');

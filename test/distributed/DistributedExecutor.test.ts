@@ -35,6 +35,7 @@ import {
   whoAmI,
 } from '../fixtures/tasks.js';
 import { cellContent } from '../fixtures/cells.js';
+import { sendSignal } from '../fixtures/runtime.js';
 import { makeFileCells, until } from '../fixtures/sync.js';
 import { eventually } from '../fixtures/polling.js';
 import { DIST_TASKS, executorWithWorker, freshQueue, TASKS } from './harness.js';
@@ -157,7 +158,7 @@ async function within<T>(promise: PromiseLike<T>, ms: number, what: string): Pro
 async function stopWorker(child: ChildProcess, graceMs = 10_000): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  sendSignal(child, 'SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   try {
     return await exited;

@@ -24,6 +24,7 @@ import {
 import { add1 } from '../fixtures/tasks.js';
 import { startRedis, type RedisServer } from '../fixtures/redisServer.js';
 import { eventually } from '../fixtures/polling.js';
+import { preloadArgs } from '../fixtures/runtime.js';
 import { DIST_TASKS, freshQueue, TASKS } from './harness.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
@@ -312,7 +313,7 @@ describe('concur worker: Redis unreachable or refusing', () => {
     assert.match(String(worker.lastError), /BullMQ's loop failed/);
 
     const { code, stderr } = await concurWith(
-      ['--import', FAIL_RUN],
+      preloadArgs(FAIL_RUN),
       'worker',
       '--connection',
       redis.url,

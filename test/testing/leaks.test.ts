@@ -9,6 +9,11 @@ import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { Process, Queue } from 'concur-ts/multiprocessing';
+import { describeLeaks, leakReport } from 'concur-ts/testing';
+
+import { eventually } from '../fixtures/polling.js';
+
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const setup = fileURLToPath(new URL('../setup.js', import.meta.url));
@@ -90,5 +95,30 @@ describe('the global leak check', () => {
       output,
       /after "leaves a pool to finish a slow task after shutdown" the leak check waited \d+ ms for what was still closing: 1 executor\(s\) not shut down: <ThreadPoolExecutor shutdown/,
     );
+  });
+});
+
+describe('the leak report', () => {
+  test('a multiprocessing queue shared with a child leaves no open handle once the child is gone (the resource server stays, idle, for the life of the process)', async () => {
+    const baseline = leakReport().handles;
+    const q = new Queue<number>();
+    const p = new Process({
+      target: async (queue: Queue<number>) => {
+        await queue.put(1);
+      },
+      args: [q],
+    });
+    p.start();
+    assert.equal(await p.join(), true);
+    assert.equal(await q.get(), 1);
+    // What is still closing (the child's handle, its connection) gets a bound of a few
+    // seconds, as the global check gives it; the server's listener stays for good.
+    let leaks = describeLeaks(leakReport(), baseline);
+    await eventually(
+      () => (leaks = describeLeaks(leakReport(), baseline)).length === 0,
+      'the child closing',
+      { guardMs: 5000 },
+    ).catch(() => undefined);
+    assert.deepEqual(leaks, []);
   });
 });

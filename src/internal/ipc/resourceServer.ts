@@ -130,6 +130,8 @@ class ResourceServer {
   private holds = 0;
   private dir: string | null = null;
   private addressPath: string | null = null;
+  /** How `getActiveResourcesInfo` lists the unref'd listener, if it does (see `address`). */
+  private listedIdle: string | null = null;
 
   /** Serves `core`; returns its id. */
   add(core: Core): number {
@@ -164,6 +166,15 @@ class ResourceServer {
     }
   }
 
+  /**
+   * The handles `process.getActiveResourcesInfo()` shows for the server while nothing
+   * waits on it: none on Node (an unref'd listener is not listed), its listener on Deno.
+   * They are no leak: the server lives as long as the process (for the leak check).
+   */
+  idleHandles(): string[] {
+    return this.listedIdle !== null && this.holds === 0 ? [this.listedIdle] : [];
+  }
+
   /** The socket address if the server listens already, else `null`. */
   currentAddress(): string | null {
     return this.addressPath;
@@ -180,8 +191,17 @@ class ResourceServer {
     server.on('error', (exception: unknown) => {
       callExceptionHandler({ message: 'concur resource server error', exception });
     });
+    const before = process.getActiveResourcesInfo();
     server.listen(path);
-    if (this.holds === 0) server.unref();
+    if (this.holds === 0) {
+      server.unref();
+      // Node lists only what keeps the process alive; Deno lists the unref'd listener too,
+      // which the leak check must then not count as left behind (see `idleHandles`).
+      const after = process.getActiveResourcesInfo();
+      const count = (list: string[], h: string): number => list.filter((x) => x === h).length;
+      if (after.length > before.length)
+        this.listedIdle = after.find((h) => count(after, h) > count(before, h)) ?? null;
+    }
     this.server = server;
     this.dir = dir;
     this.addressPath = path;
