@@ -2,13 +2,14 @@
  * The client side of the resource server: one connection per process per owner,
  * multiplexing every primitive served there.
  *
- *   handle._call(op) ──► ResourceClient.call ──outbox──(one frame per microtask)──► server
+ *   handle._call(op) ──► ResourceClient.call ──outbox──(one frame per turn)───────► server
  *   RemoteCall (a Future) ◄── reply { r } ◄─────────────────────────────────────── server
  *
  * - Messages queued in one synchronous run leave as one frame (see frames.ts).
- * - The socket is ref'd only while a call is pending: a process waiting for a lock stays
- *   alive, an idle one may exit. Queued writes are flushed in a microtask, before the
- *   process could exit.
+ * - The socket is ref'd only while a call is pending or a frame is being written: a
+ *   process waiting for a lock stays alive, as does one whose last `put` is still leaving;
+ *   an idle one may exit. Queued messages are handed to the socket in `setImmediate` (the
+ *   pending immediate keeps the process alive until then).
  * - Cancelling a `RemoteCall` cancels the request on the server. The server answers every
  *   request exactly once; an answer that was already on its way when the cancel left is
  *   handed to the call's `onLate` (e.g. a lock granted to a cancelled acquire is released,
@@ -183,7 +184,7 @@ export class ResourceClient {
   }
 
   private write(frame: Buffer): void {
-    this.writing++;
+    if (this.writing++ === 0) this.updateRef();
     this.socket.write(frame, () => {
       if (--this.writing === 0) this.wakeDrainWaiters();
     });
@@ -261,7 +262,13 @@ export class ResourceClient {
   }
 
   private updateRef(): void {
-    const want = this.pending.size > 0 || this.drainWaiters.length > 0;
+    // A write in progress holds a ref of its own: Node keeps a process alive while an
+    // unref'd socket still has bytes to write, Bun does not (it exits after the first
+    // ~400 KB of a large frame), so a process that sends and ends would lose the rest.
+    const want =
+      this.pending.size > 0 ||
+      this.drainWaiters.length > 0 ||
+      (this.writing > 0 && this.broken === null);
     if (want === this.refd) return;
     this.refd = want;
     if (want) this.socket.ref();
