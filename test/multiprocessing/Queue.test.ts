@@ -121,6 +121,18 @@ describe('multiprocessing Queue across processes', () => {
     assert.deepEqual(await child.result, { ok: true, value: 3 });
   });
 
+  test('an item a process hands out from its own queue just before it ends arrives whole', async () => {
+    await using children = new Children();
+    const size = 8 * 1024 * 1024;
+    const child = children.start('handOutAndEnd', { size });
+    const message = (await Children.nextMessage(child)) as { queue: unknown };
+    const queue = decodeShared(message.queue) as Queue<Uint8Array>;
+    const item = await queue.get();
+    assert.equal(item.length, size);
+    assert.equal(item[size - 1], 7);
+    assert.equal(await child.result, 'ended');
+  });
+
   test('when the owner process exits, a waiting get rejects with BrokenResourceError', async () => {
     await using children = new Children();
     const child = children.start('ownQueue');

@@ -185,6 +185,44 @@ describe('threading Queue', () => {
     assert.equal(q.qsize(), 0);
   });
 
+  test('a SharedArrayBuffer anywhere in an item is refused at put: a consumer would get a copy, not the shared memory', async () => {
+    class Holder {
+      constructor(readonly memory: SharedArrayBuffer) {}
+    }
+    const sab = new SharedArrayBuffer(4);
+    const cyclic: { self?: unknown; memory: SharedArrayBuffer } = { memory: sab };
+    cyclic.self = cyclic;
+    const items = [
+      sab,
+      { deep: [[1, { memory: sab }]] },
+      new Map([['key', sab]]),
+      new Map([[sab, 'value']]),
+      new Set([1, sab]),
+      new Holder(sab),
+      cyclic,
+    ];
+    const q = new Queue<unknown>();
+    for (const item of items) {
+      assert.throws(
+        () => q.putNowait(item),
+        (error: unknown) => {
+          assert.ok(error instanceof TypeError, `${inspect(item)}: ${String(error)}`);
+          assert.match(error.message, /cannot copy .*SharedArrayBuffer/);
+          return true;
+        },
+      );
+      assert.throws(() => q.put(item), TypeError); // at the call, not a rejection
+    }
+    assert.equal(q.qsize(), 0);
+    // The same objects without the shared memory are ordinary items.
+    await q.put({ deep: [[1, { memory: new ArrayBuffer(4) }]] });
+    assert.equal(
+      ((await q.get()) as { deep: [[number, { memory: ArrayBuffer }]] }).deep[0][1].memory
+        .byteLength,
+      4,
+    );
+  });
+
   test('storage grows past its first buffer and refuses an item larger than maxBytes', async () => {
     const q = new Queue<string>({ maxBytes: 64 * 1024 });
     const item = 'y'.repeat(1000);

@@ -9,8 +9,9 @@
  *
  * - One server per process, started (synchronously, `listen` on a unix socket) the first
  *   time a primitive is shared with another process. Its listening handle and accepted
- *   connections are unref'd: serving never keeps the owner alive. The temp dir is removed
- *   when the process exits.
+ *   connections are unref'd: serving never keeps the owner alive, though an answer
+ *   already on its way does until it is written. The temp dir is removed when the
+ *   process exits.
  * - A primitive's shared state is `{ address, id, pid }`. In the owner the handle calls
  *   its core directly (no serialisation); elsewhere it goes through the client.
  * - Cores keep per-session state (who holds a lock, who waits). When a connection drops
@@ -44,9 +45,9 @@ export class Session {
   readonly pending = new Map<number, Future<unknown>>();
   /** Set once its connection closed: nothing may be granted to it any more. */
   dropped = false;
-  private readonly outbox = new Outbox<ServerMessage>((batch) => {
-    if (this.socket !== null && !this.socket.destroyed) this.socket.write(encodeFrame(batch));
-  });
+  private readonly outbox = new Outbox<ServerMessage>((batch) => this.write(batch));
+  /** Frames handed to the socket and not yet written. */
+  private pendingWrites = 0;
 
   private ackFile: AckFile | null = null;
 
@@ -56,7 +57,27 @@ export class Session {
     private readonly socket: Socket | null,
     /** The server's private directory (where its ack file goes); null: none. */
     private readonly dir: string | null = null,
+    /** Whether the server keeps its connections ref'd now (see `holdOpen`). */
+    private readonly held: () => boolean = () => false,
   ) {}
+
+  /** True while a frame is on its way out (the socket is ref'd meanwhile). */
+  get writing(): boolean {
+    return this.pendingWrites > 0;
+  }
+
+  private write(batch: ServerMessage[]): void {
+    const socket = this.socket;
+    if (socket === null || socket.destroyed) return;
+    const frame = encodeFrame(batch);
+    // An answer being written keeps this process alive until it is out, so that an owner
+    // that ends right after answering still delivers it: Node does that by itself for an
+    // unref'd socket, Bun does not (it exits with the frame cut short).
+    if (this.pendingWrites++ === 0) socket.ref();
+    socket.write(frame, () => {
+      if (--this.pendingWrites === 0 && !this.held()) socket.unref();
+    });
+  }
 
   /**
    * The ack file of this connection (see ackFile.ts), created on first use; null for
@@ -125,7 +146,7 @@ class ResourceServer {
   private nextSession = 1;
   private server: Server | null = null;
   /** The peers' connections (they alone can wake what the owner itself waits for). */
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new Map<Socket, Session>();
   /** How many of the owner's own waits are pending (see `holdOpen`). */
   private holds = 0;
   private dir: string | null = null;
@@ -228,10 +249,10 @@ class ResourceServer {
   private setRef(on: boolean): void {
     if (on) {
       this.server?.ref();
-      for (const socket of this.sockets) socket.ref();
+      for (const socket of this.sockets.keys()) socket.ref();
     } else {
       this.server?.unref();
-      for (const socket of this.sockets) socket.unref();
+      for (const [socket, session] of this.sockets) if (!session.writing) socket.unref();
     }
   }
 
@@ -242,8 +263,8 @@ class ResourceServer {
 
   private accept(socket: Socket): void {
     if (this.holds === 0) socket.unref();
-    this.sockets.add(socket);
-    const session = new Session(this.nextSession++, socket, this.dir);
+    const session = new Session(this.nextSession++, socket, this.dir, () => this.holds > 0);
+    this.sockets.set(socket, session);
     const reader = new FrameReader();
     socket.on('data', (chunk: Buffer) => {
       let messages: unknown[];

@@ -17,9 +17,8 @@
  *
  * @module
  */
-import { serialize } from 'node:v8';
-
 import { QueueEmpty, QueueFull, QueueShutDown } from '../../errors.js';
+import { serializeItem } from './itemBytes.js';
 import { HeapStore, RingStore, type ItemStore, type StoreState } from './itemStore.js';
 import { BLOCKED, Monitor, TIMED_OUT } from './monitor.js';
 import { argRangeError, argTypeError, checkInteger, show } from '../base/validate.js';
@@ -246,7 +245,7 @@ export class QueueCore {
   serialize(item: unknown, method: string): Uint8Array {
     let bytes: Uint8Array;
     try {
-      bytes = serialize(item);
+      bytes = serializeItem(item);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const failure = argTypeError(
