@@ -283,7 +283,7 @@ describe('ProcessPoolExecutor: no orphans', () => {
 async function startInitializerParent(
   dir: string,
   exitParent: boolean,
-): Promise<{ parent: ChildProcess; child: number }> {
+): Promise<{ parent: ChildProcess; exited: Promise<unknown>; child: number }> {
   const source = `import { existsSync, writeFileSync } from 'node:fs';
     import { ProcessPoolExecutor } from 'concur-ts/futures';
     const dir = ${JSON.stringify(dir)};
@@ -301,6 +301,9 @@ async function startInitializerParent(
     void pool.submit((x) => x, 1);
     ${exitParent ? `while (!existsSync(dir + '/pid')) await new Promise((r) => setTimeout(r, 10)); process.exit(0);` : ''}`;
   const parent = spawnScript(source, [], { stdio: 'inherit' });
+  // Listened for from the start: a parent that exits by itself may be gone before the pid
+  // file is seen (Bun's is, often).
+  const exited = new Promise((resolve) => parent.once('exit', resolve));
   try {
     await eventually(() => existsSync(`${dir}/pid`), 'the pool child reporting its pid', {
       everyMs: 10,
@@ -309,7 +312,7 @@ async function startInitializerParent(
     parent.kill('SIGKILL');
     throw error;
   }
-  return { parent, child: Number(readFileSync(`${dir}/pid`, 'utf8')) };
+  return { parent, exited, child: Number(readFileSync(`${dir}/pid`, 'utf8')) };
 }
 
 describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
@@ -320,9 +323,8 @@ describe('ProcessPoolExecutor: no orphans while an initializer runs', () => {
       try {
         const started = await startInitializerParent(dir, how === 'process.exit()');
         child = started.child;
-        const exited = new Promise((resolve) => started.parent.once('exit', resolve));
         if (how === 'SIGKILL') process.kill(started.parent.pid!, 'SIGKILL');
-        await exited;
+        await started.exited;
         await allGone([child], 10_000);
       } finally {
         // A failure leaves the child blocked: let it go, and make sure it is gone.
