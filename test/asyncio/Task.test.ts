@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 
 import {
@@ -22,6 +20,8 @@ import {
   wait,
 } from 'concur-ts/asyncio';
 import { captureExceptions, VirtualClock } from 'concur-ts/testing';
+
+import { runScript } from '../fixtures/children.js';
 
 /** Asserts that `fn` throws (or `p` rejects with) a CancelledError carrying `message`. */
 function isCancelled(message: string) {
@@ -509,7 +509,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.equal(seen[1], expected);
   });
 
-  test("a task started lazily keeps its creator's AsyncLocalStorage values, also when the first storage appears after other tasks were made", () => {
+  test("a task started lazily keeps its creator's AsyncLocalStorage values, also when the first storage appears after other tasks were made", async () => {
     // In a fresh process, without node:test (which switches async hooks on): until some
     // AsyncLocalStorage is in use, tasks keep no creator context (there is none to keep).
     const program = `
@@ -527,14 +527,11 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
         seen.outside = await outside;
       });
       console.log(JSON.stringify(seen));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      encoding: 'utf8',
-    });
+    const { stdout: out } = await runScript(program);
     assert.deepEqual(JSON.parse(out), { early: true, late: 'creator', outside: 'none' });
   });
 
-  test(`the promise hooks that carry tasks are ${framesCarryTask ? 'never installed (AsyncLocalStorage carries tasks: Node 24+, Bun, Deno)' : 'removed a second after the last task is done, kept while one is pending, and back with the next task'}`, () => {
+  test(`the promise hooks that carry tasks are ${framesCarryTask ? 'never installed (AsyncLocalStorage carries tasks: Node 24+, Bun, Deno)' : 'removed a second after the last task is done, kept while one is pending, and back with the next task'}`, async () => {
     // In a fresh process, so that no other test's tasks are pending. The hooks are internal
     // state, so the program reads them from the built module (a white-box check); what a
     // user sees is that currentTask() keeps working across the removal.
@@ -555,10 +552,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
       seen.next = await next;
       seen.afterNext = hooksInstalled();
       console.log(JSON.stringify(seen));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      encoding: 'utf8',
-    });
+    const { stdout: out } = await runScript(program);
     const hooks = !framesCarryTask;
     assert.deepEqual(JSON.parse(out), {
       first: true,

@@ -2,10 +2,7 @@
  * asyncio.toThread: a task on the default thread pool, awaited from asyncio code.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { afterEach, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
 import {
   CancelledError,
@@ -15,11 +12,10 @@ import {
   toThread,
 } from 'concur-ts/asyncio';
 
+import { runScript } from '../fixtures/children.js';
+import { onlyOn } from '../fixtures/runtime.js';
 import { awaitAbort, mul, whoAmI } from '../fixtures/tasks.js';
 import { makeCells, until } from '../fixtures/sync.js';
-
-const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('toThread', () => {
   // The default executor lives until shut down, like asyncio's loop default executor.
@@ -50,17 +46,20 @@ describe('toThread', () => {
 
   // In fresh processes: this one loaded the pool engine long ago.
   async function fresh(source: string): Promise<unknown> {
-    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', source], {
-      cwd: root,
-      timeout: 30_000,
-    });
+    const { stdout } = await runScript(source, [], { timeout: 30_000 });
     return JSON.parse(stdout.trim());
   }
 
-  test('importing concur/asyncio loads no worker machinery; the first toThread loads it and runs the task', async () => {
-    // Node 26's own node:util loads worker_threads: what counts is what concur adds to the
-    // built-ins concur/asyncio imports.
-    const out = await fresh(`
+  test(
+    'importing concur/asyncio loads no worker machinery; the first toThread loads it and runs the task',
+    onlyOn(
+      'node',
+      'it reads Node’s process.moduleLoadList, which Bun and Deno keep empty (Bun loads node:worker_threads up front)',
+    ),
+    async () => {
+      // Node 26's own node:util loads worker_threads: what counts is what concur adds to the
+      // built-ins concur/asyncio imports.
+      const out = await fresh(`
       await Promise.all(['node:util', 'node:v8', 'node:async_hooks'].map((m) => import(m)));
       const builtins = new Set(process.moduleLoadList);
       const { run, toThread } = await import('concur-ts/asyncio');
@@ -69,8 +68,9 @@ describe('toThread', () => {
       const after = process.moduleLoadList.some((m) => m.includes('worker_threads'));
       console.log(JSON.stringify({ before, sum, after }));
     `);
-    assert.deepEqual(out, { before: false, sum: 5, after: true });
-  });
+      assert.deepEqual(out, { before: false, sum: 5, after: true });
+    },
+  );
 
   test('the first toThread throws at the call for a non-task, and its future carries the task’s error or a cancel', async () => {
     const out = await fresh(`
@@ -90,15 +90,11 @@ describe('toThread', () => {
   });
 
   test('the default executor never keeps the process alive', async () => {
-    const { stdout } = await exec(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { run, toThread } from 'concur-ts/asyncio';
-         console.log(await run(() => toThread((a, b) => a + b, 2, 3)));`,
-      ],
-      { cwd: root, timeout: 30_000 },
+    const { stdout } = await runScript(
+      `import { run, toThread } from 'concur-ts/asyncio';
+       console.log(await run(() => toThread((a, b) => a + b, 2, 3)));`,
+      [],
+      { timeout: 30_000 },
     );
     assert.equal(stdout.trim(), '5');
   });

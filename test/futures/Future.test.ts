@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 
 import { createTask, currentTask, sleep } from 'concur-ts/asyncio';
 import { CancelledError, Future, InvalidStateError } from 'concur-ts/futures';
 import { captureExceptions } from 'concur-ts/testing';
+
+import { runScript } from '../fixtures/children.js';
 
 describe('Future', () => {
   test('a new future is pending: result() and exception() throw InvalidStateError', () => {
@@ -94,11 +94,7 @@ describe('Future: how it shows', () => {
       function failing() { throw new Error('boom'); }
       await run(async () => { createTask(async () => failing()); await sleep(0.01); });
     `;
-    const { stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
-    );
+    const { stderr } = await runScript(script);
     assert.match(
       stderr,
       /^concur: Task exception was never retrieved\nfuture: <Task finished name='Task-\d+' exception=Error: boom>\nError: boom\n/,

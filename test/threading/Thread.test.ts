@@ -3,10 +3,8 @@
  * join) and excepthook, plus the thread introspection functions.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 import { threadId } from 'node:worker_threads';
 
 import { InvalidStateError, RemoteError, SerializationError } from 'concur-ts';
@@ -20,11 +18,9 @@ import {
   type ExceptHookArgs,
 } from 'concur-ts/threading';
 
+import { runScript } from '../fixtures/children.js';
 import { addToCell, blockUntil, checkName, exitMidTask, fail } from '../fixtures/tasks.js';
 import { makeCells, release, until } from '../fixtures/sync.js';
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Collects what reaches the excepthook while `body` runs, then restores the hook. */
 async function withHook(body: (seen: ExceptHookArgs[]) => Promise<void>): Promise<void> {
@@ -229,18 +225,12 @@ describe('Thread and the process lifetime', () => {
   `;
 
   test('a non-daemon thread keeps the process alive until it ends', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script(false)], {
-      cwd: root,
-      timeout: 30_000,
-    });
+    const { stdout } = await runScript(script(false), [], { timeout: 30_000 });
     assert.deepEqual(stdout.trim().split('\n'), ['main finished', 'thread finished']);
   });
 
   test('a daemon thread never keeps the process alive', async () => {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script(true)], {
-      cwd: root,
-      timeout: 30_000,
-    });
+    const { stdout } = await runScript(script(true), [], { timeout: 30_000 });
     assert.deepEqual(stdout.trim().split('\n'), ['main finished']);
   });
 });
