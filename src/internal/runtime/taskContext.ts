@@ -35,7 +35,7 @@
  *
  * @module
  */
-import { builtin, envVar } from './runtime.js';
+import { builtin, envVar, runtimeName } from './runtime.js';
 
 interface AsyncLocalStorageLike<T> {
   getStore(): T | undefined;
@@ -55,8 +55,12 @@ type CreateHook = (hooks: {
 const AsyncLocalStorage = builtin<{ AsyncLocalStorage?: AsyncLocalStorageClass }>(
   'node:async_hooks',
 )?.AsyncLocalStorage;
-const createHook = builtin<{ promiseHooks?: { createHook?: CreateHook } }>('node:v8')?.promiseHooks
-  ?.createHook;
+// Node's alone: Bun's createHook throws NotImplementedError, and Deno's hooks do not
+// carry a task to the reactions of its function's promise.
+const createHook =
+  runtimeName === 'node'
+    ? builtin<{ promiseHooks?: { createHook?: CreateHook } }>('node:v8')?.promiseHooks?.createHook
+    : undefined;
 
 /** What a task is, as far as the scheduler and `Future.then` need to know. */
 export interface TaskLike {
