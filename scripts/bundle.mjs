@@ -94,14 +94,18 @@ for (const file of files(dist, '.js').filter(unbundled)) {
 
 /** The part each module belongs to, found once rollup knows the module graph. */
 const partOf = new Map();
-const entryIds = new Set(entries.map((entry) => join(dist, entry)));
+const entryIds = new Set(
+  entries.filter((entry) => !WHITE_BOX.includes(entry)).map((entry) => join(dist, entry)),
+);
 function sortIntoParts(getModuleInfo) {
   for (const [part, from] of PARTS) {
     const stack = from.map((entry) => join(dist, entry));
     while (stack.length > 0) {
       const id = stack.pop();
       if (partOf.has(id)) continue;
-      // An entry keeps a file of its own (rollup would make a chunk holding it that entry).
+      // An exported or worker entry keeps a file of its own (rollup would make the chunk
+      // that holds it that entry, its exports the chunk's); a white-box module goes to its
+      // part like any other, and its entry file re-exports it from there.
       partOf.set(id, entryIds.has(id) ? null : part);
       stack.push(...(getModuleInfo(id)?.importedIds ?? []).filter((dep) => dep.startsWith(dist)));
     }
