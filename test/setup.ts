@@ -10,11 +10,13 @@
  * SETTLE_REPORT_MS is reported as a diagnostic line naming what it waited for.
  */
 import { resolve } from 'node:path';
-import { afterEach } from 'node:test';
+import { afterEach, beforeEach, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { allTasks, getRunningLoop, type ExceptionContext } from 'concur-ts/asyncio';
 import { describeLeaks, leakReport, VirtualClock } from 'concur-ts/testing';
+
+import { runtime } from './fixtures/runtime.js';
 
 // Only the test process gets the check. Child processes (pool workers, `Process`es, the
 // harnesses' scripts) inherit `process.execArgv`, and a child that loaded this file would
@@ -69,12 +71,13 @@ async function settled(): Promise<{ leaks: string[]; waitedFor: string[]; waited
   }
 }
 
-afterEach(async (t) => {
+/** Fails the test if it left anything behind (see the file's comment). */
+async function check(t: { name: string }): Promise<void> {
   const { leaks, waitedFor, waitedMs } = await settled();
   if (leaks.length === 0 && waitedMs > SETTLE_REPORT_MS) {
     // (A hook's context is the test's; a suite's context has no diagnostic.)
-    if ('diagnostic' in t)
-      t.diagnostic(
+    if ('diagnostic' in t && typeof t.diagnostic === 'function')
+      (t as TestContext).diagnostic(
         `after "${t.name}" the leak check waited ${waitedMs} ms for what was still closing: ${waitedFor.join('; ')}`,
       );
   }
@@ -92,5 +95,54 @@ afterEach(async (t) => {
   }
   if (problems.length > 0) {
     throw new Error(`the test left things behind:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+// Deno 2.9's node:test ignores an error thrown by an `afterEach` hook (the test is
+// reported ok), but fails a top-level test whose `t.after` hook throws. So there the
+// check of a top-level test runs as its last `t.after` hook: hooks run in the order they
+// were added, so the ones the test adds are held back and run first, as its own clean-up.
+// A test inside `describe` (a Deno step) runs no `t.after` hook at all and nothing a
+// hook throws fails it: its leaks are kept and, when the file's tests are done, printed
+// and the process ends non-zero — scripts/run-suite.mjs counts a file that exits
+// non-zero with every test passed as failed, and shows the first `error:` line.
+const checkedByAfter = new WeakSet<object>(); // (a step's hooks never run)
+const stepLeaks: string[] = [];
+if (runtime === 'deno') {
+  beforeEach((t) => {
+    const context = t as TestContext;
+    if (typeof context.after !== 'function') return;
+    const own: ((t: TestContext) => unknown)[] = [];
+    const add = context.after.bind(context);
+    add(async () => {
+      checkedByAfter.add(context);
+      try {
+        for (const hook of own) await hook(context);
+      } finally {
+        await check(context);
+      }
+    });
+    context.after = ((hook: (t: TestContext) => unknown) => {
+      own.push(hook);
+    }) as TestContext['after'];
+  });
+  const deno = (globalThis as unknown as { Deno: { exit(code: number): never } }).Deno;
+  (globalThis as unknown as EventTarget).addEventListener('unload', () => {
+    if (stepLeaks.length === 0) return;
+    for (const leak of stepLeaks) console.error(`error: the leak check (test/setup.ts): ${leak}`);
+    deno.exit(1);
+  });
+}
+
+afterEach(async (t) => {
+  if (checkedByAfter.has(t)) return;
+  try {
+    await check(t);
+  } catch (error) {
+    if (runtime === 'deno') {
+      const what = (error as Error).message.replace(/^the test left things behind:\s*- /, '');
+      stepLeaks.push(`test "${t.name}" left things behind: ${what.replace(/\n\s*- /g, '; ')}`);
+    }
+    throw error;
   }
 });
