@@ -52,6 +52,8 @@ if (!ownFile && process.send !== undefined && identity.parentPid !== null) {
 const STOP_GRACE_MS = 2000;
 /** How long a terminated child (SIGTERM) may take to exit before it is killed. */
 const TERM_GRACE_MS = 1000;
+/** How long after a child's exit its IPC channel may take to close (see 'exit' below). */
+const CLOSE_GRACE_MS = 500;
 
 let execArgv: string[] | null = null;
 
@@ -102,10 +104,22 @@ export function openProcessChannel(init: ChannelInit, events: ChannelEvents): Wo
     // (A send racing the child's exit fails with ERR_IPC_CHANNEL_CLOSED: 'close' follows.)
     if (error.code !== 'ERR_IPC_CHANNEL_CLOSED') fatal ??= error;
   });
-  // 'close' comes after 'exit' and after the IPC channel delivered its last message.
-  child.on('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+  const ended = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+    if (exited) return;
     exited = true;
     events.exit(exitCode, fatal, signal);
+  };
+  // 'close' comes after 'exit' and after the IPC channel delivered its last message.
+  child.on('close', ended);
+  // Deno 2.9 sometimes never sees the IPC channel of a child that exited close (no
+  // 'disconnect', so no 'close', and its tasks would wait forever): 'exit' ends the channel
+  // itself once the last messages have had CLOSE_GRACE_MS to arrive.
+  child.on('exit', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+    const late = setTimeout(() => {
+      if (child.connected) child.disconnect();
+      ended(exitCode, signal);
+    }, CLOSE_GRACE_MS);
+    child.once('close', () => clearTimeout(late));
   });
   child.send([
     INIT,
