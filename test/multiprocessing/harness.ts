@@ -11,6 +11,8 @@ import { ScriptError } from '../threading/harness.js';
 export { ScriptError };
 
 const FIXTURE = new URL('./fixtures/child.js', import.meta.url);
+/** How long after a child's exit its report may still arrive (see `start`). */
+const REPORT_GRACE_MS = 500;
 
 /** One running child. */
 export interface Running<R = unknown> {
@@ -42,8 +44,17 @@ export class Children implements AsyncDisposable {
         if (message.ok) resolve(message.value as R);
         else reject(new ScriptError(message.error as ScriptError));
       });
+      // The report may still be on its way when 'exit' fires: Node delivers a channel's
+      // last messages before 'close', Deno may deliver them after 'exit' and never fire
+      // 'close'. So no report by 'close', or REPORT_GRACE_MS after 'exit', is a failure.
       void exited.then((code) =>
-        reject(new Error(`the child exited (code ${code}) before reporting`)),
+        new Promise<void>((settled) => {
+          const late = setTimeout(settled, REPORT_GRACE_MS);
+          child.once('close', () => {
+            clearTimeout(late);
+            settled();
+          });
+        }).then(() => reject(new Error(`the child exited (code ${code}) before reporting`))),
       );
     });
     result.catch(() => {}); // observed by the test; never an unhandled rejection here
