@@ -247,6 +247,24 @@ describe('the public surface', () => {
     assert.equal(distributed.defineTask, root.defineTask);
   });
 
+  test('every exported function and class is named as it is exported (the bundle renames none), aliases aside', async () => {
+    const aliases = new Map([
+      ['concur-ts/threading Array', 'SharedArray'],
+      ['concur-ts/multiprocessing Empty', 'QueueEmpty'],
+      ['concur-ts/multiprocessing Full', 'QueueFull'],
+    ]);
+    const misnamed: string[] = [];
+    for (const specifier of Object.keys(surface)) {
+      const mod = (await import(specifier)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(mod)) {
+        if (typeof value !== 'function') continue;
+        const expected = aliases.get(`${specifier} ${name}`) ?? name;
+        if (value.name !== expected) misnamed.push(`${specifier} ${name}: ${value.name}`);
+      }
+    }
+    assert.deepEqual(misnamed, []);
+  });
+
   test('internal modules cannot be imported through the package exports', async () => {
     // Specifiers held in a variable: TypeScript would (rightly) refuse to resolve them.
     for (const specifier of [
