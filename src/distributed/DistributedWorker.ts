@@ -23,6 +23,7 @@ import type { Executor } from '../futures/Executor.js';
 import type { Future } from '../futures/Future.js';
 import { BackgroundErrors } from '../internal/redis/backgroundErrors.js';
 import { awaitAll, runInline } from '../internal/redis/inlineRunner.js';
+import { quitClient } from '../internal/redis/peers.js';
 import {
   checkJson,
   decodeJobData,
@@ -316,11 +317,7 @@ export class DistributedWorker {
       const { worker, subscriber, redis, pool } = this.started;
       await worker.close();
       await pool?.shutdown({ wait: true });
-      for (const client of [subscriber, redis]) {
-        // quit() would wait for a reconnect.
-        if (client.status === 'ready') await client.quit();
-        else client.disconnect();
-      }
+      for (const client of [subscriber, redis]) await quitClient(client);
       if (this.loopFailure !== null) this.markFailed(this.loopFailure.error);
       else this.markClosed();
     })();

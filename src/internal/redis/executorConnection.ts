@@ -14,7 +14,7 @@ import type { Queue } from 'bullmq';
 import type { Redis as IORedis } from 'ioredis';
 
 import type { ClientOptions } from './connection.js';
-import { isAuthFailure, makeClient, watchConnection, type Peers } from './peers.js';
+import { isAuthFailure, makeClient, quitClient, watchConnection, type Peers } from './peers.js';
 
 /** What the executor hears from its connections. */
 export interface ConnectionEvents {
@@ -104,7 +104,7 @@ export class ExecutorConnection {
     this.events.disconnect();
     if (this.opened && this.redis.status === 'ready') {
       await this.queue.close();
-      await this.redis.quit();
+      await quitClient(this.redis);
     } else {
       if (this.opened) await this.queue.close();
       this.redis.disconnect();

@@ -71,9 +71,12 @@ export class Housekeeping {
     this.holdOpen(this.table.size > 0);
     if (trimAge !== null) {
       // Not waited for by shutdown: a trim stuck on an unreachable Redis ends when the
-      // connection is closed.
+      // connection is closed. Once stopped it sends nothing more (a command queued behind
+      // the closing QUIT would fail), and what fails then is no news.
       const trim = (): void => {
-        this.trimByAge(trimAge).catch((error: unknown) => this.report(error));
+        this.trimByAge(trimAge).catch((error: unknown) => {
+          if (!this.stopped) this.report(error);
+        });
       };
       this.trimTimer = setInterval(trim, trimEvery).unref();
     }
@@ -116,10 +119,10 @@ export class Housekeeping {
     this.trimming = true;
     try {
       for (const state of ['completed', 'failed'] as const) {
-        let removed: number;
-        do {
+        let removed = TRIM_BATCH;
+        while (removed === TRIM_BATCH && !this.stopped) {
           removed = (await this.queue.clean(age, TRIM_BATCH, state)).length;
-        } while (removed === TRIM_BATCH && !this.stopped);
+        }
       }
     } finally {
       this.trimming = false;

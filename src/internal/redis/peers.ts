@@ -198,3 +198,30 @@ export function watchConnection(
     client.off('close', arm);
   };
 }
+
+/** What `quitClient` needs of a connection. */
+interface Quittable {
+  readonly status: string;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * Ends a connection: `QUIT` when Redis answers (the replies in flight arrive first), at
+ * once otherwise (`quit()` would wait for a reconnect). Redis closes the socket once it
+ * has answered `QUIT`; where the runtime delivers the close before the reply (Deno, at
+ * times), ioredis fails the `QUIT` with "Connection is closed." — the connection ended,
+ * as asked, so that is no error of the caller's.
+ */
+export async function quitClient(client: Quittable): Promise<void> {
+  const status = (): string => client.status;
+  if (status() !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch (error) {
+    if (status() !== 'end') throw error;
+  }
+}
