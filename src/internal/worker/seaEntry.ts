@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 /** The note name Node's SEA tooling gives the blob. */
@@ -32,11 +31,19 @@ interface SeaModule {
   isSea(): boolean;
 }
 
+/**
+ * A built-in module, or undefined where the runtime cannot give one on demand. `node:fs`
+ * is taken this way, when a single executable needs it: imported, it would be loaded by
+ * every worker thread, whose `import` of it loads fs's promises and streams too.
+ */
+function builtin<T>(id: string): T | undefined {
+  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return getBuiltin?.call(process, id) as T | undefined;
+}
+
 /** True when this program runs as a Node single executable application. */
 export function isSea(): boolean {
-  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  const sea = getBuiltin?.call(process, 'node:sea') as SeaModule | undefined;
-  return sea?.isSea() === true;
+  return builtin<SeaModule>('node:sea')?.isSea() === true;
 }
 
 /** The executable's URL: the `import.meta.url` of a single executable's main module. */
@@ -49,6 +56,8 @@ export function seaUrl(): string {
  * blob sits near the executable's end: read from there, a larger span each time.
  */
 function readSeaCode(): string | null {
+  // isSea() found node:sea, so getBuiltinModule is there.
+  const { closeSync, fstatSync, openSync, readSync } = builtin<typeof import('node:fs')>('node:fs')!;
   const fd = openSync(process.execPath, 'r');
   try {
     const size = fstatSync(fd).size;
