@@ -57,7 +57,8 @@ export function seaUrl(): string {
  */
 function readSeaCode(): string | null {
   // isSea() found node:sea, so getBuiltinModule is there.
-  const { closeSync, fstatSync, openSync, readSync } = builtin<typeof import('node:fs')>('node:fs')!;
+  const { closeSync, fstatSync, openSync, readSync } =
+    builtin<typeof import('node:fs')>('node:fs')!;
   const fd = openSync(process.execPath, 'r');
   try {
     const size = fstatSync(fd).size;
