@@ -56,6 +56,7 @@ const WHITE_BOX = [
   'internal/shm/itemStore.js',
   'internal/shm/monitor.js',
   'internal/shm/mutex.js',
+  'internal/shm/owners.js',
   'internal/shm/waitList.js',
 ];
 

@@ -20,3 +20,5 @@ export const itemStore =
 export const heap = await load<typeof import('../../dist/internal/base/Heap.js')>('base/Heap.js');
 export const deque =
   await load<typeof import('../../dist/internal/base/Deque.js')>('base/Deque.js');
+export const owners =
+  await load<typeof import('../../dist/internal/shm/owners.js')>('shm/owners.js');

@@ -8,7 +8,6 @@ import { Barrier, BrokenBarrierError, Event, InvalidStateError, Value } from 'co
 
 import { eventually } from '../fixtures/polling.js';
 import { killMidWait, results, withWorkers } from './harness.js';
-import { onlyOn } from '../fixtures/runtime.js';
 
 /** Parties of the multi-thread tests (CPython uses 5; each is a real worker here). */
 const N = 4;
@@ -225,31 +224,22 @@ describe('threading Barrier', () => {
 
 describe('threading.Barrier: a party whose thread dies', () => {
   for (const how of ['waitSync', 'wait'] as const) {
-    test(
-      `a party killed in ${how}() breaks the barrier: the next party gets BrokenBarrierError, not a pass`,
-      how === 'waitSync'
-        ? onlyOn(
-            ['node', 'bun'],
-            'under Deno 2.9 a worker terminated while blocked in Atomics.wait is not reliably seen to exit in time, so the primitive it waited on may not be released to the others; unexplained (issue 15)',
-          )
-        : {},
-      async () => {
-        const barrier = new Barrier(2);
-        await killMidWait(
-          how === 'waitSync' ? (b: Barrier) => b.waitSync() : (b: Barrier) => b.wait(),
-          [barrier],
-          () => barrier.nWaiting === 1,
-          'the party to wait',
-        );
-        assert.equal(barrier.broken, true);
-        assert.equal(barrier.nWaiting, 0);
-        await assert.rejects(barrier.wait(10_000), BrokenBarrierError);
-        // Repaired by reset(): a full round of live parties passes again.
-        barrier.reset();
-        const other = createTask(() => barrier.wait(10_000));
-        await eventually(() => barrier.nWaiting === 1, 'the new party');
-        assert.deepEqual([await barrier.wait(10_000), await other].sort(), [0, 1]);
-      },
-    );
+    test(`a party killed in ${how}() breaks the barrier: the next party gets BrokenBarrierError, not a pass`, async () => {
+      const barrier = new Barrier(2);
+      await killMidWait(
+        how === 'waitSync' ? (b: Barrier) => b.waitSync() : (b: Barrier) => b.wait(),
+        [barrier],
+        () => barrier.nWaiting === 1,
+        'the party to wait',
+      );
+      assert.equal(barrier.broken, true);
+      assert.equal(barrier.nWaiting, 0);
+      await assert.rejects(barrier.wait(10_000), BrokenBarrierError);
+      // Repaired by reset(): a full round of live parties passes again.
+      barrier.reset();
+      const other = createTask(() => barrier.wait(10_000));
+      await eventually(() => barrier.nWaiting === 1, 'the new party');
+      assert.deepEqual([await barrier.wait(10_000), await other].sort(), [0, 1]);
+    });
   }
 });

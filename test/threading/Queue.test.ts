@@ -21,7 +21,6 @@ import {
 
 import { eventually } from '../fixtures/polling.js';
 import { killMidWait, results, withWorkers } from './harness.js';
-import { onlyOn } from '../fixtures/runtime.js';
 
 describe('threading Queue', () => {
   test('shutdown goes from alive to shut down, then may go immediate (test_shutdown_allowed_transitions)', () => {
@@ -366,52 +365,38 @@ describe('threading Queue', () => {
 });
 
 describe('threading.Queue: a waiter whose thread dies', () => {
-  test(
-    'a getter killed in getSync() does not take the item put for a live getter',
-    onlyOn(
-      ['node', 'bun'],
-      'under Deno 2.9 a worker terminated while blocked in Atomics.wait is not reliably seen to exit in time, so the primitive it waited on may not be released to the others; unexplained (issue 15)',
-    ),
-    async () => {
-      const queue = new Queue<number>();
-      await killMidWait(
-        (q: Queue<number>) => q.getSync(),
-        [queue],
-        () => queue.statistics().getters === 1,
-        'the getter to wait',
-      );
-      assert.equal(queue.statistics().getters, 0); // the dead thread waits no more
-      const live = queue.get({ timeout: 10_000 });
-      await eventually(() => queue.statistics().getters === 1, 'the live getter to wait');
-      queue.putNowait(1);
-      assert.equal(await live, 1);
-      assert.equal(queue.statistics().getters, 0);
-    },
-  );
+  test('a getter killed in getSync() does not take the item put for a live getter', async () => {
+    const queue = new Queue<number>();
+    await killMidWait(
+      (q: Queue<number>) => q.getSync(),
+      [queue],
+      () => queue.statistics().getters === 1,
+      'the getter to wait',
+    );
+    assert.equal(queue.statistics().getters, 0); // the dead thread waits no more
+    const live = queue.get({ timeout: 10_000 });
+    await eventually(() => queue.statistics().getters === 1, 'the live getter to wait');
+    queue.putNowait(1);
+    assert.equal(await live, 1);
+    assert.equal(queue.statistics().getters, 0);
+  });
 
-  test(
-    'a putter killed in putSync() does not take the room freed for a live putter, and puts nothing',
-    onlyOn(
-      ['node', 'bun'],
-      'under Deno 2.9 a worker terminated while blocked in Atomics.wait is not reliably seen to exit in time, so the primitive it waited on may not be released to the others; unexplained (issue 15)',
-    ),
-    async () => {
-      const queue = new Queue<number>(1);
-      queue.putNowait(0);
-      await killMidWait(
-        (q: Queue<number>) => q.putSync(1),
-        [queue],
-        () => queue.statistics().putters === 1,
-        'the putter to wait',
-      );
-      assert.equal(queue.statistics().putters, 0); // the dead thread waits no more
-      const live = queue.put(2, { timeout: 10_000 });
-      await eventually(() => queue.statistics().putters === 1, 'the live putter to wait');
-      assert.equal(queue.getNowait(), 0);
-      await live;
-      assert.equal(queue.getNowait(), 2);
-      assert.equal(queue.qsize(), 0);
-      assert.equal(queue.statistics().putters, 0);
-    },
-  );
+  test('a putter killed in putSync() does not take the room freed for a live putter, and puts nothing', async () => {
+    const queue = new Queue<number>(1);
+    queue.putNowait(0);
+    await killMidWait(
+      (q: Queue<number>) => q.putSync(1),
+      [queue],
+      () => queue.statistics().putters === 1,
+      'the putter to wait',
+    );
+    assert.equal(queue.statistics().putters, 0); // the dead thread waits no more
+    const live = queue.put(2, { timeout: 10_000 });
+    await eventually(() => queue.statistics().putters === 1, 'the live putter to wait');
+    assert.equal(queue.getNowait(), 0);
+    await live;
+    assert.equal(queue.getNowait(), 2);
+    assert.equal(queue.qsize(), 0);
+    assert.equal(queue.statistics().putters, 0);
+  });
 });

@@ -30,6 +30,7 @@ import { isMainThread } from 'node:worker_threads';
 import { CancelledError, InvalidStateError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
 import { argRangeError, argTypeError, show } from '../base/validate.js';
+import { haltIfTerminated } from './owners.js';
 
 /** What a futex wait reports: woken, the word already differed, or the time ran out. */
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
@@ -112,7 +113,8 @@ export async function waitAsync(
 
 /**
  * Blocks the calling thread until `view[index]` is notified, or the word is not
- * `expected`, or `timeoutMs` passed. Callers check {@link assertMayBlock} first.
+ * `expected`, or `timeoutMs` passed. Callers check {@link assertMayBlock} first. A thread
+ * its owner terminated does not return (see `haltIfTerminated`).
  */
 export function waitSync(
   view: Int32Array,
@@ -120,7 +122,9 @@ export function waitSync(
   expected: number,
   timeoutMs: number,
 ): WaitResult {
-  return Atomics.wait(view, index, expected, timeoutMs);
+  const result = Atomics.wait(view, index, expected, timeoutMs);
+  haltIfTerminated();
+  return result;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * Dead-owner detection: a registry of the shared primitives this thread knows, and
- * `markOwnerDead(threadId)`, which breaks the ones a dead thread still held.
+ * `markOwnerDead(threadId)`, which breaks the ones a dead thread still held; and, in a
+ * worker thread, `haltIfTerminated()`, which keeps a thread its owner gave up for dead
+ * from touching shared state should it still run.
  *
  *   worker exits ──'exit' event──► (thread that owns the Worker) markOwnerDead(threadId)
  *        └─ for each live primitive known here: [kOwnerDied](threadId)
@@ -75,4 +77,31 @@ export function markOwnerDead(threadId: number): number {
 /** How many primitive handles the registry holds (for tests). */
 export function trackedCount(): number {
   return live.size;
+}
+
+// ---------------------------------------------------------------------------------------
+// A thread its owner has given up for dead.
+
+/** This thread's "terminated" word, which its owner sets (a concur worker thread's cells). */
+let terminated: { view: Int32Array; index: number } | null = null;
+/** A word nobody notifies: where a terminated thread sleeps. */
+let parking: Int32Array | null = null;
+
+/** Where this thread's owner marks it terminated (called once, by a concur worker thread). */
+export function watchTermination(view: Int32Array, index: number): void {
+  terminated = { view, index };
+}
+
+/**
+ * Called by this thread after it wakes from a blocking wait. A thread its owner has
+ * terminated is dead to the others — what it held is broken, its places in wait lists
+ * are given up, its tasks may run elsewhere — so it must not touch shared state again:
+ * it sleeps until the runtime ends it. Node ends a terminated thread inside its wait, so
+ * this never sleeps there; Deno 2.9 reports the worker's `'exit'` while the thread still
+ * runs, and a thread blocked in `Atomics.wait` wakes up later and would go on.
+ */
+export function haltIfTerminated(): void {
+  if (terminated === null || Atomics.load(terminated.view, terminated.index) === 0) return;
+  parking ??= new Int32Array(new SharedArrayBuffer(4));
+  for (;;) Atomics.wait(parking, 0, 0);
 }

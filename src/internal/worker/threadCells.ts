@@ -12,14 +12,16 @@ import type { TaskDef } from './taskRef.js';
 /** `cells` layout (Int32 indices). */
 export const CELL_WAKE = 0;
 export const CELL_STARTED = 1;
-export const CELLS = 2;
+/** Set by the main side when it terminates the thread or sees it exit (owners.ts). */
+export const CELL_TERMINATED = 2;
+export const CELLS = 3;
 
 /** The `workerData` a concur worker thread receives. */
 export interface ThreadWorkerData {
   concur: {
     /** The task port (the main side keeps its twin). */
     port: MessagePort;
-    /** Shared Int32 cells: WAKE (bumped by the main side), STARTED (tasks begun). */
+    /** Shared Int32 cells: WAKE (bumped by the main side), STARTED (tasks begun), TERMINATED. */
     cells: SharedArrayBuffer;
     /** The thread's name (`currentThread().name`). */
     name: string;

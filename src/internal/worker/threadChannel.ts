@@ -27,7 +27,13 @@ import { loaderPlan } from './loaderPlan.js';
 import { isSea, seaThreadEntry, seaUrl } from './seaEntry.js';
 import { STOP } from './protocol.js';
 import { aliasModule } from './taskRef.js';
-import { CELL_STARTED, CELL_WAKE, CELLS, type ThreadWorkerData } from './threadCells.js';
+import {
+  CELL_STARTED,
+  CELL_TERMINATED,
+  CELL_WAKE,
+  CELLS,
+  type ThreadWorkerData,
+} from './threadCells.js';
 import type { Transferable } from '../base/transfer.js';
 
 /** threadMain.js, or `null` when a bundler put this module into the program's bundle. */
@@ -138,7 +144,14 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
   worker.on('error', (error) => {
     fatal ??= error;
   });
+  // The thread is dead to the others from here on: should it still run (Deno reports
+  // 'exit' before a terminated thread has stopped), it halts at its next wake-up.
+  const terminate = (): void => {
+    Atomics.store(cells, CELL_TERMINATED, 1);
+    void worker.terminate();
+  };
   worker.on('exit', (exitCode) => {
+    Atomics.store(cells, CELL_TERMINATED, 1);
     exited = true;
     // Messages the worker posted just before it ended (its exit hook flushes finished
     // results) may still be queued on our side of the port: deliver them first.
@@ -182,11 +195,9 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       Atomics.add(cells, CELL_WAKE, 1);
       Atomics.notify(cells, CELL_WAKE, 1);
       setTimeout(() => {
-        if (!exited) void worker.terminate();
+        if (!exited) terminate();
       }, STOP_GRACE_MS).unref();
     },
-    terminate() {
-      void worker.terminate();
-    },
+    terminate,
   };
 }

@@ -25,9 +25,10 @@ import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan } from './loaderPlan.js';
 import { INIT_FAILED, READY } from './protocol.js';
-import { CELL_STARTED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
+import { CELL_STARTED, CELL_TERMINATED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
 import { WorkerRuntime } from './workerRuntime.js';
 import type { Transferable } from '../base/transfer.js';
+import { haltIfTerminated, watchTermination } from '../shm/owners.js';
 
 /** How long an idle worker blocks waiting for its next message before it yields. */
 export const IDLE_WAIT_MS = 1;
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     loader,
   } = (workerData as ThreadWorkerData).concur;
   const cells = new Int32Array(buffer);
+  watchTermination(cells, CELL_TERMINATED);
   let started = 0;
   let waitQueued = false;
   let waiting = false;
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
     }
     if (!waitPays) return false;
     const woke = Atomics.wait(cells, CELL_WAKE, value, IDLE_WAIT_MS) !== 'timed-out';
+    haltIfTerminated();
     if (spunSince >= 0) {
       // A message soon after a missed spin: spin that long next time; else back to short.
       const sinceUs = woke ? (performance.now() - spunSince) * 1000 : Infinity;
