@@ -143,7 +143,8 @@ describe('threading Semaphore', () => {
 });
 
 describe('threading.Semaphore: a waiter whose thread dies', () => {
-  test('a waiter killed in acquireSync() does not swallow the permit released for a live waiter', async () => {
+  /** A Semaphore(0) whose one waiter, blocked in acquireSync() on a worker thread, was killed. */
+  async function withKilledWaiter(): Promise<Semaphore> {
     const sem = new Semaphore(0);
     await killMidWait(
       (s: Semaphore) => s.acquireSync(),
@@ -151,6 +152,11 @@ describe('threading.Semaphore: a waiter whose thread dies', () => {
       () => sem.statistics().waiters === 1,
       'the waiter to sleep',
     );
+    return sem;
+  }
+
+  test('a waiter killed in acquireSync() does not swallow the permit released for a live waiter', async () => {
+    const sem = await withKilledWaiter();
     const live = sem.acquire({ timeout: 10_000 });
     sem.release();
     assert.equal(await live, true);
@@ -158,13 +164,7 @@ describe('threading.Semaphore: a waiter whose thread dies', () => {
   });
 
   test('a waiter killed in acquireSync() is no longer counted in statistics().waiters', async () => {
-    const sem = new Semaphore(0);
-    await killMidWait(
-      (s: Semaphore) => s.acquireSync(),
-      [sem],
-      () => sem.statistics().waiters === 1,
-      'the waiter to sleep',
-    );
+    const sem = await withKilledWaiter();
     assert.equal(sem.statistics().waiters, 0);
     assert.equal(inspect(sem), '<Semaphore value=0>');
   });
