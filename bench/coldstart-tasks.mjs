@@ -1,6 +1,7 @@
 // The task of the cold-start benchmark: concur reaches it through defineTask (from
-// concur/futures, as a user's task module would import it), piscina as the default export.
-import { defineTask } from '../dist/futures/index.js';
+// concur/task, as the docs advise for a module that only defines tasks), piscina as the
+// default export.
+import { defineTask } from '../dist/task/index.js';
 
 export const square = defineTask(import.meta.url, function square(n) {
   return n * n;

@@ -31,14 +31,32 @@ import { rollup } from 'rollup';
 const dist = resolve('dist');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
-/** The chunks, each with the entries whose static imports fill it, in order. */
+/**
+ * The chunks, each with the entries whose static imports fill it, in order (and modules
+ * that are no entry, whose imports fill it too).
+ */
 const PARTS = [
-  ['core', ['futures/index.browser.js']],
+  // What a worker's runtime and the browser's core both need (errors, task references,
+  // transfer, the runtime seam): portable, so a browser bundle may reach it.
+  [
+    'base',
+    [],
+    [
+      'errors.js',
+      'internal/worker/taskRef.js',
+      'futures/transfer.js',
+      'internal/runtime/asyncioSignal.js',
+      'internal/runtime/support.js',
+    ],
+  ],
+  // A worker's runtime, and concur/task (a module of tasks that imports only it loads
+  // nothing more in a worker): a worker thread compiles ~50 KB before its first task.
+  ['worker', ['internal/worker/threadMain.js', 'internal/worker/processMain.js', 'task/index.js']],
+  ['core', ['futures/index.browser.js', 'task/index.browser.js']],
   ['asyncio', ['asyncio/index.browser.js', 'index.browser.js']],
   // toThread, apart: its import() of the thread pool must not reach a browser's bundle.
   ['asyncio-node', ['asyncio/index.js']],
   ['futures', ['futures/index.js']],
-  ['worker', ['internal/worker/threadMain.js', 'internal/worker/processMain.js']],
   ['threading', ['threading/index.js']],
   ['multiprocessing', ['multiprocessing/index.js']],
   ['distributed', ['distributed/index.js', 'distributed/runWorker.js']],
@@ -102,8 +120,8 @@ const entryIds = new Set(
   entries.filter((entry) => !WHITE_BOX.includes(entry)).map((entry) => join(dist, entry)),
 );
 function sortIntoParts(getModuleInfo) {
-  for (const [part, from] of PARTS) {
-    const stack = from.map((entry) => join(dist, entry));
+  for (const [part, from, modules = []] of PARTS) {
+    const stack = [...from, ...modules].map((file) => join(dist, file));
     while (stack.length > 0) {
       const id = stack.pop();
       if (partOf.has(id)) continue;
@@ -147,7 +165,12 @@ const bundle = await rollup({
           sourcemap: 'external',
           legalComments: 'none',
         });
-        return { code: out.code, map: out.map };
+        // esbuild keeps a few comments (inside class bodies); any that is not ASCII
+        // would make V8 hold the whole chunk as a two-byte string, and decode it slowly.
+        // (Strings are escaped already: charset ascii.) One character for one keeps the
+        // map's columns.
+        const ascii = out.code.replace(/[^\0-\x7f]/g, (c) => '?'.repeat(c.length));
+        return { code: ascii, map: out.map };
       },
     },
     {

@@ -17,6 +17,7 @@ import { Future } from '../internal/loop/Future.js';
 import { callSoon } from '../internal/loop/loop.js';
 import { taskContext, userContextPossible } from '../internal/runtime/taskContext.js';
 import { AsyncResource } from '../internal/runtime/asyncResource.js';
+import { provideAsyncioSignal } from '../internal/runtime/asyncioSignal.js';
 import { argTypeError, checkFunction, show } from '../internal/base/validate.js';
 
 /** The function a task runs. It receives the task, e.g. to pass `task.signal` on. */
@@ -423,6 +424,8 @@ export function currentTask(): Task<unknown> | null {
   const task = taskContext.getStore();
   return task instanceof Task && !task.done() ? task : null;
 }
+
+provideAsyncioSignal(() => currentTask()?.signal ?? null);
 
 /**
  * Every task not yet done (a snapshot). Python equivalent: `asyncio.all_tasks()`.

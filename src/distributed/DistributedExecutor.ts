@@ -15,7 +15,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { ConnectionLostError, InvalidStateError } from '../errors.js';
 import {
@@ -545,7 +545,7 @@ export class DistributedExecutor extends Executor implements DistributedFutureOw
   }
 
   /** `<DistributedExecutor queue=jobs queued=3 running=2 completed=10>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const c = this.table.counts;
     const state = this.isShutdown ? ' shutdown' : '';
     return `<DistributedExecutor${state} queue=${this.queue} queued=${c.queued} running=${c.running} completed=${c.completed} failed=${c.failed}>`;

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   CancelledError,
@@ -335,7 +335,7 @@ export class DistributedWorker {
   }
 
   /** `<DistributedWorker queue=jobs tasks=3 active=1 completed=10>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const c = this.counts;
     return `<DistributedWorker queue=${this.queue} tasks=${this.taskNames.length} active=${c.active} completed=${c.completed} failed=${c.failed}>`;
   }

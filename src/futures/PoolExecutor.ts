@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os';
+import { nodeBuiltin } from '../internal/runtime/support.js';
 import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
@@ -26,6 +26,8 @@ import {
   checkInteger,
   show,
 } from '../internal/base/validate.js';
+
+const { availableParallelism } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** The options every pool executor takes. */
 export interface PoolExecutorOptions {

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { currentTask } from '../asyncio/Task.js';
 import { InvalidStateError } from '../errors.js';
+import { asyncioSignal } from '../internal/runtime/asyncioSignal.js';
 import { runningTaskSignal } from '../internal/worker/workerRuntime.js';
 
 /**
@@ -32,10 +32,8 @@ import { runningTaskSignal } from '../internal/worker/workerRuntime.js';
  * ```
  */
 export function taskSignal(): AbortSignal {
-  const signal = runningTaskSignal();
+  const signal = runningTaskSignal() ?? asyncioSignal();
   if (signal !== null) return signal;
-  const task = currentTask();
-  if (task !== null) return task.signal;
   throw new InvalidStateError(
     'taskSignal() was called outside a running task: call it synchronously at the start of the task function (before its first await) and keep the signal',
   );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError, TimeoutError } from '../errors.js';
 import { Future } from '../internal/loop/Future.js';
@@ -100,7 +100,7 @@ export class AsyncResult<T> {
   }
 
   /** @internal */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const state = !this.#future.done() ? 'pending' : this.successful() ? 'ok' : 'failed';
     return `<AsyncResult ${state}>`;
   }

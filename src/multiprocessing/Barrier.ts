@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { checkTimeout } from '../internal/shm/futex.js';
 import { Handle, reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -120,7 +120,7 @@ export class Barrier extends Handle {
   }
 
   /** `<multiprocessing.Barrier parties=3 owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.Barrier parties=${this.parties} owner=pid ${this.ownerPid}>`;
   }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError } from '../errors.js';
 import { checkTimeout } from '../internal/shm/futex.js';
@@ -152,7 +152,7 @@ export class Condition extends Handle {
   }
 
   /** `<multiprocessing.Condition owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.Condition owner=pid ${this.ownerPid}>`;
   }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { DictCore, checkKey, type DictKey } from '../internal/ipc/managerCores.js';
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -139,7 +139,7 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> extends ProxyBa
   }
 
   /** `<DictProxy owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<${this._what} owner=pid ${this.ownerPid}>`;
   }
 

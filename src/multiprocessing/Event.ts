@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { checkTimeout } from '../internal/shm/futex.js';
 import { Handle, reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -77,7 +77,7 @@ export class Event extends Handle {
   }
 
   /** `<multiprocessing.Event owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.Event owner=pid ${this.ownerPid}>`;
   }
 

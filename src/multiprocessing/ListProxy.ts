@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { ListCore } from '../internal/ipc/managerCores.js';
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -128,7 +128,7 @@ export class ListProxy<T = unknown> extends ProxyBase {
   }
 
   /** `<ListProxy owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<ListProxy owner=pid ${this.ownerPid}>`;
   }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { BrokenResourceError, InvalidStateError } from '../errors.js';
 import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
@@ -183,7 +183,7 @@ export class Manager implements AsyncDisposable {
   }
 
   /** `<Manager started objects=3>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<Manager ${this._state} objects=${this._cores.length}>`;
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { DictCore } from '../internal/ipc/managerCores.js';
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -75,7 +75,7 @@ export class NamespaceProxy extends ProxyBase {
   }
 
   /** `<NamespaceProxy owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<NamespaceProxy owner=pid ${this.ownerPid}>`;
   }
 

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { BrokenResourceError, EOFError, InvalidStateError } from '../errors.js';
 import { Future } from '../internal/loop/Future.js';
@@ -208,7 +208,7 @@ export class Connection implements Shareable {
   }
 
   /** `<Connection readable writable>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const flags = [
       this.readable && 'readable',
       this.writable && 'writable',

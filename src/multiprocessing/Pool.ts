@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
 import { asCompleted } from '../futures/asCompleted.js';
@@ -267,7 +267,7 @@ export class Pool {
   }
 
   /** @internal */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { workers, busy, queued } = this.#executor.statistics();
     return `<Pool state=${stateNames[this.#state]} processes=${this.#processes} workers=${workers} busy=${busy} queued=${queued}>`;
   }

@@ -11,7 +11,7 @@
  * @module
  */
 import { constants as osConstants } from 'node:os';
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
 import { refuseWhileImporting } from '../internal/worker/bootstrap.js';
@@ -256,7 +256,7 @@ export class Process<F extends TaskFn = TaskFn> {
   }
 
   /** `<Process name='Process-1' pid=123 parent=100 started>`, as Python's repr. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     let state: string;
     if (this.state === CLOSED) state = 'closed';
     else if (this.state === INITIAL) state = 'initial';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
 import {
@@ -139,7 +139,7 @@ export class Queue<T = unknown> extends QueueBase<T> {
   }
 
   /** `<multiprocessing.Queue maxsize=0 owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.${this._what} maxsize=${this.maxsize} owner=pid ${this.ownerPid}>`;
   }
 

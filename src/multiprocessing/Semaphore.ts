@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { AcquirableHandle } from '../internal/ipc/acquirable.js';
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
@@ -89,7 +89,7 @@ export class Semaphore extends AcquirableHandle {
   }
 
   /** `<multiprocessing.Semaphore owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.${this._what} owner=pid ${this.ownerPid}>`;
   }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { reviveHandle, type HandleState } from '../internal/ipc/handle.js';
 import { QueueBase } from '../internal/ipc/queueHandle.js';
@@ -71,7 +71,7 @@ export class SimpleQueue<T = unknown> extends QueueBase<T> {
   }
 
   /** `<multiprocessing.SimpleQueue owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.SimpleQueue owner=pid ${this.ownerPid}>`;
   }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   decodeShared,
@@ -125,7 +125,7 @@ export class SharedArray<K extends ElementType = ElementType>
   }
 
   /** `<Array int32(3) [1, 2, 3]>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const shown = this.toArray().slice(0, 10).map(String).join(', ');
     return `<Array ${this._info.name}(${this.length}) [${shown}${this.length > 10 ? ', …' : ''}]>`;
   }

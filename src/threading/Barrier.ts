@@ -23,7 +23,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { BrokenBarrierError, BrokenResourceError } from '../errors.js';
 import {
@@ -280,7 +280,7 @@ export class Barrier implements Shareable, OwnedPrimitive {
   }
 
   /** `<Barrier filling waiters=2/5>`, `<Barrier broken>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { state, parties, nWaiting, broken } = this.statistics();
     if (broken) return '<Barrier broken>';
     return `<Barrier ${state} waiters=${nWaiting}/${parties}>`;

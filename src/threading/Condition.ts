@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { CancelledError, InvalidStateError } from '../errors.js';
 import {
@@ -232,7 +232,7 @@ export class Condition implements Shareable, OwnedPrimitive {
   }
 
   /** `<Condition locked waiters=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { waiters, locked } = this.statistics();
     return `<Condition ${locked ? 'locked' : 'unlocked'}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
   }

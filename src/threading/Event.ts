@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   assertMayBlock,
@@ -141,7 +141,7 @@ export class Event implements Shareable, OwnedPrimitive {
   }
 
   /** `<Event set>`, `<Event unset waiters=3>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { isSet, waiters } = this.statistics();
     return `<Event ${isSet ? 'set' : 'unset'}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
   }

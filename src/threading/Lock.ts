@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
 import type { AcquireOptions, SyncOptions } from '../internal/shm/futex.js';
@@ -102,7 +102,7 @@ export class Lock extends OwnedLock {
   }
 
   /** `<Lock unlocked>`, `<Lock locked owner=2 waiters=1>`, `<Lock broken owner=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return describeLock('Lock', this.statistics());
   }
 

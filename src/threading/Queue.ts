@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 import { deserialize } from 'node:v8';
 
 import {
@@ -297,7 +297,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   }
 
   /** `<Queue qsize=3 maxsize=10 unfinished=3 getters=1>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const s = this.statistics();
     const parts = [`qsize=${s.qsize}`];
     if (s.maxsize > 0) parts.push(`maxsize=${s.maxsize}`);

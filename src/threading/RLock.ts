@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
 import { BROKEN, SELF, brokenError, ownerOf, tryLock, unlock } from '../internal/shm/mutex.js';
@@ -89,7 +89,7 @@ export class RLock extends OwnedLock {
   }
 
   /** `<RLock unlocked>`, `<RLock locked owner=0 count=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const stats = this.statistics();
     const count = this._isOwned() ? ` count=${stats.recursionCount}` : '';
     return describeLock('RLock', stats, count);

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   assertMayBlock,
@@ -184,7 +184,7 @@ export class Semaphore implements Shareable, OwnedPrimitive {
   }
 
   /** `<Semaphore value=2 waiters=1>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { value, waiters } = this.statistics();
     return `<${this._name()} value=${value}${this._boundText()}${waiters > 0 ? ` waiters=${waiters}` : ''}>`;
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   decodeShared,
@@ -99,7 +99,7 @@ export class SimpleQueue<T = unknown> implements Shareable {
   }
 
   /** `<SimpleQueue qsize=2>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const { qsize, getters } = this.statistics();
     return `<SimpleQueue qsize=${qsize}${getters > 0 ? ` getters=${getters}` : ''}>`;
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import { isMainThread, threadId } from 'node:worker_threads';
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError, RemoteError } from '../errors.js';
 import { refuseWhileImporting } from '../internal/worker/bootstrap.js';
@@ -224,7 +224,7 @@ export class Thread<F extends TaskFn = TaskFn> {
   }
 
   /** `<Thread(Thread-1 (work), started 3)>`, as Python's repr. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     const state = !this.started
       ? 'initial'
       : this.alive

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import type { TaskFn } from '../futures/Executor.js';
 import { callLater, type TimerHandle } from '../internal/loop/loop.js';
@@ -94,8 +94,8 @@ export class Timer<F extends TaskFn = TaskFn> extends Thread<F> {
   }
 
   /** `<Timer(Thread-1 (remind), started 3)>`. */
-  override [inspect.custom](): string {
-    return super[inspect.custom]().replace(/^<Thread/, '<Timer');
+  override [inspectCustom](): string {
+    return super[inspectCustom]().replace(/^<Thread/, '<Timer');
   }
 
   /** @internal Waits `interval` before sending the target, unless cancelled. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
   decodeShared,
@@ -102,7 +102,7 @@ export class Value<K extends ElementType = ElementType> extends SharedCell imple
   }
 
   /** `<Value int32 42>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<Value ${this._info.name} ${String(this.value)}>`;
   }
 

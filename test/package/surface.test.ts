@@ -130,6 +130,7 @@ const surface: Record<string, string[]> = {
     'wait',
     'UnsupportedRuntimeError',
   ],
+  'concur-ts/task': ['Transfer', 'defineTask', 'isWorker', 'taskSignal', 'transfer'],
   'concur-ts/threading': [
     'Array',
     'Barrier',
@@ -245,6 +246,10 @@ describe('the public surface', () => {
     const distributed = (await import('concur-ts/distributed')) as Record<string, unknown>;
     assert.equal(distributed.RemoteError, root.RemoteError);
     assert.equal(distributed.defineTask, root.defineTask);
+    const task = (await import('concur-ts/task')) as Record<string, unknown>;
+    for (const name of ['defineTask', 'isWorker', 'taskSignal', 'transfer', 'Transfer']) {
+      assert.equal(task[name], futures[name], name);
+    }
   });
 
   test('every exported function and class is named as it is exported (the bundle renames none), aliases aside', async () => {

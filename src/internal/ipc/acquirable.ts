@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspectCustom } from '../runtime/inspect.js';
 
 import { CancelledError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
@@ -128,7 +128,7 @@ export abstract class LockHandle extends AcquirableHandle {
   }
 
   /** `<multiprocessing.Lock owner=pid 1234>`. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `<multiprocessing.${this._what} owner=pid ${this.ownerPid}>`;
   }
 }

@@ -6,11 +6,13 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from 'node:util';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { Core, type Session } from './resourceServer.js';
 import { num, unknownOp } from './coreArgs.js';
 import { argRangeError, argTypeError, show } from '../base/validate.js';
+
+const { isDeepStrictEqual } = nodeBuiltin<typeof import('node:util')>('node:util');
 
 type Args = readonly unknown[];
 

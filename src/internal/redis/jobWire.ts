@@ -11,9 +11,12 @@
  *
  * @module
  */
-import { inspect, types } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { SerializationError, type SerializedError } from '../../errors.js';
+
+const { types } = nodeBuiltin<typeof import('node:util')>('node:util');
 
 /** An argument list (or list of results) in JSON form: `undefined` items keep their place. */
 export interface EncodedList {

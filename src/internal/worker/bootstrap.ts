@@ -15,9 +15,11 @@
  *
  * @module
  */
-import { isMainThread } from 'node:worker_threads';
 
+import { nodeBuiltin } from '../runtime/support.js';
 import { BootstrapError } from '../../errors.js';
+
+const { isMainThread } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 interface BootstrapState {
   /** True in a thread or process concur started to run tasks. */

@@ -14,10 +14,13 @@
  *
  * @module
  */
-import { types, inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { RemoteError, SerializationError, type SerializedError } from '../../errors.js';
 import { kShare, type Shareable } from '../shm/shareable.js';
+
+const { types } = nodeBuiltin<typeof import('node:util')>('node:util');
 
 const WALK_BUDGET = 10_000; // values; beyond it the serialiser itself is the judge
 const MAX_ERROR_DEPTH = 8; // cause chains and AggregateError nesting

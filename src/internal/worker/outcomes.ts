@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { constants as osConstants } from 'node:os';
-import { inspect } from 'node:util';
+import { nodeBuiltin } from '../runtime/support.js';
+import { inspect } from '../runtime/inspect.js';
 
 import {
   BootstrapError,
@@ -26,6 +26,8 @@ import {
 } from './protocol.js';
 import { DEF_REF, taskDef } from './taskRef.js';
 import { argTypeError } from '../base/validate.js';
+
+const { constants: osConstants } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** A readable name for task number `num` in messages. */
 export function taskLabel(num: number): string {

@@ -13,8 +13,8 @@
  *
  * @module
  */
+import { nodeBuiltin } from '../runtime/support.js';
 import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 
 import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
@@ -25,6 +25,8 @@ import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../../errors.js';
+
+const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module');
 
 /** processMain.js, or `null` when a bundler put this module into the program's bundle. */
 const mainUrl = workerEntryUrl(import.meta.url, /\/processChannel\.[cm]?[jt]s$/, 'processMain.js');

@@ -22,8 +22,8 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import { inspect } from '../runtime/inspect.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import type { SerializedError } from '../../errors.js';
 import { identity } from './processInfo.js';
@@ -45,6 +45,8 @@ import {
 } from './protocol.js';
 import type { TaskDef } from './taskRef.js';
 import { WorkerRuntime } from './workerRuntime.js';
+
+const { Worker } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** How often the watchdog thread checks that the parent is alive. */
 export const WATCHDOG_MS = 200;

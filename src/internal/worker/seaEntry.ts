@@ -16,7 +16,6 @@
  *
  * @module
  */
-import { pathToFileURL } from 'node:url';
 
 /** The note name Node's SEA tooling gives the blob. */
 const NOTE = Buffer.from('NODE_SEA_BLOB\0');
@@ -48,7 +47,7 @@ export function isSea(): boolean {
 
 /** The executable's URL: the `import.meta.url` of a single executable's main module. */
 export function seaUrl(): string {
-  return pathToFileURL(process.execPath).href;
+  return builtin<typeof import('node:url')>('node:url')!.pathToFileURL(process.execPath).href;
 }
 
 /**

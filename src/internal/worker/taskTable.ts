@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { inspect } from 'node:util';
+import { inspect } from '../runtime/inspect.js';
 
 import type { SerializedError } from '../../errors.js';
 import { beginTaskImport, endTaskImport } from './bootstrap.js';

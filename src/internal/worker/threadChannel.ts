@@ -10,14 +10,8 @@
  *
  * @module
  */
-import {
-  isMainThread,
-  MessageChannel,
-  receiveMessageOnPort,
-  Worker,
-  workerData,
-  type WorkerOptions,
-} from 'node:worker_threads';
+import { nodeBuiltin } from '../runtime/support.js';
+import type { Worker as ThreadWorker, WorkerOptions } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
 import { workerEntryUrl } from './entryUrl.js';
@@ -35,6 +29,9 @@ import {
   type ThreadWorkerData,
 } from './threadCells.js';
 import type { Transferable } from '../base/transfer.js';
+
+const { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData } =
+  nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** threadMain.js, or `null` when a bundler put this module into the program's bundle. */
 const mainUrl = workerEntryUrl(import.meta.url, /\/threadChannel\.[cm]?[jt]s$/, 'threadMain.js');
@@ -93,7 +90,7 @@ const STOP_GRACE_MS = 2000;
  */
 let execArgv: string[] | undefined | null = null;
 
-function newWorker(options: WorkerOptions): Worker {
+function newWorker(options: WorkerOptions): ThreadWorker {
   execArgv ??= strippedExecArgv() ?? undefined;
   for (;;) {
     try {

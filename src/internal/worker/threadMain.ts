@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 
+import { nodeBuiltin } from '../runtime/support.js';
 import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan } from './loaderPlan.js';
@@ -29,6 +29,9 @@ import { CELL_STARTED, CELL_TERMINATED, CELL_WAKE, type ThreadWorkerData } from 
 import { WorkerRuntime } from './workerRuntime.js';
 import type { Transferable } from '../base/transfer.js';
 import { haltIfTerminated, watchTermination } from '../shm/owners.js';
+
+const { isMainThread, receiveMessageOnPort, workerData } =
+  nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** How long an idle worker blocks waiting for its next message before it yields. */
 export const IDLE_WAIT_MS = 1;
@@ -105,8 +108,12 @@ async function main(): Promise<void> {
     },
     stop(): void {
       stopping = true;
-      // Console output from this thread reaches the main thread asynchronously: let it
-      // drain, then end the thread.
+      // Console output from this thread reaches the main thread asynchronously, and a
+      // write counts in `writableLength` until the main thread has taken it: let what is
+      // in flight drain, then end the thread.
+      if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) {
+        process.exit(0);
+      }
       let pending = 2;
       const done = (): void => {
         if (--pending === 0) process.exit(0);
@@ -224,13 +231,16 @@ async function main(): Promise<void> {
       return;
     }
   }
-  // (`seen` is left alone here: a stale `seen` only costs the wait loop one extra look.)
   port.on('message', (message: unknown[]) => {
     // Idle through the loop, but this came soon enough for a blocking wait to catch it.
     if (!waitPays && performance.now() - idleSince < IDLE_WAIT_MS) waitPays = true;
     runtime.receive(message);
   });
   port.postMessage([READY]);
+  // Tasks the pool sent before this thread was ready wait on the port, their WAKE bumps
+  // counted in `seen` already: the first wait must look at the port at once, not sleep
+  // IDLE_WAIT_MS and leave them to the event loop.
+  seen = Atomics.load(cells, CELL_WAKE) - 1;
   endpoint.idle();
 }
 
