@@ -3,7 +3,8 @@
 // Each sample is its own process; the median of `runs` is reported, in ms.
 //
 //   node bench/coldstart.mjs <mode> [runs]
-//   modes: concur-pool, piscina-pool (wall time of the whole program);
+//   modes: concur-pool (its task module imports concur/task), concur-pool-futures-tasks
+//          (concur/futures), piscina-pool (wall time of the whole program);
 //          concur-asyncio-import, concur-futures-import, piscina-import (time of the import)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +13,17 @@ const [mode = 'concur-pool', runsArg = '15'] = process.argv.slice(2);
 const runs = Number(runsArg);
 const here = (file) => new URL(file, import.meta.url).href;
 
-const programs = {
-  'concur-pool': `
+/** The concur program, its task in `tasks` (a module of bench/). */
+const concurPool = (tasks) => `
     import { ThreadPoolExecutor } from ${JSON.stringify(here('../dist/futures/index.js'))};
-    import { square } from ${JSON.stringify(here('./coldstart-tasks.mjs'))};
+    import { square } from ${JSON.stringify(here(tasks))};
     const pool = new ThreadPoolExecutor({ maxWorkers: 2 });
     if ((await pool.submit(square, 3)) !== 9) process.exit(1);
     await pool.shutdown();
-  `,
+  `;
+const programs = {
+  'concur-pool': concurPool('./coldstart-tasks.mjs'),
+  'concur-pool-futures-tasks': concurPool('./coldstart-futures-tasks.mjs'),
   'piscina-pool': `
     import { Piscina } from 'piscina';
     const pool = new Piscina({ filename: ${JSON.stringify(here('./coldstart-piscina-task.mjs'))}, maxThreads: 2 });

@@ -262,7 +262,14 @@ const benchmarks = [
     unit: 'ms (median of fresh processes)',
     lowerIsBetter: true,
     modes: [
-      { name: 'concur-ts/futures', cmd: [node, 'bench/coldstart.mjs', 'concur-pool', coldRuns] },
+      {
+        name: 'concur-ts/futures, tasks from concur-ts/task',
+        cmd: [node, 'bench/coldstart.mjs', 'concur-pool', coldRuns],
+      },
+      {
+        name: 'concur-ts/futures, tasks from concur-ts/futures',
+        cmd: [node, 'bench/coldstart.mjs', 'concur-pool-futures-tasks', coldRuns],
+      },
       { name: 'piscina', cmd: [node, 'bench/coldstart.mjs', 'piscina-pool', coldRuns] },
     ],
   },
