@@ -15,9 +15,8 @@
  *
  * @module
  */
-
-import { nodeBuiltin } from '../runtime/support.js';
 import { BootstrapError } from '../../errors.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 const { isMainThread } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 

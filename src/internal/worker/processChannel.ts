@@ -13,7 +13,6 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../runtime/support.js';
 import type { ChildProcess } from 'node:child_process';
 
 import { beginEntryLoad } from './bootstrap.js';
@@ -25,6 +24,7 @@ import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
 import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../../errors.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module');
 

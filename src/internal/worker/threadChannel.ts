@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../runtime/support.js';
 import type { Worker as ThreadWorker, WorkerOptions } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
@@ -29,6 +28,7 @@ import {
   type ThreadWorkerData,
 } from './threadCells.js';
 import type { Transferable } from '../base/transfer.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 const { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData } =
   nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');

@@ -19,8 +19,6 @@
  *
  * @module
  */
-
-import { nodeBuiltin } from '../runtime/support.js';
 import { endEntryLoad } from './bootstrap.js';
 import { serializeError } from './codec.js';
 import { applyLoaderPlan } from './loaderPlan.js';
@@ -28,6 +26,7 @@ import { INIT_FAILED, READY } from './protocol.js';
 import { CELL_STARTED, CELL_TERMINATED, CELL_WAKE, type ThreadWorkerData } from './threadCells.js';
 import { WorkerRuntime } from './workerRuntime.js';
 import type { Transferable } from '../base/transfer.js';
+import { nodeBuiltin } from '../runtime/support.js';
 import { haltIfTerminated, watchTermination } from '../shm/owners.js';
 
 const { isMainThread, receiveMessageOnPort, workerData } =
