@@ -54,8 +54,6 @@ const PARTS = [
   ['worker', ['internal/worker/threadMain.js', 'internal/worker/processMain.js', 'task/index.js']],
   ['core', ['futures/index.browser.js', 'task/index.browser.js']],
   ['asyncio', ['asyncio/index.browser.js', 'index.browser.js']],
-  // toThread, apart: its import() of the thread pool must not reach a browser's bundle.
-  ['asyncio-node', ['asyncio/index.js']],
   ['futures', ['futures/index.js']],
   ['threading', ['threading/index.js']],
   ['multiprocessing', ['multiprocessing/index.js']],
