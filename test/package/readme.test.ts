@@ -18,6 +18,7 @@ import * as asyncio from 'concur-ts/asyncio';
 import * as distributed from 'concur-ts/distributed';
 import * as futures from 'concur-ts/futures';
 import * as multiprocessing from 'concur-ts/multiprocessing';
+import * as task from 'concur-ts/task';
 import * as testing from 'concur-ts/testing';
 import * as threading from 'concur-ts/threading';
 
@@ -43,6 +44,7 @@ const SUBPATHS: [string, object, string[]][] = [
   ['concur-ts/multiprocessing', multiprocessing, ['docs/multiprocessing.md']],
   ['concur-ts/threading', threading, ['docs/threading.md']],
   ['concur-ts/testing', testing, ['docs/testing.md']],
+  ['concur-ts/task', task, ['docs/futures.md']],
 ];
 
 /** A ```ts block: its files (split at `// name.ts` comment lines) and whether it may run. */

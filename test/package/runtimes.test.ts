@@ -39,6 +39,7 @@ const SUBPATHS = [
   '/multiprocessing',
   '/distributed',
   '/testing',
+  '/task',
 ];
 
 /** How many names each subpath exports, here on Node. */
