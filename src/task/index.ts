@@ -18,7 +18,7 @@
  * });
  * ```
  *
- * @module
+ * @module concur-ts/task
  */
 export { defineTask, type DefineTaskOptions, type TaskRef } from '../internal/worker/taskRef.js';
 export { isWorker } from '../futures/isWorker.js';

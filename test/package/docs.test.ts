@@ -77,6 +77,7 @@ describe('the API reference', () => {
       'concur-ts/distributed',
       'concur-ts/futures',
       'concur-ts/multiprocessing',
+      'concur-ts/task',
       'concur-ts/testing',
       'concur-ts/threading',
     ]);
