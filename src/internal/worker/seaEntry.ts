@@ -16,6 +16,8 @@
  *
  * @module
  */
+import { builtin } from '../runtime/runtime.js';
+import { nodeBuiltin } from '../runtime/support.js';
 
 /** The note name Node's SEA tooling gives the blob. */
 const NOTE = Buffer.from('NODE_SEA_BLOB\0');
@@ -30,16 +32,6 @@ interface SeaModule {
   isSea(): boolean;
 }
 
-/**
- * A built-in module, or undefined where the runtime cannot give one on demand. `node:fs`
- * is taken this way, when a single executable needs it: imported, it would be loaded by
- * every worker thread, whose `import` of it loads fs's promises and streams too.
- */
-function builtin<T>(id: string): T | undefined {
-  const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  return getBuiltin?.call(process, id) as T | undefined;
-}
-
 /** True when this program runs as a Node single executable application. */
 export function isSea(): boolean {
   return builtin<SeaModule>('node:sea')?.isSea() === true;
@@ -47,7 +39,7 @@ export function isSea(): boolean {
 
 /** The executable's URL: the `import.meta.url` of a single executable's main module. */
 export function seaUrl(): string {
-  return builtin<typeof import('node:url')>('node:url')!.pathToFileURL(process.execPath).href;
+  return nodeBuiltin<typeof import('node:url')>('node:url').pathToFileURL(process.execPath).href;
 }
 
 /**
@@ -55,9 +47,10 @@ export function seaUrl(): string {
  * blob sits near the executable's end: read from there, a larger span each time.
  */
 function readSeaCode(): string | null {
-  // isSea() found node:sea, so getBuiltinModule is there.
+  // (Taken when needed: imported, node:fs would load in every worker thread, with fs's
+  // promises and streams.)
   const { closeSync, fstatSync, openSync, readSync } =
-    builtin<typeof import('node:fs')>('node:fs')!;
+    nodeBuiltin<typeof import('node:fs')>('node:fs');
   const fd = openSync(process.execPath, 'r');
   try {
     const size = fstatSync(fd).size;
