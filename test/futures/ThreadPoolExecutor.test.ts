@@ -267,6 +267,18 @@ describe('ThreadPoolExecutor: data shaped like an encoded primitive stays data',
 });
 
 describe('ThreadPoolExecutor: tasks and their values', () => {
+  test('nothing a task printed is lost when the pool shuts down right after it', async () => {
+    const { stdout } = await runScript(`import { ThreadPoolExecutor } from 'concur-ts/futures';
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1 });
+      await pool.submit((n) => { for (let i = 0; i < n; i++) console.log('line ' + i); }, 20000);
+      await pool.shutdown();
+      process.stdout.write('shut down\\n');`);
+    const lines = stdout.split('\n').filter((line) => line.startsWith('line '));
+    assert.equal(lines.length, 20000);
+    assert.equal(lines.at(-1), 'line 19999');
+    assert.match(stdout, /shut down\n/);
+  });
+
   test('a self-contained function is sent by source', () =>
     withPool(new ThreadPoolExecutor({ maxWorkers: 1 }), async (pool) => {
       assert.equal(await pool.submit((a: number, b: number) => a * b, 6, 7), 42);
