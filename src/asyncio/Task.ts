@@ -264,8 +264,11 @@ export class Task<T = unknown> extends Future<T> {
     return (this._more ??= new TaskMore());
   }
 
-  /** @internal Runs the first step. */
-  _start(fn: TaskFunction<any>): void {
+  /**
+   * @internal Runs the first step; `scoped` inside `runInAsyncScope` (see
+   * `TaskContext.runScoped`).
+   */
+  _start(fn: TaskFunction<any>, scoped = false): void {
     const more = this._more;
     if (more?.mustCancel === true) {
       // Cancelled before it started: the function never runs, as a coroutine that gets
@@ -275,7 +278,8 @@ export class Task<T = unknown> extends Future<T> {
       return;
     }
     this._state = 1; // running
-    taskContext.run(this, runBody, this, fn);
+    if (scoped) taskContext.runScoped(this, runBody, this, fn);
+    else taskContext.run(this, runBody, this, fn);
   }
 
   /** @internal The function returned or threw. */
@@ -370,7 +374,7 @@ function startTask(task: Task<unknown>): void {
 }
 
 function startNow(task: Task<unknown>, fn: TaskFunction<unknown>): void {
-  task._start(fn);
+  task._start(fn, true);
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter, once } from 'node:events';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -507,6 +508,29 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     const expected = framesCarryTask ? task : null;
     assert.equal(seen[0], expected);
     assert.equal(seen[1], expected);
+  });
+
+  test('code the loop runs after a lazy task\'s first step, in the same turn, is not inside that task and keeps its own AsyncLocalStorage values', async () => {
+    const als = new AsyncLocalStorage<string>();
+    await run(async () => {
+      const loop = getRunningLoop();
+      const seen: [string, unknown, string | undefined][] = [];
+      const record = (label: string) => () => seen.push([label, currentTask(), als.getStore()]);
+      loop.callSoon(record('before'));
+      const task = als.run('creator', () =>
+        createTask(async () => {
+          seen.push(['task', currentTask() === task, als.getStore()]);
+          await sleep(0);
+        }),
+      );
+      loop.callSoon(record('after'));
+      await task;
+      assert.deepEqual(seen.map(([label]) => label), ['before', 'task', 'after']);
+      assert.deepEqual(seen[1], ['task', true, 'creator']);
+      assert.equal(seen[2]![1], seen[0]![1]);
+      assert.equal(seen[2]![2], seen[0]![2]);
+      assert.notEqual(seen[2]![1], task);
+    });
   });
 
   test("a task started lazily keeps its creator's AsyncLocalStorage values, also when the first storage appears after other tasks were made", async () => {

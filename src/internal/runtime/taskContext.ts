@@ -41,6 +41,7 @@ interface AsyncLocalStorageLike<T> {
   getStore(): T | undefined;
   run<A extends unknown[], R>(store: T, fn: (...args: A) => R, ...args: A): R;
   exit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R;
+  enterWith(store: T): void;
 }
 type AsyncLocalStorageClass = (new <T>() => AsyncLocalStorageLike<T>) & {
   prototype: { _enable?: unknown };
@@ -78,6 +79,11 @@ export interface TaskContext {
   getStore(): TaskLike | undefined;
   /** Calls `fn(a, b)` with `task` current; what it starts carries the task on. */
   run<A, B, R>(task: TaskLike, fn: (a: A, b: B) => R, a: A, b: B): R;
+  /**
+   * `run`, for a caller that restores the context itself afterwards (inside an
+   * `AsyncResource`'s `runInAsyncScope`): the task may simply become current.
+   */
+  runScoped<A, B, R>(task: TaskLike, fn: (a: A, b: B) => R, a: A, b: B): R;
   /** Calls `fn(arg)` with no task current. */
   exit<A, R>(fn: (arg: A) => R, arg: A): R;
   /**
@@ -194,6 +200,10 @@ const hookContext: TaskContext = {
     }
   },
 
+  runScoped(task, fn, a, b) {
+    return hookContext.run(task, fn, a, b);
+  },
+
   exit(fn, arg) {
     const previous = current;
     current = undefined;
@@ -258,6 +268,13 @@ function storageContext(Storage: AsyncLocalStorageClass): TaskContext {
   return {
     getStore: () => storage.getStore(),
     run: (task, fn, a, b) => storage.run(task, fn, a, b),
+    // `run` makes two frames on AsyncContextFrame (each a copy of the current one, through
+    // Map's slow path for a subclass): one to enter and one to restore. Inside
+    // `runInAsyncScope`, which puts the caller's frame back itself, entering is enough.
+    runScoped(task, fn, a, b) {
+      storage.enterWith(task);
+      return fn(a, b);
+    },
     exit: (fn, arg) => storage.exit(fn, arg),
     callBody: (fn, task) => fn(task),
     followBody(_task, promise) {
@@ -283,6 +300,7 @@ const pureContext: TaskContext = {
       pureCurrent = previous;
     }
   },
+  runScoped: (task, fn, a, b) => pureContext.run(task, fn, a, b),
   exit(fn, arg) {
     const previous = pureCurrent;
     pureCurrent = undefined;
