@@ -510,7 +510,7 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
     assert.equal(seen[1], expected);
   });
 
-  test('code the loop runs after a lazy task\'s first step, in the same turn, is not inside that task and keeps its own AsyncLocalStorage values', async () => {
+  test("code the loop runs after a lazy task's first step, in the same turn, is not inside that task and keeps its own AsyncLocalStorage values", async () => {
     const als = new AsyncLocalStorage<string>();
     await run(async () => {
       const loop = getRunningLoop();
@@ -525,7 +525,10 @@ describe('Task: currentTask() and allTasks() (§6.6)', () => {
       );
       loop.callSoon(record('after'));
       await task;
-      assert.deepEqual(seen.map(([label]) => label), ['before', 'task', 'after']);
+      assert.deepEqual(
+        seen.map(([label]) => label),
+        ['before', 'task', 'after'],
+      );
       assert.deepEqual(seen[1], ['task', true, 'creator']);
       assert.equal(seen[2]![1], seen[0]![1]);
       assert.equal(seen[2]![2], seen[0]![2]);
