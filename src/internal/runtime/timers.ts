@@ -49,11 +49,13 @@ export const setImmediate: Immediate = native.setImmediate ?? fallback!.set;
 /** Node's `clearImmediate`, or the fallback's. */
 export const clearImmediate: (handle: unknown) => void = native.clearImmediate ?? fallback!.clear;
 
-const stderr = (globalThis as { process?: { stderr?: { write?: (s: string) => unknown } } }).process
-  ?.stderr;
-
 /** Writes `text` to stderr, or to the console where there is no stderr. */
 export function writeStderr(text: string): void {
+  // Looked up when needed: Node makes `process.stderr` on first access, and it loads
+  // node:stream (~190 KB of young allocations on Node 26) into a program that may never
+  // write to it.
+  const stderr = (globalThis as { process?: { stderr?: { write?: (s: string) => unknown } } })
+    .process?.stderr;
   if (typeof stderr?.write === 'function') stderr.write(text);
   else console.error(text.replace(/\n$/, ''));
 }

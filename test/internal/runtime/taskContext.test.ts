@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { runScript } from '../../fixtures/children.js';
-import { runtime } from '../../fixtures/runtime.js';
+import { onlyOn, runtime } from '../../fixtures/runtime.js';
 
 // Internal state, read from the built module (internals are not in the package's exports).
 const { onContextFrames, taskContextKind } = (await import(
@@ -84,6 +84,36 @@ describe('the task context', () => {
       },
     );
   }
+
+  test(
+    onContextFrames
+      ? 'importing concur/asyncio and running a task loads neither node:v8 nor node:stream (the hooks are not looked up, stderr not touched)'
+      : 'importing concur/asyncio loads node:v8 for its promise hooks, and nothing of it where the hooks are not chosen',
+    onlyOn(
+      'node',
+      'it reads Node’s process.moduleLoadList, which Bun and Deno keep empty (Bun loads node:worker_threads up front)',
+    ),
+    async () => {
+      // In a fresh process: node:v8 costs ~1.8 ms and node:stream (which process.stderr
+      // and node:v8 load) ~190 KB of young allocations on Node 26, in every program.
+      const loads = async (kind: string): Promise<string[]> => {
+        const { stdout } = await runScript(
+          `const before = new Set(process.moduleLoadList);
+           const { createTask, run } = await import('concur-ts/asyncio');
+           await run(async () => { await createTask(async () => { await null; }); });
+           const added = process.moduleLoadList.filter((m) => !before.has(m));
+           console.log(JSON.stringify(added.filter((m) => /^NativeModule (v8|stream)$/.test(m))));`,
+          [],
+          { env: { ...process.env, NODE_TEST_CONTEXT: '', CONCUR_TASK_CONTEXT: kind } },
+        );
+        return JSON.parse(stdout) as string[];
+      };
+      assert.deepEqual(await loads('pure'), []);
+      const hooks = await loads('');
+      if (onContextFrames) assert.deepEqual(hooks, []);
+      else assert.ok(hooks.includes('NativeModule v8'), String(hooks));
+    },
+  );
 
   test('forced to pure, a task sees itself until its first await; results, gather, queues and timeout() work; a cancel ends it cancelled when its function returns', async () => {
     assert.deepEqual(await observe('pure'), {
