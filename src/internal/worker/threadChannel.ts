@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { Readable } from 'node:stream';
 import type { Worker as ThreadWorker, WorkerOptions } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
@@ -113,6 +114,42 @@ function newWorker(options: WorkerOptions): ThreadWorker {
   }
 }
 
+/**
+ * Calls `then` once what the thread printed has been passed on to the process's stdout and
+ * stderr, so that a stopped thread's last lines come before anything the program prints
+ * after `shutdown()` (as Python's threads share `sys.stdout`). Node pipes a thread's
+ * output into them, and pauses that pipe while the process's stdout is full (a busy pipe):
+ * the thread may have exited long before. At most `STOP_GRACE_MS`, should the process's
+ * stdout never take more.
+ */
+function afterOutput(worker: ThreadWorker, then: () => void): void {
+  // (Deno writes a thread's output itself: its streams are never read, nor end.)
+  const streams = [worker.stdout, worker.stderr].filter(
+    (stream) =>
+      (stream as Readable | null | undefined)?.readableEnded === false &&
+      stream.readableFlowing !== null &&
+      typeof stream.once === 'function',
+  );
+  if (streams.length === 0) return then();
+  let waiting = streams.length;
+  const timer = setTimeout(finish, STOP_GRACE_MS);
+  timer.unref();
+  function finish(): void {
+    waiting = 0;
+    clearTimeout(timer);
+    for (const stream of streams) for (const event of ENDS) stream.off(event, oneEnded);
+    then();
+  }
+  function oneEnded(this: Readable): void {
+    for (const event of ENDS) this.off(event, oneEnded);
+    if (--waiting === 0) finish();
+  }
+  // 'unpipe' and 'error': the process's stdout failed, so it will take nothing more.
+  for (const stream of streams) for (const event of ENDS) stream.once(event, oneEnded);
+}
+
+const ENDS = ['end', 'close', 'unpipe', 'error'] as const;
+
 /** Starts a worker thread running the concur worker runtime. */
 export function openThreadChannel(init: ChannelInit, events: ChannelEvents): WorkerChannel {
   const { port1, port2 } = new MessageChannel();
@@ -137,6 +174,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
   });
   let fatal: unknown = undefined;
   let exited = false;
+  let stopping = false;
   port1.on('message', (message: unknown[]) => events.message(message));
   worker.on('error', (error) => {
     fatal ??= error;
@@ -156,7 +194,8 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
       events.message(m.message as unknown[]);
     }
     port1.close();
-    events.exit(exitCode, fatal, null);
+    if (stopping) afterOutput(worker, () => events.exit(exitCode, fatal, null));
+    else events.exit(exitCode, fatal, null);
   });
   worker.unref();
   port1.unref();
@@ -185,6 +224,7 @@ export function openThreadChannel(init: ChannelInit, events: ChannelEvents): Wor
     },
     stop() {
       if (exited) return;
+      stopping = true;
       // Held until it exits, so that `await shutdown()` (or `join()`) keeps the process up.
       worker.ref();
       port1.ref();
