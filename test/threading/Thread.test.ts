@@ -229,6 +229,21 @@ describe('Thread and the process lifetime', () => {
     assert.deepEqual(stdout.trim().split('\n'), ['main finished', 'thread finished']);
   });
 
+  test('what a thread printed comes before what the program prints after join(), even when the pipe to the parent is full', async () => {
+    const { stdout } = await runScript(
+      `import { Thread } from 'concur-ts/threading';
+      const t = new Thread({ target: (n) => { for (let i = 0; i < n; i++) console.log('line ' + i); }, args: [20000] });
+      t.start();
+      await t.join();
+      console.log('joined');`,
+      [],
+      { timeout: 30_000 },
+    );
+    const lines = stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 20001);
+    assert.deepEqual(lines.slice(-2), ['line 19999', 'joined']);
+  });
+
   test('a daemon thread never keeps the process alive', async () => {
     const { stdout } = await runScript(script(true), [], { timeout: 30_000 });
     assert.deepEqual(stdout.trim().split('\n'), ['main finished']);
