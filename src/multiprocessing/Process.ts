@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { constants as osConstants } from 'node:os';
+import { nodeBuiltin } from '../internal/runtime/support.js';
 import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
@@ -29,6 +29,8 @@ import {
   type TargetOptions,
 } from '../internal/worker/target.js';
 import { argTypeError, show } from '../internal/base/validate.js';
+
+const { constants: osConstants } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** Options of {@link Process}: `target`, `args`, `name`, `daemon`. */
 export type ProcessOptions<F extends TaskFn> = TargetOptions<F>;

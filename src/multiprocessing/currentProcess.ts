@@ -3,10 +3,12 @@
  *
  * @module
  */
-import { availableParallelism } from 'node:os';
+import { nodeBuiltin } from '../internal/runtime/support.js';
 
 import { identity } from '../internal/worker/processInfo.js';
 import { externalProcess, liveProcesses, type Process } from './Process.js';
+
+const { availableParallelism } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 let self: Process | null = null;
 let parent: Process | null | undefined;

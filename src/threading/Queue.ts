@@ -6,7 +6,7 @@
  * @module
  */
 import { inspectCustom } from '../internal/runtime/inspect.js';
-import { deserialize } from 'node:v8';
+import { v8Serializer } from '../internal/runtime/support.js';
 
 import {
   assertMayBlock,
@@ -187,7 +187,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   getSync(options?: QueueSyncOptions): T {
     const timeout = checkAcquireOptions(`${this._name()}.getSync()`, options, 'block');
     if (timeout > 0) assertMayBlock(`${this._name()}.getSync()`, options);
-    return deserialize(this._core.getSync(deadlineAfter(timeout), timeout)) as T;
+    return v8Serializer().deserialize(this._core.getSync(deadlineAfter(timeout), timeout)) as T;
   }
 
   /**
@@ -196,7 +196,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
    * @throws QueueEmpty if empty; QueueShutDown once shut down and empty.
    */
   getNowait(): T {
-    return deserialize(this._core.getNow()) as T;
+    return v8Serializer().deserialize(this._core.getNow()) as T;
   }
 
   /**
@@ -337,7 +337,7 @@ export class Queue<T = unknown> implements Shareable, OwnedPrimitive {
   }
 
   private async _getAsync(deadline: number, timeout: number): Promise<T> {
-    return deserialize(await this._core.get(deadline, timeout)) as T;
+    return v8Serializer().deserialize(await this._core.get(deadline, timeout)) as T;
   }
 
   /** @internal */

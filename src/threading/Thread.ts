@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isMainThread, threadId } from 'node:worker_threads';
+import { nodeBuiltin } from '../internal/runtime/support.js';
 import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError, RemoteError } from '../errors.js';
@@ -30,6 +30,9 @@ import {
 import { openThreadChannel } from '../internal/worker/threadChannel.js';
 import { argTypeError, show } from '../internal/base/validate.js';
 import { reportThreadError } from './excepthook.js';
+
+const { isMainThread, threadId } =
+  nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** Options of {@link Thread}: `target`, `args`, `name`, `daemon`. */
 export type ThreadOptions<F extends TaskFn> = TargetOptions<F>;

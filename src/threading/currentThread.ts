@@ -3,10 +3,13 @@
  *
  * @module
  */
-import { isMainThread, threadId, workerData } from 'node:worker_threads';
+import { nodeBuiltin } from '../internal/runtime/support.js';
 
 import type { ThreadWorkerData } from '../internal/worker/threadCells.js';
 import { externalThread, inherited, liveThreads, type Thread } from './Thread.js';
+
+const { isMainThread, threadId, workerData } =
+  nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 let main: Thread | null = null;
 let self: Thread | null = null;

@@ -19,7 +19,9 @@ import {
   type SharedState,
 } from 'concur-ts/threading';
 
+import { runScript } from '../fixtures/children.js';
 import { eventually } from '../fixtures/polling.js';
+import { onlyOn } from '../fixtures/runtime.js';
 import { killMidWait, results, withWorkers } from './harness.js';
 
 describe('threading Queue', () => {
@@ -400,3 +402,34 @@ describe('threading.Queue: a waiter whose thread dies', () => {
     assert.equal(queue.statistics().putters, 0);
   });
 });
+
+test(
+  'importing concur/threading or concur/multiprocessing loads node:v8 only once something is serialized',
+  onlyOn(
+    'node',
+    'it reads Node’s process.moduleLoadList, which Bun and Deno keep empty (Bun loads node:worker_threads up front)',
+  ),
+  async () => {
+    // node:v8 loads node:stream and its heap utilities: ~1.8 ms of every import on Node 26.
+    // (Where promise hooks carry asyncio's tasks, Node 20 and 22, the loop needs it.)
+    const { taskContextKind } = (await import(
+      new URL('dist/internal/runtime/taskContext.js', new URL('../../../', import.meta.url)).href
+    )) as { taskContextKind: string };
+    const { stdout } = await runScript(`
+      const loaded = () => process.moduleLoadList.includes('NativeModule v8');
+      const before = loaded();
+      const { Queue } = await import('concur-ts/threading');
+      await import('concur-ts/multiprocessing');
+      const imported = loaded();
+      const queue = new Queue();
+      queue.putNowait({ a: 1 });
+      const item = queue.getNowait();
+      console.log(JSON.stringify({ before, imported, item, afterPut: loaded() }));`);
+    assert.deepEqual(JSON.parse(stdout), {
+      before: false,
+      imported: taskContextKind === 'hooks',
+      item: { a: 1 },
+      afterPut: true,
+    });
+  },
+);

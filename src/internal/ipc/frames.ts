@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { deserialize, serialize } from 'node:v8';
+import { v8Serializer } from '../runtime/support.js';
 
 const HEADER = 4;
 
 /** Serialises `messages` as one frame. Throws what `v8.serialize` throws. */
 export function encodeFrame(messages: readonly unknown[]): Buffer {
-  const body = serialize(messages);
+  const body = v8Serializer().serialize(messages);
   const frame = Buffer.allocUnsafe(HEADER + body.length);
   frame.writeUInt32BE(body.length, 0);
   body.copy(frame, HEADER);
@@ -38,7 +38,9 @@ export class FrameReader {
       const length = head.readUInt32BE(0);
       if (this.buffered < HEADER + length) return out;
       if (head.length < HEADER + length) head = this.join();
-      const messages = deserialize(head.subarray(HEADER, HEADER + length)) as unknown[];
+      const messages = v8Serializer().deserialize(
+        head.subarray(HEADER, HEADER + length),
+      ) as unknown[];
       for (const message of messages) out.push(message);
       const rest = head.subarray(HEADER + length);
       this.chunks[0] = rest;

@@ -61,3 +61,20 @@ export function nodeBuiltin<T>(id: string): T {
   }
   return module;
 }
+
+/** The part of `node:v8` concur uses. */
+export interface V8Serializer {
+  serialize(value: unknown): Buffer;
+  deserialize(bytes: Uint8Array): unknown;
+}
+
+let v8: V8Serializer | undefined;
+
+/**
+ * Node's `v8` serializer, loaded on first use: `node:v8` loads `node:stream` and its
+ * heap utilities (~1.8 ms on Node 26), which a program that imports concur/threading or
+ * concur/multiprocessing but never serializes should not pay.
+ */
+export function v8Serializer(): V8Serializer {
+  return (v8 ??= nodeBuiltin<V8Serializer>('node:v8'));
+}

@@ -25,12 +25,14 @@
  *
  * @module
  */
-import { isMainThread } from 'node:worker_threads';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { CancelledError, InvalidStateError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
 import { argRangeError, argTypeError, show } from '../base/validate.js';
 import { haltIfTerminated } from './owners.js';
+
+const { isMainThread } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** What a futex wait reports: woken, the word already differed, or the time ran out. */
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';

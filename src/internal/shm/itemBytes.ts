@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { serialize } from 'node:v8';
+import { v8Serializer } from '../runtime/support.js';
 
 /** Whether this runtime's `v8.serialize` copies a `SharedArrayBuffer`; asked once. */
 let copiesShared: boolean | undefined;
@@ -18,7 +18,7 @@ let copiesShared: boolean | undefined;
 function serializerCopiesShared(): boolean {
   if (copiesShared === undefined) {
     try {
-      serialize(new SharedArrayBuffer(1));
+      v8Serializer().serialize(new SharedArrayBuffer(1));
       copiesShared = true;
     } catch {
       copiesShared = false;
@@ -32,7 +32,7 @@ function serializerCopiesShared(): boolean {
  * for a `SharedArrayBuffer` the serializer would have copied.
  */
 export function serializeItem(item: unknown): Uint8Array {
-  const bytes = serialize(item);
+  const bytes = v8Serializer().serialize(item);
   if (typeof item === 'object' && item !== null && serializerCopiesShared()) {
     const where = findSharedMemory(item);
     if (where !== null) {

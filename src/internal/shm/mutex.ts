@@ -20,10 +20,12 @@
  *
  * @module
  */
-import { threadId } from 'node:worker_threads';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { BrokenResourceError } from '../../errors.js';
 import { remaining, waitAsync, waitSync } from './futex.js';
+
+const { threadId } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 export const UNLOCKED = 0;
 export const LOCKED = 1;

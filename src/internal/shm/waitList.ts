@@ -25,10 +25,12 @@
  *
  * @module
  */
-import { threadId } from 'node:worker_threads';
+import { nodeBuiltin } from '../runtime/support.js';
 
 import { argRangeError } from '../base/validate.js';
 import { remaining, waitAsync, waitSync } from './futex.js';
+
+const { threadId } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
 const HEAD = 0;
 const TAIL = 1;
