@@ -355,6 +355,17 @@ describe('ProcessPoolExecutor: the process lifetime', () => {
     },
   );
 
+  test('what a task printed comes before what the program prints after shutdown(), even through a full pipe', async () => {
+    const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
+      const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+      await pool.submit((n) => { for (let i = 0; i < n; i++) console.log('line ' + i); }, 20000);
+      await pool.shutdown();
+      process.stdout.write('shut down\\n');`);
+    const lines = stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 20001);
+    assert.deepEqual(lines.slice(-2), ['line 19999', 'shut down']);
+  });
+
   test('submit from an exit hook throws "cannot schedule new futures after interpreter shutdown" (A.3 #19, test_submit_after_interpreter_shutdown)', async () => {
     const { stdout } = await runScript(`import { ProcessPoolExecutor } from 'concur-ts/futures';
          const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
