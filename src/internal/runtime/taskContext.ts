@@ -56,17 +56,23 @@ type CreateHook = (hooks: {
 const AsyncLocalStorage = builtin<{ AsyncLocalStorage?: AsyncLocalStorageClass }>(
   'node:async_hooks',
 )?.AsyncLocalStorage;
-/** V8's promise hooks, looked up only where they may carry tasks (see `chooseKind`). */
-let createHook: CreateHook | undefined;
-
 /**
- * Node's alone: Bun's createHook throws NotImplementedError, and Deno's hooks do not carry
- * a task to the reactions of its function's promise.
+ * V8's promise hooks carry tasks on Node only (Bun's `createHook` throws
+ * NotImplementedError, and Deno's hooks do not carry a task to the reactions of its
+ * function's promise); every Node concur runs on has them. `node:v8` is loaded when they
+ * are first installed: it loads node:stream and its heap utilities (~1.8 ms and ~260 KB of
+ * young allocations on Node 26), which a program that runs no task should not pay.
  */
-function promiseCreateHook(): CreateHook | undefined {
-  return runtimeName === 'node'
-    ? builtin<{ promiseHooks?: { createHook?: CreateHook } }>('node:v8')?.promiseHooks?.createHook
-    : undefined;
+const promiseHooksCarryTasks = runtimeName === 'node';
+
+function installHooks(): () => void {
+  const { promiseHooks } = builtin<{ promiseHooks: { createHook: CreateHook } }>('node:v8')!;
+  return promiseHooks.createHook({
+    init: onInit,
+    before: onBefore,
+    after: onAfter,
+    settled: onSettled,
+  });
 }
 
 /** What a task is, as far as the scheduler and `Future.then` need to know. */
@@ -191,12 +197,7 @@ const hookContext: TaskContext = {
   },
 
   run(task, fn, a, b) {
-    stopHooks ??= createHook!({
-      init: onInit,
-      before: onBefore,
-      after: onAfter,
-      settled: onSettled,
-    });
+    stopHooks ??= installHooks();
     const previous = current;
     current = task;
     try {
@@ -345,12 +346,8 @@ function chooseKind(): TaskContextKind {
   const storageIsCheap =
     AsyncLocalStorage !== undefined &&
     (onContextFrames || (globalThis as { Bun?: unknown }).Bun !== undefined);
-  // Without looking up the hooks: importing node:v8 costs ~1.8 ms and ~260 KB of young
-  // allocations on Node 26 (it loads node:stream), enough to bring the first scavenge
-  // into the import of concur/futures.
   if (forced !== 'hooks' && storageIsCheap) return 'storage';
-  createHook = promiseCreateHook();
-  if (createHook !== undefined) return 'hooks';
+  if (promiseHooksCarryTasks) return 'hooks';
   return AsyncLocalStorage === undefined ? 'pure' : 'storage';
 }
 
