@@ -135,7 +135,6 @@ function afterOutput(worker: ThreadWorker, then: () => void): void {
   const timer = setTimeout(finish, STOP_GRACE_MS);
   timer.unref();
   function finish(): void {
-    waiting = 0;
     clearTimeout(timer);
     for (const stream of streams) for (const event of ENDS) stream.off(event, oneEnded);
     then();
