@@ -5,7 +5,10 @@
 //   node bench/coldstart.mjs <mode> [runs]
 //   modes: concur-pool (its task module imports concur/task), concur-pool-futures-tasks
 //          (concur/futures), piscina-pool (wall time of the whole program);
-//          concur-asyncio-import, concur-futures-import, piscina-import (time of the import)
+//          concur-asyncio-import, concur-futures-import, piscina-import (time of the import);
+//          pool-pairs: concur-pool and piscina-pool back to back, `runs` times, the order
+//          alternating, and the median of the per-pair ratios (a machine whose speed drifts
+//          moves both programs of a pair alike; blocks of one program then the other do not)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -38,16 +41,43 @@ const imports = {
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Wall time of one fresh process running `program`. */
+function wall(name) {
+  const start = performance.now();
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', programs[name]], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`${name} exited with ${result.status}`);
+  return performance.now() - start;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+if (mode === 'pool-pairs') {
+  const concur = [];
+  const piscina = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      concur.push(wall('concur-pool'));
+      piscina.push(wall('piscina-pool'));
+    } else {
+      piscina.push(wall('piscina-pool'));
+      concur.push(wall('concur-pool'));
+    }
+  }
+  const ratio = median(concur.map((ms, i) => ms / piscina[i]));
+  console.log(
+    JSON.stringify({ concurMs: median(concur), piscinaMs: median(piscina), ratio, runs }),
+  );
+  process.exit(0);
+}
+
 const samples = [];
 for (let i = 0; i < runs; i++) {
   if (mode in programs) {
-    const start = performance.now();
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', programs[mode]], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) throw new Error(`${mode} exited with ${result.status}`);
-    samples.push(performance.now() - start);
+    samples.push(wall(mode));
   } else if (mode in imports) {
     const source = `const t = performance.now(); await import(${JSON.stringify(imports[mode])}); console.log(performance.now() - t);`;
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', source], {
@@ -60,5 +90,4 @@ for (let i = 0; i < runs; i++) {
     throw new Error(`unknown mode ${mode}`);
   }
 }
-samples.sort((a, b) => a - b);
-console.log(JSON.stringify({ ms: samples[Math.floor((samples.length - 1) / 2)], runs }));
+console.log(JSON.stringify({ ms: median(samples), runs }));
