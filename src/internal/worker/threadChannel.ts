@@ -123,10 +123,13 @@ function newWorker(options: WorkerOptions): ThreadWorker {
  * stdout never take more.
  */
 function afterOutput(worker: ThreadWorker, then: () => void): void {
-  // (Deno writes a thread's output itself: its streams are never read, nor end.)
+  // By 'exit' Node has pushed all the thread printed into these readables; one that holds
+  // nothing has handed every line to process.stdout (or stderr) already, in order. (Deno
+  // writes a thread's output itself: its streams are never read, nor end.)
   const streams = [worker.stdout, worker.stderr].filter(
     (stream) =>
       (stream as Readable | null | undefined)?.readableEnded === false &&
+      stream.readableLength > 0 &&
       stream.readableFlowing !== null &&
       typeof stream.once === 'function',
   );
