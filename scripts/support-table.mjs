@@ -26,7 +26,7 @@ export const END = '<!-- support-table:end -->';
 const CONSUMER_LABELS = {
   'package/typescript.test.js':
     '`.ts` task modules under tsx, type stripping, vitest and `node --test`, Node 20–26',
-  'package/bundle.test.js': 'bundles (esbuild, rollup) and Node single executables',
+  'package/bundle.test.js': 'bundles (esbuild, rollup, webpack) and Node single executables',
   'package/types.test.js': 'the shipped `.d.ts` under `strict`, `skipLibCheck: false`',
   'package/packed.test.js': 'the packed tarball installed in a user project',
   'package/runtimes.test.js':

@@ -360,7 +360,7 @@ describe('ThreadPoolExecutor: tasks and their values', () => {
               1
           )(),
         ),
-      /named task/,
+      /named task: .*\{ name: "sumSquares" \}.*minifier removed it: keep names \(esbuild --keep-names, terser keep_fnames\)/,
     );
     assert.throws(
       () => defineTask(undefined as unknown as string, function x() {}),

@@ -1,5 +1,5 @@
 /**
- * A program bundled into one file — by esbuild, by rollup, or into a Node single
+ * A program bundled into one file — by esbuild, by rollup, by webpack, or into a Node single
  * executable application — runs its thread and process pools, `Thread`s and `Process`es
  * from a directory that holds nothing but that file. The only thing the program adds is
  * the main guard, `if (!isWorker())`: workers start from the bundle itself.
@@ -72,7 +72,7 @@ describe('a program bundled into one file', () => {
   let bare = '';
 
   before(async () => {
-    project = await consumerProject(['esbuild', '@esbuild', 'rollup', '@rollup']);
+    project = await consumerProject(['esbuild', '@esbuild', 'rollup', '@rollup', 'webpack']);
     await project.write({
       'app.ts': app(true),
       'unguarded.ts': app(false),
@@ -85,6 +85,28 @@ export default {
   plugins: [nodeResolve()],
   external: [/^node:/],
 };
+`,
+      // webpack's API, as a build script would call it; what it reports, as JSON. With
+      // \`minify\`, production's default minifier (out/webpack.min.mjs).
+      'webpack.build.mjs': `
+import webpack from 'webpack';
+const minify = process.argv[2] === 'minify';
+const compiler = webpack({
+  mode: 'production',
+  target: 'node',
+  context: process.cwd(),
+  entry: './app.js',
+  experiments: { outputModule: true },
+  output: { path: process.cwd() + '/out', filename: minify ? 'webpack.min.mjs' : 'webpack.mjs', module: true, chunkFormat: 'module' },
+  optimization: { minimize: minify },
+  plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
+});
+compiler.run((error, stats) => {
+  if (error) throw error;
+  const { errors, warnings } = stats.toJson({ all: false, errors: true, warnings: true });
+  console.log(JSON.stringify({ errors: errors.map((e) => e.message), warnings: warnings.map((w) => w.message) }));
+  compiler.close(() => {});
+});
 `,
     });
     bare = await mkdtemp(join(tmpdir(), 'concur-bare-'));
@@ -129,6 +151,32 @@ export default {
     await project.run(process.execPath, [rollup, '-c', 'rollup.config.mjs', '--silent']);
     const { stdout } = await runAlone(join(project.dir, 'out', 'rollup.mjs'), 'rollup.mjs');
     assert.deepEqual(JSON.parse(stdout), EXPECTED);
+  });
+
+  test('bundled by webpack (one ES module), it builds with no error or warning and runs every kind of worker with nothing beside it', async () => {
+    await project.run(esbuild(), ['app.ts', '--format=esm', '--outfile=app.js']);
+    const { stdout: report } = await project.run(process.execPath, ['webpack.build.mjs']);
+    assert.deepEqual(JSON.parse(report), { errors: [], warnings: [] });
+    const { stdout } = await runAlone(join(project.dir, 'out', 'webpack.mjs'), 'webpack.mjs');
+    assert.deepEqual(JSON.parse(stdout), EXPECTED);
+  });
+
+  test('minified by webpack, a task whose function lost its name is refused at its definition, with how to keep names', async () => {
+    await project.run(esbuild(), ['app.ts', '--format=esm', '--outfile=app.js']);
+    const { stdout: report } = await project.run(process.execPath, ['webpack.build.mjs', 'minify']);
+    assert.deepEqual(JSON.parse(report), { errors: [], warnings: [] });
+    const failure = await runAlone(
+      join(project.dir, 'out', 'webpack.min.mjs'),
+      'webpack.min.mjs',
+    ).then(
+      () => assert.fail('the minified bundle ran'),
+      (error: Error) => error.message,
+    );
+    assert.match(failure, /defineTask needs a named task/);
+    assert.match(
+      failure,
+      /a minifier removed it: keep names \(esbuild --keep-names, terser keep_fnames\)/,
+    );
   });
 
   test('a bundle that starts workers without the main guard is refused with a BootstrapError naming the guard', async () => {

@@ -47,7 +47,7 @@ export async function loadTaskModules(urls: readonly string[]): Promise<Map<stri
  */
 async function importTasks(url: string): Promise<void> {
   try {
-    await import(url);
+    await import(/* webpackIgnore: true */ url); // (Node's import() in a webpack bundle too)
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND' || !url.startsWith('file:')) {
       throw error;

@@ -53,6 +53,12 @@ function tsxPreload(args: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * tsx's ESM API, an optional peer. In a variable: webpack reads `import.meta.resolve` of a
+ * literal as a dependency, and a program's build would fail wherever tsx is not installed.
+ */
+const TSX_API = 'tsx/esm/api';
+
 /** The URL of tsx's ESM API next to `preload`, or as this package resolves `tsx`. */
 function tsxApi(preload: string | null): string | null {
   if (preload !== null && /^(file:|\/|[A-Za-z]:[\\/])/.test(preload)) {
@@ -62,7 +68,7 @@ function tsxApi(preload: string | null): string | null {
     return `${root}dist/esm/api/index.mjs`;
   }
   try {
-    return import.meta.resolve('tsx/esm/api');
+    return import.meta.resolve(TSX_API);
   } catch {
     return null; // not installed where this package can see it
   }
@@ -144,7 +150,9 @@ export async function applyLoaderPlan(plan: LoaderPlan | null | undefined): Prom
   applied = plan ?? null;
   if (!plan?.tsx) return;
   try {
-    const api = (await import(plan.tsx)) as { register?: () => unknown };
+    const api = (await import(/* webpackIgnore: true */ plan.tsx)) as {
+      register?: () => unknown;
+    };
     if (typeof api.register !== 'function') throw new TypeError('it has no register()');
     api.register();
   } catch (error) {

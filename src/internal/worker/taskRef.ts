@@ -98,7 +98,7 @@ export function defineTask<F extends TaskFunction>(
   const name = options.name ?? fn.name;
   if (typeof name !== 'string' || name === '') {
     throw argTypeError(
-      'defineTask needs a named task: use a named function (function sumSquares(n) {…}) or pass { name: "sumSquares" }',
+      'defineTask needs a named task: use a named function (function sumSquares(n) {…}) or pass { name: "sumSquares" }. If the function has a name in the source, a minifier removed it: keep names (esbuild --keep-names, terser keep_fnames) or pass { name }',
     );
   }
   const key = `${moduleUrl}#${name}`;

@@ -65,7 +65,9 @@ export class TaskTable {
       return null;
     }
     beginTaskImport(module, name);
-    const load = import(module).then(
+    // Node's own import() of the module's URL, also in a program bundled by webpack, which
+    // would otherwise make it a lookup among the modules it bundled (and warn of it).
+    const load = import(/* webpackIgnore: true */ module).then(
       () => {
         this.loads.delete(num);
         const refused = endTaskImport();
