@@ -30,7 +30,7 @@ const CONSUMER_LABELS = {
   'package/types.test.js': 'the shipped `.d.ts` under `strict`, `skipLibCheck: false`',
   'package/packed.test.js': 'the packed tarball installed in a user project',
   'package/runtimes.test.js':
-    'a first TypeScript program under Bun and Deno (both pools, asyncio, threads, multiprocessing), `deno check`',
+    'a first TypeScript program under Bun and Deno (both pools, asyncio, threads, multiprocessing), `deno check`, `bun build --compile`',
   'package/browser.test.js':
     '`concur-ts/asyncio` and `concur-ts/futures` bundled for the browser, in headless Chromium',
 };

@@ -3,11 +3,13 @@
  * a `ThreadPoolExecutor` and on a `ProcessPoolExecutor`, an asyncio `TaskGroup` with a
  * `Queue` and a `timeout`, two `Thread`s adding to a shared `Value`, a multiprocessing
  * `Queue` and `Lock` — run from the packed package under Bun and under Deno, which run `.ts`
- * natively, in their workers too. The binaries come from `CONCUR_BUN` and `CONCUR_DENO`.
+ * natively, in their workers too; and the same program compiled into one executable by
+ * `bun build --compile`. The binaries come from `CONCUR_BUN` and `CONCUR_DENO`.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -242,6 +244,21 @@ describe('the first TypeScript program under Bun and Deno', () => {
   test('runs every model under Deno (deno run -A main.ts)', { skip: deno.missing }, async () => {
     assert.deepEqual(await lastJson(deno.path, ['run', '-A', 'main.ts']), EXPECTED);
   });
+
+  test(
+    'compiled by bun build --compile into one executable, it runs every model with nothing beside it',
+    { skip: bun.missing },
+    async () => {
+      await project.run(bun.path, ['build', '--compile', 'main.ts', '--outfile', 'out/app']);
+      const bare = await mkdtemp(join(tmpdir(), 'concur-bare-'));
+      try {
+        await copyFile(join(project.dir, 'out', 'app'), join(bare, 'app'));
+        assert.deepEqual(await lastJson(join(bare, 'app'), []), EXPECTED);
+      } finally {
+        await rm(bare, { recursive: true, force: true });
+      }
+    },
+  );
 
   for (const [runtime, which, run, why] of [
     ['Bun', bun, ['limits.ts'], 'whose workers ignore them'],
