@@ -6,7 +6,7 @@
 import type { TaskFn } from './Executor.js';
 import type { Future } from '../internal/loop/Future.js';
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from './PoolExecutor.js';
-import { openProcessChannel } from '../internal/worker/processChannel.js';
+import { checkProcessesCanStart, openProcessChannel } from '../internal/worker/processChannel.js';
 import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 
 /** Options of {@link ProcessPoolExecutor}. */
@@ -62,6 +62,8 @@ let poolCount = 0;
  * @throws {RangeError} `maxWorkers` or `maxTasksPerChild` below 1 (with the value), a
  * negative duration.
  * @throws {TypeError} an option of the wrong kind.
+ * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS, whose workers have no
+ * file to start from (bundle it as an ES module).
  *
  * @example
  * ```ts
@@ -90,6 +92,7 @@ export class ProcessPoolExecutor extends PoolExecutor {
     if (maxTasks !== Infinity && (!Number.isInteger(maxTasks) || maxTasks < 1)) {
       throw argRangeError(`maxTasksPerChild must be a positive integer, got ${show(maxTasks)}`);
     }
+    checkProcessesCanStart();
     super({
       ...config,
       maxTasksPerWorker: maxTasks,

@@ -6,7 +6,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
 
 import { PoolExecutor, poolConfig, type PoolExecutorOptions } from './PoolExecutor.js';
-import { openThreadChannel } from '../internal/worker/threadChannel.js';
+import { checkThreadsCanStart, openThreadChannel } from '../internal/worker/threadChannel.js';
 import { argRangeError, argTypeError, show } from '../internal/base/validate.js';
 import { checkHeapLimitsSupported } from '../internal/runtime/support.js';
 
@@ -99,7 +99,8 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
  * `resourceLimits` field too small for a worker to start.
  * @throws {TypeError} an option of the wrong kind, an unknown `resourceLimits` field.
  * @throws {UnsupportedRuntimeError} `resourceLimits` on Bun, whose workers ignore them, and
- * on Deno, which does not report a worker that runs out of memory.
+ * on Deno, which does not report a worker that runs out of memory; in a program bundled as
+ * CommonJS, whose workers have no file to start from (bundle it as an ES module).
  *
  * @example
  * ```ts
@@ -120,6 +121,7 @@ export class ThreadPoolExecutor extends PoolExecutor {
     if (typeof prefix !== 'string') {
       throw argTypeError(`threadNamePrefix must be a string, got ${show(prefix)}`);
     }
+    checkThreadsCanStart();
     super({
       ...config,
       allowSource: true,

@@ -18,7 +18,7 @@ import { refuseWhileImporting } from '../internal/worker/bootstrap.js';
 import { liveBegin, liveEnd } from '../internal/base/liveObjects.js';
 import type { TaskFn } from '../futures/Executor.js';
 import type { WorkerChannel } from '../internal/worker/channel.js';
-import { openProcessChannel } from '../internal/worker/processChannel.js';
+import { checkProcessesCanStart, openProcessChannel } from '../internal/worker/processChannel.js';
 import { identity } from '../internal/worker/processInfo.js';
 import {
   joinEnd,
@@ -160,6 +160,8 @@ export class Process<F extends TaskFn = TaskFn> {
    * function.
    * @throws {SerializationError} `args` that cannot cross to another process.
    * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
+   * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS (bundle it as an ES
+   *   module).
    */
   start(): void {
     this.checkOpen();
@@ -167,6 +169,7 @@ export class Process<F extends TaskFn = TaskFn> {
       throw new InvalidStateError('cannot start a process twice');
     }
     refuseWhileImporting('a Process');
+    checkProcessesCanStart();
     const prepared = prepareTarget('Process', this.target, this.args, true);
     this.state = STARTED;
     this.alive = true;

@@ -27,7 +27,7 @@ import {
   targetOptions,
   type TargetOptions,
 } from '../internal/worker/target.js';
-import { openThreadChannel } from '../internal/worker/threadChannel.js';
+import { checkThreadsCanStart, openThreadChannel } from '../internal/worker/threadChannel.js';
 import { argTypeError, show } from '../internal/base/validate.js';
 import { reportThreadError } from './excepthook.js';
 
@@ -153,10 +153,13 @@ export class Thread<F extends TaskFn = TaskFn> {
    * Starts the thread. Python: `Thread.start()`.
    * @throws {InvalidStateError} when called twice ("threads can only be started once").
    * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
+   * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS (bundle it as an ES
+   *   module).
    */
   start(): void {
     if (this.started) throw new InvalidStateError('threads can only be started once');
     refuseWhileImporting('a Thread');
+    checkThreadsCanStart();
     this.started = true;
     this.alive = true;
     const channel = openThreadChannel(

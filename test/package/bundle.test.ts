@@ -76,6 +76,30 @@ describe('a program bundled into one file', () => {
     await project.write({
       'app.ts': app(true),
       'unguarded.ts': app(false),
+      // What a program bundled as CommonJS gets from each call that starts workers.
+      'commonjs.ts': `
+import { defineTask } from '${packageName}';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from '${packageName}/futures';
+import { Process } from '${packageName}/multiprocessing';
+import { Thread } from '${packageName}/threading';
+
+const out: Record<string, string> = {};
+function attempt(name: string, call: () => unknown): void {
+  try {
+    call();
+    out[name] = 'no error';
+  } catch (error) {
+    const { name: kind, code, message } = error as Error & { code?: string };
+    out[name] = kind + ' ' + code + ': ' + message;
+  }
+}
+attempt('defineTask', () => defineTask(import.meta.url, function square(n: number) { return n * n; }));
+attempt('threadPool', () => new ThreadPoolExecutor());
+attempt('processPool', () => new ProcessPoolExecutor());
+attempt('thread', () => new Thread({ target: (n: number) => n, args: [1] }).start());
+attempt('process', () => new Process({ target: (n: number) => n, args: [1] }).start());
+console.log(JSON.stringify(out));
+`,
       // rollup reads JavaScript: esbuild strips the types, file by file, without bundling.
       'rollup.config.mjs': `
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -177,6 +201,36 @@ compiler.run((error, stats) => {
       failure,
       /a minifier removed it: keep names \(esbuild --keep-names, terser keep_fnames\)/,
     );
+  });
+
+  test('bundled as CommonJS (esbuild’s default format), it loads, and each call that starts workers throws UnsupportedRuntimeError saying to bundle as an ES module', async () => {
+    await project.run(esbuild(), [
+      'commonjs.ts',
+      '--bundle',
+      '--platform=node',
+      '--outfile=out/commonjs.cjs',
+      '--log-level=error',
+    ]);
+    const { stdout } = await runAlone(join(project.dir, 'out', 'commonjs.cjs'), 'commonjs.cjs');
+    const out = JSON.parse(stdout) as Record<string, string>;
+    assert.match(
+      out['defineTask']!,
+      /^TypeError ERR_INVALID_ARG_TYPE: defineTask needs the module's URL .* got undefined \(import\.meta\.url is empty in a program bundled as CommonJS: bundle it as an ES module/,
+    );
+    for (const [call, what] of [
+      ['threadPool', 'worker threads'],
+      ['processPool', 'worker processes'],
+      ['thread', 'worker threads'],
+      ['process', 'worker processes'],
+    ] as const) {
+      assert.match(
+        out[call]!,
+        new RegExp(
+          `^UnsupportedRuntimeError ERR_CONCUR_UNSUPPORTED_RUNTIME: starting ${what} from a CommonJS bundle .*Bundle the program as an ES module \\(esbuild --format=esm`,
+        ),
+        call,
+      );
+    }
   });
 
   test('a bundle that starts workers without the main guard is refused with a BootstrapError naming the guard', async () => {

@@ -12,17 +12,38 @@
  * @module
  */
 
+import { unsupported } from '../runtime/support.js';
+
 /** Chunks of concur's bundled package: scripts/bundle.mjs writes them here. */
 const CHUNK = /\/internal\/chunks\/[^/]+\.js$/;
 
 /**
  * The URL of the worker entry `entry` (`threadMain.js`, `processMain.js`) for the channel
  * module at `moduleUrl` whose file name `own` matches; `null` when the module is inside a
- * program's bundle, which is then its own entry.
+ * program's bundle, which is then its own entry — or `moduleUrl` is `undefined`: a
+ * CommonJS bundle leaves `import.meta` empty (see `commonJsBundleError`).
  */
-export function workerEntryUrl(moduleUrl: string, own: RegExp, entry: string): URL | null {
+export function workerEntryUrl(
+  moduleUrl: string | undefined,
+  own: RegExp,
+  entry: string,
+): URL | null {
+  if (moduleUrl === undefined) return null;
   const path = new URL(moduleUrl).pathname;
   if (own.test(path)) return new URL(`./${entry}`, moduleUrl);
   if (CHUNK.test(path)) return new URL(`../worker/${entry}`, moduleUrl);
   return null;
+}
+
+/**
+ * What a pool, a `Thread` or a `Process` (`what`: "worker threads", "worker processes")
+ * throws when it is asked for in a program bundled as CommonJS: a worker starts from the
+ * bundle's own URL, `import.meta.url`, which such a bundle does not have.
+ */
+export function commonJsBundleError(what: string): Error {
+  return unsupported(
+    `starting ${what} from a CommonJS bundle`,
+    `a worker starts from the bundle itself, found by its import.meta.url, which a CommonJS bundle leaves empty`,
+    `Bundle the program as an ES module (esbuild --format=esm, rollup format 'es', webpack output.module)`,
+  );
 }

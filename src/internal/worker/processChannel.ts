@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
-import { workerEntryUrl } from './entryUrl.js';
+import { commonJsBundleError, workerEntryUrl } from './entryUrl.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
@@ -28,8 +28,11 @@ import { nodeBuiltin } from '../runtime/support.js';
 
 const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module');
 
+/** This module's URL: `undefined` in a CommonJS bundle, whose `import.meta` is empty. */
+const here = import.meta.url as string | undefined;
+
 /** processMain.js, or `null` when a bundler put this module into the program's bundle. */
-const mainUrl = workerEntryUrl(import.meta.url, /\/processChannel\.[cm]?[jt]s$/, 'processMain.js');
+const mainUrl = workerEntryUrl(here, /\/processChannel\.[cm]?[jt]s$/, 'processMain.js');
 /** False when a bundler put this module into the program's. */
 const ownFile = mainUrl !== null;
 
@@ -37,9 +40,9 @@ const ownFile = mainUrl !== null;
  * The module a worker process starts from: processMain.js — or, in a
  * bundle, the bundle itself, which runs the worker (and the program, which `isWorker()`
  * guards) in the child. In a single executable that is the executable, which runs its
- * program whatever it is asked to run.
+ * program whatever it is asked to run. `null` in a CommonJS bundle (`commonJsBundleError`).
  */
-const processMain = mainUrl ?? new URL(import.meta.url);
+const processMain = mainUrl ?? (here === undefined ? null : new URL(here));
 
 // A bundle's worker process evaluates this module before the program: it is a worker from
 // here on and the program's top level must not start workers (a BootstrapError names the
@@ -76,8 +79,18 @@ function loadChildProcess(): ChildProcessModule {
   ) as ChildProcessModule);
 }
 
+/**
+ * Throws, at the call that asks for worker processes (a pool's constructor,
+ * `Process.start()`), the typed error of a program whose processes cannot start: a
+ * CommonJS bundle.
+ */
+export function checkProcessesCanStart(): void {
+  if (processMain === null) throw commonJsBundleError('worker processes');
+}
+
 /** Forks a child running processMain.ts, telling it its identity. */
 function spawnChild(init: ChannelInit): ChildProcess {
+  if (processMain === null) throw commonJsBundleError('worker processes');
   execArgv ??= strippedExecArgv() ?? process.execArgv;
   const childIdentity = { name: init.name, daemon: init.daemon, parentName: identity.name };
   return loadChildProcess().fork(processMain, [], {

@@ -88,7 +88,7 @@ export function defineTask<F extends TaskFunction>(
 ): F {
   if (typeof moduleUrl !== 'string' || !URL.canParse(moduleUrl)) {
     throw argTypeError(
-      `defineTask needs the module's URL as its first argument (pass import.meta.url), got ${show(moduleUrl)}`,
+      `defineTask needs the module's URL as its first argument (pass import.meta.url), got ${show(moduleUrl)}${moduleUrl === undefined ? ' (import.meta.url is empty in a program bundled as CommonJS: bundle it as an ES module, e.g. esbuild --format=esm)' : ''}`,
     );
   }
   if (typeof fn !== 'function') {

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { Worker as ThreadWorker, WorkerOptions } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
-import { workerEntryUrl } from './entryUrl.js';
+import { commonJsBundleError, workerEntryUrl } from './entryUrl.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
@@ -29,13 +29,16 @@ import {
   type ThreadWorkerData,
 } from './threadCells.js';
 import type { Transferable } from '../base/transfer.js';
-import { nodeBuiltin } from '../runtime/support.js';
+import { nodeBuiltin, unsupported } from '../runtime/support.js';
 
 const { isMainThread, MessageChannel, receiveMessageOnPort, Worker, workerData } =
   nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
+/** This module's URL: `undefined` in a CommonJS bundle, whose `import.meta` is empty. */
+const here = import.meta.url as string | undefined;
+
 /** threadMain.js, or `null` when a bundler put this module into the program's bundle. */
-const mainUrl = workerEntryUrl(import.meta.url, /\/threadChannel\.[cm]?[jt]s$/, 'threadMain.js');
+const mainUrl = workerEntryUrl(here, /\/threadChannel\.[cm]?[jt]s$/, 'threadMain.js');
 /** False when a bundler put this module into the program's. */
 const ownFile = mainUrl !== null;
 
@@ -43,7 +46,7 @@ const ownFile = mainUrl !== null;
  * The module a worker thread starts from: threadMain.js — or, in a bundle, the bundle
  * itself, which runs the worker (and the program, which `isWorker()` guards) in the thread.
  */
-const threadEntry = mainUrl?.href ?? import.meta.url;
+const threadEntry = mainUrl?.href ?? here;
 
 // A bundle's worker thread evaluates this module before the program: it is a worker from
 // here on, the program's top level must not start workers (a BootstrapError names the
@@ -63,6 +66,7 @@ let entry: { url: URL; alias: string | null } | null = null;
 
 function workerEntry(): { url: URL; alias: string | null } {
   if (entry !== null) return entry;
+  if (threadEntry === undefined) throw commonJsBundleError('worker threads');
   if (isSea() && threadEntry.startsWith('data:')) {
     // A thread of a single executable, starting threads of its own.
     return (entry = { url: new URL(threadEntry), alias: seaUrl() });
@@ -70,13 +74,24 @@ function workerEntry(): { url: URL; alias: string | null } {
   if (isSea() && threadEntry === seaUrl()) {
     const code = seaThreadEntry();
     if (code === null) {
-      throw new Error(
-        `this single executable's worker threads need its main code, which could not be found in ${process.execPath}: build it with node --build-sea or postject from an ES module bundle (mainFormat "module"), or use a ProcessPoolExecutor`,
+      throw unsupported(
+        'worker threads in this single executable',
+        `they need its main code, which could not be found in ${process.execPath}`,
+        'Build it with node --build-sea or postject from an ES module bundle (mainFormat "module"), or use a ProcessPoolExecutor',
       );
     }
     return (entry = { url: new URL(code), alias: threadEntry });
   }
   return (entry = { url: new URL(threadEntry), alias: null });
+}
+
+/**
+ * Throws, at the call that asks for worker threads (a pool's constructor, `Thread.start()`),
+ * the typed error of a program whose threads cannot start: a CommonJS bundle, a single
+ * executable without its main code.
+ */
+export function checkThreadsCanStart(): void {
+  workerEntry();
 }
 
 /** How long a stopped worker may take to flush and exit before it is terminated. */
