@@ -5,7 +5,7 @@
  * the main guard, `if (!isWorker())`: workers start from the bundle itself.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -110,19 +110,22 @@ export default {
   external: [/^node:/],
 };
 `,
-      // webpack's API, as a build script would call it; what it reports, as JSON. With
-      // \`minify\`, production's default minifier (out/webpack.min.mjs).
+      // webpack's API, as a build script would call it; what it reports, as JSON. The
+      // README's options (out/webpack.mjs); with \`minify\`, production's minifier too
+      // (webpack.min.mjs); with \`import-meta\`, webpack's own import.meta.url (the path of
+      // each module at build time: webpack.meta.mjs).
       'webpack.build.mjs': `
 import webpack from 'webpack';
-const minify = process.argv[2] === 'minify';
+const mode = process.argv[2] ?? 'readme';
 const compiler = webpack({
   mode: 'production',
   target: 'node',
   context: process.cwd(),
   entry: './app.js',
   experiments: { outputModule: true },
-  output: { path: process.cwd() + '/out', filename: minify ? 'webpack.min.mjs' : 'webpack.mjs', module: true, chunkFormat: 'module' },
-  optimization: { minimize: minify },
+  output: { path: process.cwd() + '/out', filename: { readme: 'webpack.mjs', minify: 'webpack.min.mjs', 'import-meta': 'webpack.meta.mjs' }[mode], module: true, chunkFormat: 'module' },
+  module: { parser: { javascript: { importMeta: mode === 'import-meta' } } },
+  optimization: { minimize: mode === 'minify' },
   plugins: [new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 })],
 });
 compiler.run((error, stats) => {
@@ -157,10 +160,20 @@ compiler.run((error, stats) => {
   }
 
   /** Copies `bundle` alone into the bare directory and runs it there with `node`. */
+  /**
+   * Copies `bundle` alone into the bare directory and runs it there with `node`, the
+   * project's node_modules moved away meanwhile: nothing the bundle was built from is left.
+   */
   async function runAlone(bundle: string, name: string, node = process.execPath) {
     const alone = join(bare, name);
     await copyFile(bundle, alone);
-    return project.run(node, [alone]);
+    const modules = join(project.dir, 'node_modules');
+    await rename(modules, `${modules}.away`);
+    try {
+      return await project.run(node, [alone]);
+    } finally {
+      await rename(`${modules}.away`, modules);
+    }
   }
 
   test('bundled by esbuild, it runs every kind of worker with nothing beside it', async () => {
@@ -183,6 +196,23 @@ compiler.run((error, stats) => {
     assert.deepEqual(JSON.parse(report), { errors: [], warnings: [] });
     const { stdout } = await runAlone(join(project.dir, 'out', 'webpack.mjs'), 'webpack.mjs');
     assert.deepEqual(JSON.parse(stdout), EXPECTED);
+  });
+
+  test('bundled by webpack with its own import.meta.url (the build-time path), a pool run elsewhere throws UnsupportedRuntimeError naming the missing file and the option', async () => {
+    await project.run(esbuild(), ['app.ts', '--format=esm', '--outfile=app.js']);
+    await project.run(process.execPath, ['webpack.build.mjs', 'import-meta']);
+    const failure = await runAlone(
+      join(project.dir, 'out', 'webpack.meta.mjs'),
+      'webpack.meta.mjs',
+    ).then(
+      () => assert.fail('the bundle ran'),
+      (error: Error) => error.message,
+    );
+    assert.match(
+      failure,
+      /UnsupportedRuntimeError: starting worker threads from this program is not available .*: their entry file file:\/\/\/.*\/node_modules\/concur-ts\/dist\/internal\/worker\/threadMain\.js, .* does not exist/,
+    );
+    assert.match(failure, /importMeta: false/);
   });
 
   test('minified by webpack, a task whose function lost its name is refused at its definition, with how to keep names', async () => {

@@ -12,7 +12,8 @@
  * @module
  */
 
-import { unsupported } from '../runtime/support.js';
+import { runtimeName } from '../runtime/runtime.js';
+import { nodeBuiltin, unsupported } from '../runtime/support.js';
 
 /** Chunks of concur's bundled package: scripts/bundle.mjs writes them here. */
 const CHUNK = /\/internal\/chunks\/[^/]+\.js$/;
@@ -45,5 +46,24 @@ export function commonJsBundleError(what: string): Error {
     `starting ${what} from a CommonJS bundle`,
     `a worker starts from the bundle itself, found by its import.meta.url, which a CommonJS bundle leaves empty`,
     `Bundle the program as an ES module (esbuild --format=esm, rollup format 'es', webpack output.module)`,
+  );
+}
+
+/**
+ * Throws when `url`, the entry file beside concur's own code (`workerEntryUrl`), is not
+ * there: a bundler wrote where concur was at build time into the program in place of
+ * `import.meta.url` (webpack does, unless its `importMeta` parsing is off), and the program
+ * now runs elsewhere. Without this, each worker would die at its start, and the pool
+ * break after a few. (Not on Deno, whose `existsSync` is false without read permission,
+ * which loading a worker does not need.)
+ */
+export function checkEntryExists(url: URL, what: string): void {
+  if (url.protocol !== 'file:' || runtimeName === 'deno') return;
+  const { existsSync } = nodeBuiltin<typeof import('node:fs')>('node:fs');
+  if (existsSync(url)) return;
+  throw unsupported(
+    `starting ${what} from this program`,
+    `their entry file ${url.href}, found beside concur's code as import.meta.url gave it, does not exist: a bundler put the path concur had at build time into the program (webpack does unless told not to)`,
+    `Keep import.meta.url the bundle's own (webpack: module: { parser: { javascript: { importMeta: false } } }), or ship concur-ts's files with the program`,
   );
 }

@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import { beginEntryLoad } from './bootstrap.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { deserializeError } from './codec.js';
-import { commonJsBundleError, workerEntryUrl } from './entryUrl.js';
+import { checkEntryExists, commonJsBundleError, workerEntryUrl } from './entryUrl.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
 import { identity, IDENTITY_ENV } from './processInfo.js';
@@ -79,13 +79,19 @@ function loadChildProcess(): ChildProcessModule {
   ) as ChildProcessModule);
 }
 
+/** The entry was found where it should be (checked once). */
+let entryChecked = false;
+
 /**
  * Throws, at the call that asks for worker processes (a pool's constructor,
  * `Process.start()`), the typed error of a program whose processes cannot start: a
- * CommonJS bundle.
+ * CommonJS bundle, a bundle that points them at a file it does not have.
  */
 export function checkProcessesCanStart(): void {
   if (processMain === null) throw commonJsBundleError('worker processes');
+  if (entryChecked) return;
+  if (mainUrl !== null) checkEntryExists(mainUrl, 'worker processes');
+  entryChecked = true;
 }
 
 /** Forks a child running processMain.ts, telling it its identity. */

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
 import type { Worker as ThreadWorker, WorkerOptions } from 'node:worker_threads';
 
 import { beginEntryLoad } from './bootstrap.js';
-import { commonJsBundleError, workerEntryUrl } from './entryUrl.js';
+import { checkEntryExists, commonJsBundleError, workerEntryUrl } from './entryUrl.js';
 import type { ChannelEvents, ChannelInit, WorkerChannel } from './channel.js';
 import { strippedExecArgv } from './execArgv.js';
 import { loaderPlan } from './loaderPlan.js';
@@ -82,13 +82,14 @@ function workerEntry(): { url: URL; alias: string | null } {
     }
     return (entry = { url: new URL(code), alias: threadEntry });
   }
+  if (mainUrl !== null) checkEntryExists(mainUrl, 'worker threads');
   return (entry = { url: new URL(threadEntry), alias: null });
 }
 
 /**
  * Throws, at the call that asks for worker threads (a pool's constructor, `Thread.start()`),
- * the typed error of a program whose threads cannot start: a CommonJS bundle, a single
- * executable without its main code.
+ * the typed error of a program whose threads cannot start: a CommonJS bundle, a bundle
+ * that points them at a file it does not have, a single executable without its main code.
  */
 export function checkThreadsCanStart(): void {
   workerEntry();
