@@ -62,8 +62,8 @@ let poolCount = 0;
  * @throws {RangeError} `maxWorkers` or `maxTasksPerChild` below 1 (with the value), a
  * negative duration.
  * @throws {TypeError} an option of the wrong kind.
- * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS, whose workers have no
- * file to start from (bundle it as an ES module).
+ * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS, or by a bundler that
+ * wrote build-time paths for `import.meta.url`: its workers have no file to start from.
  *
  * @example
  * ```ts

@@ -100,7 +100,8 @@ function checkResourceLimits(limits: unknown): ResourceLimits | undefined {
  * @throws {TypeError} an option of the wrong kind, an unknown `resourceLimits` field.
  * @throws {UnsupportedRuntimeError} `resourceLimits` on Bun, whose workers ignore them, and
  * on Deno, which does not report a worker that runs out of memory; in a program bundled as
- * CommonJS, whose workers have no file to start from (bundle it as an ES module).
+ * CommonJS, or by a bundler that wrote build-time paths for `import.meta.url`: its workers
+ * have no file to start from.
  *
  * @example
  * ```ts

@@ -160,8 +160,8 @@ export class Process<F extends TaskFn = TaskFn> {
    * function.
    * @throws {SerializationError} `args` that cannot cross to another process.
    * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
-   * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS (bundle it as an ES
-   *   module).
+   * @throws {UnsupportedRuntimeError} in a program bundled so that its processes have no
+   *   file to start from (as CommonJS; with build-time paths for `import.meta.url`).
    */
   start(): void {
     this.checkOpen();

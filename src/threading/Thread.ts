@@ -153,8 +153,8 @@ export class Thread<F extends TaskFn = TaskFn> {
    * Starts the thread. Python: `Thread.start()`.
    * @throws {InvalidStateError} when called twice ("threads can only be started once").
    * @throws {BootstrapError} in a worker importing a task module: see `isWorker()`.
-   * @throws {UnsupportedRuntimeError} in a program bundled as CommonJS (bundle it as an ES
-   *   module).
+   * @throws {UnsupportedRuntimeError} in a program bundled so that its threads have no file
+   *   to start from (as CommonJS; with build-time paths for `import.meta.url`).
    */
   start(): void {
     if (this.started) throw new InvalidStateError('threads can only be started once');
