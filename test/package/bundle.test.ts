@@ -72,10 +72,30 @@ describe('a program bundled into one file', () => {
   let bare = '';
 
   before(async () => {
-    project = await consumerProject(['esbuild', '@esbuild', 'rollup', '@rollup', 'webpack']);
+    project = await consumerProject([
+      'esbuild',
+      '@esbuild',
+      'rollup',
+      '@rollup',
+      'webpack',
+      'bullmq',
+      'ioredis',
+    ]);
     await project.write({
       'app.ts': app(true),
       'unguarded.ts': app(false),
+      // A DistributedExecutor made in a bundle that carries bullmq and ioredis (its
+      // connection is never used: the program ends first).
+      'distributed.ts': `
+import { DistributedExecutor } from '${packageName}/distributed';
+try {
+  new DistributedExecutor({ connection: 'redis://127.0.0.1:1', queue: 'bundled' });
+  console.log('constructed');
+} catch (error) {
+  console.log('threw ' + (error as Error).name + ': ' + (error as Error).message);
+}
+process.exit(0);
+`,
       // What a program bundled as CommonJS gets from each call that starts workers.
       'commonjs.ts': `
 import { defineTask } from '${packageName}';
@@ -261,6 +281,12 @@ compiler.run((error, stats) => {
         call,
       );
     }
+  });
+
+  test('bundled with bullmq and ioredis inside, a DistributedExecutor does not ask for them to be installed', async () => {
+    const bundle = await esbuildBundle('distributed.ts', 'out/distributed.mjs');
+    const { stdout } = await runAlone(bundle, 'distributed.mjs');
+    assert.equal(stdout.trim(), 'constructed');
   });
 
   test('a bundle that starts workers without the main guard is refused with a BootstrapError naming the guard', async () => {

@@ -18,13 +18,25 @@ export interface Peers {
   readonly Redis: new (options: RedisOptions) => IORedis;
 }
 
-const require = createRequire(import.meta.url);
+/** This module's URL: `undefined` in a CommonJS bundle, whose `import.meta` is empty. */
+const here = import.meta.url as string | undefined;
+
+/**
+ * Whether this module is concur's own file (or a chunk of its package), where the peers
+ * resolve as they would for the program. A bundler that put it into a program's bundle has
+ * bundled the peers too (or failed to build without them): there is nothing to resolve.
+ */
+const inPackage =
+  here !== undefined &&
+  /\/internal\/(chunks\/[^/]+\.js|redis\/peers\.[cm]?[jt]s)$/.test(new URL(here).pathname);
 
 /**
  * Throws `MissingDependencyError` (synchronously, at the constructor) when `bullmq` or
  * `ioredis` cannot be resolved.
  */
 export function checkPeersInstalled(what: string): void {
+  if (here === undefined || !inPackage) return;
+  const require = createRequire(here);
   for (const name of ['bullmq', 'ioredis']) {
     try {
       require.resolve(name);
