@@ -10,6 +10,7 @@ import type { Redis as IORedis, RedisOptions } from 'ioredis';
 
 import { AuthenticationError, ConnectionLostError, MissingDependencyError } from '../../errors.js';
 import type { ClientOptions } from './connection.js';
+import { inConcurPackage } from '../worker/entryUrl.js';
 import { argRangeError, argTypeError, show } from '../base/validate.js';
 
 /** The loaded peers. */
@@ -26,9 +27,7 @@ const here = import.meta.url as string | undefined;
  * resolve as they would for the program. A bundler that put it into a program's bundle has
  * bundled the peers too (or failed to build without them): there is nothing to resolve.
  */
-const inPackage =
-  here !== undefined &&
-  /\/internal\/(chunks\/[^/]+\.js|redis\/peers\.[cm]?[jt]s)$/.test(new URL(here).pathname);
+const inPackage = inConcurPackage(here, /\/redis\/peers\.[cm]?[jt]s$/);
 
 /**
  * Throws `MissingDependencyError` (synchronously, at the constructor) when `bullmq` or

@@ -37,6 +37,14 @@ export function workerEntryUrl(
 }
 
 /**
+ * Whether the module at `moduleUrl` is concur's own file (its name matching `own`) or a
+ * chunk of concur's bundled package — not part of a program's bundle.
+ */
+export function inConcurPackage(moduleUrl: string | undefined, own: RegExp): boolean {
+  return workerEntryUrl(moduleUrl, own, '') !== null;
+}
+
+/**
  * What a pool, a `Thread` or a `Process` (`what`: "worker threads", "worker processes")
  * throws when it is asked for in a program bundled as CommonJS: a worker starts from the
  * bundle's own URL, `import.meta.url`, which such a bundle does not have.
