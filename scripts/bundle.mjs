@@ -47,6 +47,7 @@ const PARTS = [
       'futures/transfer.js',
       'internal/runtime/asyncioSignal.js',
       'internal/runtime/support.js',
+      'internal/runtime/clock.js',
     ],
   ],
   // A worker's runtime, and concur/task (a module of tasks that imports only it loads

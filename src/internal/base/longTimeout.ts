@@ -6,6 +6,7 @@
  * @module
  */
 import { MAX_TIMER_MS } from './validate.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 export class LongTimeout {
   private timer: NodeJS.Timeout | null = null;
@@ -22,7 +23,7 @@ export class LongTimeout {
 
   /** Runs `fn` after `ms` ms (never for `Infinity`: `null`); unref'd unless `keepAlive`. */
   static start(ms: number, fn: () => void, keepAlive = false): LongTimeout | null {
-    return ms === Infinity ? null : new LongTimeout(performance.now() + ms, fn, keepAlive);
+    return ms === Infinity ? null : new LongTimeout(monotonicNow() + ms, fn, keepAlive);
   }
 
   cancel(): void {
@@ -31,7 +32,7 @@ export class LongTimeout {
   }
 
   private arm(): void {
-    const left = Math.max(Math.ceil(this.due - performance.now()), 0);
+    const left = Math.max(Math.ceil(this.due - monotonicNow()), 0);
     this.stepped = left > MAX_TIMER_MS;
     this.timer = setTimeout(this.fire, this.stepped ? MAX_TIMER_MS : left);
     if (!this.keepAlive) this.timer.unref?.();

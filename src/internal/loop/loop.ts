@@ -20,6 +20,7 @@ import { Heap } from '../base/Heap.js';
 import { taskContext } from '../runtime/taskContext.js';
 import { clearImmediate, setImmediate, writeStderr } from '../runtime/timers.js';
 import { MAX_TIMER_MS } from '../base/validate.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 /** A scheduled callback that can be cancelled. */
 export interface TimerHandle {
@@ -104,7 +105,7 @@ function scheduleRealTimer<A>(
   const timer = new RealTimer(when, fn, arg, keepAlive);
   liveTimers++;
   if (when === Infinity) return timer; // never fires
-  if (when - performance.now() <= 0) {
+  if (when - monotonicNow() <= 0) {
     callSoon(fireDueTimer, timer);
     return timer;
   }
@@ -140,7 +141,7 @@ function timerCancelled(timer: RealTimer): void {
 function armNodeTimer(when: number): void {
   if (nodeTimer !== null) clearTimeout(nodeTimer);
   // Round up so a timer never fires before its loop time; very long delays re-arm.
-  const delay = Math.min(Math.max(Math.ceil(when - performance.now()), 1), MAX_TIMER_MS);
+  const delay = Math.min(Math.max(Math.ceil(when - monotonicNow()), 1), MAX_TIMER_MS);
   nodeTimer = setTimeout(fireRealTimers, delay);
   if (keepAliveTimers === 0) nodeTimer.unref?.();
   nodeTimerAt = when;
@@ -154,7 +155,7 @@ function fireRealTimers(): void {
 function runDueTimers(): void {
   nodeTimer = null;
   nodeTimerAt = Infinity;
-  const now = performance.now();
+  const now = monotonicNow();
   for (;;) {
     const top = realTimers.peek();
     if (top === undefined) break;
@@ -187,9 +188,9 @@ function fireDueTimer(timer: RealTimer): void {
 
 let liveTimers = 0;
 
-/** The clock of real time: `performance.now()` and `setTimeout`. */
+/** The clock of real time: `monotonicNow()` and `setTimeout`. */
 export const realClock: Clock = {
-  now: () => performance.now(),
+  now: () => monotonicNow(),
   schedule: scheduleRealTimer,
 };
 

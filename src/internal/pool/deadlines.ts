@@ -15,6 +15,7 @@
 import { Deque } from '../base/Deque.js';
 import { extraOf, type PoolFuture } from './poolFuture.js';
 import { MAX_TIMER_MS } from '../base/validate.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 const RUNNING = 1;
 
@@ -70,7 +71,7 @@ export class Deadlines {
       if (this.live(this.futures.peek()!, deadline)) {
         // A taskTimeout past Node's longest timer waits in steps: `fire` finds the deadline
         // not reached yet and arms again.
-        const delay = Math.min(Math.ceil(Math.max(0, deadline - performance.now())), MAX_TIMER_MS);
+        const delay = Math.min(Math.ceil(Math.max(0, deadline - monotonicNow())), MAX_TIMER_MS);
         this.timer = setTimeout(this.fire, delay);
         this.timer.unref();
         return;
@@ -82,7 +83,7 @@ export class Deadlines {
 
   private readonly fire = (): void => {
     this.timer = null;
-    const now = performance.now();
+    const now = monotonicNow();
     while (this.futures.length > 0) {
       const future = this.futures.peek()!;
       const deadline = this.times.peek()!;
@@ -119,6 +120,6 @@ export class Deadlines {
       clearInterval(this.poll!);
       this.poll = null;
     }
-    if (started.length > 0) this.start(started, performance.now());
+    if (started.length > 0) this.start(started, monotonicNow());
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { PoolWorker } from './poolWorker.js';
 import { MAX_TIMER_MS } from '../base/validate.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 export class IdleReaper {
   private timer: NodeJS.Timeout | null = null;
@@ -31,7 +32,7 @@ export class IdleReaper {
     if (earliest === Infinity) return;
     // An idleTimeout past Node's longest timer waits in steps: `reap` finds no worker idle
     // for that long yet and arms again.
-    const delay = Math.max(0, earliest + this.idleTimeout - performance.now());
+    const delay = Math.max(0, earliest + this.idleTimeout - monotonicNow());
     this.timer = setTimeout(this.reap, Math.min(Math.ceil(delay), MAX_TIMER_MS));
     this.timer.unref();
   }
@@ -45,7 +46,7 @@ export class IdleReaper {
 
   private readonly reap = (): void => {
     this.timer = null;
-    const now = performance.now();
+    const now = monotonicNow();
     for (const worker of this.workers) {
       if (!worker.stopping && worker.inFlight === 0 && now - worker.idleSince >= this.idleTimeout) {
         this.stop(worker);

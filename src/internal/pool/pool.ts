@@ -65,6 +65,7 @@ import {
 import { abortInWorker } from './taskAbort.js';
 import { encodeArgs } from '../worker/taskArgs.js';
 import { taskDef, taskNumber, type TaskDef } from '../worker/taskRef.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 export type { PoolConfig, PoolStatistics } from './config.js';
 
@@ -243,7 +244,7 @@ export class Pool implements PoolFutureOwner {
           this.onExit(worker, { exitCode, signal, kind: worker.channel.kind }, error),
       },
     );
-    worker.idleSince = performance.now();
+    worker.idleSince = monotonicNow();
   }
 
   private dispatch(worker: PoolWorker, room: number): void {
@@ -266,7 +267,7 @@ export class Pool implements PoolFutureOwner {
   }
 
   private sent(worker: PoolWorker, batch: PoolFuture<unknown>[]): void {
-    const now = performance.now();
+    const now = monotonicNow();
     worker.took(batch, now);
     this.running += batch.length;
     if (this.config.taskTimeout !== Infinity) {
@@ -288,7 +289,7 @@ export class Pool implements PoolFutureOwner {
       worker.ready = true;
       this.startFailures = 0;
       if (worker.unclocked.length > 0) {
-        this.deadlines!.start(worker.unclocked, performance.now());
+        this.deadlines!.start(worker.unclocked, monotonicNow());
         worker.unclocked.length = 0;
       }
       if (this.queued > 0) this.dispatchAll();
@@ -301,7 +302,7 @@ export class Pool implements PoolFutureOwner {
     const n = settleResults(message, worker, this.inFlight, this.tally);
     if (n === 0) return;
     this.running -= n;
-    const now = performance.now();
+    const now = monotonicNow();
     const sample = worker.answered(n, now);
     if (sample >= 0) this.window.measure(sample, worker.heldNum);
     if (worker.inFlight === 0) {

@@ -25,7 +25,7 @@ export interface PoolFutureOwner {
 export interface PoolFutureExtra {
   /** What the arguments transfer rather than copy. */
   transfer: readonly Transferable[] | null;
-  /** When its taskTimeout expires (ms, performance.now()). */
+  /** When its taskTimeout expires (ms, monotonicNow()). */
   deadline: number;
   /** The grace timer after an abort. */
   grace: LongTimeout | null;

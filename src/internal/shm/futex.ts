@@ -31,6 +31,7 @@ import { CancelledError, InvalidStateError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
 import { argRangeError, argTypeError, show } from '../base/validate.js';
 import { haltIfTerminated } from './owners.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 const { isMainThread } = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
 
@@ -233,13 +234,13 @@ export function checkAcquireOptions(
   return timeout;
 }
 
-/** The absolute deadline (`performance.now()` scale) of a wait of `timeoutMs`. */
+/** The absolute deadline (`monotonicNow()` scale) of a wait of `timeoutMs`. */
 export function deadlineAfter(timeoutMs: number): number {
-  return timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+  return timeoutMs === Infinity ? Infinity : monotonicNow() + timeoutMs;
 }
 
 /** Milliseconds left until `deadline` (0 once passed, `Infinity` for no deadline). */
 export function remaining(deadline: number): number {
   if (deadline === Infinity) return Infinity;
-  return Math.max(0, deadline - performance.now());
+  return Math.max(0, deadline - monotonicNow());
 }

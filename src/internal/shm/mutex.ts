@@ -86,7 +86,7 @@ function step(view: Int32Array, index: number, what: string): true | number {
 }
 
 /**
- * Takes the lock, blocking the thread until `deadline` (a `performance.now()` time or
+ * Takes the lock, blocking the thread until `deadline` (a `monotonicNow()` time or
  * `Infinity`). Returns false on timeout. `waiters` is the index of a counter of sleepers
  * kept for statistics. Callers check the main-thread rule first.
  *

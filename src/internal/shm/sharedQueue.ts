@@ -104,7 +104,7 @@ export class QueueCore {
   }
 
   // -------------------------------------------------------------------------------------
-  // Putting and getting bytes. `deadline` is a performance.now() time or Infinity; a
+  // Putting and getting bytes. `deadline` is a monotonicNow() time or Infinity; a
   // deadline already passed makes a non-blocking try.
 
   /** Puts `bytes` (priority `key`); throws QueueFull once `deadline` passed while full. */

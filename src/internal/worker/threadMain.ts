@@ -28,6 +28,7 @@ import { WorkerRuntime } from './workerRuntime.js';
 import type { Transferable } from '../base/transfer.js';
 import { nodeBuiltin } from '../runtime/support.js';
 import { haltIfTerminated, watchTermination } from '../shm/owners.js';
+import { monotonicNow } from '../runtime/clock.js';
 
 const { isMainThread, receiveMessageOnPort, workerData } =
   nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     const end = start + spinUs / 1000;
     for (;;) {
       for (let i = 0; i < 64; i++) if (Atomics.load(cells, CELL_WAKE) !== value) return true;
-      if (performance.now() > end) return false;
+      if (monotonicNow() > end) return false;
     }
   }
 
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
     let spunSince = -1;
     if (spinCredit > 0 || ++plainWaits >= SPIN_PROBE) {
       plainWaits = 0;
-      spunSince = performance.now();
+      spunSince = monotonicNow();
       if (spinFor(value, spunSince)) {
         spinCredit = SPIN_CREDIT;
         return true;
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     haltIfTerminated();
     if (spunSince >= 0) {
       // A message soon after a missed spin: spin that long next time; else back to short.
-      const sinceUs = woke ? (performance.now() - spunSince) * 1000 : Infinity;
+      const sinceUs = woke ? (monotonicNow() - spunSince) * 1000 : Infinity;
       spinUs = sinceUs <= SPIN_MAX_US ? Math.max(SPIN_US, Math.ceil(sinceUs)) : SPIN_US;
     }
     if (woke) return true;
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
   function waitForWork(): void {
     waitQueued = false;
     waiting = true;
-    const budgetEnd = performance.now() + LOOP_BUDGET_MS;
+    const budgetEnd = monotonicNow() + LOOP_BUDGET_MS;
     try {
       while (!runtime.busy() && !stopping) {
         // Console output still in flight needs this thread's event loop to leave: block
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
         // bumped WAKE, so the wait returns at once instead of sleeping on it. Waiting
         // straight away (no look at the port first) matters when both threads share a
         // core: the main thread runs only once this one blocks.
-        const idleStart = performance.now();
+        const idleStart = monotonicNow();
         if (!awaitWake(seen)) {
           idleSince = idleStart;
           return;
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
         for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
           runtime.receive(m.message as unknown[]);
         }
-        if (performance.now() > budgetEnd) {
+        if (monotonicNow() > budgetEnd) {
           if (!runtime.busy()) {
             waitQueued = true;
             setImmediate(waitForWork);
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   }
   port.on('message', (message: unknown[]) => {
     // Idle through the loop, but this came soon enough for a blocking wait to catch it.
-    if (!waitPays && performance.now() - idleSince < IDLE_WAIT_MS) waitPays = true;
+    if (!waitPays && monotonicNow() - idleSince < IDLE_WAIT_MS) waitPays = true;
     runtime.receive(message);
   });
   port.postMessage([READY]);

@@ -46,6 +46,7 @@ import {
 import { decodeShared, encodeShared } from '../shm/shareable.js';
 import { carriesShared, loadSharedTypes, sharedTypesLoaded } from './sharedTypes.js';
 import { TaskTable, type LocalFailure } from './taskTable.js';
+import { monotonicNow } from '../runtime/clock.js';
 import type { TaskDef, TaskFunction } from './taskRef.js';
 import type { Transferable } from '../base/transfer.js';
 
@@ -148,7 +149,7 @@ export class WorkerRuntime {
   /** `drain` is on the stack (a thenable that settles synchronously must not re-enter it). */
   private draining = false;
   private out: unknown[] = [RESULTS];
-  /** When the oldest result in `out` was added (performance.now()). */
+  /** When the oldest result in `out` was added (monotonicNow()). */
   private outSince = 0;
   private outTransfer: Transferable[] | undefined = undefined;
   /** Transfer list per task id, kept only while a batch with transfers is unsent. */
@@ -334,7 +335,7 @@ export class WorkerRuntime {
       i = at + argc;
       const exact = (ctl & CTL_FLUSH) !== 0;
       // (The clock is read only while results wait to be sent.)
-      if (this.out.length > 1 && (exact || performance.now() - this.outSince >= FLUSH_MS)) {
+      if (this.out.length > 1 && (exact || monotonicNow() - this.outSince >= FLUSH_MS)) {
         this.flush();
       }
       endpoint.started(exact);
@@ -381,7 +382,7 @@ export class WorkerRuntime {
 
   /** Adds an answer to the next RESULTS message. */
   private push(id: number, status: number, value: unknown): void {
-    if (this.out.length === 1) this.outSince = performance.now();
+    if (this.out.length === 1) this.outSince = monotonicNow();
     this.out.push(id, status, value);
   }
 
