@@ -50,7 +50,9 @@ describe('concur-ts/task: a module of tasks that imports only it', () => {
       if (reached.has(url.href)) return;
       reached.add(url.href);
       const source = readFileSync(url, 'utf8');
-      for (const [, specifier] of source.matchAll(/\bimport\s*(?:[\w$*{][^;]*?from\s*)?["'](\.[^"']+)["']/g)) {
+      for (const [, specifier] of source.matchAll(
+        /\bimport\s*(?:[\w$*{][^;]*?from\s*)?["'](\.[^"']+)["']/g,
+      )) {
         visit(new URL(specifier!, url));
       }
     };
