@@ -53,10 +53,14 @@ function ensurePackage(pkg, version, dir, bin) {
 
 /**
  * The path of a `node` of major version `major`: this process's own if it is that
- * major, else the cached one, fetched first if missing.
+ * major (and Node: Bun and Deno report a Node version too), else the cached one, fetched
+ * first if missing.
  */
 export function ensureNode(major) {
-  if (Number(process.versions.node.split('.')[0]) === Number(major)) return process.execPath;
+  const isNode = process.versions.bun === undefined && globalThis.Deno === undefined;
+  if (isNode && Number(process.versions.node.split('.')[0]) === Number(major)) {
+    return process.execPath;
+  }
   if (!onLinux)
     throw new Error(`no npm package holds Node for ${process.platform}-${process.arch}`);
   return ensurePackage(`node-linux-${arch}`, String(major), `node-${major}`, join('bin', 'node'));
