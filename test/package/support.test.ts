@@ -51,6 +51,30 @@ async function supportTable(
   }
 }
 
+/**
+ * The runtimes to read reports from: this Node, and Bun and Deno where they can be had.
+ * Found before any test is declared: node:test starts a declared test while the module
+ * still awaits, and a fetch still running (a fresh clone has no cached Bun or Deno) would
+ * be that test's leak.
+ */
+async function binaryOf(kind: 'bun' | 'deno'): Promise<{ binary: string } | { missing: string }> {
+  const fromEnv = process.env[kind === 'bun' ? 'CONCUR_BUN' : 'CONCUR_DENO'];
+  if (fromEnv !== undefined && fromEnv !== '' && existsSync(fromEnv)) return { binary: fromEnv };
+  try {
+    const { stdout } = await exec(process.execPath, [join(ROOT, 'scripts', 'runtimes.mjs'), kind], {
+      timeout: 300_000,
+    });
+    return { binary: stdout.trim().split(' ').slice(1).join(' ') };
+  } catch (error) {
+    return { missing: `${kind} could not be fetched: ${(error as Error).message}` };
+  }
+}
+const RUNTIMES = {
+  node: { binary: process.execPath } as { binary: string } | { missing: string },
+  bun: await binaryOf('bun'),
+  deno: await binaryOf('deno'),
+};
+
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'concur-support-'));
@@ -130,25 +154,6 @@ describe("README's support table", () => {
     assert.equal((await supportTable(['check', ...args])).code, 0);
   });
 });
-
-/** The runtimes to read reports from: this Node, and Bun and Deno where they can be had. */
-async function binaryOf(kind: 'bun' | 'deno'): Promise<{ binary: string } | { missing: string }> {
-  const fromEnv = process.env[kind === 'bun' ? 'CONCUR_BUN' : 'CONCUR_DENO'];
-  if (fromEnv !== undefined && fromEnv !== '' && existsSync(fromEnv)) return { binary: fromEnv };
-  try {
-    const { stdout } = await exec(process.execPath, [join(ROOT, 'scripts', 'runtimes.mjs'), kind], {
-      timeout: 300_000,
-    });
-    return { binary: stdout.trim().split(' ').slice(1).join(' ') };
-  } catch (error) {
-    return { missing: `${kind} could not be fetched: ${(error as Error).message}` };
-  }
-}
-const RUNTIMES = {
-  node: { binary: process.execPath } as { binary: string } | { missing: string },
-  bun: await binaryOf('bun'),
-  deno: await binaryOf('deno'),
-};
 
 describe('the suite runner reads each runtime’s report of the same test file the same way', () => {
   const sample = `
