@@ -545,6 +545,27 @@ describe('ThreadPoolExecutor: the process lifetime', () => {
     assert.equal(stdout.trim(), '2');
   });
 
+  test(
+    'a pool and its worker thread read their clock without loading perf_hooks (its first load cost a thread 1.5 ms before its first task)',
+    onlyOn(
+      'node',
+      'it reads Node’s process.moduleLoadList, which Bun and Deno keep empty (and their performance is no lazy global)',
+    ),
+    async () => {
+      const { stdout } = await runScript(`
+      import { ThreadPoolExecutor } from 'concur-ts/futures';
+      const perfHooks = () => process.moduleLoadList.some((m) => m.includes('perf_hooks'));
+      const pool = new ThreadPoolExecutor({ maxWorkers: 1, taskTimeout: 60_000, idleTimeout: 60_000 });
+      const inWorker = await pool.submit(() =>
+        process.moduleLoadList.some((m) => m.includes('perf_hooks')),
+      );
+      await pool.shutdown();
+      console.log(JSON.stringify({ inWorker, inMain: perfHooks() }));
+    `);
+      assert.deepEqual(JSON.parse(stdout), { inWorker: false, inMain: false });
+    },
+  );
+
   const v8Flags = ['--max-old-space-size=256', '--stack-size=900'];
   test(
     'workers start under V8 flags and --input-type, which they cannot take themselves',
