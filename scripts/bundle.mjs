@@ -140,10 +140,13 @@ function sortIntoParts(getModuleInfo) {
 // map's columns hold: a chunk is a line or two) and comes back after it.
 const IGNORED_IMPORT = /import\(\s*\/\* webpackIgnore: true \*\/\s*/g;
 const IGNORED = 'import(/* webpackIgnore: true */';
+const PLACEHOLDER_NAME = '__webpackIgnore';
 const PLACEHOLDER = /__webpackIgnore_+\(/g;
 
 function hideIgnoredImports(code) {
-  return code.replace(IGNORED_IMPORT, (call) => `__webpackIgnore${'_'.repeat(call.length - 16)}(`);
+  return code.replace(IGNORED_IMPORT, (call) =>
+    PLACEHOLDER_NAME.padEnd(call.length - 1, '_').concat('('),
+  );
 }
 
 function restoreIgnoredImports(code) {

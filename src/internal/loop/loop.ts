@@ -190,7 +190,7 @@ let liveTimers = 0;
 
 /** The clock of real time: `monotonicNow()` and `setTimeout`. */
 export const realClock: Clock = {
-  now: () => monotonicNow(),
+  now: monotonicNow,
   schedule: scheduleRealTimer,
 };
 
