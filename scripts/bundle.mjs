@@ -182,6 +182,9 @@ const bundle = await rollup({
       // import('concur-ts/asyncio') 0.96. The names stay (stack traces name the functions),
       // and the comments stay in the .d.ts files and in src/, which the source maps (with
       // the sources inlined) lead back to: `node --enable-source-maps` shows src/ lines.
+      // The lines stay short (a break after ~120 characters, where esbuild may put one):
+      // Node prints the whole source line an uncaught error was thrown from, which would
+      // otherwise be most of a chunk.
       name: 'strip-comments',
       async renderChunk(code) {
         const out = await transform(hideIgnoredImports(code), {
@@ -190,6 +193,7 @@ const bundle = await rollup({
           sourcemap: 'external',
           legalComments: 'none',
           minifyWhitespace: true,
+          lineLimit: 120,
         });
         // esbuild keeps a few comments (inside class bodies); any that is not ASCII
         // would make V8 hold the whole chunk as a two-byte string, and decode it slowly.

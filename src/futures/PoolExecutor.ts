@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../internal/runtime/support.js';
+import { osBuiltin } from '../internal/runtime/support.js';
 import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import {
@@ -26,8 +26,6 @@ import {
   checkInteger,
   show,
 } from '../internal/base/validate.js';
-
-const { availableParallelism } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** The options every pool executor takes. */
 export interface PoolExecutorOptions {
@@ -81,7 +79,7 @@ export function poolConfig(
   if (typeof options !== 'object' || options === null) {
     throw argTypeError(`${kind} options must be an object, got ${show(options)}`);
   }
-  const maxWorkers = options.maxWorkers ?? availableParallelism();
+  const maxWorkers = options.maxWorkers ?? osBuiltin().availableParallelism();
   if (typeof maxWorkers !== 'number' || Number.isNaN(maxWorkers)) {
     throw argTypeError(`maxWorkers must be a number, got ${show(maxWorkers)}`);
   }

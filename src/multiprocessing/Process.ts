@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../internal/runtime/support.js';
+import { osBuiltin } from '../internal/runtime/support.js';
 import { inspectCustom } from '../internal/runtime/inspect.js';
 
 import { InvalidStateError } from '../errors.js';
@@ -29,8 +29,6 @@ import {
   type TargetOptions,
 } from '../internal/worker/target.js';
 import { argTypeError, show } from '../internal/base/validate.js';
-
-const { constants: osConstants } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** Options of {@link Process}: `target`, `args`, `name`, `daemon`. */
 export type ProcessOptions<F extends TaskFn> = TargetOptions<F>;
@@ -289,7 +287,7 @@ export class Process<F extends TaskFn = TaskFn> {
 
   private onExit(exitCode: number | null, signal: NodeJS.Signals | null): void {
     this.alive = false;
-    this.code = signal === null ? exitCode : -(osConstants.signals[signal] ?? 0);
+    this.code = signal === null ? exitCode : -(osBuiltin().constants.signals[signal] ?? 0);
     live.delete(this);
     liveEnd('processes', this);
     this.resolveEnded();

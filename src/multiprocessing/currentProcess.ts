@@ -3,12 +3,10 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../internal/runtime/support.js';
+import { osBuiltin } from '../internal/runtime/support.js';
 
 import { identity } from '../internal/worker/processInfo.js';
 import { externalProcess, liveProcesses, type Process } from './Process.js';
-
-const { availableParallelism } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 let self: Process | null = null;
 let parent: Process | null | undefined;
@@ -55,5 +53,5 @@ export function activeChildren(): Process[] {
  * Python equivalent: `multiprocessing.cpu_count()` (closer: `os.process_cpu_count()`).
  */
 export function cpuCount(): number {
-  return availableParallelism();
+  return osBuiltin().availableParallelism();
 }

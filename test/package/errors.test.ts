@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import { ExceptionGroup, RemoteError } from 'concur-ts';
 
@@ -62,5 +65,28 @@ describe('RemoteError', () => {
       'ERR_CONCUR_REMOTE',
     );
     assert.equal(new RemoteError({ name: 'Error', message: 'x', code: 7 }).code, 7);
+  });
+});
+
+describe('an error concur throws that nothing catches', () => {
+  // Node prints the source line an uncaught error was thrown from, whole: the shipped
+  // chunks have no layout, so their lines must still be short enough to read there.
+  test('Node shows it with a short line of concur’s code, not a whole chunk', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const program = "import { defineTask } from 'concur-ts/task'; defineTask(() => 1);";
+    const failure = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', program],
+      { cwd: root },
+    ).then(
+      () => assert.fail('the program should have failed'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(failure.code, 1);
+    assert.match(failure.stderr, /defineTask needs the module's URL/);
+    const lines = failure.stderr.split('\n');
+    assert.match(lines[0]!, /internal\/chunks\/base-.*\.js:\d+$/);
+    const longest = Math.max(...lines.map((line) => line.length));
+    assert.ok(longest <= 300, `a line of ${longest} characters:\n${failure.stderr.slice(0, 2000)}`);
   });
 });

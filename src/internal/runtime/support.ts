@@ -68,6 +68,17 @@ export interface V8Serializer {
   deserialize(bytes: Uint8Array): unknown;
 }
 
+type Os = typeof import('node:os');
+let os: Os | undefined;
+
+/**
+ * `node:os`, loaded on first use (0.3–0.5 ms at start-up on Node 20 and 26): a program
+ * that gives its pool a size and whose workers end without a signal never needs it.
+ */
+export function osBuiltin(): Os {
+  return (os ??= nodeBuiltin<Os>('node:os'));
+}
+
 let v8: V8Serializer | undefined;
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from '../runtime/support.js';
+import { osBuiltin } from '../runtime/support.js';
 import { inspect } from '../runtime/inspect.js';
 
 import {
@@ -26,8 +26,6 @@ import {
 } from './protocol.js';
 import { DEF_REF, taskDef } from './taskRef.js';
 import { argTypeError } from '../base/validate.js';
-
-const { constants: osConstants } = nodeBuiltin<typeof import('node:os')>('node:os');
 
 /** A readable name for task number `num` in messages. */
 export function taskLabel(num: number): string {
@@ -73,7 +71,7 @@ export interface WorkerEnd {
 /** "exited with code 3", "was killed by signal SIGKILL (9)". */
 export function describeEnd(end: WorkerEnd): string {
   if (end.signal !== null) {
-    const number = osConstants.signals[end.signal];
+    const number = osBuiltin().constants.signals[end.signal];
     return `was killed by signal ${end.signal}${number === undefined ? '' : ` (${number})`}`;
   }
   return `exited with code ${end.exitCode}`;

@@ -26,8 +26,6 @@ import { FATAL, INIT, STARTED, STOP } from './protocol.js';
 import type { SerializedError } from '../../errors.js';
 import { nodeBuiltin } from '../runtime/support.js';
 
-const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module');
-
 /** This module's URL: `undefined` in a CommonJS bundle, whose `import.meta` is empty. */
 const here = import.meta.url as string | undefined;
 
@@ -70,13 +68,7 @@ let childProcess: ChildProcessModule | null = null;
  * costliest built-in a program that only uses threads would otherwise load at start-up.
  */
 function loadChildProcess(): ChildProcessModule {
-  if (childProcess !== null) return childProcess;
-  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  return (childProcess = (
-    builtin !== undefined
-      ? builtin.call(process, 'node:child_process')
-      : createRequire(import.meta.url)('node:child_process')
-  ) as ChildProcessModule);
+  return (childProcess ??= nodeBuiltin<ChildProcessModule>('node:child_process'));
 }
 
 /** The entry was found where it should be (checked once). */
