@@ -25,8 +25,8 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-import { transform } from 'esbuild';
 import { rollup } from 'rollup';
+import { minify } from 'terser';
 
 const dist = resolve('dist');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -135,9 +135,9 @@ function sortIntoParts(getModuleInfo) {
 
 // webpack leaves alone an `import()` that says `/* webpackIgnore: true */` (the task
 // modules', tsx's and the distributed worker's, whose specifiers are only known at run
-// time); esbuild drops every comment when it takes the whitespace out. Such an import()
-// goes through esbuild as a call of a placeholder name of the same length (the source
-// map's columns hold: a chunk is a line or two) and comes back after it.
+// time); the minifier drops every comment. Such an import() goes through it as a call of
+// a placeholder name of the same length (the source map's columns hold) and comes back
+// after it.
 const IGNORED_IMPORT = /import\(\s*\/\* webpackIgnore: true \*\/\s*/g;
 const IGNORED = 'import(/* webpackIgnore: true */';
 const PLACEHOLDER_NAME = '__webpackIgnore';
@@ -172,37 +172,33 @@ const bundle = await rollup({
       },
     },
     {
-      // The comments and the layout go: a worker reads and compiles its chunks before its
-      // first task, and every byte of a chunk's source is a byte the program allocates at
-      // import (Node decodes each file into a string). Without whitespace the chunks are
-      // 30% smaller (and 40% more without comments); a one-task pool program allocates
-      // ~50 KB less before its first thread starts, which on Node 26 moves the main
-      // thread's first scavenge (~4 ms) after the thread's start instead of before it:
-      // P12 0.975 [0.965, 0.989] against the chunks with their layout (151 pairs), and
-      // import('concur-ts/asyncio') 0.96. The names stay (stack traces name the functions),
-      // and the comments stay in the .d.ts files and in src/, which the source maps (with
-      // the sources inlined) lead back to: `node --enable-source-maps` shows src/ lines.
-      // The lines stay short (a break after ~120 characters, where esbuild may put one):
-      // Node prints the whole source line an uncaught error was thrown from, which would
-      // otherwise be most of a chunk.
-      name: 'strip-comments',
+      // The comments and the layout go, and a function's own variables get short names:
+      // a worker reads and compiles its chunks before its first task, and every byte of a
+      // chunk's source is a byte the program allocates at import (Node decodes each file
+      // into a string) and V8 parses. Without whitespace the chunks were 30% smaller (and
+      // 40% more without comments); a one-task pool program allocates ~50 KB less before
+      // its first thread starts, which on Node 26 moves the main thread's first scavenge
+      // (~4 ms) after the thread's start instead of before it: P12 0.975 [0.965, 0.989]
+      // against the chunks with their layout (151 pairs), import('concur-ts/asyncio')
+      // 0.96. Short local names take another 20% off: P12 0.988 [0.985, 0.995] (151
+      // pairs), import('concur-ts/asyncio') 0.88 [0.86, 0.92] and concur/futures 0.945
+      // (41 pairs each, Node 26). Top-level, function and class names stay (they are the
+      // API's `name`s, and stack traces show them), and the comments stay in the .d.ts
+      // files and in src/, which the source maps (with the sources inlined) lead back to:
+      // `node --enable-source-maps` shows src/ lines. The lines stay short (~120
+      // characters): Node prints the whole source line an uncaught error was thrown from.
+      // Strings are printed in ASCII: one character that is not would make V8 hold the
+      // whole chunk as a two-byte string, and decode it slowly.
+      name: 'minify',
       async renderChunk(code) {
-        const out = await transform(hideIgnoredImports(code), {
-          format: 'esm',
-          target: 'esnext',
-          sourcemap: 'external',
-          legalComments: 'none',
-          minifyWhitespace: true,
-          lineLimit: 120,
+        const out = await minify(hideIgnoredImports(code), {
+          // Not `module`: it would rename the top-level names too.
+          compress: false,
+          mangle: { toplevel: false, keep_fnames: true, keep_classnames: true },
+          format: { comments: false, ascii_only: true, max_line_len: 120 },
+          sourceMap: { asObject: true },
         });
-        // esbuild keeps a few comments (inside class bodies); any that is not ASCII
-        // would make V8 hold the whole chunk as a two-byte string, and decode it slowly.
-        // (Strings are escaped already: charset ascii.) One character for one keeps the
-        // map's columns.
-        const ascii = restoreIgnoredImports(out.code).replace(/[^\0-\x7f]/g, (c) =>
-          '?'.repeat(c.length),
-        );
-        return { code: ascii, map: out.map };
+        return { code: restoreIgnoredImports(out.code), map: out.map };
       },
     },
     {
