@@ -180,9 +180,9 @@ const bundle = await rollup({
       // its first thread starts, which on Node 26 moves the main thread's first scavenge
       // (~4 ms) after the thread's start instead of before it: P12 0.975 [0.965, 0.989]
       // against the chunks with their layout (151 pairs), import('concur-ts/asyncio')
-      // 0.96. Short local names take another 20% off: P12 0.988 [0.985, 0.995] (151
-      // pairs), import('concur-ts/asyncio') 0.88 [0.86, 0.92] and concur/futures 0.945
-      // (41 pairs each, Node 26). Top-level, function and class names stay (they are the
+      // 0.96. Short local names take 12% more off: P12 0.990 [0.987, 0.996] (151 pairs),
+      // import('concur-ts/asyncio') 0.862 [0.852, 0.889] and concur/futures 0.978 (41
+      // pairs each, Node 26). Top-level, function and class names stay (they are the
       // API's `name`s, and stack traces show them), and the comments stay in the .d.ts
       // files and in src/, which the source maps (with the sources inlined) lead back to:
       // `node --enable-source-maps` shows src/ lines. The lines stay short (~120
