@@ -22,8 +22,10 @@
  *
  * @module
  */
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { nodeBuiltin } from '../runtime/support.js';
+
+const { closeSync, openSync, readSync, rmSync } = nodeBuiltin<typeof import('node:fs')>('node:fs');
+const nodePath = nodeBuiltin<typeof import('node:path')>('node:path');
 
 /** Bytes per slot: the lease id and the count of items taken. */
 export const ACK_SLOT = 8;
@@ -37,7 +39,7 @@ export class AckFile {
   private readonly b = Buffer.alloc(ACK_SLOT);
 
   constructor(dir: string, session: number) {
-    this.path = join(dir, `ack-${session}`);
+    this.path = nodePath.join(dir, `ack-${session}`);
     // 'wx': a new file (nobody else's); the directory is private to this user already.
     this.fd = openSync(this.path, 'wx+', 0o600);
   }

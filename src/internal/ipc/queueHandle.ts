@@ -33,7 +33,6 @@
  *
  * @module
  */
-import { writeSync } from 'node:fs';
 
 import { BrokenResourceError, InvalidStateError } from '../../errors.js';
 import { ACK_SLOT } from './ackFile.js';
@@ -43,6 +42,9 @@ import { Handle, incoming, outgoing } from './handle.js';
 import { QueueCore, type Taken } from './queueCores.js';
 import { cancelBeforeExit, runBeforeExit } from './resourceClient.js';
 import { checkInteger } from '../base/validate.js';
+import { nodeBuiltin } from '../runtime/support.js';
+
+const { writeSync } = nodeBuiltin<typeof import('node:fs')>('node:fs');
 
 const MIN_PREFETCH = 16;
 const MAX_PREFETCH = 4096;

@@ -19,8 +19,7 @@
  *
  * @module
  */
-import { closeSync, openSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 import { BrokenResourceError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
@@ -28,6 +27,9 @@ import { cloneFailure } from '../worker/codec.js';
 import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from '../loop/loop.js';
 import { fromWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
+import { nodeBuiltin } from '../runtime/support.js';
+
+const { closeSync, openSync } = nodeBuiltin<typeof import('node:fs')>('node:fs');
 
 /** What to do with a result that arrives after its call was cancelled. */
 export type LateHandler = (value: unknown) => void;
@@ -107,7 +109,8 @@ export class ResourceClient {
     address: string,
     private readonly pid: number,
   ) {
-    this.socket = connect(address);
+    // (node:net loads with the first connection, not with concur/multiprocessing.)
+    this.socket = nodeBuiltin<typeof import('node:net')>('node:net').connect(address);
     this.socket.unref();
     const reader = new FrameReader();
     this.socket.on('data', (chunk: Buffer) => {

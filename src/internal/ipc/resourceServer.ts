@@ -24,11 +24,7 @@
  *
  * @module
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import type { Server, Socket } from 'node:net';
 
 import { BrokenResourceError, CancelledError } from '../../errors.js';
 import { Future } from '../loop/Future.js';
@@ -36,6 +32,12 @@ import { AckFile } from './ackFile.js';
 import { FrameReader, Outbox, encodeFrame } from './frames.js';
 import { callExceptionHandler } from '../loop/loop.js';
 import { toWireError, type ClientMessage, type ServerMessage } from './resourceWire.js';
+import { nodeBuiltin, osBuiltin } from '../runtime/support.js';
+
+// node:net loads when the first core is shared (and Web Crypto's randomUUID on Windows),
+// not with concur/multiprocessing: with node:crypto it was a third of its import.
+const { mkdtempSync, readdirSync, rmSync } = nodeBuiltin<typeof import('node:fs')>('node:fs');
+const nodePath = nodeBuiltin<typeof import('node:path')>('node:path');
 
 /** Who is calling a core: the owner itself, or one connected process. */
 export class Session {
@@ -205,9 +207,15 @@ class ResourceServer {
   address(): string {
     if (this.addressPath !== null) return this.addressPath;
     // A unix socket in a private (0700) directory; on Windows, a named pipe.
-    const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'concur-mp-'));
+    const dir =
+      process.platform === 'win32'
+        ? null
+        : mkdtempSync(nodePath.join(osBuiltin().tmpdir(), 'concur-mp-'));
     const path =
-      dir === null ? `\\\\.\\pipe\\concur-${process.pid}-${randomUUID()}` : join(dir, 's');
+      dir === null
+        ? `\\\\.\\pipe\\concur-${process.pid}-${crypto.randomUUID()}`
+        : nodePath.join(dir, 's');
+    const { createServer } = nodeBuiltin<typeof import('node:net')>('node:net');
     const server = createServer((socket) => this.accept(socket));
     server.on('error', (exception: unknown) => {
       callExceptionHandler({ message: 'concur resource server error', exception });
