@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
 import { ExceptionGroup, RemoteError } from 'concur-ts';
+
+import { runScript } from '../fixtures/children.js';
 
 describe('ExceptionGroup', () => {
   test('an ExceptionGroup is an AggregateError whose exceptions are its errors', () => {
@@ -72,13 +71,8 @@ describe('an error concur throws that nothing catches', () => {
   // Node prints the source line an uncaught error was thrown from, whole: the shipped
   // chunks have no layout, so their lines must still be short enough to read there.
   test('Node shows it with a short line of concur’s code, not a whole chunk', async () => {
-    const root = fileURLToPath(new URL('../../..', import.meta.url));
     const program = "import { defineTask } from 'concur-ts/task'; defineTask(() => 1);";
-    const failure = await promisify(execFile)(
-      process.execPath,
-      ['--input-type=module', '-e', program],
-      { cwd: root },
-    ).then(
+    const failure = await runScript(program).then(
       () => assert.fail('the program should have failed'),
       (error: { code: number; stderr: string }) => error,
     );

@@ -3,10 +3,9 @@
  * change of the public contract and must be deliberate.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+
+import { runScript } from '../fixtures/children.js';
 
 const surface: Record<string, string[]> = {
   'concur-ts': [
@@ -328,7 +327,6 @@ describe('what a subpath’s import loads', () => {
   // Each of these takes 0.2–5 ms to load at start-up; the code that needs one loads it
   // at its first use (a pool's first process, a Manager's first shared object, …).
   const LAZY = ['os', 'net', 'crypto', 'module', 'child_process', 'perf_hooks', 'v8'];
-  const root = fileURLToPath(new URL('../../..', import.meta.url));
   for (const subpath of ['asyncio', 'futures', 'threading', 'multiprocessing', 'task']) {
     test(`importing concur-ts/${subpath} loads none of node:${LAZY.join(', node:')}`, async () => {
       const program = `
@@ -337,11 +335,7 @@ describe('what a subpath’s import loads', () => {
         const loaded = process.moduleLoadList.filter((m) => !before.has(m));
         console.log(JSON.stringify(${JSON.stringify(LAZY)}.filter((id) => loaded.includes('NativeModule ' + id))));
       `;
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--input-type=module', '-e', program],
-        { cwd: root },
-      );
+      const { stdout } = await runScript(program);
       assert.deepEqual(JSON.parse(stdout), []);
     });
   }
